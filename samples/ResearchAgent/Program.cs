@@ -1,0 +1,2 @@
+Console.Error.WriteLine("ResearchAgent: no model is configured yet.");
+return 2;

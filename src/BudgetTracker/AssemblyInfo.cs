@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Agents.BudgetTracker.Tests")]
+[assembly: InternalsVisibleTo("Agents.BudgetTracker.Benchmarks")]

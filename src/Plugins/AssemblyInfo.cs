@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Agents.Plugins.Tests")]
+[assembly: InternalsVisibleTo("Agents.Plugins.Benchmarks")]
