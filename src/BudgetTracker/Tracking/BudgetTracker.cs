@@ -22,6 +22,9 @@ namespace Agents.Budget;
 /// </remarks>
 public sealed class BudgetTracker : IDisposable
 {
+    /// <summary>The sentence every refusal text contains.</summary>
+    internal const string RefusalMarker = "The call was not executed because of the budget.";
+
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, CategoryState> _categories = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<CategoryState> _order = [];
@@ -553,25 +556,25 @@ public sealed class BudgetTracker : IDisposable
     {
         if (_maxInput is { } mi && _inputTokens >= mi)
         {
-            return $"The input token budget is exhausted ({_inputTokens} of {mi} used). The call was not executed. Do not call any more tools; give your final answer now.";
+            return $"The input token budget is exhausted ({_inputTokens} of {mi} used). {RefusalMarker} Do not call any more tools; give your final answer now.";
         }
 
         if (_maxOutput is { } mo && _outputTokens >= mo)
         {
-            return $"The output token budget is exhausted ({_outputTokens} of {mo} used). The call was not executed. Do not call any more tools; give your final answer now.";
+            return $"The output token budget is exhausted ({_outputTokens} of {mo} used). {RefusalMarker} Do not call any more tools; give your final answer now.";
         }
 
         if (_maxDuration is { } md && elapsed >= md)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"The time budget is exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s). The call was not executed. Do not call any more tools; give your final answer now.");
+            return string.Create(CultureInfo.InvariantCulture, $"The time budget is exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s). {RefusalMarker} Do not call any more tools; give your final answer now.");
         }
 
         if (state.Limit is { } limit && state.Spent + units > limit)
         {
             long left = limit - state.Spent;
             return left <= 0
-                ? $"The {state.Name} budget is exhausted ({state.Used} of {limit} units used{InFlight(state)}). The call was not executed. Do not call {state.Name} tools again; use another tool or give your final answer now."
-                : $"The {state.Name} budget has {left} unit(s) left but this call needs {units}. The call was not executed. Use at most {left} item(s) per call, or give your final answer now.";
+                ? $"The {state.Name} budget is exhausted ({state.Used} of {limit} units used{InFlight(state)}). {RefusalMarker} Do not call {state.Name} tools again; use another tool or give your final answer now."
+                : $"The {state.Name} budget has {left} unit(s) left but this call needs {units}. {RefusalMarker} Use at most {left} item(s) per call, or give your final answer now.";
         }
 
         if (_maxCost is { } mc)
@@ -580,7 +583,7 @@ public sealed class BudgetTracker : IDisposable
             decimal callCost = units * state.UnitPrice;
             if (cost >= mc || (callCost > 0 && cost + callCost > mc))
             {
-                return string.Create(CultureInfo.InvariantCulture, $"The money budget does not allow this call (${cost:0.####} of ${mc:0.####} spent, the call costs ${callCost:0.####}). The call was not executed. Do not call any more tools; give your final answer now.");
+                return string.Create(CultureInfo.InvariantCulture, $"The money budget does not allow this call (${cost:0.####} of ${mc:0.####} spent, the call costs ${callCost:0.####}). {RefusalMarker} Do not call any more tools; give your final answer now.");
             }
         }
 

@@ -149,7 +149,7 @@ public sealed class BudgetChatClientTests
         Assert.Equal(3, _searchRuns);
         Assert.True(maxRunning > 1, "tools ran concurrently");
         Assert.Equal(9, tracker.GetSnapshot().GetCategory("search")!.Used);
-        Assert.Equal(3, Script.AllToolResults(response.Messages).Count(r => r.Contains("not executed", StringComparison.Ordinal)));
+        Assert.Equal(3, Script.AllToolResults(response.Messages).Count(r => r.Contains("because of the budget", StringComparison.Ordinal)));
     }
 
     [Fact]
