@@ -167,6 +167,44 @@ public sealed class BudgetKernelExtensionsTests
     }
 
     [Fact]
+    public async Task CancelledOrFailingCalls_ReleaseTheirUnits()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var kernel = new Kernel();
+        kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
+        kernel.Plugins.AddFromFunctions("bad", [KernelFunctionFactory.CreateFromMethod([BudgetCategory("search")] () => { throw new InvalidOperationException("boom"); }, "fail")]);
+        kernel.UseBudgetTracker(tracker);
+
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => kernel.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "a" } }, cts.Token));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => kernel.InvokeAsync("bad", "fail"));
+
+        BudgetCategorySnapshot s = tracker.GetSnapshot().GetCategory("search")!;
+        Assert.Equal(0, s.Used);
+        Assert.Equal(0, s.InFlight);
+    }
+
+    [Fact]
+    public async Task OneTracker_SharedByTwoKernels_SpendsOneBudget()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 3));
+        var first = new Kernel();
+        first.Plugins.AddFromObject(new ResearchPlugin(), "web");
+        first.UseBudgetTracker(tracker);
+        var second = new Kernel();
+        second.Plugins.AddFromObject(new ResearchPlugin(), "web");
+        second.UseBudgetTracker(tracker);
+
+        await first.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "a", "b" } });
+        FunctionResult refused = await second.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "c", "d" } });
+        await second.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "e" } });
+
+        Assert.Contains("1 unit(s) left but this call needs 2", refused.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(3, tracker.GetSnapshot().GetCategory("search")!.Used);
+    }
+
+    [Fact]
     public async Task KernelBuilder_AddBudgetTracker_RegistersFilters()
     {
         using var tracker = new BudgetTracker(new BudgetOptions().MapTool("web_*", "web"));
