@@ -65,4 +65,17 @@ public sealed class BudgetDiagnosticsTests
         Assert.Equal(4, tracker.GetSnapshot().GetCategory("search")!.Used);
         Assert.Null(before.GetCategory("nope"));
     }
+
+    [Fact]
+    public void Snapshot_ToString_SummarizesUsage()
+    {
+        var options = new BudgetOptions().WithToolLimit("search", 2);
+        using var tracker = new BudgetTracker(options);
+        tracker.TryReserve("search", 2).Commit();
+        tracker.TryReserve("misc", 1).Commit();
+        tracker.RecordUsage(new UsageDetails { InputTokenCount = 12, OutputTokenCount = 3 });
+        string text = tracker.GetSnapshot().ToString();
+        Assert.StartsWith("search 2/2, misc 1; tokens in 12 (cached 0), out 3; cost $0.003;", text, StringComparison.Ordinal);
+        Assert.Contains("regime Critical; exhausted: search budget exhausted (2 of 2 units used)", text, StringComparison.Ordinal);
+    }
 }
