@@ -136,7 +136,7 @@ public sealed class BudgetChatClientTests
             {
                 int now = Interlocked.Increment(ref running);
                 InterlockedMax(ref maxRunning, now);
-                await Task.Delay(20);
+                await Task.Delay(50);
                 Interlocked.Decrement(ref running);
                 Interlocked.Increment(ref _searchRuns);
                 return $"{queries.Length} results";

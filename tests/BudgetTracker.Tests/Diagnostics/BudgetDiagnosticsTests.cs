@@ -12,13 +12,16 @@ public sealed class BudgetDiagnosticsTests
     {
         var options = new BudgetOptions().WithToolLimit("search", 3);
         options.Pricing.SetModelPrice("m", 1_000m, 2_000m);
-        using var tracker = new BudgetTracker(options);
+        using var meters = new ListMeterFactory();
+        using var tracker = new BudgetTracker(options, meterFactory: meters);
+        Meter meter = Assert.Single(meters.Meters);
+        Assert.Equal("Agents.Budget", meter.Name);
         var longs = new List<(string Name, long Value, string Tag)>();
         var doubles = new List<(string Name, double Value, string Tag)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Agents.Budget")
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }

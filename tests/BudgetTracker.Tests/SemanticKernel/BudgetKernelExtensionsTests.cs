@@ -114,7 +114,7 @@ public sealed class BudgetKernelExtensionsTests
     public async Task ConcurrentInvocation_NeverOverspends()
     {
         using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
-        var plugin = new ResearchPlugin { Delay = TimeSpan.FromMilliseconds(20) };
+        var plugin = new ResearchPlugin { Delay = TimeSpan.FromMilliseconds(50) };
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn == 0 ? Script.ToolCalls(options!.Tools![0].Name, 6, 3, 10, 1, turn) : Script.Answer("done", 1, 1));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker, concurrent: true);

@@ -270,4 +270,27 @@ public sealed class BudgetTrackerTests
         Assert.Equal(0, s.InputTokens);
         Assert.False(s.IsExhausted);
     }
+
+    [Fact]
+    public void Guideline_ListsEveryLimit()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 5000, MaxOutputTokens = 800, MaxCostUsd = 0.5m, MaxDuration = TimeSpan.FromMinutes(2) }.WithToolLimit("browse", 4));
+        string text = tracker.FormatGuideline();
+        Assert.Contains("browse 4 units, 5000 input tokens, 800 output tokens, $0.5, 120 seconds", text, StringComparison.Ordinal);
+        Assert.Contains("Current regime: HIGH.", text, StringComparison.Ordinal);
+        Assert.Contains("no fixed limits", new BudgetTracker(new BudgetOptions()).FormatGuideline(), StringComparison.Ordinal);
+        Assert.Contains("No budget limits set.", new BudgetTracker(new BudgetOptions()).FormatBudgetBlock(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeToolAsync_RejectsNullArguments()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions());
+        AIFunction f = AIFunctionFactory.Create(() => 1, "f");
+        await Assert.ThrowsAsync<ArgumentNullException>(() => tracker.InvokeToolAsync(null!, [], CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => tracker.InvokeToolAsync(f, null!, CancellationToken.None));
+        Assert.Throws<ArgumentNullException>(() => new BudgetTracker(null!));
+        Assert.Throws<ArgumentException>(() => tracker.ResolveCategory(null, " "));
+        Assert.Throws<ArgumentNullException>(() => tracker.CountUnits(null, "f", null!));
+    }
 }
