@@ -240,6 +240,23 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task AddGuideline_PutsTheRegimeGuidelineFirst_WithoutChangingTheCallersList()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.AddGuideline = true).UseFunctionInvocation().Build();
+        List<ChatMessage> mine = [new(ChatRole.User, "go")];
+
+        await client.GetResponseAsync(mine);
+
+        Assert.Single(mine);
+        ChatMessage first = model.Calls[0].Messages[0];
+        Assert.Equal(ChatRole.System, first.Role);
+        Assert.Contains("search 10 units", first.Text, StringComparison.Ordinal);
+        Assert.Contains("HIGH (>= 70%", first.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Builder_RejectsNullArguments()
     {
         var tracker = new BudgetTracker(new BudgetOptions());
