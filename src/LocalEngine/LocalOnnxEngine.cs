@@ -206,7 +206,7 @@ public sealed class LocalOnnxEngine : IDisposable
 
         try
         {
-            await foreach (var update in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }
