@@ -5,6 +5,7 @@ internal sealed class TokenSampler
 {
     private readonly Random _random;
     private readonly float[] _keys;
+    private readonly float[] _probs;
     private readonly int[] _order;
     private readonly float _temperature;
     private readonly int _topK;
@@ -20,6 +21,7 @@ internal sealed class TokenSampler
         RepetitionPenalty = repetitionPenalty;
         _random = seed is { } s ? new Random(unchecked((int)(s ^ (s >> 32)))) : new Random();
         _keys = new float[vocab];
+        _probs = new float[vocab];
         _order = new int[vocab];
     }
 
@@ -61,31 +63,56 @@ internal sealed class TokenSampler
             return best;
         }
 
-        // Sort descending by logit (keys negated), then keep top-k and the top-p nucleus.
         var n = logits.Length;
+        var max = float.NegativeInfinity;
         for (var i = 0; i < n; i++)
         {
-            _keys[i] = -logits[i];
-            _order[i] = i;
+            max = Math.Max(max, logits[i]);
         }
 
-        Array.Sort(_keys, _order, 0, n);
-        var k = _topK > 0 ? Math.Min(_topK, n) : n;
-        var max = -_keys[0];
+        // Unnormalised probabilities; tokens banned or at -inf get 0.
         double sum = 0;
-        for (var i = 0; i < k; i++)
+        for (var i = 0; i < n; i++)
         {
-            var p = double.IsNegativeInfinity(-_keys[i]) ? 0 : Math.Exp((-_keys[i] - max) / _temperature);
-            _keys[i] = (float)p;
+            var p = float.IsNegativeInfinity(logits[i]) ? 0f : MathF.Exp((logits[i] - max) / _temperature);
+            _probs[i] = p;
             sum += p;
         }
 
+        if (_topK == 0 && _topP >= 1f)
+        {
+            return Draw(sum, n);
+        }
+
+        // Only the most likely tokens need ordering: sort the candidates with p >= 1e-4 * p_max (p_max = 1), and fall back
+        // to sorting everything when they do not cover the top-k / top-p set.
+        var count = Candidates(n, 1e-4f);
+        if (!Covers(count, sum))
+        {
+            count = Candidates(n, 0f);
+        }
+
+        Array.Sort(_keys, _order, 0, count);
+        var k = _topK > 0 ? Math.Min(_topK, count) : count;
+
+        // Top-k first, then top-p over the renormalised top-k distribution (the transformers order).
+        var kMass = sum;
+        if (_topK > 0)
+        {
+            kMass = 0;
+            for (var i = 0; i < k; i++)
+            {
+                kMass -= _keys[i];
+            }
+        }
+
+        var target = _topP * kMass;
         double cumulative = 0;
         var keep = k;
         for (var i = 0; i < k; i++)
         {
-            cumulative += _keys[i] / sum;
-            if (cumulative >= _topP)
+            cumulative += -_keys[i];
+            if (cumulative >= target)
             {
                 keep = i + 1;
                 break;
@@ -95,13 +122,13 @@ internal sealed class TokenSampler
         double kept = 0;
         for (var i = 0; i < keep; i++)
         {
-            kept += _keys[i];
+            kept += -_keys[i];
         }
 
         var r = _random.NextDouble() * kept;
         for (var i = 0; i < keep; i++)
         {
-            r -= _keys[i];
+            r += _keys[i];
             if (r <= 0)
             {
                 return _order[i];
@@ -109,5 +136,58 @@ internal sealed class TokenSampler
         }
 
         return _order[keep - 1];
+    }
+
+    private int Draw(double sum, int n)
+    {
+        var r = _random.NextDouble() * sum;
+        var last = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_probs[i] > 0)
+            {
+                last = i;
+                r -= _probs[i];
+                if (r <= 0)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return last;
+    }
+
+    private int Candidates(int n, float threshold)
+    {
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_probs[i] >= threshold)
+            {
+                _keys[count] = -_probs[i];
+                _order[count] = i;
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private bool Covers(int count, double sum)
+    {
+        if (_topK > 0)
+        {
+            // The k most likely tokens are all candidates (or there are fewer than k tokens at all).
+            return count >= _topK || count == _probs.Length;
+        }
+
+        double mass = 0;
+        for (var i = 0; i < count; i++)
+        {
+            mass -= _keys[i];
+        }
+
+        return mass >= _topP * sum;
     }
 }
