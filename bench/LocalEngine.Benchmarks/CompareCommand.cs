@@ -49,8 +49,8 @@ internal static class CompareCommand
 
             Console.WriteLine($"runs={runs} tokens={tokens} threads={(threads == 0 ? "ORT default" : threads)} cores={Environment.ProcessorCount} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
             Console.WriteLine();
-            Console.WriteLine("| model | raw ORT loop ms/token | engine ms/token | engine / raw | engine alloc B/token | raw alloc B/token | 8 sequential (reuse off) tok/s | 8 sequential (reuse on) tok/s | n=8 batch tok/s | batch / seq (off) |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| model | raw ORT loop CPU ms/token | engine CPU ms/token | engine / raw (CPU) | engine / raw (wall) | engine alloc B/token (tokens 32-96 / 96-160) | raw alloc B/token | 8 sequential (reuse off) tok/s | 8 sequential (reuse on) tok/s | n=8 batch tok/s | batch / sequential (wall) | batch / sequential (CPU) |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var (name, dir) in models)
             {
                 await CompareModelAsync(name, dir, runs, tokens, threads);
@@ -78,18 +78,68 @@ internal static class CompareCommand
         // Warm up both, and check they produce the same tokens.
         var check = await engine.GenerateAsync(prompt, greedy);
         var rawCheck = raw.Run(prompt, tokens);
-        if (!check.TokenIds.SequenceEqual(rawCheck.Tokens))
+        // The raw loop does not suppress end-of-sequence tokens; compare up to the first one it picks.
+        var firstEos = rawCheck.Tokens.FindIndex(t => engine.EndOfSequenceTokenIds.Contains(t));
+        var comparable = firstEos < 0 ? rawCheck.Tokens.Count : firstEos;
+        if (!check.TokenIds.Take(comparable).SequenceEqual(rawCheck.Tokens.Take(comparable)))
         {
             Console.Error.WriteLine($"warning: {name}: engine and raw loop tokens differ");
         }
 
         var rawMs = new List<double>();
         var engineMs = new List<double>();
+        var forwardMs = new List<double>();
+        var rawCpu = new List<double>();
+        var engineCpu = new List<double>();
+        const int cpuShort = 16, cpuLong = 144;
+
+        // Marginal CPU time per decode step: (CPU of a long run - CPU of a short run) / extra steps; prefill cancels out.
+        double RawCpu()
+        {
+            var a = CpuClock.NowMicroseconds();
+            raw.Run(prompt, cpuShort);
+            var b = CpuClock.NowMicroseconds();
+            raw.Run(prompt, cpuLong);
+            var c = CpuClock.NowMicroseconds();
+            return ((c - b) - (b - a)) / 1000 / (cpuLong - cpuShort);
+        }
+
+        double EngineCpu()
+        {
+            LocalGenerationSettings S(int n) => new() { MaxTokens = n + 1, MinTokens = n + 1, DoSample = false };
+            var a = CpuClock.NowMicroseconds();
+            engine.GenerateAsync(prompt, S(cpuShort)).GetAwaiter().GetResult();
+            var b = CpuClock.NowMicroseconds();
+            engine.GenerateAsync(prompt, S(cpuLong)).GetAwaiter().GetResult();
+            var c = CpuClock.NowMicroseconds();
+            return ((c - b) - (b - a)) / 1000 / (cpuLong - cpuShort);
+        }
         for (var r = 0; r < runs; r++)
         {
-            rawMs.Add(raw.Run(prompt, tokens).DecodeSeconds * 1000 / tokens);
+            // Alternate the order so that drifting load hits both sides alike.
+            if (r % 2 == 0)
+            {
+                rawMs.Add(raw.Run(prompt, tokens).DecodeSeconds * 1000 / tokens);
+            }
+
             var result = await engine.GenerateAsync(prompt, greedy);
             engineMs.Add(result.DecodeTime.TotalMilliseconds / result.DecodeSteps);
+            if (r % 2 == 1)
+            {
+                rawMs.Add(raw.Run(prompt, tokens).DecodeSeconds * 1000 / tokens);
+            }
+
+            forwardMs.Add(ForwardOnly(engine, prompt, tokens));
+            if (r % 2 == 0)
+            {
+                rawCpu.Add(RawCpu());
+                engineCpu.Add(EngineCpu());
+            }
+            else
+            {
+                engineCpu.Add(EngineCpu());
+                rawCpu.Add(RawCpu());
+            }
         }
 
         // Marginal managed allocation per token: difference between a long and a short generation.
@@ -107,8 +157,11 @@ internal static class CompareCommand
             return GC.GetTotalAllocatedBytes(true) - before;
         }
 
-        const int shortRun = 32, longRun = 160;
-        var engineAlloc = (EngineAlloc(longRun) - EngineAlloc(shortRun)) / (longRun - shortRun);
+        const int shortRun = 32, midRun = 96, longRun = 160;
+        double e32 = EngineAlloc(shortRun), e96 = EngineAlloc(midRun), e160 = EngineAlloc(longRun);
+        var engineAlloc = (e160 - e32) / (longRun - shortRun);
+        var engineEarly = (e96 - e32) / (midRun - shortRun);
+        var engineLate = (e160 - e96) / (longRun - midRun);
         var rawAlloc = (RawAlloc(longRun) - RawAlloc(shortRun)) / (longRun - shortRun);
 
         // n = 8 samples of one 32-token prompt, 32 new tokens each.
@@ -119,8 +172,11 @@ internal static class CompareCommand
         var seqOff = new List<double>();
         var seqOn = new List<double>();
         var batch = new List<double>();
-        for (var r = 0; r < Math.Max(3, runs / 3); r++)
+        var seqOffCpu = new List<double>();
+        var batchCpu = new List<double>();
+        for (var r = 0; r < Math.Max(3, runs / 2); r++)
         {
+            var cpu = CpuClock.NowMicroseconds();
             var sw = Stopwatch.StartNew();
             for (var i = 0; i < 8; i++)
             {
@@ -128,6 +184,7 @@ internal static class CompareCommand
             }
 
             seqOff.Add(8 * 32 / sw.Elapsed.TotalSeconds);
+            seqOffCpu.Add(8 * 32 / ((CpuClock.NowMicroseconds() - cpu) / 1e6));
             sw.Restart();
             for (var i = 0; i < 8; i++)
             {
@@ -135,14 +192,37 @@ internal static class CompareCommand
             }
 
             seqOn.Add(8 * 32 / sw.Elapsed.TotalSeconds);
+            cpu = CpuClock.NowMicroseconds();
             sw.Restart();
             await engine.GenerateManyAsync(longPrompt, 8, Sampling());
             batch.Add(8 * 32 / sw.Elapsed.TotalSeconds);
+            batchCpu.Add(8 * 32 / ((CpuClock.NowMicroseconds() - cpu) / 1e6));
         }
 
         double rawMed = Median(rawMs), engMed = Median(engineMs);
+        double rawCpuMed = Median(rawCpu), engCpuMed = Median(engineCpu);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: session.Forward alone median {Median(forwardMs):F3} / best {forwardMs.Min():F3} ms/token"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {rawMed:F3} | {engMed:F3} | {engMed / rawMed:F3} | {engineAlloc:F0} | {rawAlloc:F0} | {Median(seqOff):F0} | {Median(seqOn):F0} | {Median(batch):F0} | {Median(batch) / Median(seqOff):F2} |"));
+            $"| {name} | {rawCpuMed:F4} | {engCpuMed:F4} | {engCpuMed / rawCpuMed:F3} | {engMed / rawMed:F3} | {engineAlloc:F0} ({engineEarly:F0} / {engineLate:F0}) | {rawAlloc:F0} | {Median(seqOff):F0} | {Median(seqOn):F0} | {Median(batch):F0} | {Median(batch) / Median(seqOff):F2} | {Median(batchCpu) / Median(seqOffCpu):F2} |"));
+    }
+
+    /// <summary>Decode steps through the engine's session wrapper alone (no sampling or text), for diagnosis.</summary>
+    private static double ForwardOnly(LocalOnnxEngine engine, int[] prompt, int steps)
+    {
+        var session = engine.Session;
+        using var cache = session.CreateCache(1);
+        using var ro = new Microsoft.ML.OnnxRuntime.RunOptions();
+        var logits = new float[session.VocabSize];
+        session.Forward(prompt, prompt.Length, cache, ro, logits);
+        var next = new int[1];
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < steps; i++)
+        {
+            next[0] = (i * 7 % 100) + 1;
+            session.Forward(next, 1, cache, ro, logits);
+        }
+
+        return sw.Elapsed.TotalMilliseconds / steps;
     }
 
     private static double Median(List<double> values)

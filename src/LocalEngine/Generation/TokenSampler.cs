@@ -84,45 +84,46 @@ internal sealed class TokenSampler
             return Draw(sum, n);
         }
 
-        // Only the most likely tokens need ordering: sort the candidates with p >= 1e-4 * p_max (p_max = 1), and fall back
-        // to sorting everything when they do not cover the top-k / top-p set.
-        var count = Candidates(n, 1e-4f);
-        if (!Covers(count, sum))
+        // Top-k and top-p need no sort: select in place (expected O(vocab)). keys hold -p (ascending = most likely first).
+        var count = 0;
+        for (var i = 0; i < n; i++)
         {
-            count = Candidates(n, 0f);
-        }
-
-        Array.Sort(_keys, _order, 0, count);
-        var k = _topK > 0 ? Math.Min(_topK, count) : count;
-
-        // Top-k first, then top-p over the renormalised top-k distribution (the transformers order).
-        var kMass = sum;
-        if (_topK > 0)
-        {
-            kMass = 0;
-            for (var i = 0; i < k; i++)
+            if (_probs[i] > 0)
             {
-                kMass -= _keys[i];
+                _keys[count] = -_probs[i];
+                _order[count] = i;
+                count++;
             }
         }
 
-        var target = _topP * kMass;
-        double cumulative = 0;
-        var keep = k;
-        for (var i = 0; i < k; i++)
+        if (count == 0)
         {
-            cumulative += -_keys[i];
-            if (cumulative >= target)
+            return 0;
+        }
+
+        var keep = count;
+        if (_topK > 0 && _topK < count)
+        {
+            SelectMass(0, count, double.PositiveInfinity, _topK);
+            keep = _topK;
+        }
+
+        // Top-p over the renormalised top-k distribution (the transformers order).
+        if (_topP < 1f)
+        {
+            double mass = 0;
+            for (var i = 0; i < keep; i++)
             {
-                keep = i + 1;
-                break;
+                mass -= _keys[i];
             }
+
+            keep = SelectMass(0, keep, _topP * mass, int.MaxValue);
         }
 
         double kept = 0;
         for (var i = 0; i < keep; i++)
         {
-            kept += -_keys[i];
+            kept -= _keys[i];
         }
 
         var r = _random.NextDouble() * kept;
@@ -136,6 +137,74 @@ internal sealed class TokenSampler
         }
 
         return _order[keep - 1];
+    }
+
+    /// <summary>
+    /// Rearranges [lo, hi) so that its first m elements are the m most likely, where m is the smallest count whose mass
+    /// reaches <paramref name="targetMass"/> or equals <paramref name="targetCount"/>, whichever comes first; returns lo + m.
+    /// Three-way quickselect with a deterministic pivot, so sampling stays reproducible for a seed.
+    /// </summary>
+    private int SelectMass(int lo, int hi, double targetMass, int targetCount)
+    {
+        while (hi - lo > 1)
+        {
+            var pivot = Median3(_keys[lo], _keys[lo + ((hi - lo) / 2)], _keys[hi - 1]);
+
+            // Partition into [< pivot | == pivot | > pivot] on keys (= more likely | equal | less likely).
+            int lt = lo, i = lo, gt = hi;
+            while (i < gt)
+            {
+                if (_keys[i] < pivot)
+                {
+                    Swap(lt++, i++);
+                }
+                else if (_keys[i] > pivot)
+                {
+                    Swap(i, --gt);
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            double hiMass = 0;
+            for (var j = lo; j < lt; j++)
+            {
+                hiMass -= _keys[j];
+            }
+
+            var hiCount = lt - lo;
+            if (hiMass >= targetMass || hiCount >= targetCount)
+            {
+                hi = lt;
+                continue;
+            }
+
+            var eqCount = gt - lt;
+            var eqValue = -(double)pivot;
+            var neededByMass = eqValue > 0 ? (int)Math.Ceiling((targetMass - hiMass) / eqValue) : eqCount;
+            var needed = Math.Min(Math.Max(neededByMass, 1), targetCount - hiCount);
+            if (needed <= eqCount)
+            {
+                return lt + needed;
+            }
+
+            targetMass -= hiMass + (eqCount * eqValue);
+            targetCount -= hiCount + eqCount;
+            lo = gt;
+        }
+
+        return hi;
+    }
+
+    private static float Median3(float a, float b, float c) =>
+        a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+
+    private void Swap(int a, int b)
+    {
+        (_keys[a], _keys[b]) = (_keys[b], _keys[a]);
+        (_order[a], _order[b]) = (_order[b], _order[a]);
     }
 
     private int Draw(double sum, int n)
@@ -156,38 +225,5 @@ internal sealed class TokenSampler
         }
 
         return last;
-    }
-
-    private int Candidates(int n, float threshold)
-    {
-        var count = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (_probs[i] >= threshold)
-            {
-                _keys[count] = -_probs[i];
-                _order[count] = i;
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private bool Covers(int count, double sum)
-    {
-        if (_topK > 0)
-        {
-            // The k most likely tokens are all candidates (or there are fewer than k tokens at all).
-            return count >= _topK || count == _probs.Length;
-        }
-
-        double mass = 0;
-        for (var i = 0; i < count; i++)
-        {
-            mass -= _keys[i];
-        }
-
-        return mass >= _topP * sum;
     }
 }

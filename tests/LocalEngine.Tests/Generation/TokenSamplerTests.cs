@@ -90,4 +90,48 @@ public sealed class TokenSamplerTests
         var cold = Histogram(new TokenSampler(1000, false, 0.25f, 0, 1f, 1f, 6), 4000);
         Assert.True(cold[0] / 4000.0 > 0.9);
     }
+
+    [Theory]
+    [InlineData(1, 0, 0.9f)]
+    [InlineData(2, 20, 0.8f)]
+    [InlineData(3, 5, 1f)]
+    [InlineData(4, 0, 0.3f)]
+    public void Selected_tokens_always_lie_in_the_sorted_top_k_top_p_set(int seed, int topK, float topP)
+    {
+        var rng = new Random(seed);
+        var logits = new float[300];
+        for (var i = 0; i < logits.Length; i++)
+        {
+            // Rounded so that ties occur.
+            logits[i] = MathF.Round((float)(rng.NextDouble() * 6), 1);
+        }
+
+        // Brute force: sort, cut to k, then the smallest prefix reaching top-p of the top-k mass (ties may go either way).
+        var probs = logits.Select(l => Math.Exp(l - logits.Max())).ToArray();
+        var sorted = Enumerable.Range(0, probs.Length).OrderByDescending(i => probs[i]).ToList();
+        var k = topK > 0 ? topK : sorted.Count;
+        var mass = sorted.Take(k).Sum(i => probs[i]);
+        double cumulative = 0;
+        var cutoff = 0.0;
+        foreach (var i in sorted.Take(k))
+        {
+            cumulative += probs[i];
+            cutoff = probs[i];
+            if (cumulative >= topP * mass)
+            {
+                break;
+            }
+        }
+
+        var allowed = sorted.Take(k).Where(i => probs[i] >= cutoff).ToHashSet();
+        var sampler = new TokenSampler(300, false, 1f, topK, topP, 1f, seed);
+        var drawn = new HashSet<int>();
+        for (var d = 0; d < 3000; d++)
+        {
+            drawn.Add(sampler.Next(logits.ToArray(), new bool[300], []));
+        }
+
+        Assert.Subset(allowed, drawn);
+        Assert.True(drawn.Count >= Math.Min(allowed.Count, 3));
+    }
 }
