@@ -42,6 +42,9 @@ internal sealed class ModelDescriptor
     public GenAiNames? GenAiNames { get; init; }
 
     public GenerationDefaults Defaults { get; init; } = new();
+
+    /// <summary>Gets a value indicating whether past and present KV tensors share one [batch, kv_heads, context, head_dim] buffer (genai GroupQueryAttention exports).</summary>
+    public bool PastPresentShareBuffer { get; init; }
 }
 
 /// <summary>Input and output names declared by genai_config.json.</summary>
