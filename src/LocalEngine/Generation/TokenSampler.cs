@@ -51,16 +51,8 @@ internal sealed class TokenSampler
 
         if (_greedy)
         {
-            var best = 0;
-            for (var i = 1; i < logits.Length; i++)
-            {
-                if (logits[i] > logits[best])
-                {
-                    best = i;
-                }
-            }
-
-            return best;
+            // SIMD arg-max; NaN logits are never produced by the models this engine loads.
+            return System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(logits);
         }
 
         var n = logits.Length;
