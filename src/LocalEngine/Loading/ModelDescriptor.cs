@@ -1,0 +1,48 @@
+namespace Agents.LocalEngine.Loading;
+
+/// <summary>Everything read from a model folder's configuration files (not from the ONNX graph).</summary>
+internal sealed class ModelDescriptor
+{
+    public required string Directory { get; init; }
+
+    public required ModelLayout Layout { get; init; }
+
+    public required string ModelPath { get; init; }
+
+    /// <summary>The file the model-shape values were read from (config.json or genai_config.json), for error messages.</summary>
+    public required string ConfigPath { get; init; }
+
+    public required string TokenizerPath { get; init; }
+
+    public string ModelType { get; init; } = string.Empty;
+
+    public int? NumLayers { get; init; }
+
+    public int? NumKvHeads { get; init; }
+
+    public int? HeadDim { get; init; }
+
+    public int? VocabSize { get; init; }
+
+    public required int ContextLength { get; init; }
+
+    public int? BosTokenId { get; init; }
+
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    public string? BosToken { get; init; }
+
+    public string? EosToken { get; init; }
+
+    public bool? AddBosToken { get; init; }
+
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>genai_config.json input/output names (%d patterns); null for the Optimum layout, where names are discovered.</summary>
+    public GenAiNames? GenAiNames { get; init; }
+
+    public GenerationDefaults Defaults { get; init; } = new();
+
+    /// <summary>Gets a value indicating whether past and present KV tensors share one [batch, kv_heads, context, head_dim] buffer (genai GroupQueryAttention exports).</summary>
+    public bool PastPresentShareBuffer { get; init; }
+}
