@@ -18,9 +18,8 @@ public sealed class ReActPrompts
     /// <summary>Gets or sets the text added to the system prompt in budget-aware mode. Placeholder: <c>{{guideline}}</c> (the tracker's regime guideline).</summary>
     public string BudgetGuideline { get; set; } =
         """
-        Your tool calls are limited. After every tool result a <budget> block shows what you used and what remains.
-        Before each tool call, say in one sentence why it is worth its cost given the remaining budget.
         {{guideline}}
+        Before each tool call, say in one sentence why it is worth its cost given what remains.
         """;
 
     /// <summary>Gets or sets the user message that asks the question. Placeholders: <c>{{question}}</c>, <c>{{context}}</c>.</summary>
