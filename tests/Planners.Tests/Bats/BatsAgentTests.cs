@@ -300,6 +300,40 @@ public sealed class BatsAgentTests
     }
 
     [Fact]
+    public async Task Cancelled_MidAttempt_ReportsPlanAndActSpend()
+    {
+        using BudgetTracker tracker = TestTools.Tracker();
+        using var cts = new CancellationTokenSource();
+        var tools = new TestTools { OnSearch = cts.Cancel };
+        var script = new BatsScript();
+        var agent = new BatsAgent(script.Client, tools.All, tracker);
+
+        AgentRunResult result = await agent.RunAsync(new AgentRunRequest("q?"), cts.Token);
+
+        Assert.Equal(AgentRunStatus.Cancelled, result.Status);
+        Assert.Equal(2 * Reply.InputTokens, result.Cost.InputTokens);
+        Assert.Equal(1, result.Cost.ToolUnits["search"]);
+        Assert.Equal(2, result.Cost.ModelCalls);
+    }
+
+    [Fact]
+    public async Task Strategies_ComposeWithBats_UnderOneBudget()
+    {
+        using BudgetTracker tracker = TestTools.Tracker();
+        var script = new BatsScript { ActFallback = _ => BatsScript.Answer("Ada"), VerifyFallback = BatsScript.Verdict("SUCCESS") };
+        var bats = new BatsAgent(script.Client, new TestTools().All, tracker);
+
+        AgentRunResult result = await new Agents.Planners.Scaling.SelfConsistencyStrategy(
+            bats, new Agents.Planners.Scaling.SelfConsistencyOptions { Samples = 3, MaxParallelism = 3 }).RunAsync("q?");
+
+        Assert.Equal("Ada", result.Answer);
+        Assert.Equal(1.0, result.Confidence);
+        Assert.Equal(3, result.SubRuns.Count);
+        Assert.Equal(9, result.Cost.ModelCalls);
+        Assert.Equal(tracker.GetSnapshot().InputTokens, result.Cost.InputTokens);
+    }
+
+    [Fact]
     public void BadOptions_ThrowNamingTheOption()
     {
         using BudgetTracker tracker = TestTools.Tracker();
