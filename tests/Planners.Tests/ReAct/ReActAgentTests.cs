@@ -109,6 +109,22 @@ public sealed class ReActAgentTests
     }
 
     [Fact]
+    public async Task LongToolResult_IsCutAndMarked_ContextReachesTheModel()
+    {
+        BudgetTracker tracker = TestTools.Tracker();
+        AIFunction big = AIFunctionFactory.Create(() => new string('x', 5_000), "big");
+        var model = new ScriptedChatClient(call => call.Index == 0 ? Reply.Tool("big") : Reply.Text("<answer>ok</answer>"));
+        var agent = new ReActAgent(model, [big], tracker, new ReActOptions { MaxToolResultChars = 1_000 });
+
+        AgentRunResult result = await agent.RunAsync(new AgentRunRequest("q?") { Context = "Earlier finding: Ada was born in 1950." });
+
+        string text = result.Trajectory.ToolCalls[0].Result;
+        Assert.StartsWith(new string('x', 1_000) + "\n[truncated: 4000 more characters]", text, StringComparison.Ordinal);
+        Assert.Contains("Earlier finding: Ada was born in 1950.", model.Calls[0].LastUser, StringComparison.Ordinal);
+        Assert.Equal(1, tracker.GetSnapshot().GetCategory("default")!.Used);
+    }
+
+    [Fact]
     public async Task ModelThatNeverAnswers_GivesUpAtIterationCap()
     {
         BudgetTracker tracker = TestTools.Tracker(searchLimit: 1_000);
