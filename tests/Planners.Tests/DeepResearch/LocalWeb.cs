@@ -57,7 +57,7 @@ internal sealed class LocalWeb : IAsyncDisposable
             return Results.Content($"<html><head><title>{topic} report</title></head><body><p>{topic} capacity figure {name}: 42 GW.</p></body></html>", "text/html");
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         web = new LocalWeb(app, new Uri(address));
         return web;
     }
