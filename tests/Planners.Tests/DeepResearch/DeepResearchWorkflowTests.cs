@@ -16,7 +16,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task FullRunBuildsWorkspaceAndWritesReportWithResolvingCitations()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var (workflow, model) = fixture.Create(budget);
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
@@ -65,7 +65,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task EveryRoundIsAFreshContextWithRoundNumberAndBudgetBlock()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var (workflow, _) = fixture.Create(budget, new DeepResearchOptions { MaxBuilderRounds = 4, MaxWriterRounds = 6 });
 
         await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
@@ -87,13 +87,13 @@ public sealed class DeepResearchWorkflowTests
     public async Task RerunOnFinishedWorkspaceSkipsBothStagesWithoutSpending()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using (var budget = NewBudget())
         {
+            var budget = NewBudget();
             await fixture.Create(budget).Workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
         }
 
         var reportBefore = fixture.Read(DeepResearchFiles.Report);
-        using var again = NewBudget();
+        var again = NewBudget();
         var (workflow, model) = fixture.Create(again);
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
@@ -111,7 +111,7 @@ public sealed class DeepResearchWorkflowTests
     {
         await using var fixture = await ResearchFixture.StartAsync();
         fixture.Script.CompleteAtRound = 99;
-        using var budget = NewBudget(searches: 2);
+        var budget = NewBudget(searches: 2);
         var (workflow, _) = fixture.Create(budget);
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
@@ -136,7 +136,7 @@ public sealed class DeepResearchWorkflowTests
         fixture.Script.CompleteAtRound = 99;
         var options = new BudgetOptions { MaxCostUsd = 0.05m };
         options.Pricing.SetModelPrice("scripted", inputPerMTok: 10m, outputPerMTok: 10m);
-        using var budget = new BudgetTracker(options);
+        var budget = new BudgetTracker(options);
         var (workflow, model) = fixture.Create(budget);
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
@@ -156,8 +156,8 @@ public sealed class DeepResearchWorkflowTests
     {
         await using var fixture = await ResearchFixture.StartAsync();
         fixture.Script.CompleteAtRound = 3;
-        using (var budget = NewBudget())
         {
+            var budget = NewBudget();
             var failing = new CallbackChatClient((messages, options) =>
                 messages[1].Text.Contains("Current Round: 2 /", StringComparison.Ordinal) && messages.Count(m => m.Role == ChatRole.Tool) == 1
                     ? throw new HttpRequestException("429 Too Many Requests")
@@ -168,7 +168,7 @@ public sealed class DeepResearchWorkflowTests
         }
 
         var solar = fixture.Read("knowledge_base/energy/solar.md");
-        using var again = NewBudget();
+        var again = NewBudget();
         var result = await fixture.Create(again).Workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 
         Assert.Equal(new StageOutcome(DeepResearchStage.ContextBuilder, 1, 3, StageStopReason.Completed), result.ContextBuilder);
@@ -184,15 +184,15 @@ public sealed class DeepResearchWorkflowTests
         await using var fixture = await ResearchFixture.StartAsync();
         fixture.Script.CompleteAtRound = 99;
         var options = new DeepResearchOptions { MaxBuilderRounds = 2 };
-        using (var budget = NewBudget())
         {
+            var budget = NewBudget();
             var first = await fixture.Create(budget, options).Workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
             Assert.Equal(new StageOutcome(DeepResearchStage.ContextBuilder, 2, 2, StageStopReason.RoundCap), first.ContextBuilder);
             Assert.True(first.IsComplete is false);
             Assert.True(first.Citations!.IsValid);
         }
 
-        using var again = NewBudget();
+        var again = NewBudget();
         var (workflow, model) = fixture.Create(again, options);
         var second = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 
@@ -206,7 +206,7 @@ public sealed class DeepResearchWorkflowTests
     {
         await using var fixture = await ResearchFixture.StartAsync();
         fixture.Script.FirstDraftHasDanglingCitation = true;
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var (workflow, _) = fixture.Create(budget);
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
@@ -222,7 +222,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task ToolErrorsAndEscapeAttemptsBecomeToolResults()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var seen = new List<string>();
         var model = new CallbackChatClient((messages, _) =>
         {
@@ -275,7 +275,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task ModelCallCapEndsARound()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var model = new CallbackChatClient((_, _) => new ChatResponse(new ChatMessage(ChatRole.Assistant,
             [new FunctionCallContent(Guid.NewGuid().ToString("N"), "files_list_files", new Dictionary<string, object?>())])));
         var workflow = new DeepResearchWorkflow(model, fixture.Workspace, budget, [], new DeepResearchOptions { MaxBuilderRounds = 1, MaxWriterRounds = 2, MaxModelCallsPerRound = 3 });
@@ -290,7 +290,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task AnotherQuestionOnTheSameWorkspaceIsRefused()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var (workflow, _) = fixture.Create(budget);
         await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 
@@ -303,7 +303,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task CancellationStopsTheRunAndKeepsFiles()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         using var cts = new CancellationTokenSource();
         var model = new CallbackChatClient((messages, options) =>
         {
@@ -327,7 +327,7 @@ public sealed class DeepResearchWorkflowTests
     public async Task InvalidConfigurationIsRejected()
     {
         await using var fixture = await ResearchFixture.StartAsync();
-        using var budget = NewBudget();
+        var budget = NewBudget();
         var model = new CallbackChatClient((_, _) => new ChatResponse());
 
         Assert.Contains("MaxBuilderRounds", Assert.Throws<ArgumentException>(() => new DeepResearchWorkflow(model, fixture.Workspace, budget, [], new DeepResearchOptions { MaxBuilderRounds = 0 })).Message);
