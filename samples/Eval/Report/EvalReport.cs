@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using Agents.Samples.Eval.Grid;
+
+namespace Agents.Samples.Eval.Report;
+
+/// <summary>Summarizes results per (strategy, budget) and renders the Markdown table.</summary>
+public static class EvalReport
+{
+    /// <summary>One row per (strategy, budget), ordered by strategy then budget.</summary>
+    public static IReadOnlyList<EvalSummaryRow> Summarize(IEnumerable<EvalResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return results
+            .GroupBy(r => (r.Strategy, r.Budget))
+            .OrderBy(g => g.Key.Strategy, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Budget)
+            .Select(g =>
+            {
+                var runs = g.ToList();
+                int correct = runs.Count(r => r.Correct);
+                return new EvalSummaryRow(
+                    g.Key.Strategy,
+                    g.Key.Budget,
+                    runs.Count,
+                    correct,
+                    (double)correct / runs.Count,
+                    (double)runs.Average(r => r.CostUsd),
+                    runs.Average(r => (double)r.ToolUnits),
+                    runs.Average(r => (double)r.InputTokens),
+                    runs.Average(r => (double)r.OutputTokens),
+                    CostOfPass(runs));
+            })
+            .ToList();
+    }
+
+    private static double CostOfPass(List<EvalResult> runs)
+    {
+        int correct = runs.Count(r => r.Correct);
+        return correct == 0 ? double.PositiveInfinity : (double)runs.Sum(r => r.CostUsd) / correct;
+    }
+
+    /// <summary>Renders the summary as a GitHub Markdown table (with a heading when <paramref name="title"/> is given).</summary>
+    public static string ToMarkdown(IReadOnlyList<EvalSummaryRow> rows, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        if (!string.IsNullOrWhiteSpace(title))
+        {
+            sb.Append("# ").Append(title).Append("\n\n");
+        }
+
+        sb.Append("| Strategy | Budget | Runs | Accuracy | Mean cost (USD) | Mean tool units | Mean tokens in / out | Cost-of-pass (USD) |\n");
+        sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in rows)
+        {
+            sb.Append("| ").Append(r.Strategy.Replace("|", "\\|", StringComparison.Ordinal))
+                .Append(" | ").Append(r.Budget.ToString(inv))
+                .Append(" | ").Append(r.Runs.ToString(inv))
+                .Append(" | ").Append((r.Accuracy * 100).ToString("0.0", inv)).Append("% (").Append(r.Correct.ToString(inv)).Append(')')
+                .Append(" | ").Append(r.MeanCostUsd.ToString("0.0000", inv))
+                .Append(" | ").Append(r.MeanToolUnits.ToString("0.0", inv))
+                .Append(" | ").Append(r.MeanInputTokens.ToString("0", inv)).Append(" / ").Append(r.MeanOutputTokens.ToString("0", inv))
+                .Append(" | ").Append(double.IsPositiveInfinity(r.CostOfPass) ? "∞" : r.CostOfPass.ToString("0.0000", inv))
+                .Append(" |\n");
+        }
+
+        return sb.ToString();
+    }
+}
