@@ -29,15 +29,9 @@ public static class EvalReport
                     runs.Average(r => (double)r.ToolUnits),
                     runs.Average(r => (double)r.InputTokens),
                     runs.Average(r => (double)r.OutputTokens),
-                    CostOfPass(runs));
+                    Agents.Budget.CostOfPass.Compute(runs.Select(r => (r.CostUsd, r.Correct))));
             })
             .ToList();
-    }
-
-    private static double CostOfPass(List<EvalResult> runs)
-    {
-        int correct = runs.Count(r => r.Correct);
-        return correct == 0 ? double.PositiveInfinity : (double)runs.Sum(r => r.CostUsd) / correct;
     }
 
     /// <summary>Renders the summary as a GitHub Markdown table (with a heading when <paramref name="title"/> is given).</summary>
