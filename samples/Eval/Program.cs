@@ -1,1 +1,1 @@
-return 0;
+return await Agents.Samples.Eval.App.EvalApp.RunAsync(args).ConfigureAwait(false);
