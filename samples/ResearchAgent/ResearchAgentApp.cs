@@ -222,6 +222,10 @@ internal static class ResearchAgentApp
 
         switch (result.Status)
         {
+            case AgentRunStatus.Answered when Agents.Planners.Grading.AnswerNormalizer.IsNoAnswer(result.Answer):
+                Console.Out.WriteLine($"No answer: the agent found none ({result.StatusReason})");
+                PrintCost(snapshot, plain);
+                return ExitNoAnswer;
             case AgentRunStatus.Answered:
                 Console.Out.WriteLine($"Answer: {result.Answer}");
                 Console.Out.WriteLine($"Status: answered ({result.StatusReason})");

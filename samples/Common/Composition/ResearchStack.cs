@@ -73,8 +73,13 @@ public sealed class ResearchStack : IAsyncDisposable
     {
         var search = new WebSearchPlugin(SearchEngine, null, _timeProvider, _loggerFactory.CreateLogger<WebSearchPlugin>());
         var browser = new BrowserPlugin(Fetcher, null, archive, _timeProvider, _loggerFactory.CreateLogger<BrowserPlugin>());
-        return [.. KernelPluginFactory.CreateFromObject(search, "web"), .. KernelPluginFactory.CreateFromObject(browser, "browser")];
+        return [.. Bare(search, "web"), .. Bare(browser, "browser")];
     }
+
+    // The tools keep their own names (search, browse, find_in_page) as in the BATS paper, without a plugin prefix.
+    private static IEnumerable<AIFunction> Bare(object target, string pluginName) =>
+        KernelPluginFactory.CreateFromObject(target, pluginName)
+            .Select(f => KernelFunctionFactory.CreateFromMethod(f.UnderlyingMethod!, target, f.Name, f.Description));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
