@@ -1,0 +1,177 @@
+using System.Text.Json;
+using Agents.Samples.Tests.Eval;
+using Agents.Samples.Tests.Fakes;
+
+namespace Agents.Samples.Tests.EndToEnd;
+
+/// <summary>The Eval sample as a real child process: strategies × budgets on the real planners, scripted model, offline web.</summary>
+public sealed class EvalEndToEndTests
+{
+    private const string Key = "sk-eval";
+    private static readonly Dictionary<string, string?> Env = new() { ["OPENAI_API_KEY"] = Key };
+
+    private static string Dll => ChildProcess.SampleDll("Eval", "Agents.Samples.Eval");
+
+    private static List<string> Args(Uri endpoint, OfflineWebScenario web, string outDir, params string[] more) =>
+    [
+        "--dataset", web.DatasetPath, "--out", outDir, "--endpoint", endpoint.ToString(), "--model-id", "scripted",
+        "--index", web.PagesFolder, "--browser", "http", "--allow-loopback", "--price", "input=1.0,output=2.0", .. more,
+    ];
+
+    private static List<JsonElement> Rows(string outDir) =>
+        File.ReadAllLines(Path.Combine(outDir, "results.jsonl")).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+    [Fact]
+    public async Task Runs_the_grid_and_writes_results_report_and_plots()
+    {
+        await using var web = await OfflineWebScenario.StartAsync(questions: 3);
+        await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
+        string outDir = Path.Combine(web.WorkFolder, "eval");
+
+        var run = await ChildProcess.RunAsync(Dll, Args(model.Endpoint, web, outDir, "--strategies", "react,react+budget,bats", "--budgets", "2,6", "--parallel", "2"), web.WorkFolder, Env, TimeSpan.FromMinutes(3));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var rows = Rows(outDir);
+        Assert.Equal(3 * 3 * 2, rows.Count);
+        Assert.Equal(18, rows.Select(r => (r.GetProperty("strategy").GetString(), r.GetProperty("budget").GetInt32(), r.GetProperty("id").GetString())).Distinct().Count());
+
+        // Budget 6 per tool reaches every target (2-3 hops need 3-4 pages); budget 2 cannot.
+        Assert.All(rows.Where(r => r.GetProperty("budget").GetInt32() == 6), r => Assert.True(r.GetProperty("correct").GetBoolean(), r.ToString()));
+        Assert.All(rows.Where(r => r.GetProperty("budget").GetInt32() == 2), r => Assert.False(r.GetProperty("correct").GetBoolean(), r.ToString()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("cost_usd").GetDecimal() > 0));
+        Assert.All(rows.Where(r => r.GetProperty("budget").GetInt32() == 2), r => Assert.InRange(r.GetProperty("tool_units").GetInt64(), 1, 4));
+
+        string report = await File.ReadAllTextAsync(Path.Combine(outDir, "report.md"));
+        Assert.Contains("| Strategy | Budget | Runs | Accuracy | Mean cost (USD) | Mean tool units | Mean tokens in / out | Cost-of-pass (USD) |", report, StringComparison.Ordinal);
+        Assert.Contains("| bats | 6 | 3 | 100.0% (3) |", report, StringComparison.Ordinal);
+        Assert.Contains("| react | 2 | 3 | 0.0% (0) |", report, StringComparison.Ordinal);
+        Assert.Contains("| ∞ |", report, StringComparison.Ordinal);
+        Assert.Contains("| react+budget | 6 | 3 | 100.0% (3) |", run.StdOut, StringComparison.Ordinal);
+        EvalPlotsTests.AssertPng(Path.Combine(outDir, "accuracy-vs-budget.png"), 900, 560);
+        EvalPlotsTests.AssertPng(Path.Combine(outDir, "accuracy-vs-cost.png"), 900, 560);
+        Assert.True(web.Host.PageRequests > 0);
+    }
+
+    [Fact]
+    public async Task A_rerun_resumes_and_a_dead_endpoint_or_bad_key_stops_with_a_clear_message_losing_nothing()
+    {
+        await using var web = await OfflineWebScenario.StartAsync(questions: 3);
+        await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
+        string outDir = Path.Combine(web.WorkFolder, "eval");
+        string[] grid = ["--strategies", "react+budget", "--budgets", "6"];
+
+        var first = await ChildProcess.RunAsync(Dll, Args(model.Endpoint, web, outDir, [.. grid, "--limit", "1"]), web.WorkFolder, Env);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Single(Rows(outDir));
+        string firstRow = File.ReadAllLines(Path.Combine(outDir, "results.jsonl"))[0];
+
+        // Wrong key: stops at once, the finished row stays.
+        var badKey = await ChildProcess.RunAsync(Dll, Args(model.Endpoint, web, outDir, grid), web.WorkFolder, new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "wrong" });
+        Assert.True(badKey.ExitCode == 3, badKey.ToString());
+        Assert.Contains("rejected the API key (HTTP 401)", badKey.StdErr, StringComparison.Ordinal);
+        Assert.Contains("1 finished runs are kept", badKey.StdErr, StringComparison.Ordinal);
+
+        // Unreachable endpoint: the same.
+        Uri dead;
+        await using (var gone = await FakeOpenAIServer.StartAsync(Key, _ => FakeReply.Say("x")))
+        {
+            dead = gone.Endpoint;
+        }
+
+        var unreachable = await ChildProcess.RunAsync(Dll, Args(dead, web, outDir, grid), web.WorkFolder, Env);
+        Assert.True(unreachable.ExitCode == 3, unreachable.ToString());
+        Assert.Contains("Could not reach the model endpoint", unreachable.StdErr, StringComparison.Ordinal);
+        Assert.Equal(firstRow, Assert.Single(File.ReadAllLines(Path.Combine(outDir, "results.jsonl")), l => l.Length > 0));
+
+        // A rerun with the model back runs only the two missing questions.
+        var resumed = await ChildProcess.RunAsync(Dll, Args(model.Endpoint, web, outDir, grid), web.WorkFolder, Env);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("Done: 2 run now, 1 already in", resumed.StdOut, StringComparison.Ordinal);
+        Assert.Equal(3, Rows(outDir).Count);
+        Assert.Equal(firstRow, File.ReadAllLines(Path.Combine(outDir, "results.jsonl"))[0]);
+    }
+
+    [Fact]
+    public async Task Malformed_dataset_lines_are_reported_by_number_the_rest_runs_and_the_exit_code_says_so()
+    {
+        await using var web = await OfflineWebScenario.StartAsync(questions: 2);
+        await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
+        var lines = (await File.ReadAllLinesAsync(web.DatasetPath)).ToList();
+        lines.Insert(1, "{\"id\": \"broken\", \"question\": ");
+        lines.Add("{\"id\": \"no-answer\", \"question\": \"What?\"}");
+        string dataset = Path.Combine(web.Root, "with-bad-lines.jsonl");
+        await File.WriteAllLinesAsync(dataset, lines);
+        string outDir = Path.Combine(web.WorkFolder, "eval");
+        var args = Args(model.Endpoint, web, outDir, "--strategies", "react", "--budgets", "6");
+        args[1] = dataset;
+
+        var run = await ChildProcess.RunAsync(Dll, args, web.WorkFolder, Env);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains($"{dataset}:2: invalid JSON", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains($"{dataset}:4: missing or empty field(s): answer", run.StdErr, StringComparison.Ordinal);
+        Assert.Equal(2, Rows(outDir).Count);
+        Assert.True(File.Exists(Path.Combine(outDir, "report.md")));
+    }
+
+    [Fact]
+    public async Task A_missing_dataset_or_bad_options_are_explained_without_a_model()
+    {
+        string dir = Directory.CreateTempSubdirectory("eval-bad-").FullName;
+        try
+        {
+            var missing = await ChildProcess.RunAsync(Dll, ["--dataset", Path.Combine(dir, "nope.jsonl"), "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m"], dir);
+            Assert.Equal(2, missing.ExitCode);
+            Assert.Contains("nope.jsonl' does not exist", missing.StdErr, StringComparison.Ordinal);
+
+            var noDataset = await ChildProcess.RunAsync(Dll, ["--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m"], dir);
+            Assert.Equal(2, noDataset.ExitCode);
+            Assert.Contains("--dataset FILE", noDataset.StdErr, StringComparison.Ordinal);
+
+            var badBudgets = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--budgets", "5,ten"], dir);
+            Assert.Equal(2, badBudgets.ExitCode);
+            Assert.Contains("--budgets: 'ten' is not a positive whole number", badBudgets.StdErr, StringComparison.Ordinal);
+
+            var badStrategy = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--strategies", "react,bast"], dir);
+            Assert.Equal(2, badStrategy.ExitCode);
+            Assert.Contains("Did you mean 'bats'?", badStrategy.StdErr, StringComparison.Ordinal);
+
+            var reportOnly = await ChildProcess.RunAsync(Dll, ["--report-only", "--out", Path.Combine(dir, "empty")], dir);
+            Assert.Equal(2, reportOnly.ExitCode);
+            Assert.Contains("nothing to report", reportOnly.StdErr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Offline_web_mode_generates_serves_indexes_and_evaluates_then_report_only_rebuilds_without_a_model()
+    {
+        // The child generates the same web as this (seed 5, 3 questions), so the scripted model knows its questions.
+        var corpus = new Agents.Samples.OfflineWeb.Generation.OfflineWebGenerator(new Agents.Samples.OfflineWeb.Generation.OfflineWebOptions { Seed = 5, Questions = 3 }).Generate();
+        await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(corpus).Reply);
+        string dir = Directory.CreateTempSubdirectory("eval-offline-").FullName;
+        try
+        {
+            string outDir = Path.Combine(dir, "out");
+            var run = await ChildProcess.RunAsync(Dll, ["--offline-web", "--seed", "5", "--questions", "3", "--out", outDir, "--endpoint", model.Endpoint.ToString(), "--model-id", "scripted", "--browser", "http", "--strategies", "bats", "--budgets", "8"], dir, Env, TimeSpan.FromMinutes(2));
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("Offline web: http://127.0.0.1:", run.StdOut, StringComparison.Ordinal);
+            Assert.Contains("| bats | 8 | 3 | 100.0% (3) |", run.StdOut, StringComparison.Ordinal);
+            Assert.Equal(corpus.Pages.Count, Directory.GetFiles(Path.Combine(outDir, "offline-web", "pages")).Length);
+
+            File.Delete(Path.Combine(outDir, "report.md"));
+            File.Delete(Path.Combine(outDir, "accuracy-vs-cost.png"));
+            var rebuilt = await ChildProcess.RunAsync(Dll, ["--report-only", "--out", outDir], dir);
+            Assert.True(rebuilt.ExitCode == 0, rebuilt.ToString());
+            Assert.Contains("| bats | 8 | 3 | 100.0% (3) |", await File.ReadAllTextAsync(Path.Combine(outDir, "report.md")), StringComparison.Ordinal);
+            EvalPlotsTests.AssertPng(Path.Combine(outDir, "accuracy-vs-cost.png"), 900, 560);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
