@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Budget;
@@ -23,11 +24,16 @@ namespace Agents.Budget;
 /// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
 /// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools
 /// removed and returns its answer too.</para>
+/// <para><b>Configuration errors</b> (a mapping or attribute naming a unit argument the tool does not have) throw
+/// <see cref="BudgetConfigurationException"/> before the model is called. Only tools passed in
+/// <see cref="ChatOptions.Tools"/> are charged: tools registered in <see cref="FunctionInvokingChatClient.AdditionalTools"/>
+/// bypass this client, so pass budgeted tools per request.</para>
 /// </remarks>
 public sealed class BudgetChatClient : DelegatingChatClient
 {
     private readonly BudgetTracker _tracker;
     private readonly BudgetChatClientOptions _options;
+    private readonly ConditionalWeakTable<AIFunction, object> _validated = [];
 
     /// <summary>Creates the client.</summary>
     /// <param name="innerClient">The inner client, normally a <see cref="FunctionInvokingChatClient"/>.</param>
@@ -47,6 +53,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var state = new BudgetRequestState();
         ChatOptions? prepared = Prepare(options, state);
+        messages = WithGuideline(messages);
         ChatResponse response = await base.GetResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false);
         Count(response.Usage, response.ModelId);
         if (!NeedsFinalAnswer(state))
@@ -88,6 +95,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var state = new BudgetRequestState();
         ChatOptions? prepared = Prepare(options, state);
+        messages = WithGuideline(messages);
         bool mayNeedFinal = _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
         List<ChatResponseUpdate>? updates = mayNeedFinal ? [] : null;
         await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false))
@@ -118,6 +126,9 @@ public sealed class BudgetChatClient : DelegatingChatClient
         return clone;
     }
 
+    private IEnumerable<ChatMessage> WithGuideline(IEnumerable<ChatMessage> messages) =>
+        _options.AddGuideline ? [new ChatMessage(ChatRole.System, _tracker.FormatGuideline()), .. messages] : messages;
+
     private ChatOptions? Prepare(ChatOptions? options, BudgetRequestState state)
     {
         if (_tracker.IsExhausted)
@@ -141,11 +152,42 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var wrapped = new List<AITool>(tools.Count);
         foreach (AITool tool in tools)
         {
-            wrapped.Add(tool is AIFunction function and not BudgetedAIFunction ? new BudgetedAIFunction(function, _tracker, state) : tool);
+            if (tool is AIFunction function and not BudgetedAIFunction)
+            {
+                Validate(function);
+                wrapped.Add(new BudgetedAIFunction(function, _tracker, state));
+            }
+            else
+            {
+                wrapped.Add(tool);
+            }
         }
 
         clone.Tools = wrapped;
         return clone;
+    }
+
+    /// <summary>Checks once per function that its unit argument exists in its parameter schema.</summary>
+    private void Validate(AIFunction function)
+    {
+        if (_validated.TryGetValue(function, out _))
+        {
+            return;
+        }
+
+        (string? plugin, string name) = BudgetTracker.NameOf(function);
+        ResolvedTool resolved = _tracker.Resolve(plugin, name, function.UnderlyingMethod);
+        if (resolved.UnitsArgument is { } argument
+            && function.JsonSchema.ValueKind == JsonValueKind.Object
+            && function.JsonSchema.TryGetProperty("properties", out JsonElement properties)
+            && properties.ValueKind == JsonValueKind.Object
+            && !properties.TryGetProperty(argument, out _))
+        {
+            throw new BudgetConfigurationException(
+                $"The budget mapping of tool '{function.Name}' counts units from the argument '{argument}', but the tool has no such parameter (it has: {string.Join(", ", properties.EnumerateObject().Select(p => p.Name))}).");
+        }
+
+        _validated.AddOrUpdate(function, resolved);
     }
 
     private bool NeedsFinalAnswer(BudgetRequestState state) =>

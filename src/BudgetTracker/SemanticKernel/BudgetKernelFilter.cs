@@ -41,7 +41,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         int units = UnitCounting.Count(tool, context.Arguments, out string? error);
         if (error is not null)
         {
-            context.Result = new FunctionResult(function, ToolResultText.Append(error, Tracker.FormatBudgetBlock()));
+            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(error));
             return;
         }
 
@@ -52,7 +52,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
                 scope.Denied = true;
             }
 
-            context.Result = new FunctionResult(function, ToolResultText.Append(reason, Tracker.FormatBudgetBlock()));
+            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(reason));
             return;
         }
 
@@ -70,7 +70,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         Tracker.CommitCore(tool.Category, units, tool.DisplayName);
         if (scope is not null && !context.IsStreaming)
         {
-            context.Result = new FunctionResult(context.Result, ToolResultText.Append(context.Result.GetValue<object>(), Tracker.FormatBudgetBlock()));
+            context.Result = new FunctionResult(context.Result, Tracker.AppendBudgetBlock(context.Result.GetValue<object>()));
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task AutoInvocation_ShowsBudgetBlockAfterEveryToolResult_AndTerminatesAtTheLimit()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 100, 10, turn));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker);
@@ -38,7 +38,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task Terminate_StopsWhenALimitIsReachedExactly()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 6));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 6));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 10, 1, turn));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker);
@@ -55,7 +55,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task FinalAnswerWithoutTools_RefusesOnceThenTerminatesOnTheNextRefusal()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 10, 1, turn));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker, usageLayer: false);
@@ -74,7 +74,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task FinalAnswerWithoutTools_ModelThatAnswersAfterTheRefusal_Finishes()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3).WithToolLimit("browse", 5));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3).WithToolLimit("browse", 5));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) =>
             Script.LastToolResult(messages)?.Contains("final answer now", StringComparison.Ordinal) == true
@@ -93,7 +93,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task FinalAnswerWithoutTools_WithUsageLayer_RemovesToolsForTheFinalAnswer()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) =>
             options?.Tools is { Count: > 0 } tools ? Script.ToolCalls(tools[0].Name, 1, 3, 10, 1, turn) : Script.Answer("my answer", 5, 5));
@@ -113,8 +113,8 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task ConcurrentInvocation_NeverOverspends()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
-        var plugin = new ResearchPlugin { Delay = TimeSpan.FromMilliseconds(20) };
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var plugin = new ResearchPlugin { Delay = TimeSpan.FromMilliseconds(50) };
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn == 0 ? Script.ToolCalls(options!.Tools![0].Name, 6, 3, 10, 1, turn) : Script.Answer("done", 1, 1));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker, concurrent: true);
@@ -132,7 +132,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task BadUnitArgument_IsAToolResult_AndNothingIsCharged()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => turn == 0
             ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c0", options!.Tools![0].Name, new Dictionary<string, object?> { ["other"] = "x" })]))
@@ -151,7 +151,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task ManualInvocation_IsChargedWithoutChangingTheResult()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
         kernel.UseBudgetTracker(tracker);
@@ -167,9 +167,47 @@ public sealed class BudgetKernelExtensionsTests
     }
 
     [Fact]
+    public async Task CancelledOrFailingCalls_ReleaseTheirUnits()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var kernel = new Kernel();
+        kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
+        kernel.Plugins.AddFromFunctions("bad", [KernelFunctionFactory.CreateFromMethod([BudgetCategory("search")] () => { throw new InvalidOperationException("boom"); }, "fail")]);
+        kernel.UseBudgetTracker(tracker);
+
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => kernel.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "a" } }, cts.Token));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => kernel.InvokeAsync("bad", "fail"));
+
+        BudgetCategorySnapshot s = tracker.GetSnapshot().GetCategory("search")!;
+        Assert.Equal(0, s.Used);
+        Assert.Equal(0, s.InFlight);
+    }
+
+    [Fact]
+    public async Task OneTracker_SharedByTwoKernels_SpendsOneBudget()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 3));
+        var first = new Kernel();
+        first.Plugins.AddFromObject(new ResearchPlugin(), "web");
+        first.UseBudgetTracker(tracker);
+        var second = new Kernel();
+        second.Plugins.AddFromObject(new ResearchPlugin(), "web");
+        second.UseBudgetTracker(tracker);
+
+        await first.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "a", "b" } });
+        FunctionResult refused = await second.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "c", "d" } });
+        await second.InvokeAsync("web", "search", new KernelArguments { ["queries"] = new[] { "e" } });
+
+        Assert.Contains("1 unit(s) left but this call needs 2", refused.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(3, tracker.GetSnapshot().GetCategory("search")!.Used);
+    }
+
+    [Fact]
     public async Task KernelBuilder_AddBudgetTracker_RegistersFilters()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().MapTool("web_*", "web"));
+        var tracker = new BudgetTracker(new BudgetOptions().MapTool("web_*", "web"));
         IKernelBuilder builder = Kernel.CreateBuilder();
         builder.Plugins.AddFromObject(new ResearchPlugin(), "web");
         builder.AddBudgetTracker(tracker);
@@ -183,7 +221,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public void UseBudgetTracker_RejectsMappingToMissingUnitArgument()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().MapTool("web.search", "search", unitsArgument: "urls"));
+        var tracker = new BudgetTracker(new BudgetOptions().MapTool("web.search", "search", unitsArgument: "urls"));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
         BudgetConfigurationException ex = Assert.Throws<BudgetConfigurationException>(() => kernel.UseBudgetTracker(tracker));
