@@ -107,38 +107,53 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
     private async Task<FetchedPage> NavigateAsync(PooledPage pooled, Uri url, CancellationToken cancellationToken)
     {
         var page = pooled.Page;
-        var state = pooled.Begin();
         using var timeout = new CancellationTokenSource(_options.NavigationTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        state.Cancellation = linked.Token;
-        IResponse? response;
-        try
+        var current = url;
+        IResponse? response = null;
+        NavigationState state;
+        for (var hop = 0; ; hop++)
         {
-            response = await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions
+            state = pooled.Begin(hop, linked.Token);
+            try
             {
-                WaitUntil = WaitUntilState.Load,
-                Timeout = (float)_options.NavigationTimeout.TotalMilliseconds,
-            }).WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is PlaywrightException or OperationCanceledException or TimeoutException)
-        {
+                response = await page.GotoAsync(current.AbsoluteUri, new PageGotoOptions
+                {
+                    WaitUntil = WaitUntilState.Load,
+                    Timeout = (float)_options.NavigationTimeout.TotalMilliseconds,
+                }).WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PlaywrightException or OperationCanceledException or TimeoutException)
+            {
+                if (state.Refusal is null && state.RedirectTo is null)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (ex is TimeoutException || timeout.IsCancellationRequested)
+                    {
+                        throw new PageFetchException($"the page did not load within {_options.NavigationTimeout.TotalSeconds:0.#} s", ex);
+                    }
+
+                    throw new PageFetchException($"the page could not be loaded: {FirstLine(ex.Message)}", ex);
+                }
+            }
+
             if (state.Refusal is { } refusal)
             {
-                throw new PageFetchException(refusal, ex);
+                throw new PageFetchException(refusal);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            if (ex is TimeoutException || timeout.IsCancellationRequested)
+            if (state.RedirectTo is not { } next)
             {
-                throw new PageFetchException($"the page did not load within {_options.NavigationTimeout.TotalSeconds:0.#} s", ex);
+                break;
             }
 
-            throw new PageFetchException($"the page could not be loaded: {FirstLine(ex.Message)}", ex);
-        }
+            // Each redirect is a fresh, routed navigation, so the guard sees every hop.
+            if (hop >= _guard.Options.MaxRedirects)
+            {
+                throw new PageFetchException($"too many redirects (more than {_guard.Options.MaxRedirects})");
+            }
 
-        if (state.Refusal is { } late)
-        {
-            throw new PageFetchException(late);
+            current = next;
         }
 
         var finalUrl = state.FinalUrl ?? new Uri(page.Url);
@@ -192,7 +207,7 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
             {
                 if (isMainDocument)
                 {
-                    state.Refusal ??= state.Hops == 0 ? $"refused: {refusal}" : $"refused a redirect to {uri}: {refusal}";
+                    state.Refusal ??= state.Hop == 0 ? $"refused: {refusal}" : $"refused a redirect to {uri}: {refusal}";
                 }
 
                 _logger.LogInformation("blocked request to {Url}: {Reason}", uri, refusal);
@@ -200,40 +215,48 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
                 return;
             }
 
-            if (!request.IsNavigationRequest)
-            {
-                await route.ContinueAsync().ConfigureAwait(false);
-                return;
-            }
-
-            // Navigations (main document and frames) are fetched one hop at a time, so each redirect target is
-            // routed, and so checked, again.
+            // Every request is fetched one hop at a time: Playwright does not route the hops of a redirect
+            // the browser follows itself, so the browser is never shown a redirect.
             var response = await route.FetchAsync(new RouteFetchOptions
             {
                 MaxRedirects = 0,
                 Timeout = (float)_options.NavigationTimeout.TotalMilliseconds,
             }).ConfigureAwait(false);
-            var status = response.Status;
-            if (status is >= 300 and < 400 && response.Headers.ContainsKey("location"))
+            if (isMainDocument)
             {
-                if (isMainDocument && ++state.Hops > _guard.Options.MaxRedirects)
+                if (Location(response, uri) is { } next)
                 {
-                    state.Refusal ??= $"too many redirects (more than {_guard.Options.MaxRedirects})";
-                    await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
+                    state.RedirectTo = next;
+                    await route.AbortAsync("aborted").ConfigureAwait(false);
                     return;
+                }
+            }
+            else
+            {
+                for (var hops = 0; Location(response, uri) is { } next; hops++)
+                {
+                    if (hops >= _guard.Options.MaxRedirects || await _guard.CheckAsync(next, state.Cancellation).ConfigureAwait(false) is not null)
+                    {
+                        _logger.LogInformation("blocked redirect of {Url} to {Next}", uri, next);
+                        await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
+                        return;
+                    }
+
+                    uri = next;
+                    response = await route.FetchAsync(new RouteFetchOptions
+                    {
+                        Url = next.AbsoluteUri,
+                        MaxRedirects = 0,
+                        Timeout = (float)_options.NavigationTimeout.TotalMilliseconds,
+                    }).ConfigureAwait(false);
                 }
 
                 await route.FulfillAsync(new RouteFulfillOptions { Response = response }).ConfigureAwait(false);
                 return;
             }
 
+            var status = response.Status;
             var mediaType = MediaTypes.Normalize(response.Headers.TryGetValue("content-type", out var type) ? type : null);
-            if (!isMainDocument)
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Response = response }).ConfigureAwait(false);
-                return;
-            }
-
             state.FinalUrl = uri;
             state.Status = status;
             state.MediaType = mediaType;
@@ -263,13 +286,15 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
             state.CapturedBody = body;
             await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/html", Body = Placeholder }).ConfigureAwait(false);
         }
-        catch (PlaywrightException ex)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             // The page was closed or navigated away meanwhile, or the fetch failed; the navigation reports it.
             _logger.LogDebug(ex, "routing {Url} failed", request.Url);
             if (request.IsNavigationRequest && request.Frame.ParentFrame is null)
             {
-                state.Refusal ??= $"the page could not be loaded: {FirstLine(ex.Message)}";
+                state.Refusal ??= ex is TimeoutException || ex.Message.Contains("Timeout", StringComparison.OrdinalIgnoreCase)
+                    ? $"the page did not load within {_options.NavigationTimeout.TotalSeconds:0.#} s"
+                    : $"the page could not be loaded: {FirstLine(ex.Message)}";
             }
 
             await TryAbortAsync(route).ConfigureAwait(false);
@@ -279,6 +304,13 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
             await TryAbortAsync(route).ConfigureAwait(false);
         }
     }
+
+    private static Uri? Location(IAPIResponse response, Uri current)
+        => response.Status is >= 300 and < 400
+            && response.Headers.TryGetValue("location", out var location)
+            && Uri.TryCreate(current, location, out var next)
+                ? next
+                : null;
 
     private static async Task TryAbortAsync(IRoute route)
     {
@@ -316,14 +348,17 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
 
         public NavigationState Current { get; private set; } = new();
 
-        public NavigationState Begin() => Current = new NavigationState();
+        public NavigationState Begin(int hop, CancellationToken cancellationToken)
+            => Current = new NavigationState { Hop = hop, Cancellation = cancellationToken };
     }
 
     private sealed class NavigationState
     {
-        public CancellationToken Cancellation { get; set; }
+        public CancellationToken Cancellation { get; init; }
 
-        public int Hops { get; set; }
+        public int Hop { get; init; }
+
+        public Uri? RedirectTo { get; set; }
 
         public string? Refusal { get; set; }
 

@@ -76,6 +76,9 @@ public static class TestSite
             case "/redirect-localhost":
                 ctx.Response.Redirect($"http://localhost:{ctx.Connection.LocalPort}/article.html");
                 break;
+            case "/pixel-redirect":
+                ctx.Response.Redirect($"http://localhost:{ctx.Connection.LocalPort}/pixel-redirected.png");
+                break;
             case "/doc.pdf":
                 ctx.Response.ContentType = "application/pdf";
                 await ctx.Response.Body.WriteAsync(Pdf);
@@ -105,7 +108,7 @@ public static class TestSite
                 await Html(ctx, "<html><body>late</body></html>");
                 break;
             case "/private-image.html":
-                await Html(ctx, $"<html><head><title>Pixel</title></head><body><article><p>{ArticleText} A page with an image from a private address follows here for the test.</p><img src=\"http://10.9.9.9/pixel.png\"></article></body></html>");
+                await Html(ctx, $"<html><head><title>Pixel</title></head><body><article><p>{ArticleText} A page with an image from a private address follows here for the test.</p><img src=\"http://10.9.9.9/pixel.png\"><img src=\"http://localhost:{ctx.Connection.LocalPort}/pixel-direct.png\"><img src=\"/pixel-redirect\"></article></body></html>");
                 break;
             default:
                 ctx.Response.StatusCode = 404;
