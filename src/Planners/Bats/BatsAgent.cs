@@ -172,7 +172,8 @@ public sealed partial class BatsAgent : AgentRunner
             }
         }
 
-        if (exhausted && run.Verified.Count == 0 && Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools && !context.IsRunBudgetExhausted)
+        if (exhausted && run.Verified.Count == 0 && Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools
+            && !context.IsRunBudgetExhausted && BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot()))
         {
             await FinalAnswerWithoutToolsAsync(context, run, cancellationToken).ConfigureAwait(false);
         }

@@ -156,6 +156,22 @@ public sealed class ReActAgentTests
     }
 
     [Fact]
+    public async Task Exhaustion_OfTokens_NeverAsksForAFinalAnswer()
+    {
+        var options = new BudgetOptions { MaxInputTokens = 150, OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools };
+        using var tracker = new BudgetTracker(options.WithToolLimit("search", 100).MapTool("search", "search", unitsArgument: "queries"));
+        var model = new ScriptedChatClient(_ => Reply.Search("q"));
+        var agent = new ReActAgent(model, new TestTools().All, tracker);
+
+        AgentRunResult result = await agent.RunAsync("q?");
+
+        Assert.Equal(AgentRunStatus.BudgetExhausted, result.Status);
+        Assert.Equal(2, model.Calls.Count);
+        Assert.All(model.Calls, c => Assert.True(c.HasTools));
+        Assert.Contains("input token", result.StatusReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunOutputTokenBudget_StopsTheRun()
     {
         using BudgetTracker tracker = TestTools.Tracker(searchLimit: 100);
