@@ -1,3 +1,19 @@
+using Agents.LocalEngine.Benchmarks;
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "compare": engine vs raw ORT loop, allocations per token, n=8 shared prefill vs 8 sequential (see docs/benchmarks.md).
+// Anything else goes to BenchmarkDotNet (e.g. -- --filter *Sampler*).
+if (args.Length > 0 && args[0] == "compare")
+{
+    return await CompareCommand.RunAsync(args[1..]);
+}
+
+// "write-models DIR": writes the benchmark's test models (for other engines, e.g. transformers.js).
+if (args.Length == 2 && args[0] == "write-models")
+{
+    CompareCommand.WriteModels(args[1]);
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(CompareCommand).Assembly).Run(args);
+return 0;

@@ -20,7 +20,11 @@ public sealed record DecoderNames
 public static class OnnxDecoderWriter
 {
     /// <summary>Writes the model; with <paramref name="externalDataFile"/> set, float initializers go to that file next to it.</summary>
-    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null)
+    /// <remarks>
+    /// With <paramref name="positionLogits"/> ([MaxPositions, VocabSize]) the logits become that table's row for each
+    /// position (the network still runs, multiplied by 0): a scripted model whose replies tests can choose.
+    /// </remarks>
+    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null, float[]? positionLogits = null)
     {
         var g = new GraphBuilder();
         var s = w.Spec;
@@ -144,7 +148,16 @@ public static class OnnxDecoderWriter
         }
 
         var hn = RmsNorm(h, "final_norm", w.FinalNorm);
-        g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
+        if (positionLogits is null)
+        {
+            g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
+        }
+        else
+        {
+            var network = g.Op("Mul", [g.Op("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)]), g.F32Scalar(0f)]);
+            var script = g.Op("Gather", [g.F32("script_logits", positionLogits, s.MaxPositions, s.VocabSize), positions]);
+            g.OpTo("Add", [network, script], names.Logits);
+        }
 
         g.Output(names.Logits, TensorProto.Types.DataType.Float, "batch", "seq", s.VocabSize);
         for (var l = 0; l < s.Layers; l++)

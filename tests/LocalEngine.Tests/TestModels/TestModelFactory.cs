@@ -27,7 +27,7 @@ public static class TestModelFactory
     public const string QwenTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
     public const string Llama3Template = "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}";
 
-    public static TestModel Create(string directory, TestLayout layout = TestLayout.Optimum, TestFamily family = TestFamily.Qwen, TinyLlamaSpec? spec = null, bool positionIds = true)
+    public static TestModel Create(string directory, TestLayout layout = TestLayout.Optimum, TestFamily family = TestFamily.Qwen, TinyLlamaSpec? spec = null, bool positionIds = true, float[]? positionLogits = null)
     {
         spec ??= new TinyLlamaSpec();
         System.IO.Directory.CreateDirectory(directory);
@@ -122,7 +122,7 @@ public static class TestModelFactory
             System.IO.Directory.CreateDirectory(Path.Combine(directory, "onnx"));
             modelFile = Path.Combine(directory, "onnx", "model.onnx");
             OnnxDecoderWriter.Write(modelFile, weights, new DecoderNames { PositionIds = positionIds ? "position_ids" : null },
-                layout == TestLayout.OptimumExternalData ? "model.onnx_data" : null);
+                layout == TestLayout.OptimumExternalData ? "model.onnx_data" : null, positionLogits);
             var config = new JsonObject
             {
                 ["architectures"] = new JsonArray(family == TestFamily.Qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM"),
