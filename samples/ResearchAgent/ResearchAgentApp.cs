@@ -160,7 +160,7 @@ internal static class ResearchAgentApp
         await using (stack.ConfigureAwait(false))
         {
             var onExhaustion = mode == "qa" ? ExhaustionBehavior.FinalAnswerWithoutTools : ExhaustionBehavior.Terminate;
-            using var tracker = new BudgetTracker(BudgetFactory.CreateOptions(budget, prices, onExhaustion), TimeProvider.System, loggerFactory);
+            var tracker = new BudgetTracker(BudgetFactory.CreateOptions(budget, prices, onExhaustion), TimeProvider.System, loggerFactory);
             tracker.Charged += (_, e) =>
             {
                 state.AddTool($"{e.FunctionName ?? e.Category}: {e.Units} {e.Category} unit(s), {e.Used}{(e.Limit is { } l ? "/" + l.ToString(CultureInfo.InvariantCulture) : string.Empty)} used");

@@ -24,7 +24,7 @@ internal sealed class PlannerStrategy(string name, ResearchStack stack, PriceSpe
         }
 
         var spec = new BudgetSpec { Search = budget, Browse = budget };
-        using var tracker = new BudgetTracker(BudgetFactory.CreateOptions(spec, prices, ExhaustionBehavior.FinalAnswerWithoutTools), TimeProvider.System, loggerFactory);
+        var tracker = new BudgetTracker(BudgetFactory.CreateOptions(spec, prices, ExhaustionBehavior.FinalAnswerWithoutTools), TimeProvider.System, loggerFactory);
         var agent = AgentCatalog.Create(Name, stack.ChatClient, stack.CreateWebTools(), tracker, TimeProvider.System, loggerFactory);
         var result = await agent.RunAsync(new AgentRunRequest(item.Question), cancellationToken).ConfigureAwait(false);
 

@@ -15,7 +15,7 @@ public sealed class BudgetFactoryTests
         Assert.Equal((0.5m, 100L, 50L, TimeSpan.FromMinutes(1)), (options.MaxCostUsd, options.MaxInputTokens, options.MaxOutputTokens, options.MaxDuration));
         Assert.Equal(ExhaustionBehavior.FinalAnswerWithoutTools, options.OnExhaustion);
 
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         Assert.Equal("search", tracker.ResolveCategory(null, "search"));
         Assert.Equal("browse", tracker.ResolveCategory(null, "browse"));
         Assert.Equal(2, tracker.CountUnits(null, "search", new Dictionary<string, object?> { ["queries"] = new[] { "a", "b" } }));
