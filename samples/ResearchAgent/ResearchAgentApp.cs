@@ -42,7 +42,8 @@ internal static class ResearchAgentApp
           --browser auto|chromium|http          --allow-loopback  --allow-private
         Run:
           --mode qa|report            qa: answer a question (default); report: deep research into report.md
-          --strategy bats|react|react+budget    the QA agent (default bats)
+          --strategy NAME             the QA agent: bats (default), react, react+budget, self-consistency, best-of-n,
+                                      best-of-majority, first-finish, plan-and-budget
           --budget search=20,browse=20,usd=0.50 keys: search, browse, usd, input_tokens, output_tokens, time
           --price input=0.15,output=0.60        model prices in USD per million tokens (for the cost)
           --workspace DIR             report mode: the research folder (resumable; default research/<topic>)

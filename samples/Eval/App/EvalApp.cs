@@ -30,7 +30,8 @@ internal static class EvalApp
           --offline-web               generate the synthetic multi-hop web, serve it on 127.0.0.1 and use its questions
             --seed N --questions N    its seed (default 42) and number of questions (default 20)
           --out DIR                   results folder (default eval-results); rerunning with the same folder resumes
-          --strategies LIST           default react,react+budget,bats
+          --strategies LIST           default react,react+budget,bats; also self-consistency, best-of-n, best-of-majority,
+                                      first-finish, plan-and-budget
           --budgets LIST              units per tool (search and browse), default 5,10,20
           --parallel N                runs at once (default 2)
           --limit N                   only the first N questions

@@ -28,18 +28,22 @@ public sealed class EvalEndToEndTests
         await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
         string outDir = Path.Combine(web.WorkFolder, "eval");
 
-        var run = await ChildProcess.RunAsync(Dll, Args(model.Endpoint, web, outDir, "--strategies", "react,react+budget,bats", "--budgets", "2,6", "--parallel", "2"), web.WorkFolder, Env, TimeSpan.FromMinutes(3));
+        var run = await ChildProcess.RunAsync(Dll, Args(model.Endpoint, web, outDir, "--strategies", "react,react+budget,bats,self-consistency", "--budgets", "2,6", "--parallel", "2"), web.WorkFolder, Env, TimeSpan.FromMinutes(3));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var rows = Rows(outDir);
-        Assert.Equal(3 * 3 * 2, rows.Count);
-        Assert.Equal(18, rows.Select(r => (r.GetProperty("strategy").GetString(), r.GetProperty("budget").GetInt32(), r.GetProperty("id").GetString())).Distinct().Count());
+        Assert.Equal(3 * 4 * 2, rows.Count);
+        Assert.Equal(24, rows.Select(r => (r.GetProperty("strategy").GetString(), r.GetProperty("budget").GetInt32(), r.GetProperty("id").GetString())).Distinct().Count());
 
         // Budget 6 per tool reaches every target (2-3 hops need 3-4 pages); budget 2 cannot.
         Assert.All(rows.Where(r => r.GetProperty("budget").GetInt32() == 6), r => Assert.True(r.GetProperty("correct").GetBoolean(), r.ToString()));
         Assert.All(rows.Where(r => r.GetProperty("budget").GetInt32() == 2), r => Assert.False(r.GetProperty("correct").GetBoolean(), r.ToString()));
         Assert.All(rows, r => Assert.True(r.GetProperty("cost_usd").GetDecimal() > 0));
         Assert.All(rows.Where(r => r.GetProperty("budget").GetInt32() == 2), r => Assert.InRange(r.GetProperty("tool_units").GetInt64(), 1, 4));
+
+        // Self-consistency samples the tracked ReAct agent several times on the same budget: it spends more.
+        decimal MeanCost(string strategy) => rows.Where(r => r.GetProperty("strategy").GetString() == strategy && r.GetProperty("budget").GetInt32() == 6).Average(r => r.GetProperty("cost_usd").GetDecimal());
+        Assert.True(MeanCost("self-consistency") > MeanCost("react+budget"), $"{MeanCost("self-consistency")} vs {MeanCost("react+budget")}");
 
         string report = await File.ReadAllTextAsync(Path.Combine(outDir, "report.md"));
         Assert.Contains("| Strategy | Budget | Runs | Accuracy | Mean cost (USD) | Mean tool units | Mean tokens in / out | Cost-of-pass (USD) |", report, StringComparison.Ordinal);
