@@ -96,6 +96,40 @@ public sealed class EvalEndToEndTests
     }
 
     [Fact]
+    public async Task Ctrl_c_stops_the_grid_keeps_every_finished_row_and_a_rerun_completes_it()
+    {
+        await using var web = await OfflineWebScenario.StartAsync(questions: 4);
+        var researcher = new ScriptedResearcher(web.Corpus);
+        await using var model = await FakeOpenAIServer.StartAsync(Key, r =>
+        {
+            Thread.Sleep(150); // a slow model, so that runs are in flight when Ctrl+C comes
+            return researcher.Reply(r);
+        });
+        string outDir = Path.Combine(web.WorkFolder, "eval");
+        var args = Args(model.Endpoint, web, outDir, "--strategies", "react,react+budget", "--budgets", "6", "--parallel", "2");
+        int interrupted = 0;
+
+        var stopped = await ChildProcess.RunAsync(Dll, args, web.WorkFolder, Env, TimeSpan.FromMinutes(2), (line, process) =>
+        {
+            if (line.StartsWith("[1] ", StringComparison.Ordinal) && Interlocked.Exchange(ref interrupted, 1) == 0)
+            {
+                ChildProcess.Interrupt(process);
+            }
+        });
+
+        Assert.True(stopped.ExitCode == 130, stopped.ToString());
+        Assert.Contains("Stopped by Ctrl+C.", stopped.StdOut, StringComparison.Ordinal);
+        int kept = Rows(outDir).Count;
+        Assert.InRange(kept, 1, 7);
+        Assert.Contains($"{kept} finished runs are in", stopped.StdOut, StringComparison.Ordinal);
+
+        var resumed = await ChildProcess.RunAsync(Dll, args, web.WorkFolder, Env, TimeSpan.FromMinutes(2));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains($"Done: {8 - kept} run now, {kept} already in", resumed.StdOut, StringComparison.Ordinal);
+        Assert.Equal(8, Rows(outDir).Count);
+    }
+
+    [Fact]
     public async Task Malformed_dataset_lines_are_reported_by_number_the_rest_runs_and_the_exit_code_says_so()
     {
         await using var web = await OfflineWebScenario.StartAsync(questions: 2);

@@ -14,20 +14,21 @@ public sealed class ResearchAgentEndToEndTests
     private static List<string> Args(FakeOpenAIServer model, OfflineWebScenario web, string question, params string[] more) =>
     [
         question, "--endpoint", model.Endpoint.ToString(), "--model-id", "scripted", "--index", web.PagesFolder,
-        "--browser", "http", "--allow-loopback", "--plain", .. more,
+        "--allow-loopback", "--plain", .. more, .. (more.Contains("--browser") ? Array.Empty<string>() : ["--browser", "http"]),
     ];
 
     [Theory]
-    [InlineData("react+budget")]
-    [InlineData("bats")]
-    public async Task Answers_a_multi_hop_question_through_the_local_index_and_the_live_offline_web(string strategy)
+    [InlineData("react+budget", "http")]
+    [InlineData("bats", "http")]
+    [InlineData("react+budget", "chromium")]
+    public async Task Answers_a_multi_hop_question_through_the_local_index_and_the_live_offline_web(string strategy, string browser)
     {
         await using var web = await OfflineWebScenario.StartAsync();
         var researcher = new ScriptedResearcher(web.Corpus);
         await using var model = await FakeOpenAIServer.StartAsync(Key, researcher.Reply);
         var q = web.Corpus.Questions[0];
 
-        var run = await ChildProcess.RunAsync(Dll, Args(model, web, q.Question, "--strategy", strategy, "--budget", "search=5,browse=8", "--workspace", Path.Combine(web.WorkFolder, "qa")), web.WorkFolder, Env);
+        var run = await ChildProcess.RunAsync(Dll, Args(model, web, q.Question, "--strategy", strategy, "--browser", browser, "--budget", "search=5,browse=8", "--workspace", Path.Combine(web.WorkFolder, "qa")), web.WorkFolder, Env, TimeSpan.FromMinutes(2));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"Answer: {q.Answer}", run.StdOut, StringComparison.Ordinal);
