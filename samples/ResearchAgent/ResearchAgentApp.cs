@@ -48,6 +48,7 @@ internal static class ResearchAgentApp
           --price input=0.15,output=0.60        model prices in USD per million tokens (for the cost)
           --workspace DIR             report mode: the research folder (resumable; default research/<topic>)
           --plain                     line-by-line progress instead of the live display
+          --verbose                   also log the libraries' messages to the console
         """;
 
     private static ArgumentParser Parser() => new ArgumentParser()
