@@ -9,6 +9,7 @@ using Agents.Samples.Common.Searching;
 using Agents.Samples.Eval.Dataset;
 using Agents.Samples.Eval.Grid;
 using Agents.Samples.Eval.Report;
+using Agents.Samples.OfflineWeb.BrowseCompPlus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,6 +30,9 @@ internal static class EvalApp
           --dataset FILE              JSONL with id, question, answer per line (answer may be a list of accepted answers)
           --offline-web               generate the synthetic multi-hop web, serve it on 127.0.0.1 and use its questions
             --seed N --questions N    its seed (default 42) and number of questions (default 20)
+          --corpus-documents FILE --corpus-queries FILE [--corpus-answers FILE]
+                                      a BrowseComp-Plus-style corpus on disk: its documents become the local index and
+                                      its answered queries the dataset
           --out DIR                   results folder (default eval-results); rerunning with the same folder resumes
           --strategies LIST           default react,react+budget,bats; also self-consistency, best-of-n, best-of-majority,
                                       first-finish, plan-and-budget
@@ -66,7 +70,7 @@ internal static class EvalApp
     }
 
     private static ArgumentParser Parser() => new ArgumentParser()
-        .WithValue("--dataset").WithFlag("--offline-web").WithValue("--seed").WithValue("--questions")
+        .WithValue("--dataset").WithFlag("--offline-web").WithValue("--corpus-documents").WithValue("--corpus-queries").WithValue("--corpus-answers").WithValue("--seed").WithValue("--questions")
         .WithValue("--out").WithValue("--strategies").WithValue("--budgets").WithValue("--parallel").WithValue("--limit")
         .WithFlag("--report-only").WithValue("--price")
         .WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env")
@@ -101,9 +105,20 @@ internal static class EvalApp
             budgets = ParseBudgets(parsed.Get("--budgets") ?? "5,10,20");
             parallel = parsed.GetPositiveInt("--parallel", 2);
             prices = parsed.Get("--price") is { } p ? PriceSpec.Parse(p) : null;
-            if (!parsed.Has("--report-only") && !parsed.Has("--offline-web") && parsed.Get("--dataset") is null)
+            int sources = (parsed.Has("--offline-web") ? 1 : 0) + (parsed.Get("--dataset") is null ? 0 : 1) + (parsed.Get("--corpus-documents") is null ? 0 : 1);
+            if (!parsed.Has("--report-only") && sources == 0)
             {
-                throw new CommandLineException("Give the dataset with --dataset FILE (JSONL: id, question, answer), or use --offline-web to generate one.");
+                throw new CommandLineException("Give the dataset with --dataset FILE (JSONL: id, question, answer), use --offline-web to generate one, or give a BrowseComp-Plus-style corpus with --corpus-documents FILE --corpus-queries FILE.");
+            }
+
+            if (sources > 1)
+            {
+                throw new CommandLineException("Give only one of --dataset, --offline-web and --corpus-documents.");
+            }
+
+            if ((parsed.Get("--corpus-documents") is null) != (parsed.Get("--corpus-queries") is null))
+            {
+                throw new CommandLineException("A BrowseComp-Plus-style corpus needs both --corpus-documents FILE and --corpus-queries FILE (and optionally --corpus-answers FILE).");
             }
         }
         catch (CommandLineException ex)
@@ -125,16 +140,48 @@ internal static class EvalApp
             : NullLoggerFactory.Instance;
 
         OfflineWebSetup? web = null;
+        bool badCorpusLines = false;
         try
         {
             string datasetPath;
-            var extraArgs = new List<string>(args);
+            string? indexFolder = null;
             if (parsed.Has("--offline-web"))
             {
                 int seed = parsed.Get("--seed") is { } s && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 42;
                 web = await OfflineWebSetup.StartAsync(outDir, seed, parsed.GetPositiveInt("--questions", 20), cancellationToken).ConfigureAwait(false);
                 datasetPath = web.DatasetPath;
+                indexFolder = web.PagesFolder;
                 Console.Out.WriteLine($"Offline web: {web.Host.BaseAddress} ({web.PagesFolder}); questions: {datasetPath}");
+            }
+            else if (parsed.Get("--corpus-documents") is { } documents)
+            {
+                BrowseCompPlusCorpus corpus;
+                try
+                {
+                    corpus = await BrowseCompPlusLoader.LoadAsync(Path.GetFullPath(documents), Path.GetFullPath(parsed.Get("--corpus-queries")!), parsed.Get("--corpus-answers") is { } a ? Path.GetFullPath(a) : null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FileNotFoundException ex)
+                {
+                    Console.Error.WriteLine("error: " + ex.Message);
+                    return ExitUsage;
+                }
+
+                ReportProblems(corpus.Problems, "corpus");
+                string root = Path.Combine(outDir, "corpus");
+                indexFolder = Path.Combine(root, "documents");
+                if (Directory.Exists(indexFolder))
+                {
+                    Directory.Delete(indexFolder, recursive: true);
+                }
+
+                int written = await BrowseCompPlusLoader.WriteDocumentsAsync(corpus, indexFolder, cancellationToken).ConfigureAwait(false);
+                datasetPath = Path.Combine(root, "dataset.jsonl");
+                int answered = await BrowseCompPlusLoader.WriteDatasetAsync(corpus, datasetPath, cancellationToken).ConfigureAwait(false);
+                Console.Out.WriteLine($"Corpus: {written} documents in {indexFolder}; {answered} answered queries in {datasetPath}");
+                if (corpus.Problems.Count > 0)
+                {
+                    badCorpusLines = true;
+                }
             }
             else
             {
@@ -171,12 +218,16 @@ internal static class EvalApp
                     return ExitUsage;
                 }
 
-                if (web is not null)
+                if (indexFolder is not null)
                 {
-                    // The offline web is the index folder, and its pages link to the loopback site the browser must reach.
-                    extraArgs.AddRange(["--index", web.PagesFolder]);
-                    var reparsed = Parser().Parse(extraArgs.Where(a => a != "--allow-loopback").Append("--allow-loopback").ToList());
-                    search = SearchSettings.From(reparsed, env);
+                    if (parsed.Get("--index") is not null || (parsed.Get("--search") ?? "local") != "local")
+                    {
+                        throw new CommandLineException("--offline-web and --corpus-documents bring their own local index; leave out --index and --search.");
+                    }
+
+                    // The generated folder is the index; the offline web's pages link to the loopback site the browser must reach.
+                    search = SearchSettings.From(Parser().Parse([.. args, "--index", indexFolder]), env);
+                    search = search with { AllowLoopback = search.AllowLoopback || web is not null };
                 }
                 else
                 {
@@ -235,7 +286,7 @@ internal static class EvalApp
 
                 var inGrid = journal.Results.Where(r => strategies.Contains(r.Strategy) && budgets.Contains(r.Budget)).ToList();
                 WriteReport(inGrid, outDir, Path.GetFileNameWithoutExtension(datasetPath));
-                return exit != ExitOk ? exit : dataset.Problems.Count > 0 ? ExitBadLines : ExitOk;
+                return exit != ExitOk ? exit : dataset.Problems.Count > 0 || badCorpusLines ? ExitBadLines : ExitOk;
             }
         }
         finally

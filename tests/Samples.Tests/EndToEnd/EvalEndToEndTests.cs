@@ -153,6 +153,65 @@ public sealed class EvalEndToEndTests
     }
 
     [Fact]
+    public async Task A_browsecomp_plus_style_corpus_becomes_the_index_and_dataset_and_its_documents_are_browsed_from_disk()
+    {
+        string dir = Directory.CreateTempSubdirectory("eval-bcp-").FullName;
+        try
+        {
+            string docs = Path.Combine(dir, "docs.jsonl");
+            await File.WriteAllLinesAsync(docs,
+            [
+                """{"docid":"d1","title":"Zorland","text":"Zorland is a small inland country. Its capital city is Velmaris, on the river Quen.","url":"https://example.org/zorland"}""",
+                """{"docid":"d2","title":"Velmaris glass museum","text":"The glass museum of Velmaris was founded in 1911 by the glassmakers' guild."}""",
+                """{"docid":"d3","title":"Mountains","text":"Unrelated text about mountains and snow."}""",
+            ]);
+            string queries = Path.Combine(dir, "queries.jsonl");
+            await File.WriteAllLinesAsync(queries,
+            [
+                """{"query_id":"1","query":"What is the capital of Zorland?"}""",
+                """{"query_id":"2","query":"In which year was the glass museum of Velmaris founded?"}""",
+                """{"query_id":"3","query": """,
+            ]);
+            string answers = Path.Combine(dir, "answers.jsonl");
+            await File.WriteAllLinesAsync(answers, ["""{"query_id":"1","answer":"Velmaris"}""", """{"query_id":"2","answer":"1911"}"""]);
+            var known = new Dictionary<string, string> { ["What is the capital of Zorland?"] = "Velmaris", ["In which year was the glass museum of Velmaris founded?"] = "1911" };
+
+            await using var model = await FakeOpenAIServer.StartAsync(Key, r =>
+            {
+                string question = known.Keys.First(k => r.AllText.Contains(k, StringComparison.Ordinal));
+                string tools = string.Join("\n", r.ToolResults.Select(t => t.Content));
+                if (tools.Contains("<web_page", StringComparison.Ordinal))
+                {
+                    return FakeReply.Say(tools.Contains(known[question], StringComparison.Ordinal) ? $"<answer>{known[question]}</answer>" : "<answer>None</answer>");
+                }
+
+                var urls = System.Text.RegularExpressions.Regex.Matches(tools, @"http://local-documents\.invalid/[^\s""<>)]+").Select(m => m.Value).Distinct().Take(2).ToArray();
+                return urls.Length > 0
+                    ? FakeReply.Call("browse", JsonSerializer.Serialize(new { urls, goal = question }))
+                    : FakeReply.Call("search", JsonSerializer.Serialize(new { queries = new[] { question } }));
+            });
+            string outDir = Path.Combine(dir, "out");
+
+            var run = await ChildProcess.RunAsync(Dll,
+            [
+                "--corpus-documents", docs, "--corpus-queries", queries, "--corpus-answers", answers, "--out", outDir,
+                "--endpoint", model.Endpoint.ToString(), "--model-id", "scripted", "--browser", "http", "--strategies", "react+budget", "--budgets", "4",
+            ], dir, Env);
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains($"{queries}:3: invalid JSON", run.StdErr, StringComparison.Ordinal);
+            Assert.Contains("Corpus: 3 documents", run.StdOut, StringComparison.Ordinal);
+            Assert.Equal(3, Directory.GetFiles(Path.Combine(outDir, "corpus", "documents"), "*.md").Length);
+            Assert.Contains("| react+budget | 4 | 2 | 100.0% (2) |", run.StdOut, StringComparison.Ordinal);
+            Assert.All(Rows(outDir), r => Assert.True(r.GetProperty("correct").GetBoolean(), r.ToString()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_dataset_or_bad_options_are_explained_without_a_model()
     {
         string dir = Directory.CreateTempSubdirectory("eval-bad-").FullName;
@@ -173,6 +232,14 @@ public sealed class EvalEndToEndTests
             var badStrategy = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--strategies", "react,bast"], dir);
             Assert.Equal(2, badStrategy.ExitCode);
             Assert.Contains("Did you mean 'bats'?", badStrategy.StdErr, StringComparison.Ordinal);
+
+            var twoSources = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--offline-web"], dir);
+            Assert.Equal(2, twoSources.ExitCode);
+            Assert.Contains("only one of --dataset, --offline-web and --corpus-documents", twoSources.StdErr, StringComparison.Ordinal);
+
+            var halfCorpus = await ChildProcess.RunAsync(Dll, ["--corpus-documents", "docs.jsonl"], dir);
+            Assert.Equal(2, halfCorpus.ExitCode);
+            Assert.Contains("needs both --corpus-documents FILE and --corpus-queries FILE", halfCorpus.StdErr, StringComparison.Ordinal);
 
             var reportOnly = await ChildProcess.RunAsync(Dll, ["--report-only", "--out", Path.Combine(dir, "empty")], dir);
             Assert.Equal(2, reportOnly.ExitCode);

@@ -44,6 +44,26 @@ public sealed class ResearchAgentEndToEndTests
     }
 
     [Fact]
+    public async Task The_offline_webs_searxng_shaped_endpoint_works_as_the_search_provider()
+    {
+        await using var web = await OfflineWebScenario.StartAsync();
+        await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
+        var q = web.Corpus.Questions[1];
+        List<string> args =
+        [
+            q.Question, "--endpoint", model.Endpoint.ToString(), "--model-id", "scripted", "--search", "searxng", "--browser", "http",
+            "--allow-loopback", "--plain", "--strategy", "react+budget",
+        ];
+
+        var run = await ChildProcess.RunAsync(Dll, args, web.WorkFolder, new Dictionary<string, string?> { ["OPENAI_API_KEY"] = Key, ["SEARXNG_URL"] = web.Host.BaseAddress.ToString() });
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"Answer: {q.Answer}", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("search: searxng", run.StdOut, StringComparison.Ordinal);
+        Assert.Equal(1, web.Host.SearchRequests);
+    }
+
+    [Fact]
     public async Task Too_small_a_budget_stops_the_search_and_the_agent_says_it_has_no_answer()
     {
         await using var web = await OfflineWebScenario.StartAsync();
