@@ -153,9 +153,10 @@ internal static class ResearchAgentApp
             Console.Error.WriteLine($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}");
             return ExitModel;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Console.Error.WriteLine("error: " + ex.Message);
+            // Bad search or browser settings (for example a browser that cannot start) are reported, not thrown.
+            Console.Error.WriteLine($"error: could not set up the agent: {ex.Message}");
             return ExitUsage;
         }
 

@@ -250,6 +250,11 @@ internal static class EvalApp
                 Console.Error.WriteLine($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}");
                 return ExitModel;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"error: could not set up the agents: {ex.Message}");
+                return ExitUsage;
+            }
 
             await using (stack.ConfigureAwait(false))
             {

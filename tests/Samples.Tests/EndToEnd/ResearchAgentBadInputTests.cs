@@ -36,6 +36,17 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_that_is_not_a_model_is_explained_naming_what_is_missing()
+    {
+        string notAModel = Path.Combine(_dir, "not-a-model");
+        Directory.CreateDirectory(notAModel);
+        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--model", notAModel, "--index", Path.Combine(_dir, "docs"), "--browser", "http"], _dir);
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains($"error: the local model in '{notAModel}' cannot be loaded:", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_index_folder_is_explained()
     {
         var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m", "--index", Path.Combine(_dir, "nope")], _dir);
