@@ -29,9 +29,6 @@ public class ReActLoopBenchmarks
         _budgetAware = new ReActAgent(_model, [_search], _tracker, new ReActOptions { BudgetAware = true });
     }
 
-    [GlobalCleanup]
-    public void Cleanup() => _tracker.Dispose();
-
     /// <summary>The same model and tool calls with no bookkeeping.</summary>
     [Benchmark(Baseline = true)]
     public async Task<string> HandWrittenLoop()

@@ -100,7 +100,7 @@ public sealed class ReActAgent : AgentRunner
                 context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken).ConfigureAwait(false);
             messages.AddRange(response.Messages);
 
-            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()];
+            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
             if (calls.Count == 0)
             {
                 string? answer = AnswerExtractor.AnswerOrText(response.Text);

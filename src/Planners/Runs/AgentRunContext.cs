@@ -67,8 +67,6 @@ public sealed class AgentRunContext
 
     internal RunMeter Meter { get; }
 
-    internal Action<AgentRunEvent>? Sink => _sink;
-
     /// <summary>Raises an event on the run's stream (run id, agent name and time are filled in).</summary>
     /// <param name="runEvent">The event.</param>
     /// <exception cref="ArgumentNullException"><paramref name="runEvent"/> is null.</exception>

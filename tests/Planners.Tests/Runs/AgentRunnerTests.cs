@@ -15,7 +15,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task ThrowingObserver_DoesNotBreakTheRun()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var agent = new ReActAgent(new ScriptedChatClient(_ => Reply.Text("<answer>ok</answer>")), [], tracker);
         AgentRunResult result = await agent.RunAsync(new AgentRunRequest("q?"), _ => throw new InvalidOperationException("UI crashed"));
         Assert.Equal(AgentRunStatus.Answered, result.Status);
@@ -24,7 +24,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task MalformedUsageFromProvider_IsNotCharged_RunContinues()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(_ => new ChatResponse(new ChatMessage(ChatRole.Assistant, "<answer>ok</answer>"))
         {
             Usage = new UsageDetails { InputTokenCount = 5, CachedInputTokenCount = 50, OutputTokenCount = 1 },
@@ -37,7 +37,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task Elapsed_UsesTheInjectedClock()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var clock = new FakeTimeProvider();
         var model = new ScriptedChatClient(_ =>
         {
@@ -51,7 +51,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task BatsStreaming_GivesUiThePlanVerificationAndFinalResult()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(Reply.Search("x"), BatsScript.Answer("Ada")).Verify(BatsScript.Verdict("SUCCESS"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker);
 
@@ -72,7 +72,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task StrategyStreaming_TagsSubRunEventsWithTheirParent()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var strategy = new SelfConsistencyStrategy(ScriptedAgent.Answers(tracker, "x", "y", "x"), new SelfConsistencyOptions { Samples = 3 });
 
         var events = new List<AgentRunEvent>();
@@ -92,7 +92,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task StreamingCancelledBeforeStart_StillEndsWithCompleted()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         var model = new ScriptedChatClient(_ => Reply.Text("<answer>never</answer>"));
@@ -110,7 +110,7 @@ public sealed class AgentRunnerTests
     [Fact]
     public async Task ConsumerThatStopsReading_CancelsTheRun()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var sawCancellation = new TaskCompletionSource();
         var model = new ScriptedChatClient(async (call, ct) =>
         {
