@@ -336,7 +336,7 @@ internal static class EvalApp
         }
 
         var rows = EvalReport.Summarize(results);
-        string markdown = EvalReport.ToMarkdown(rows, $"Evaluation: {title}");
+        string markdown = EvalReport.ToMarkdown(rows, $"Evaluation: {title}") + "\n" + EvalReport.FrontierMarkdown(rows);
         string reportPath = Path.Combine(outDir, "report.md");
         string budgetPlot = Path.Combine(outDir, "accuracy-vs-budget.png");
         string costPlot = Path.Combine(outDir, "accuracy-vs-cost.png");

@@ -62,4 +62,20 @@ public static class EvalReport
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// Lists the (strategy, budget) points on the accuracy-vs-cost Pareto frontier, cheapest first: the settings worth
+    /// paying for, since every other point is matched or beaten by one of them at no more cost.
+    /// </summary>
+    public static string FrontierMarkdown(IReadOnlyList<EvalSummaryRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var inv = CultureInfo.InvariantCulture;
+        var frontier = ParetoFrontier.Compute(rows, r => r.MeanCostUsd, r => r.Accuracy);
+        var sb = new StringBuilder("Pareto frontier (accuracy vs mean cost, cheapest first): ");
+        sb.Append(frontier.Count == 0
+            ? "none"
+            : string.Join(" → ", frontier.Select(r => $"{r.Strategy} at {r.Budget.ToString(inv)} ({(r.Accuracy * 100).ToString("0.0", inv)}%, ${r.MeanCostUsd.ToString("0.0000", inv)})")));
+        return sb.Append('\n').ToString();
+    }
 }

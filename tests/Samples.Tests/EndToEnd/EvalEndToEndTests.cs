@@ -50,6 +50,8 @@ public sealed class EvalEndToEndTests
         Assert.Contains("| bats | 6 | 3 | 100.0% (3) |", report, StringComparison.Ordinal);
         Assert.Contains("| react | 2 | 3 | 0.0% (0) |", report, StringComparison.Ordinal);
         Assert.Contains("| ∞ |", report, StringComparison.Ordinal);
+        Assert.Contains("Pareto frontier (accuracy vs mean cost, cheapest first): ", report, StringComparison.Ordinal);
+        Assert.Contains("![Accuracy vs cost](accuracy-vs-cost.png)", report, StringComparison.Ordinal);
         Assert.Contains("| react+budget | 6 | 3 | 100.0% (3) |", run.StdOut, StringComparison.Ordinal);
         EvalPlotsTests.AssertPng(Path.Combine(outDir, "accuracy-vs-budget.png"), 900, 560);
         EvalPlotsTests.AssertPng(Path.Combine(outDir, "accuracy-vs-cost.png"), 900, 560);

@@ -44,6 +44,21 @@ public sealed class EvalReportTests
     }
 
     [Fact]
+    public void Frontier_line_names_the_settings_worth_paying_for()
+    {
+        var rows = EvalReport.Summarize(
+        [
+            ResultsJournalTests.Row("react", 5, "q1", correct: true, cost: 0.02m),
+            ResultsJournalTests.Row("react", 5, "q2", correct: false, cost: 0.02m),
+            ResultsJournalTests.Row("bats", 10, "q1", correct: true, cost: 0.10m),
+            ResultsJournalTests.Row("bats", 10, "q2", correct: true, cost: 0.10m),
+            ResultsJournalTests.Row("react", 10, "q1", correct: false, cost: 0.30m),
+        ]);
+        Assert.Equal("Pareto frontier (accuracy vs mean cost, cheapest first): react at 5 (50.0%, $0.0200) → bats at 10 (100.0%, $0.1000)\n", EvalReport.FrontierMarkdown(rows));
+        Assert.Equal("Pareto frontier (accuracy vs mean cost, cheapest first): none\n", EvalReport.FrontierMarkdown([]));
+    }
+
+    [Fact]
     public void Pareto_frontier_keeps_only_undominated_points_by_cost()
     {
         var points = new[] { (C: 1.0, A: 0.2, N: "a"), (C: 2.0, A: 0.1, N: "b"), (C: 2.0, A: 0.5, N: "c"), (C: 3.0, A: 0.5, N: "d"), (C: 4.0, A: 0.7, N: "e"), (C: 0.5, A: 0.0, N: "f") };
