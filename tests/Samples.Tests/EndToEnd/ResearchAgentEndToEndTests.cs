@@ -108,6 +108,37 @@ public sealed class ResearchAgentEndToEndTests
     }
 
     [Fact]
+    public async Task Ctrl_c_in_qa_mode_stops_cleanly_and_reports_the_spend()
+    {
+        await using var web = await OfflineWebScenario.StartAsync();
+        var researcher = new ScriptedResearcher(web.Corpus);
+        var release = new TaskCompletionSource();
+        await using var model = await FakeOpenAIServer.StartAsync(Key, r =>
+        {
+            if (r.ToolResults.Count > 0)
+            {
+                release.Task.Wait(TimeSpan.FromSeconds(30));
+            }
+
+            return researcher.Reply(r);
+        });
+        int sent = 0;
+        var run = await ChildProcess.RunAsync(Dll, Args(model, web, web.Corpus.Questions[0].Question, "--strategy", "react+budget"), web.WorkFolder, Env, TimeSpan.FromMinutes(2), (line, process) =>
+        {
+            if (line.StartsWith("tool: search(", StringComparison.Ordinal) && Interlocked.Exchange(ref sent, 1) == 0)
+            {
+                ChildProcess.Interrupt(process);
+                _ = Task.Delay(1000).ContinueWith(_ => release.TrySetResult(), TaskScheduler.Default);
+            }
+        });
+        release.TrySetResult();
+
+        Assert.True(run.ExitCode == 130, run.ToString());
+        Assert.Contains("Stopped by Ctrl+C before an answer.", run.StdOut, StringComparison.Ordinal);
+        Assert.Contains("Cost: $0.0010 (search 1/20", run.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ctrl_c_stops_cleanly_keeps_the_workspace_and_a_rerun_finishes_it()
     {
         await using var web = await OfflineWebScenario.StartAsync();
