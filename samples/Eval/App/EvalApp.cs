@@ -85,6 +85,9 @@ internal static class EvalApp
         PriceSpec? prices;
         string outDir;
         int parallel;
+        int seed;
+        int questionCount;
+        int limit;
         try
         {
             parsed = Parser().Parse(args);
@@ -104,6 +107,18 @@ internal static class EvalApp
                 .Select(AgentCatalog.Canonical).Distinct().ToList();
             budgets = ParseBudgets(parsed.Get("--budgets") ?? "5,10,20");
             parallel = parsed.GetPositiveInt("--parallel", 2);
+            if (parallel > 64)
+            {
+                throw new CommandLineException($"--parallel must be at most 64, not {parallel}.");
+            }
+
+            questionCount = parsed.GetPositiveInt("--questions", 20);
+            limit = parsed.GetPositiveInt("--limit", int.MaxValue);
+            seed = 42;
+            if (parsed.Get("--seed") is { } seedText && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
+            {
+                throw new CommandLineException($"--seed expects a whole number, not '{seedText}'.");
+            }
             prices = parsed.Get("--price") is { } p ? PriceSpec.Parse(p) : null;
             int sources = (parsed.Has("--offline-web") ? 1 : 0) + (parsed.Get("--dataset") is null ? 0 : 1) + (parsed.Get("--corpus-documents") is null ? 0 : 1);
             if (!parsed.Has("--report-only") && sources == 0)
@@ -147,8 +162,16 @@ internal static class EvalApp
             string? indexFolder = null;
             if (parsed.Has("--offline-web"))
             {
-                int seed = parsed.Get("--seed") is { } s && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 42;
-                web = await OfflineWebSetup.StartAsync(outDir, seed, parsed.GetPositiveInt("--questions", 20), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    web = await OfflineWebSetup.StartAsync(outDir, seed, questionCount, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    Console.Error.WriteLine("error: --questions: " + ex.Message);
+                    return ExitUsage;
+                }
+
                 datasetPath = web.DatasetPath;
                 indexFolder = web.PagesFolder;
                 Console.Out.WriteLine($"Offline web: {web.Host.BaseAddress} ({web.PagesFolder}); questions: {datasetPath}");
@@ -200,7 +223,7 @@ internal static class EvalApp
             }
 
             ReportProblems(dataset.Problems, "dataset");
-            var items = parsed.Get("--limit") is not null ? dataset.Items.Take(parsed.GetPositiveInt("--limit", int.MaxValue)).ToList() : dataset.Items.ToList();
+            var items = dataset.Items.Take(limit).ToList();
             if (items.Count == 0)
             {
                 Console.Error.WriteLine($"error: the dataset '{datasetPath}' has no usable questions.");

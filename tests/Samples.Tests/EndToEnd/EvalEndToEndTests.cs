@@ -244,6 +244,14 @@ public sealed class EvalEndToEndTests
             Assert.Equal(2, badStrategy.ExitCode);
             Assert.Contains("Did you mean 'bats'?", badStrategy.StdErr, StringComparison.Ordinal);
 
+            var badLimit = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--limit", "0"], dir);
+            Assert.Equal(2, badLimit.ExitCode);
+            Assert.Contains("--limit expects a positive whole number, not '0'", badLimit.StdErr, StringComparison.Ordinal);
+
+            var badSeed = await ChildProcess.RunAsync(Dll, ["--offline-web", "--seed", "x1"], dir);
+            Assert.Equal(2, badSeed.ExitCode);
+            Assert.Contains("--seed expects a whole number, not 'x1'", badSeed.StdErr, StringComparison.Ordinal);
+
             var twoSources = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--offline-web"], dir);
             Assert.Equal(2, twoSources.ExitCode);
             Assert.Contains("only one of --dataset, --offline-web and --corpus-documents", twoSources.StdErr, StringComparison.Ordinal);
