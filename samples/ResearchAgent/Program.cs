@@ -1,2 +1,1 @@
-Console.Error.WriteLine("ResearchAgent: no model is configured yet.");
-return 2;
+return await Agents.Samples.ResearchAgent.ResearchAgentApp.RunAsync(args).ConfigureAwait(false);

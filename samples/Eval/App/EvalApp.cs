@@ -1,0 +1,377 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Agents.LocalEngine;
+using Agents.Samples.Common.Budgeting;
+using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Composition;
+using Agents.Samples.Common.Models;
+using Agents.Samples.Common.Searching;
+using Agents.Samples.Eval.Dataset;
+using Agents.Samples.Eval.Grid;
+using Agents.Samples.Eval.Report;
+using Agents.Samples.OfflineWeb.BrowseCompPlus;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Agents.Samples.Eval.App;
+
+/// <summary>The evaluation harness: strategies × budgets over a dataset, resumable results, report and plots.</summary>
+internal static class EvalApp
+{
+    public const int ExitOk = 0;
+    public const int ExitBadLines = 1;
+    public const int ExitUsage = 2;
+    public const int ExitModel = 3;
+    public const int ExitCancelled = 130;
+
+    private const string Usage = """
+        Usage: dotnet run --project samples/Eval -- (--dataset FILE | --offline-web) [options]
+
+          --dataset FILE              JSONL with id, question, answer per line (answer may be a list of accepted answers)
+          --offline-web               generate the synthetic multi-hop web, serve it on 127.0.0.1 and use its questions
+            --seed N --questions N    its seed (default 42) and number of questions (default 20)
+          --corpus-documents FILE --corpus-queries FILE [--corpus-answers FILE]
+                                      a BrowseComp-Plus-style corpus on disk: its documents become the local index and
+                                      its answered queries the dataset
+          --out DIR                   results folder (default eval-results); rerunning with the same folder resumes
+          --strategies LIST           default react,react+budget,bats; also self-consistency, best-of-n, best-of-majority,
+                                      first-finish, plan-and-budget
+          --budgets LIST              units per tool (search and browse), default 5,10,20
+          --parallel N                runs at once (default 2)
+          --limit N                   only the first N questions
+          --report-only               rebuild report.md and the plots from the results, without a model
+          --price input=..,output=..  model prices in USD per million tokens (for the unified cost)
+          model and search options as for the ResearchAgent sample (--model DIR | --endpoint URL --model-id NAME,
+          --search, --index, --browser, --allow-loopback, ...)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            cts.Cancel();
+        });
+        try
+        {
+            return await RunAsync(args, Environment.GetEnvironmentVariable, cts.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static ArgumentParser Parser() => new ArgumentParser()
+        .WithValue("--dataset").WithFlag("--offline-web").WithValue("--corpus-documents").WithValue("--corpus-queries").WithValue("--corpus-answers").WithValue("--seed").WithValue("--questions")
+        .WithValue("--out").WithValue("--strategies").WithValue("--budgets").WithValue("--parallel").WithValue("--limit")
+        .WithFlag("--report-only").WithValue("--price")
+        .WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env")
+        .WithValue("--search").WithValue("--index").WithValue("--index-cache").WithValue("--searxng-url").WithValue("--browser")
+        .WithFlag("--allow-loopback").WithFlag("--allow-private").WithFlag("--verbose").WithFlag("--help");
+
+    private static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
+    {
+        ParsedArguments parsed;
+        List<string> strategies;
+        List<int> budgets;
+        PriceSpec? prices;
+        string outDir;
+        int parallel;
+        int seed;
+        int questionCount;
+        int limit;
+        try
+        {
+            parsed = Parser().Parse(args);
+            if (parsed.Has("--help"))
+            {
+                Console.Out.WriteLine(Usage);
+                return ExitOk;
+            }
+
+            if (parsed.Positionals.Count > 0)
+            {
+                throw new CommandLineException($"Unexpected argument '{parsed.Positionals[0]}'. Run with --help to see the options.");
+            }
+
+            outDir = Path.GetFullPath(parsed.Get("--out") ?? "eval-results");
+            strategies = (parsed.Get("--strategies") ?? "react,react+budget,bats").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(AgentCatalog.Canonical).Distinct().ToList();
+            budgets = ParseBudgets(parsed.Get("--budgets") ?? "5,10,20");
+            parallel = parsed.GetPositiveInt("--parallel", 2);
+            if (parallel > 64)
+            {
+                throw new CommandLineException($"--parallel must be at most 64, not {parallel}.");
+            }
+
+            questionCount = parsed.GetPositiveInt("--questions", 20);
+            limit = parsed.GetPositiveInt("--limit", int.MaxValue);
+            seed = 42;
+            if (parsed.Get("--seed") is { } seedText && !int.TryParse(seedText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out seed))
+            {
+                throw new CommandLineException($"--seed expects a whole number, not '{seedText}'.");
+            }
+            prices = parsed.Get("--price") is { } p ? PriceSpec.Parse(p) : null;
+            int sources = (parsed.Has("--offline-web") ? 1 : 0) + (parsed.Get("--dataset") is null ? 0 : 1) + (parsed.Get("--corpus-documents") is null ? 0 : 1);
+            if (!parsed.Has("--report-only") && sources == 0)
+            {
+                throw new CommandLineException("Give the dataset with --dataset FILE (JSONL: id, question, answer), use --offline-web to generate one, or give a BrowseComp-Plus-style corpus with --corpus-documents FILE --corpus-queries FILE.");
+            }
+
+            if (sources > 1)
+            {
+                throw new CommandLineException("Give only one of --dataset, --offline-web and --corpus-documents.");
+            }
+
+            if ((parsed.Get("--corpus-documents") is null) != (parsed.Get("--corpus-queries") is null))
+            {
+                throw new CommandLineException("A BrowseComp-Plus-style corpus needs both --corpus-documents FILE and --corpus-queries FILE (and optionally --corpus-answers FILE).");
+            }
+        }
+        catch (CommandLineException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return ExitUsage;
+        }
+
+        string resultsPath = Path.Combine(outDir, "results.jsonl");
+        if (parsed.Has("--report-only"))
+        {
+            await using var journal = await ResultsJournal.OpenAsync(resultsPath, cancellationToken).ConfigureAwait(false);
+            ReportProblems(journal.Problems, "results");
+            return WriteReport(journal.Results, outDir, title: Path.GetFileName(outDir)) ? ExitOk : ExitUsage;
+        }
+
+        using var loggerFactory = parsed.Has("--verbose")
+            ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
+            : NullLoggerFactory.Instance;
+
+        OfflineWebSetup? web = null;
+        bool badCorpusLines = false;
+        try
+        {
+            string datasetPath;
+            string? indexFolder = null;
+            if (parsed.Has("--offline-web"))
+            {
+                try
+                {
+                    web = await OfflineWebSetup.StartAsync(outDir, seed, questionCount, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    Console.Error.WriteLine("error: --questions: " + ex.Message);
+                    return ExitUsage;
+                }
+
+                datasetPath = web.DatasetPath;
+                indexFolder = web.PagesFolder;
+                Console.Out.WriteLine($"Offline web: {web.Host.BaseAddress} ({web.PagesFolder}); questions: {datasetPath}");
+            }
+            else if (parsed.Get("--corpus-documents") is { } documents)
+            {
+                BrowseCompPlusCorpus corpus;
+                try
+                {
+                    corpus = await BrowseCompPlusLoader.LoadAsync(Path.GetFullPath(documents), Path.GetFullPath(parsed.Get("--corpus-queries")!), parsed.Get("--corpus-answers") is { } a ? Path.GetFullPath(a) : null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (FileNotFoundException ex)
+                {
+                    Console.Error.WriteLine("error: " + ex.Message);
+                    return ExitUsage;
+                }
+
+                ReportProblems(corpus.Problems, "corpus");
+                string root = Path.Combine(outDir, "corpus");
+                indexFolder = Path.Combine(root, "documents");
+                if (Directory.Exists(indexFolder))
+                {
+                    Directory.Delete(indexFolder, recursive: true);
+                }
+
+                int written = await BrowseCompPlusLoader.WriteDocumentsAsync(corpus, indexFolder, cancellationToken).ConfigureAwait(false);
+                datasetPath = Path.Combine(root, "dataset.jsonl");
+                int answered = await BrowseCompPlusLoader.WriteDatasetAsync(corpus, datasetPath, cancellationToken).ConfigureAwait(false);
+                Console.Out.WriteLine($"Corpus: {written} documents in {indexFolder}; {answered} answered queries in {datasetPath}");
+                if (corpus.Problems.Count > 0)
+                {
+                    badCorpusLines = true;
+                }
+            }
+            else
+            {
+                datasetPath = Path.GetFullPath(parsed.Get("--dataset")!);
+            }
+
+            EvalDataset dataset;
+            try
+            {
+                dataset = await EvalDatasetReader.ReadAsync(datasetPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                Console.Error.WriteLine($"error: the dataset file '{datasetPath}' does not exist. Give a JSONL file with one {{\"id\", \"question\", \"answer\"}} object per line.");
+                return ExitUsage;
+            }
+
+            ReportProblems(dataset.Problems, "dataset");
+            var items = dataset.Items.Take(limit).ToList();
+            if (items.Count == 0)
+            {
+                Console.Error.WriteLine($"error: the dataset '{datasetPath}' has no usable questions.");
+                return ExitUsage;
+            }
+
+            ModelSettings? model;
+            SearchSettings search;
+            try
+            {
+                model = ModelSettings.From(parsed, env);
+                if (model is null)
+                {
+                    Console.Error.WriteLine(ModelSettings.NoModelHelp("the evaluation harness"));
+                    return ExitUsage;
+                }
+
+                if (indexFolder is not null)
+                {
+                    if (parsed.Get("--index") is not null || (parsed.Get("--search") ?? "local") != "local")
+                    {
+                        throw new CommandLineException("--offline-web and --corpus-documents bring their own local index; leave out --index and --search.");
+                    }
+
+                    // The generated folder is the index; the offline web's pages link to the loopback site the browser must reach.
+                    search = SearchSettings.From(Parser().Parse([.. args, "--index", indexFolder]), env);
+                    search = search with { AllowLoopback = search.AllowLoopback || web is not null };
+                }
+                else
+                {
+                    search = SearchSettings.From(parsed, env);
+                }
+            }
+            catch (CommandLineException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return ExitUsage;
+            }
+
+            ResearchStack stack;
+            try
+            {
+                stack = await ResearchStack.CreateAsync(model, search, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LocalModelLoadException ex)
+            {
+                Console.Error.WriteLine($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}");
+                return ExitModel;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Console.Error.WriteLine($"error: could not set up the agents: {ex.Message}");
+                return ExitUsage;
+            }
+
+            await using (stack.ConfigureAwait(false))
+            {
+                await using var journal = await ResultsJournal.OpenAsync(resultsPath, cancellationToken).ConfigureAwait(false);
+                ReportProblems(journal.Problems, "results");
+                var runner = new GridRunner(new GridRunnerOptions { MaxParallelism = parallel }, loggerFactory.CreateLogger<GridRunner>());
+                int total = items.Count * strategies.Count * budgets.Count;
+                int done = 0;
+                runner.ResultRecorded += (_, r) =>
+                {
+                    int n = Interlocked.Increment(ref done);
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"[{n}] {r.Strategy} budget {r.Budget} {r.Id}: {(r.Correct ? "correct" : "wrong")} ({r.Status}, answer: {r.Answer ?? "none"}, ${r.CostUsd:0.0000}, {r.ToolUnits} units)"));
+                };
+                Console.Out.WriteLine($"Grid: {items.Count} questions × {strategies.Count} strategies ({string.Join(", ", strategies)}) × budgets {string.Join(", ", budgets)} = {total} runs; results: {resultsPath}");
+                var strategyObjects = strategies.Select(s => (IEvalStrategy)new PlannerStrategy(s, stack, prices, loggerFactory)).ToList();
+                int exit = ExitOk;
+                try
+                {
+                    var summary = await runner.RunAsync(items, strategyObjects, budgets, journal, cancellationToken).ConfigureAwait(false);
+                    Console.Out.WriteLine($"Done: {summary.Completed} run now, {summary.Skipped} already in {resultsPath}.");
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Console.Out.WriteLine($"Stopped by Ctrl+C. {journal.Results.Count} finished runs are in {resultsPath}; run the same command again to resume.");
+                    exit = ExitCancelled;
+                }
+                catch (EvalAbortedException ex)
+                {
+                    Console.Error.WriteLine("error: " + ex.Message);
+                    Console.Error.WriteLine($"{journal.Results.Count} finished runs are kept in {resultsPath}; fix the problem and run the same command again to resume.");
+                    exit = ExitModel;
+                }
+
+                var inGrid = journal.Results.Where(r => strategies.Contains(r.Strategy) && budgets.Contains(r.Budget)).ToList();
+                WriteReport(inGrid, outDir, Path.GetFileNameWithoutExtension(datasetPath));
+                return exit != ExitOk ? exit : dataset.Problems.Count > 0 || badCorpusLines ? ExitBadLines : ExitOk;
+            }
+        }
+        finally
+        {
+            if (web is not null)
+            {
+                await web.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static List<int> ParseBudgets(string text)
+    {
+        var list = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int b) || b < 1)
+            {
+                throw new CommandLineException($"--budgets: '{part}' is not a positive whole number. Example: --budgets 5,10,20,50");
+            }
+
+            list.Add(b);
+        }
+
+        return list.Count > 0 ? list.Distinct().Order().ToList() : throw new CommandLineException("--budgets is empty. Example: --budgets 5,10,20,50");
+    }
+
+    private static void ReportProblems(IReadOnlyList<Agents.Samples.OfflineWeb.Jsonl.JsonlProblem> problems, string what)
+    {
+        foreach (var p in problems)
+        {
+            Console.Error.WriteLine($"warning: skipped {what} line: {p}");
+        }
+    }
+
+    private static bool WriteReport(IReadOnlyList<EvalResult> results, string outDir, string title)
+    {
+        if (results.Count == 0)
+        {
+            Console.Error.WriteLine($"No finished runs in {outDir} yet; nothing to report.");
+            return false;
+        }
+
+        var rows = EvalReport.Summarize(results);
+        string markdown = EvalReport.ToMarkdown(rows, $"Evaluation: {title}") + "\n" + EvalReport.FrontierMarkdown(rows);
+        string reportPath = Path.Combine(outDir, "report.md");
+        string budgetPlot = Path.Combine(outDir, "accuracy-vs-budget.png");
+        string costPlot = Path.Combine(outDir, "accuracy-vs-cost.png");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(reportPath + ".tmp", markdown + "\n![Accuracy vs budget](accuracy-vs-budget.png)\n\n![Accuracy vs cost](accuracy-vs-cost.png)\n");
+        File.Move(reportPath + ".tmp", reportPath, overwrite: true);
+        EvalPlots.WriteAccuracyVsBudget(rows, budgetPlot);
+        EvalPlots.WriteAccuracyVsCost(rows, costPlot);
+        Console.Out.WriteLine();
+        Console.Out.WriteLine(markdown);
+        Console.Out.WriteLine($"Report: {reportPath}");
+        Console.Out.WriteLine($"Plots: {budgetPlot}, {costPlot}");
+        return true;
+    }
+}

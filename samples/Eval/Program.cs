@@ -1,0 +1,1 @@
+return await Agents.Samples.Eval.App.EvalApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Agents.Budget;
+using Agents.LocalEngine;
+using Agents.Planners.DeepResearch;
+using Agents.Planners.Runs;
+using Agents.Planners.Runs.Events;
+using Agents.Plugins.Memory;
+using Agents.Samples.Common.Budgeting;
+using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Composition;
+using Agents.Samples.Common.Models;
+using Agents.Samples.Common.Searching;
+using Agents.Samples.ResearchAgent.Progress;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Agents.Samples.ResearchAgent;
+
+/// <summary>The console research agent: parses the command line, builds the stack, runs QA or report mode with live progress.</summary>
+internal static class ResearchAgentApp
+{
+    public const int ExitOk = 0;
+    public const int ExitNoAnswer = 1;
+    public const int ExitUsage = 2;
+    public const int ExitModel = 3;
+    public const int ExitCancelled = 130;
+
+    private const string Usage = """
+        Usage: dotnet run --project samples/ResearchAgent -- "question or topic" [options]
+
+        Model (one of):
+          --model DIR                 a local ONNX model folder (Optimum/transformers.js or onnxruntime-genai export)
+          --endpoint URL --model-id NAME
+                                      an OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM); the API key
+                                      comes from OPENAI_API_KEY or the variable named by --api-key-env NAME
+        Search and browsing:
+          --search local|searxng|brave|tavily   default local: a Lucene index over --index DIR (default ./documents)
+          --index DIR, --index-cache DIR, --searxng-url URL (BRAVE_API_KEY / TAVILY_API_KEY for the APIs)
+          --browser auto|chromium|http          --allow-loopback  --allow-private
+        Run:
+          --mode qa|report            qa: answer a question (default); report: deep research into report.md
+          --strategy NAME             the QA agent: bats (default), react, react+budget, self-consistency, best-of-n,
+                                      best-of-majority, first-finish, plan-and-budget
+          --budget search=20,browse=20,usd=0.50 keys: search, browse, usd, input_tokens, output_tokens, time
+          --price input=0.15,output=0.60        model prices in USD per million tokens (for the cost)
+          --workspace DIR             report mode: the research folder (resumable; default research/<topic>)
+          --plain                     line-by-line progress instead of the live display
+          --verbose                   also log the libraries' messages to the console
+        """;
+
+    private static ArgumentParser Parser() => new ArgumentParser()
+        .WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env")
+        .WithValue("--search").WithValue("--index").WithValue("--index-cache").WithValue("--searxng-url").WithValue("--browser")
+        .WithFlag("--allow-loopback").WithFlag("--allow-private")
+        .WithValue("--mode").WithValue("--strategy").WithValue("--budget").WithValue("--price").WithValue("--workspace")
+        .WithFlag("--plain").WithFlag("--verbose").WithFlag("--help");
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            cts.Cancel();
+        });
+        try
+        {
+            return await RunAsync(args, Environment.GetEnvironmentVariable, cts.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
+    {
+        ParsedArguments parsed;
+        ModelSettings? model;
+        SearchSettings search;
+        BudgetSpec budget;
+        PriceSpec? prices;
+        string mode;
+        string strategy;
+        string question;
+        try
+        {
+            parsed = Parser().Parse(args);
+            if (parsed.Has("--help"))
+            {
+                Console.Out.WriteLine(Usage);
+                return ExitOk;
+            }
+
+            question = string.Join(' ', parsed.Positionals).Trim();
+            if (question.Length == 0)
+            {
+                throw new CommandLineException("Give the question or topic as the first argument, in quotes. Run with --help to see the options.");
+            }
+
+            mode = (parsed.Get("--mode") ?? "qa").Trim().ToLowerInvariant();
+            if (mode is not ("qa" or "report"))
+            {
+                throw new CommandLineException($"--mode: unknown mode '{mode}'.{Suggestions.DidYouMean(mode, ["qa", "report"])} Choose qa (answer a question) or report (deep research into report.md).");
+            }
+
+            strategy = AgentCatalog.Canonical(parsed.Get("--strategy") ?? "bats");
+            budget = BudgetSpec.Parse(parsed.Get("--budget") ?? BudgetFactory.DefaultBudget);
+            prices = parsed.Get("--price") is { } p ? PriceSpec.Parse(p) : null;
+            model = ModelSettings.From(parsed, env);
+            if (model is null)
+            {
+                Console.Error.WriteLine(ModelSettings.NoModelHelp("the research agent"));
+                return ExitUsage;
+            }
+
+            search = SearchSettings.From(parsed, env);
+        }
+        catch (CommandLineException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return ExitUsage;
+        }
+
+        bool plain = parsed.Has("--plain") || Console.IsOutputRedirected;
+        var state = new ProgressState();
+        using var loggerFactory = LoggerFactory.Create(b =>
+        {
+            b.SetMinimumLevel(LogLevel.Information);
+            b.AddProvider(new StepLoggerProvider(state));
+            if (parsed.Has("--verbose"))
+            {
+                b.AddSimpleConsole(o => o.SingleLine = true);
+            }
+        });
+
+        ResearchStack stack;
+        try
+        {
+            stack = await ResearchStack.CreateAsync(model, search, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalModelLoadException ex)
+        {
+            Console.Error.WriteLine($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}");
+            return ExitModel;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Bad search or browser settings (for example a browser that cannot start) are reported, not thrown.
+            Console.Error.WriteLine($"error: could not set up the agent: {ex.Message}");
+            return ExitUsage;
+        }
+
+        await using (stack.ConfigureAwait(false))
+        {
+            var onExhaustion = mode == "qa" ? ExhaustionBehavior.FinalAnswerWithoutTools : ExhaustionBehavior.Terminate;
+            var tracker = new BudgetTracker(BudgetFactory.CreateOptions(budget, prices, onExhaustion), TimeProvider.System, loggerFactory);
+            tracker.Charged += (_, e) =>
+            {
+                state.AddTool($"{e.FunctionName ?? e.Category}: {e.Units} {e.Category} unit(s), {e.Used}{(e.Limit is { } l ? "/" + l.ToString(CultureInfo.InvariantCulture) : string.Empty)} used");
+                state.SetBudget(tracker.GetSnapshot());
+            };
+            state.SetBudget(tracker.GetSnapshot());
+            string title = $"{(mode == "qa" ? strategy : "deep research")} · {stack.Model.DisplayName} · search: {search.Provider}";
+            Console.Out.WriteLine($"Question: {question}");
+            Console.Out.WriteLine($"Model: {stack.Model.DisplayName}; search: {search.Provider}; budget: {budget}; mode: {mode}");
+
+            return mode == "qa"
+                ? await RunQaAsync(stack, tracker, strategy, question, parsed.Get("--workspace"), state, plain, title, loggerFactory, cancellationToken).ConfigureAwait(false)
+                : await RunReportAsync(stack, tracker, question, parsed.Get("--workspace"), state, plain, title, loggerFactory, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunQaAsync(
+        ResearchStack stack, BudgetTracker tracker, string strategy, string question, string? workspace, ProgressState state, bool plain, string title, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var agent = AgentCatalog.Create(strategy, stack.ChatClient, stack.CreateWebTools(), tracker, TimeProvider.System, loggerFactory);
+        void OnEvent(AgentRunEvent e)
+        {
+            switch (e)
+            {
+                case AttemptStartedEvent a:
+                    state.SetStep($"attempt {a.Attempt}");
+                    break;
+                case ModelRespondedEvent m:
+                    state.SetStep(m.ToolCalls.Count > 0 ? $"{m.Purpose}: calling {string.Join(", ", m.ToolCalls)}" : $"{m.Purpose}: {m.Text}");
+                    break;
+                case ToolCalledEvent t:
+                    state.AddTool($"{t.Call.Name}({ArgumentsText(t.Call.Arguments)}){(t.Call.Executed ? string.Empty : " refused")}");
+                    break;
+                case BudgetChangedEvent b:
+                    state.SetBudget(b.Snapshot);
+                    break;
+                case VerificationCompletedEvent v:
+                    state.SetStep($"verification of attempt {v.Attempt}: {v.Report.Decision}");
+                    break;
+                case AnswerProposedEvent p:
+                    state.SetStep($"proposed answer: {p.Answer}");
+                    break;
+            }
+        }
+
+        var result = await ShowProgressAsync(state, plain, title, () => agent.RunAsync(new AgentRunRequest(question), OnEvent, cancellationToken)).ConfigureAwait(false);
+        var snapshot = tracker.GetSnapshot();
+        if (workspace is not null)
+        {
+            await WriteQaWorkspaceAsync(workspace, result).ConfigureAwait(false);
+        }
+
+        if (stack.Monitor.Failure is { } failure)
+        {
+            Console.Error.WriteLine("error: " + failure.Message);
+            PrintCost(snapshot, plain);
+            return ExitModel;
+        }
+
+        switch (result.Status)
+        {
+            case AgentRunStatus.Answered when Agents.Planners.Grading.AnswerNormalizer.IsNoAnswer(result.Answer):
+                Console.Out.WriteLine($"No answer: the agent found none ({result.StatusReason})");
+                PrintCost(snapshot, plain);
+                return ExitNoAnswer;
+            case AgentRunStatus.Answered:
+                Console.Out.WriteLine($"Answer: {result.Answer}");
+                Console.Out.WriteLine($"Status: answered ({result.StatusReason})");
+                PrintCost(snapshot, plain);
+                return ExitOk;
+            case AgentRunStatus.Cancelled:
+                Console.Out.WriteLine("Stopped by Ctrl+C before an answer.");
+                PrintCost(snapshot, plain);
+                return ExitCancelled;
+            default:
+                Console.Out.WriteLine($"No answer: {result.Status} ({result.StatusReason})");
+                PrintCost(snapshot, plain);
+                return ExitNoAnswer;
+        }
+    }
+
+    private static async Task<int> RunReportAsync(
+        ResearchStack stack, BudgetTracker tracker, string question, string? workspaceOption, ProgressState state, bool plain, string title, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        string root = Path.GetFullPath(workspaceOption ?? Path.Combine("research", Slug(question)));
+        Directory.CreateDirectory(root);
+        Console.Out.WriteLine($"Workspace: {root}");
+        using var workspace = new MemoryWorkspace(new MemoryWorkspaceOptions { RootPath = root }, TimeProvider.System, loggerFactory);
+        var archive = new SourceArchive(workspace, loggerFactory);
+        DeepResearchWorkflow workflow;
+        try
+        {
+            workflow = new DeepResearchWorkflow(stack.ChatClient, workspace, tracker, stack.CreateWebTools(archive), new DeepResearchOptions(), TimeProvider.System, loggerFactory);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return ExitUsage;
+        }
+
+        DeepResearchResult result;
+        try
+        {
+            result = await ShowProgressAsync(state, plain, title, () => workflow.RunAsync(question, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.Out.WriteLine($"Stopped by Ctrl+C. Everything written so far is in {root}; run the same command again to resume.");
+            PrintCost(tracker.GetSnapshot(), plain);
+            return ExitCancelled;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return ExitUsage;
+        }
+        catch (Exception ex) when (stack.Monitor.Failure is not null)
+        {
+            Console.Error.WriteLine("error: " + stack.Monitor.Failure!.Message);
+            Console.Error.WriteLine($"The workspace {root} is kept; fix the model settings and run the same command again to resume. ({ex.GetType().Name})");
+            return ExitModel;
+        }
+
+        if (stack.Monitor.Failure is { } failure)
+        {
+            Console.Error.WriteLine("error: " + failure.Message);
+            Console.Error.WriteLine($"The workspace {root} is kept; run the same command again to resume.");
+            PrintCost(result.Budget, plain);
+            return ExitModel;
+        }
+
+        Console.Out.WriteLine($"Context builder: {result.ContextBuilder.StopReason} after round {result.ContextBuilder.LastRound}; report writer: {result.ReportWriter.StopReason} after round {result.ReportWriter.LastRound}.");
+        if (!File.Exists(result.ReportPath))
+        {
+            Console.Out.WriteLine($"No report was written. The workspace {root} is kept; run the same command again (with a larger --budget) to go on.");
+            PrintCost(result.Budget, plain);
+            return ExitNoAnswer;
+        }
+
+        Console.Out.WriteLine($"Report: {result.ReportPath}");
+        if (result.Citations is { } c)
+        {
+            Console.Out.WriteLine(c.IsValid ? "Citations: all resolve to archived sources." : $"Citations: {c}");
+        }
+
+        PrintCost(result.Budget, plain);
+        return ExitOk;
+    }
+
+    private static async Task<T> ShowProgressAsync<T>(ProgressState state, bool plain, string title, Func<Task<T>> run)
+    {
+        if (plain)
+        {
+            string last = string.Empty;
+            int lastTools = 0;
+            void Print(object? sender, EventArgs e)
+            {
+                var (step, tools, toolCalls, _) = state.Read();
+                lock (state)
+                {
+                    if (step != last)
+                    {
+                        last = step;
+                        Console.Out.WriteLine("step: " + ProgressRenderer.Trim(step, 200));
+                    }
+
+                    if (toolCalls != lastTools && tools.Count > 0)
+                    {
+                        lastTools = toolCalls;
+                        Console.Out.WriteLine("tool: " + ProgressRenderer.Trim(tools[^1], 200));
+                    }
+                }
+            }
+
+            state.Changed += Print;
+            try
+            {
+                return await run().ConfigureAwait(false);
+            }
+            finally
+            {
+                state.Changed -= Print;
+            }
+        }
+
+        T result = default!;
+        await AnsiConsole.Live(ProgressRenderer.Render(state, title)).AutoClear(false).StartAsync(async ctx =>
+        {
+            void Refresh(object? sender, EventArgs e) => ctx.UpdateTarget(ProgressRenderer.Render(state, title));
+            state.Changed += Refresh;
+            try
+            {
+                result = await run().ConfigureAwait(false);
+            }
+            finally
+            {
+                state.Changed -= Refresh;
+                ctx.UpdateTarget(ProgressRenderer.Render(state, title));
+            }
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    private static void PrintCost(BudgetSnapshot budget, bool plain)
+    {
+        if (plain)
+        {
+            var parts = budget.Categories.Select(c => $"{c.Name} {c.Used}{(c.Limit is { } l ? "/" + l.ToString(CultureInfo.InvariantCulture) : string.Empty)}");
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Cost: ${budget.CostUsd:0.0000} ({string.Join(", ", parts)}; tokens {budget.InputTokens} in / {budget.OutputTokens} out; {budget.Elapsed.TotalSeconds:0.0} s)"));
+            return;
+        }
+
+        AnsiConsole.Write(ProgressRenderer.CostTable(budget));
+    }
+
+    private static async Task WriteQaWorkspaceAsync(string workspace, AgentRunResult result)
+    {
+        Directory.CreateDirectory(workspace);
+        var summary = new Dictionary<string, object?>
+        {
+            ["question"] = result.Question,
+            ["answer"] = result.Answer,
+            ["status"] = result.Status.ToString(),
+            ["status_reason"] = result.StatusReason,
+            ["cost_usd"] = result.Cost.CostUsd,
+            ["input_tokens"] = result.Cost.InputTokens,
+            ["output_tokens"] = result.Cost.OutputTokens,
+            ["tool_units"] = result.Cost.ToolUnits,
+            ["tool_calls"] = result.Trajectory.ToolCalls.Select(t => new { t.Name, t.Arguments, t.Executed, t.Category, t.Units }).ToList(),
+        };
+        string path = Path.Combine(workspace, "answer.json");
+        string temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), Encoding.UTF8).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static string ArgumentsText(IReadOnlyDictionary<string, object?> arguments) =>
+        string.Join(", ", arguments.Select(a => $"{a.Key}: {ProgressRenderer.Trim(a.Value is JsonElement j ? j.GetRawText() : a.Value?.ToString() ?? "null", 80)}"));
+
+    private static string Slug(string text)
+    {
+        var sb = new StringBuilder();
+        foreach (char c in text.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0 && sb[^1] != '-')
+            {
+                sb.Append('-');
+            }
+
+            if (sb.Length >= 60)
+            {
+                break;
+            }
+        }
+
+        string slug = sb.ToString().Trim('-');
+        return slug.Length == 0 ? "topic" : slug;
+    }
+}

@@ -1,0 +1,85 @@
+using Agents.Samples.Tests.Fakes;
+
+namespace Agents.Samples.Tests.EndToEnd;
+
+public sealed class ResearchAgentBadInputTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ra-bad-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Dll => ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
+
+    [Fact]
+    public async Task Without_a_model_it_explains_in_one_paragraph_how_to_configure_one()
+    {
+        var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], _dir);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("No model is configured", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--model DIR", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--endpoint URL --model-id NAME", run.StdErr, StringComparison.Ordinal);
+        Assert.Single(run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--budget", "serach=20" }, "Did you mean 'search'?")]
+    [InlineData(new[] { "--budget", "search=twenty" }, "search must be a positive whole number")]
+    [InlineData(new[] { "--mode", "reprot" }, "Did you mean 'report'?")]
+    [InlineData(new[] { "--strategy", "bast" }, "Did you mean 'bats'?")]
+    [InlineData(new[] { "--budgte", "search=1" }, "Unknown option '--budgte'. Did you mean '--budget'?")]
+    [InlineData(new[] { "--endpoint", "http://127.0.0.1:9/v1" }, "add --model-id NAME")]
+    public async Task Bad_options_get_a_clear_message_and_exit_code_2(string[] extra, string expected)
+    {
+        var run = await ChildProcess.RunAsync(Dll, ["What?", .. extra], _dir);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_that_is_not_a_model_is_explained_naming_what_is_missing()
+    {
+        string notAModel = Path.Combine(_dir, "not-a-model");
+        Directory.CreateDirectory(notAModel);
+        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--model", notAModel, "--index", Path.Combine(_dir, "docs"), "--browser", "http"], _dir);
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains($"error: the local model in '{notAModel}' cannot be loaded:", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_index_folder_is_explained()
+    {
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m", "--index", Path.Combine(_dir, "nope")], _dir);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("does not exist", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("--index DIR", run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_is_reported_with_exit_code_3()
+    {
+        Uri endpoint;
+        await using (var gone = await FakeOpenAIServer.StartAsync("k", _ => FakeReply.Say("x")))
+        {
+            endpoint = gone.Endpoint;
+        }
+
+        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
+        await File.WriteAllTextAsync(Path.Combine(_dir, "docs", "a.md"), "# A\n\nSome text.");
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", endpoint.ToString(), "--model-id", "m", "--index", Path.Combine(_dir, "docs"), "--browser", "http", "--strategy", "react"], _dir, new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "k" });
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("Could not reach the model endpoint " + endpoint, run.StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rejected_api_key_is_reported_naming_the_variable()
+    {
+        await using var model = await FakeOpenAIServer.StartAsync("right-key", _ => FakeReply.Say("<answer>x</answer>"));
+        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", model.Endpoint.ToString(), "--model-id", "m", "--index", Path.Combine(_dir, "docs"), "--browser", "http", "--api-key-env", "MY_LLM_KEY"], _dir, new Dictionary<string, string?> { ["MY_LLM_KEY"] = "wrong-key" });
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("rejected the API key (HTTP 401)", run.StdErr, StringComparison.Ordinal);
+        Assert.Contains("MY_LLM_KEY", run.StdErr, StringComparison.Ordinal);
+        Assert.True(model.Unauthorized >= 1);
+    }
+}
