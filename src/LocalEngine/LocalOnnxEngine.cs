@@ -208,6 +208,8 @@ public sealed class LocalOnnxEngine : IDisposable
         {
             await foreach (var update in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                // ReadAllAsync drains buffered updates without looking at the token: stop promptly when asked.
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return update;
             }
         }
