@@ -1,0 +1,190 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Samples.ChatApp.OpenAICompat;
+
+/// <summary>
+/// Parses an OpenAI <c>chat/completions</c> request body into M.E.AI messages and options, naming the field
+/// that is wrong when it cannot.
+/// </summary>
+internal static class ChatCompletionsRequestParser
+{
+    /// <summary>The parsed request.</summary>
+    internal sealed record Parsed(List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage);
+
+    /// <summary>Thrown with a message naming the offending field.</summary>
+    internal sealed class InvalidRequestException(string message, string? param) : Exception(message)
+    {
+        public string? Param { get; } = param;
+    }
+
+    public static Parsed Parse(JsonElement root, int maxCompletionTokens)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestException("The request body must be a JSON object.", null);
+        }
+
+        if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException("'messages' is required and must be an array of {role, content} objects.", "messages");
+        }
+
+        var messages = new List<ChatMessage>();
+        var index = 0;
+        foreach (var item in messagesElement.EnumerateArray())
+        {
+            messages.Add(ParseMessage(item, index++));
+        }
+
+        if (messages.Count == 0)
+        {
+            throw new InvalidRequestException("'messages' is empty; send at least one message.", "messages");
+        }
+
+        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
+        {
+            throw new InvalidRequestException("'tools' is not supported by this endpoint; send plain chat messages.", "tools");
+        }
+
+        if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && (!n.TryGetInt32(out var count) || count != 1))
+        {
+            throw new InvalidRequestException("'n' must be 1; this endpoint returns one choice.", "n");
+        }
+
+        var options = new ChatOptions();
+        if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
+        {
+            options.ModelId = model.GetString();
+        }
+
+        var maxTokens = ReadInt(root, "max_completion_tokens") ?? ReadInt(root, "max_tokens");
+        if (maxTokens is { } max)
+        {
+            if (max < 1 || max > maxCompletionTokens)
+            {
+                throw new InvalidRequestException($"'max_tokens' is {max}; it must be between 1 and the server maximum {maxCompletionTokens}.", "max_tokens");
+            }
+
+            options.MaxOutputTokens = max;
+        }
+
+        options.Temperature = ReadFloat(root, "temperature", 0, 2);
+        options.TopP = ReadFloat(root, "top_p", 0, 1);
+        options.FrequencyPenalty = ReadFloat(root, "frequency_penalty", -2, 2);
+        options.PresencePenalty = ReadFloat(root, "presence_penalty", -2, 2);
+        if (ReadLong(root, "seed") is { } seed)
+        {
+            options.Seed = seed;
+        }
+
+        if (root.TryGetProperty("stop", out var stop))
+        {
+            options.StopSequences = stop.ValueKind switch
+            {
+                JsonValueKind.String => [stop.GetString()!],
+                JsonValueKind.Array => [.. stop.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String
+                    ? s.GetString()!
+                    : throw new InvalidRequestException("'stop' must be a string or an array of strings.", "stop"))],
+                JsonValueKind.Null => null,
+                _ => throw new InvalidRequestException("'stop' must be a string or an array of strings.", "stop"),
+            };
+        }
+
+        var stream = false;
+        if (root.TryGetProperty("stream", out var streamElement) && streamElement.ValueKind != JsonValueKind.Null)
+        {
+            stream = streamElement.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new InvalidRequestException("'stream' must be true or false.", "stream"),
+            };
+        }
+
+        var includeUsage = root.TryGetProperty("stream_options", out var streamOptions)
+            && streamOptions.ValueKind == JsonValueKind.Object
+            && streamOptions.TryGetProperty("include_usage", out var usage)
+            && usage.ValueKind == JsonValueKind.True;
+
+        return new Parsed(messages, options, stream, includeUsage);
+    }
+
+    private static ChatMessage ParseMessage(JsonElement item, int index)
+    {
+        var param = $"messages[{index}]";
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestException($"{param} must be an object with 'role' and 'content'.", param);
+        }
+
+        var roleText = item.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        ChatRole role = roleText switch
+        {
+            "system" or "developer" => ChatRole.System,
+            "user" => ChatRole.User,
+            "assistant" => ChatRole.Assistant,
+            "tool" => throw new InvalidRequestException($"{param}.role 'tool' is not supported; this endpoint does not run tools.", $"{param}.role"),
+            _ => throw new InvalidRequestException($"{param}.role must be 'system', 'developer', 'user' or 'assistant'.", $"{param}.role"),
+        };
+
+        if (!item.TryGetProperty("content", out var content))
+        {
+            throw new InvalidRequestException($"{param}.content is required.", $"{param}.content");
+        }
+
+        var text = content.ValueKind switch
+        {
+            JsonValueKind.String => content.GetString()!,
+            JsonValueKind.Null when role == ChatRole.Assistant => string.Empty,
+            JsonValueKind.Array => string.Concat(content.EnumerateArray().Select((part, i) =>
+                part.ValueKind == JsonValueKind.Object
+                && part.TryGetProperty("type", out var type) && type.ValueEquals("text")
+                && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String
+                    ? partText.GetString()
+                    : throw new InvalidRequestException($"{param}.content[{i}] must be a text part {{\"type\":\"text\",\"text\":\"...\"}}; other parts are not supported.", $"{param}.content"))),
+            _ => throw new InvalidRequestException($"{param}.content must be a string or an array of text parts.", $"{param}.content"),
+        };
+
+        return new ChatMessage(role, text);
+    }
+
+    private static int? ReadInt(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var value)
+            ? value
+            : throw new InvalidRequestException($"'{name}' must be an integer.", name);
+    }
+
+    private static long? ReadLong(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var value)
+            ? value
+            : throw new InvalidRequestException($"'{name}' must be an integer.", name);
+    }
+
+    private static float? ReadFloat(JsonElement root, string name, float min, float max)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var value) || value < min || value > max)
+        {
+            throw new InvalidRequestException($"'{name}' must be a number between {min} and {max}.", name);
+        }
+
+        return (float)value;
+    }
+}
