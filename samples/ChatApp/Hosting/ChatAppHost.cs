@@ -1,6 +1,7 @@
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.OpenAICompat;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Hosting;
@@ -10,7 +11,7 @@ internal static class ChatAppHost
 {
     /// <summary>Builds the app.</summary>
     /// <param name="args">Command-line arguments (configuration keys such as <c>--ChatApp:Urls=...</c>).</param>
-    /// <param name="configure">Adds configuration or replaces services (tests put a scripted agent here).</param>
+    /// <param name="configure">Runs first: adds configuration and services; services it registers win over the defaults.</param>
     /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -21,12 +22,13 @@ internal static class ChatAppHost
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
 
+        // The caller goes first so that its configuration is seen below and its services win (TryAdd).
+        configure?.Invoke(builder);
         builder.Services.AddOptions<ChatAppOptions>().Bind(builder.Configuration.GetSection(ChatAppOptions.SectionName));
         builder.Services.AddSingleton<IValidateOptions<ChatAppOptions>, ChatAppOptionsValidator>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ConversationStore>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<ConversationStore>();
         ChatAppModelSetup.AddConfiguredModel(builder);
-        configure?.Invoke(builder);
 
         // Validate now, before binding any socket, so a bad configuration names the option and nothing listens.
         var options = new ChatAppOptions();

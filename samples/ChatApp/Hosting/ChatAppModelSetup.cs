@@ -1,6 +1,7 @@
 using System.ClientModel;
 using Agents.Samples.ChatApp.OpenAICompat;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenAI;
 
 namespace Agents.Samples.ChatApp.Hosting;
@@ -42,7 +43,7 @@ internal static class ChatAppModelSetup
         var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(key) ? "unused" : key), new OpenAIClientOptions { Endpoint = endpoint })
             .GetChatClient(model.ModelId)
             .AsIChatClient();
-        services.AddSingleton(client);
-        services.AddSingleton(new CompletionsModel(client, model.ModelId));
+        services.TryAddSingleton(client);
+        services.TryAddSingleton(new CompletionsModel(client, model.ModelId));
     }
 }
