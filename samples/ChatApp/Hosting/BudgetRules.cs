@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Agents.Samples.ChatApp.Hosting;
 
 /// <summary>Checks a <see cref="SessionBudget"/> against the server's <see cref="ChatAppLimits"/>.</summary>
@@ -23,9 +25,11 @@ internal static class BudgetRules
 
         if (budget.MaxCostUsd <= 0 || budget.MaxCostUsd > limits.MaxCostUsd)
         {
-            return $"{prefix}.maxCostUsd is {budget.MaxCostUsd}; it must be above 0 and at most the server maximum {limits.MaxCostUsd}.";
+            return $"{prefix}.maxCostUsd is {Money(budget.MaxCostUsd)}; it must be above 0 and at most the server maximum {Money(limits.MaxCostUsd)}.";
         }
 
         return null;
     }
+
+    private static string Money(decimal value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 }
