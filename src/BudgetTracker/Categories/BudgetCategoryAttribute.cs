@@ -6,8 +6,9 @@ namespace Agents.Budget;
 /// <remarks>
 /// Put it on a Semantic Kernel <c>[KernelFunction]</c> method (or on the method behind an <c>AIFunction</c>).
 /// Without <see cref="UnitsArgument"/> one call costs one unit. With it, the call costs the length of that
-/// argument when it is an array (a search with 4 queries costs 4 units, as in BATS), and 1 when it is a
-/// single value. Configuration given to the tracker wins over this attribute.
+/// argument, which must be an array (a search with 4 queries costs 4 units, as in BATS); a call whose
+/// argument is missing, empty or not an array is not executed and the model gets a tool result saying so.
+/// Configuration given to the tracker wins over this attribute.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class BudgetCategoryAttribute : Attribute

@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Budget;
+
+/// <summary>
+/// A chat client that spends a <see cref="BudgetTracker"/>: it charges and enforces every tool call, appends the
+/// budget block to every tool result, counts model usage exactly once, and stops the tool loop at a hard limit.
+/// </summary>
+/// <remarks>
+/// <para><b>Ordering.</b> Put it <i>before</i> (outside) function invocation:
+/// <c>new ChatClientBuilder(inner).UseBudgetTracker(tracker).UseFunctionInvocation().Build()</c>. It then wraps the
+/// request's <see cref="AIFunction"/> tools so that <see cref="FunctionInvokingChatClient"/> calls them through the
+/// tracker, and sets <see cref="FunctionInvocationContext.Terminate"/> when a hard limit is reached.</para>
+/// <para><b>Usage, counted once.</b> Streaming: each inner response's <see cref="UsageContent"/> passes through and is
+/// counted as it arrives, so token and money limits apply from the next tool call on. Non-streaming:
+/// <see cref="FunctionInvokingChatClient"/> sums the usage of all its model calls into the final
+/// <see cref="ChatResponse.Usage"/>, which is counted once when the request completes (tool-unit and time limits still
+/// apply to every call). For token limits checked after every non-streaming model call, add a second, usage-only
+/// layer inside function invocation and turn usage off in the outer one:
+/// <c>.UseBudgetTracker(tracker, o =&gt; o.CountUsage = false).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
+/// <para><b>Exhaustion.</b> With <see cref="ExhaustionBehavior.Terminate"/> the loop stops after the tool results
+/// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
+/// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools
+/// removed and returns its answer too.</para>
+/// </remarks>
+public sealed class BudgetChatClient : DelegatingChatClient
+{
+    private readonly BudgetTracker _tracker;
+    private readonly BudgetChatClientOptions _options;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="innerClient">The inner client, normally a <see cref="FunctionInvokingChatClient"/>.</param>
+    /// <param name="tracker">The tracker; it may be shared.</param>
+    /// <param name="options">The options; defaults when null.</param>
+    public BudgetChatClient(IChatClient innerClient, BudgetTracker tracker, BudgetChatClientOptions? options = null)
+        : base(innerClient)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        _tracker = tracker;
+        _options = options ?? new BudgetChatClientOptions();
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var state = new BudgetRequestState();
+        ChatOptions? prepared = Prepare(options, state);
+        ChatResponse response = await base.GetResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false);
+        Count(response.Usage, response.ModelId);
+        if (!NeedsFinalAnswer(state))
+        {
+            return response;
+        }
+
+        List<ChatMessage> conversation = [.. messages, .. response.Messages];
+        ChatResponse final = await base.GetResponseAsync(conversation, WithoutTools(options), cancellationToken).ConfigureAwait(false);
+        Count(final.Usage, final.ModelId);
+        foreach (ChatMessage message in final.Messages)
+        {
+            response.Messages.Add(message);
+        }
+
+        if (final.Usage is { } finalUsage)
+        {
+            if (response.Usage is null)
+            {
+                response.Usage = finalUsage;
+            }
+            else
+            {
+                response.Usage.Add(finalUsage);
+            }
+        }
+
+        response.FinishReason = final.FinishReason;
+        response.ResponseId = final.ResponseId ?? response.ResponseId;
+        return response;
+    }
+
+    /// <inheritdoc/>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var state = new BudgetRequestState();
+        ChatOptions? prepared = Prepare(options, state);
+        bool mayNeedFinal = _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
+        List<ChatResponseUpdate>? updates = mayNeedFinal ? [] : null;
+        await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false))
+        {
+            CountStreaming(update);
+            updates?.Add(update);
+            yield return update;
+        }
+
+        if (updates is null || !NeedsFinalAnswer(state))
+        {
+            yield break;
+        }
+
+        List<ChatMessage> conversation = [.. messages, .. updates.ToChatResponse().Messages];
+        await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(conversation, WithoutTools(options), cancellationToken).ConfigureAwait(false))
+        {
+            CountStreaming(update);
+            yield return update;
+        }
+    }
+
+    private static ChatOptions WithoutTools(ChatOptions? options)
+    {
+        ChatOptions clone = options?.Clone() ?? new ChatOptions();
+        clone.Tools = null;
+        clone.ToolMode = null;
+        return clone;
+    }
+
+    private ChatOptions? Prepare(ChatOptions? options, BudgetRequestState state)
+    {
+        if (_tracker.IsExhausted)
+        {
+            if (_tracker.Options.OnExhaustion == ExhaustionBehavior.Terminate)
+            {
+                throw new BudgetExhaustedException(
+                    $"The budget is exhausted ({string.Join("; ", _tracker.GetSnapshot().ExhaustedReasons)}); no new request is made. " +
+                    "Check BudgetTracker.IsExhausted before starting, call BudgetTracker.Reset for a new run, or use ExhaustionBehavior.FinalAnswerWithoutTools.");
+            }
+
+            return WithoutTools(options);
+        }
+
+        if (!_options.ChargeTools || options?.Tools is not { Count: > 0 } tools)
+        {
+            return options;
+        }
+
+        ChatOptions clone = options.Clone();
+        var wrapped = new List<AITool>(tools.Count);
+        foreach (AITool tool in tools)
+        {
+            wrapped.Add(tool is AIFunction function and not BudgetedAIFunction ? new BudgetedAIFunction(function, _tracker, state) : tool);
+        }
+
+        clone.Tools = wrapped;
+        return clone;
+    }
+
+    private bool NeedsFinalAnswer(BudgetRequestState state) =>
+        state.HardLimitReached && _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
+
+    private void Count(UsageDetails? usage, string? modelId)
+    {
+        if (_options.CountUsage && usage is not null)
+        {
+            _tracker.RecordUsage(usage, modelId);
+        }
+    }
+
+    private void CountStreaming(ChatResponseUpdate update)
+    {
+        if (!_options.CountUsage)
+        {
+            return;
+        }
+
+        foreach (AIContent content in update.Contents)
+        {
+            if (content is UsageContent { Details: { } details })
+            {
+                _tracker.RecordUsage(details, update.ModelId);
+            }
+        }
+    }
+}

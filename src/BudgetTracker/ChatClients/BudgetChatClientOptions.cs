@@ -1,0 +1,17 @@
+namespace Agents.Budget;
+
+/// <summary>Options of a <see cref="BudgetChatClient"/>.</summary>
+public sealed class BudgetChatClientOptions
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether the client counts the usage of the responses that pass it. Default <see langword="true"/>.
+    /// Set it to <see langword="false"/> when another layer (or your code) records usage into the same tracker.
+    /// </summary>
+    public bool CountUsage { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the client wraps the request's tools so that every call is charged,
+    /// refused beyond the budget and followed by the budget block. Default <see langword="true"/>.
+    /// </summary>
+    public bool ChargeTools { get; set; } = true;
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Agents.Budget;
+
+/// <summary>Source-generated log messages of the tracker.</summary>
+internal static partial class BudgetLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Charged {Units} {Category} unit(s) for {Function}; used {Used} of {Limit}.")]
+    public static partial void Charged(ILogger logger, int units, string category, string? function, long used, string limit);
+
+    [LoggerMessage(2, LogLevel.Information, "Refused {Function}: {Reason}")]
+    public static partial void Denied(ILogger logger, string? function, string reason);
+
+    [LoggerMessage(3, LogLevel.Warning, "Budget exhausted: {Reason}")]
+    public static partial void Exhausted(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Debug, "Recorded usage of {Model}: {Input} input ({Cached} cached), {Output} output tokens; cost {Cost} USD.")]
+    public static partial void Usage(ILogger logger, string? model, long input, long cached, long output, decimal cost);
+
+    [LoggerMessage(5, LogLevel.Information, "Tool call {Function} not executed: {Reason}")]
+    public static partial void BadArguments(ILogger logger, string function, string reason);
+
+    [LoggerMessage(6, LogLevel.Debug, "Released {Units} {Category} unit(s): the call did not run.")]
+    public static partial void Released(ILogger logger, int units, string category);
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+
+namespace Agents.Budget;
+
+/// <summary>Adds a <see cref="BudgetTracker"/> to a Semantic Kernel kernel.</summary>
+/// <remarks>
+/// <para>The tracker registers as both an <see cref="IFunctionInvocationFilter"/> (charges units, refuses calls
+/// beyond the budget, appends the budget block to the tool result the model sees) and an
+/// <see cref="IAutoFunctionInvocationFilter"/> (counts the usage found in the assistant message's
+/// <c>Metadata["Usage"]</c> and stops the loop: <c>Terminate</c> on any hard limit, or after one final
+/// chance with <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/>).</para>
+/// <para>The usage of the final assistant message (the one without tool calls) never passes an auto-invocation
+/// filter: record it with <see cref="BudgetTracker.RecordUsage(object?, string?)"/>, or back the chat service with an
+/// <c>IChatClient</c> built with <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker(Microsoft.Extensions.AI.ChatClientBuilder, BudgetTracker, Action{BudgetChatClientOptions})"/> and pass
+/// <c>countModelUsage: false</c> here so nothing is counted twice.</para>
+/// </remarks>
+public static class BudgetKernelExtensions
+{
+    /// <summary>Adds the tracker's filters to <paramref name="kernel"/> and checks the tool mappings against its plugins.</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="tracker">The tracker; it may be shared with other kernels.</param>
+    /// <returns>The kernel.</returns>
+    /// <exception cref="BudgetConfigurationException">A mapping or attribute names a unit argument that a plugin function does not have.</exception>
+    public static Kernel UseBudgetTracker(this Kernel kernel, BudgetTracker tracker) => UseBudgetTracker(kernel, tracker, countModelUsage: true);
+
+    /// <summary>Adds the tracker's filters to <paramref name="kernel"/> and checks the tool mappings against its plugins.</summary>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="tracker">The tracker; it may be shared with other kernels.</param>
+    /// <param name="countModelUsage">Whether to count the usage of assistant messages that request tools (default true).</param>
+    /// <returns>The kernel.</returns>
+    /// <exception cref="BudgetConfigurationException">A mapping or attribute names a unit argument that a plugin function does not have.</exception>
+    public static Kernel UseBudgetTracker(this Kernel kernel, BudgetTracker tracker, bool countModelUsage)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(tracker);
+        ValidatePlugins(kernel.Plugins, tracker);
+        if (kernel.FunctionInvocationFilters.OfType<BudgetKernelFilter>().Any(f => ReferenceEquals(f.Tracker, tracker)))
+        {
+            return kernel;
+        }
+
+        var filter = new BudgetKernelFilter(tracker, countModelUsage);
+        kernel.FunctionInvocationFilters.Add(filter);
+        kernel.AutoFunctionInvocationFilters.Add(filter);
+        return kernel;
+    }
+
+    /// <summary>Registers the tracker's filters in the kernel builder's services.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="tracker">The tracker.</param>
+    /// <returns>The builder.</returns>
+    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(tracker);
+        var filter = new BudgetKernelFilter(tracker, countModelUsage: true);
+        builder.Services.AddSingleton<IFunctionInvocationFilter>(filter);
+        builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(filter);
+        return builder;
+    }
+
+    internal static void ValidatePlugins(IEnumerable<KernelPlugin> plugins, BudgetTracker tracker)
+    {
+        foreach (KernelPlugin plugin in plugins)
+        {
+            foreach (KernelFunction function in plugin)
+            {
+                ResolvedTool tool = tracker.Resolve(plugin.Name, function.Name, function.UnderlyingMethod);
+                if (tool.UnitsArgument is { } arg && !function.Metadata.Parameters.Any(p => string.Equals(p.Name, arg, StringComparison.Ordinal)))
+                {
+                    throw new BudgetConfigurationException(
+                        $"The budget mapping of '{plugin.Name}_{function.Name}' counts units from the argument '{arg}', but the function has no such parameter (it has: {string.Join(", ", function.Metadata.Parameters.Select(p => p.Name))}).");
+                }
+            }
+        }
+    }
+}

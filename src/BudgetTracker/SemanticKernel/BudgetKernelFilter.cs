@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using FunctionInvocationContext = Microsoft.SemanticKernel.FunctionInvocationContext;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace Agents.Budget;
+
+/// <summary>
+/// The Semantic Kernel side of the tracker: the function filter charges, runs and commits each tool call and
+/// appends the budget block; the auto-function-invocation filter counts model usage and stops the loop.
+/// </summary>
+internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunctionInvocationFilter
+{
+    private readonly AsyncLocal<AutoScope?> _scope = new();
+    private readonly ConditionalWeakTable<ChatMessageContent, object> _countedMessages = [];
+    private readonly ConditionalWeakTable<ChatHistory, StrongBox<int>> _firstDenial = [];
+    private readonly bool _countModelUsage;
+
+    public BudgetKernelFilter(BudgetTracker tracker, bool countModelUsage)
+    {
+        Tracker = tracker;
+        _countModelUsage = countModelUsage;
+    }
+
+    public BudgetTracker Tracker { get; }
+
+    public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
+    {
+        AutoScope? scope = _scope.Value;
+        KernelFunction function = context.Function;
+        if (scope is null && function.UnderlyingMethod is null)
+        {
+            // A prompt (or other non-native) function invoked directly by code, not a tool chosen by the model.
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        ResolvedTool tool = Tracker.Resolve(function.PluginName, function.Name, function.UnderlyingMethod);
+        int units = UnitCounting.Count(tool, context.Arguments, out string? error);
+        if (error is not null)
+        {
+            context.Result = new FunctionResult(function, ToolResultText.Append(error, Tracker.FormatBudgetBlock()));
+            return;
+        }
+
+        if (!Tracker.TryReserveCore(tool.Category, units, tool.DisplayName, out string? reason))
+        {
+            if (scope is not null)
+            {
+                scope.Denied = true;
+            }
+
+            context.Result = new FunctionResult(function, ToolResultText.Append(reason, Tracker.FormatBudgetBlock()));
+            return;
+        }
+
+        try
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            Tracker.ReleaseCore(tool.Category, units);
+            throw;
+        }
+
+        Tracker.CommitCore(tool.Category, units, tool.DisplayName);
+        if (scope is not null && !context.IsStreaming)
+        {
+            context.Result = new FunctionResult(context.Result, ToolResultText.Append(context.Result.GetValue<object>(), Tracker.FormatBudgetBlock()));
+        }
+    }
+
+    public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
+    {
+        if (_countModelUsage)
+        {
+            CountUsage(context.ChatMessageContent);
+        }
+
+        var scope = new AutoScope();
+        _scope.Value = scope;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            _scope.Value = null;
+        }
+
+        if (Tracker.Options.OnExhaustion == ExhaustionBehavior.Terminate)
+        {
+            if (scope.Denied || Tracker.IsExhausted)
+            {
+                context.Terminate = true;
+            }
+        }
+        else if (scope.Denied)
+        {
+            // One final chance: the refusal told the model to answer; a refused call in a later response ends the loop.
+            StrongBox<int> first = _firstDenial.GetValue(context.ChatHistory, _ => new StrongBox<int>(context.RequestSequenceIndex));
+            if (context.RequestSequenceIndex > first.Value)
+            {
+                context.Terminate = true;
+            }
+        }
+    }
+
+    private void CountUsage(ChatMessageContent? message)
+    {
+        if (message?.Metadata is not { } metadata || !metadata.TryGetValue("Usage", out object? usage) || usage is null)
+        {
+            return;
+        }
+
+        lock (_countedMessages)
+        {
+            if (_countedMessages.TryGetValue(message, out _))
+            {
+                return;
+            }
+
+            _countedMessages.Add(message, usage);
+        }
+
+        try
+        {
+            Tracker.RecordUsage(usage is UsageContent { Details: { } d } ? d : usage, message.ModelId);
+        }
+        catch (ArgumentException)
+        {
+            // Unknown usage shape from a connector: nothing to count, never fail the agent loop.
+        }
+    }
+
+    private sealed class AutoScope
+    {
+        public bool Denied { get; set; }
+    }
+}

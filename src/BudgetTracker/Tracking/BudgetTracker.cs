@@ -1,0 +1,711 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.SemanticKernel;
+
+namespace Agents.Budget;
+
+/// <summary>
+/// Tracks and enforces tool-unit, token, money and wall-clock budgets of one or more agents (BATS Budget Tracker).
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe: one instance may be shared by several agents or sub-agents spending one budget. Units are
+/// reserved atomically before a tool runs, committed when it ran and released when it did not, so concurrent
+/// calls can never overspend a category.</para>
+/// <para>Integrations: <see cref="BudgetKernelExtensions.UseBudgetTracker(Microsoft.SemanticKernel.Kernel, BudgetTracker)"/> (Semantic Kernel) and
+/// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker"/> (Microsoft.Extensions.AI).</para>
+/// </remarks>
+public sealed class BudgetTracker : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, CategoryState> _categories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<CategoryState> _order = [];
+    private readonly ConcurrentDictionary<(string? Plugin, string Function, MethodInfo? Method), ResolvedTool> _tools = new();
+    private readonly HashSet<string> _raisedExhaustion = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly BudgetMetrics _metrics;
+    private readonly long? _maxInput;
+    private readonly long? _maxOutput;
+    private readonly decimal? _maxCost;
+    private readonly TimeSpan? _maxDuration;
+    private long _start;
+    private long _inputTokens;
+    private long _outputTokens;
+    private long _cachedTokens;
+    private decimal _tokenCost;
+    private decimal _toolCost;
+    private decimal _reservedCost;
+
+    /// <summary>Creates a tracker. The options are validated and frozen.</summary>
+    /// <param name="options">The budgets.</param>
+    /// <param name="timeProvider">The clock for the wall-clock limit; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="loggerFactory">The logger factory; no logging by default.</param>
+    /// <param name="meterFactory">The meter factory for the <c>Agents.Budget</c> meter; a tracker-owned meter by default.</param>
+    /// <exception cref="InvalidOperationException">The options are invalid (see <see cref="BudgetOptions.Validate"/>).</exception>
+    public BudgetTracker(BudgetOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        options.Freeze();
+        Options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<BudgetTracker>() ?? NullLogger.Instance;
+        _metrics = new BudgetMetrics(meterFactory);
+        _maxInput = options.MaxInputTokens;
+        _maxOutput = options.MaxOutputTokens;
+        _maxCost = options.MaxCostUsd;
+        _maxDuration = options.MaxDuration;
+        foreach (string category in options.ToolLimits.Keys.Concat(options.KnownCategories()))
+        {
+            GetOrAddCategory(category);
+        }
+
+        _start = _timeProvider.GetTimestamp();
+    }
+
+    /// <summary>Raised after the units of a call that ran were counted. Handlers run on the caller's thread.</summary>
+    public event EventHandler<BudgetChargedEventArgs>? Charged;
+
+    /// <summary>Raised once per limit when it is reached (a category, tokens, cost or time).</summary>
+    public event EventHandler<BudgetExhaustedEventArgs>? Exhausted;
+
+    /// <summary>Gets the (frozen) options.</summary>
+    public BudgetOptions Options { get; }
+
+    /// <summary>Gets the spending regime of the tightest budget.</summary>
+    public BudgetRegime Regime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return RegimeCore(Elapsed());
+            }
+        }
+    }
+
+    /// <summary>Gets a value indicating whether any hard limit is reached.</summary>
+    public bool IsExhausted
+    {
+        get
+        {
+            TimeSpan elapsed = Elapsed();
+            lock (_gate)
+            {
+                return IsExhaustedCore(elapsed);
+            }
+        }
+    }
+
+    /// <summary>Reserves units of a category atomically. Commit the reservation once the call ran; dispose it otherwise.</summary>
+    /// <param name="category">The category (case-insensitive); an unknown one is created unlimited.</param>
+    /// <param name="units">The units, 1 or more.</param>
+    /// <returns>A granted reservation, or a denied one whose <see cref="BudgetReservation.DeniedReason"/> names the exhausted budget.</returns>
+    public BudgetReservation TryReserve(string category, int units)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        CategoryState state = GetOrAddCategory(category);
+        return TryReserveCore(state, units, null, out string? reason)
+            ? new BudgetReservation(this, state, units)
+            : new BudgetReservation(state.Name, units, reason!);
+    }
+
+    /// <summary>Resolves the category of a tool: the first matching <see cref="BudgetOptions.MapTool"/> entry, else its
+    /// <see cref="BudgetCategoryAttribute"/>, else <see cref="BudgetOptions.DefaultCategory"/>.</summary>
+    /// <param name="pluginName">The plugin name, if any.</param>
+    /// <param name="functionName">The function name (or the full <c>plugin_function</c> name).</param>
+    /// <param name="method">The method behind the function, to read its attribute.</param>
+    /// <returns>The category name.</returns>
+    public string ResolveCategory(string? pluginName, string functionName, MethodInfo? method = null) =>
+        Resolve(pluginName, functionName, method).Category.Name;
+
+    /// <summary>Counts the units one call costs.</summary>
+    /// <param name="pluginName">The plugin name, if any.</param>
+    /// <param name="functionName">The function name.</param>
+    /// <param name="arguments">The call's arguments.</param>
+    /// <param name="method">The method behind the function, to read its attribute.</param>
+    /// <returns>The units, 1 or more.</returns>
+    /// <exception cref="BudgetConfigurationException">The unit argument is missing, not an array or empty, or the unit counter failed.</exception>
+    public int CountUnits(string? pluginName, string functionName, IReadOnlyDictionary<string, object?> arguments, MethodInfo? method = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        int units = UnitCounting.Count(Resolve(pluginName, functionName, method), arguments, out string? error);
+        return error is null ? units : throw new BudgetConfigurationException(error);
+    }
+
+    /// <summary>
+    /// Charges, runs and commits one tool call: the units are reserved first, the function runs only when granted,
+    /// and the units are committed when it returned or released when it threw or was cancelled.
+    /// </summary>
+    /// <param name="function">The function.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The outcome; <see cref="BudgetedToolResult.Result"/> is what the model should see.</returns>
+    public async Task<BudgetedToolResult> InvokeToolAsync(AIFunction function, AIFunctionArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(arguments);
+        (string? plugin, string name) = NameOf(function);
+        ResolvedTool tool = Resolve(plugin, name, function.UnderlyingMethod);
+        int units = UnitCounting.Count(tool, arguments, out string? error);
+        if (error is not null)
+        {
+            BudgetLog.BadArguments(_logger, tool.DisplayName, error);
+            return new BudgetedToolResult(ToolResultText.Append(error, FormatBudgetBlock()), false, 0, tool.Category.Name, false, error, null);
+        }
+
+        if (!TryReserveCore(tool.Category, units, tool.DisplayName, out string? reason))
+        {
+            return new BudgetedToolResult(ToolResultText.Append(reason, FormatBudgetBlock()), false, units, tool.Category.Name, true, reason, null);
+        }
+
+        object? raw;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            raw = await function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ReleaseCore(tool.Category, units);
+            throw;
+        }
+
+        CommitCore(tool.Category, units, tool.DisplayName);
+        return new BudgetedToolResult(ToolResultText.Append(raw, FormatBudgetBlock()), true, units, tool.Category.Name, IsExhausted, null, raw);
+    }
+
+    /// <summary>Records the tokens of one model response.</summary>
+    /// <param name="usage">The usage.</param>
+    /// <param name="modelId">The model, for its prices.</param>
+    /// <exception cref="ArgumentException">A count is negative, or cached tokens exceed input tokens.</exception>
+    public void RecordUsage(UsageDetails usage, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        (long input, long output, long cached) = UsageReader.Read(usage);
+        RecordCore(input, output, cached, modelId);
+    }
+
+    /// <summary>Records the tokens of one model response given as <see cref="UsageDetails"/>, <see cref="UsageContent"/> or <c>OpenAI.Chat.ChatTokenUsage</c>.</summary>
+    /// <param name="usage">The usage object.</param>
+    /// <param name="modelId">The model, for its prices.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>
+    /// <exception cref="ArgumentException">The object is of another type, or malformed.</exception>
+    public void RecordUsage(object? usage, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        (long input, long output, long cached) = UsageReader.Read(usage);
+        RecordCore(input, output, cached, modelId);
+    }
+
+    /// <summary>Takes an immutable snapshot of the state.</summary>
+    /// <returns>The snapshot.</returns>
+    public BudgetSnapshot GetSnapshot()
+    {
+        TimeSpan elapsed = Elapsed();
+        lock (_gate)
+        {
+            var categories = new BudgetCategorySnapshot[_order.Count];
+            for (int i = 0; i < categories.Length; i++)
+            {
+                CategoryState c = _order[i];
+                categories[i] = new BudgetCategorySnapshot(c.Name, c.Used, c.Limit, c.Limit is { } l ? Math.Max(0, l - c.Used) : null, c.Spent - c.Used, c.Used * c.UnitPrice);
+            }
+
+            return new BudgetSnapshot(categories, _inputTokens, _outputTokens, _cachedTokens, _tokenCost, _toolCost, elapsed, ExhaustedReasonsCore(elapsed), RemainingFractionCore(elapsed), RegimeCore(elapsed));
+        }
+    }
+
+    /// <summary>Formats the budget block shown after every tool result, from <see cref="BudgetOptions.BudgetBlockTemplate"/>.</summary>
+    /// <returns>For example <c>&lt;budget&gt;\nSearch used: 3, remaining: 7\nRegime: HIGH\n&lt;/budget&gt;</c>.</returns>
+    public string FormatBudgetBlock()
+    {
+        TimeSpan elapsed = Elapsed();
+        var lines = new StringBuilder(128);
+        BudgetRegime regime;
+        double fraction;
+        lock (_gate)
+        {
+            foreach (CategoryState c in _order)
+            {
+                if (c.Limit is { } limit)
+                {
+                    AppendLine(lines, c.DisplayName, " used: ", c.Used, limit - c.Used);
+                }
+                else if (c.Used > 0)
+                {
+                    AppendLine(lines, c.DisplayName, " used: ", c.Used, null);
+                }
+            }
+
+            if (_maxInput is { } mi)
+            {
+                AppendLine(lines, "Input tokens", " used: ", _inputTokens, mi - _inputTokens);
+            }
+
+            if (_maxOutput is { } mo)
+            {
+                AppendLine(lines, "Output tokens", " used: ", _outputTokens, mo - _outputTokens);
+            }
+
+            if (_maxCost is { } mc)
+            {
+                decimal cost = _tokenCost + _toolCost;
+                Separate(lines);
+                lines.Append(CultureInfo.InvariantCulture, $"Cost used: ${cost:0.####}, remaining: ${Math.Max(0, mc - cost):0.####}");
+            }
+
+            if (_maxDuration is { } md)
+            {
+                Separate(lines);
+                lines.Append(CultureInfo.InvariantCulture, $"Time used: {elapsed.TotalSeconds:0}s, remaining: {Math.Max(0, (md - elapsed).TotalSeconds):0}s");
+            }
+
+            regime = RegimeCore(elapsed);
+            fraction = RemainingFractionCore(elapsed);
+        }
+
+        if (lines.Length == 0)
+        {
+            lines.Append("No budget limits set.");
+        }
+
+        return ApplyTemplate(Options.BudgetBlockTemplate, "{lines}", lines.ToString(), regime, fraction);
+    }
+
+    /// <summary>Formats the system-prompt guideline describing the spending regimes, from <see cref="BudgetOptions.GuidelineTemplate"/>.</summary>
+    /// <returns>The guideline text.</returns>
+    public string FormatGuideline()
+    {
+        TimeSpan elapsed = Elapsed();
+        var limits = new StringBuilder();
+        BudgetRegime regime;
+        double fraction;
+        lock (_gate)
+        {
+            foreach (CategoryState c in _order)
+            {
+                if (c.Limit is { } l)
+                {
+                    AppendLimit(limits, $"{c.Name} {l} units");
+                }
+            }
+
+            regime = RegimeCore(elapsed);
+            fraction = RemainingFractionCore(elapsed);
+        }
+
+        if (_maxInput is { } mi)
+        {
+            AppendLimit(limits, $"{mi} input tokens");
+        }
+
+        if (_maxOutput is { } mo)
+        {
+            AppendLimit(limits, $"{mo} output tokens");
+        }
+
+        if (_maxCost is { } mc)
+        {
+            AppendLimit(limits, string.Create(CultureInfo.InvariantCulture, $"${mc:0.####}"));
+        }
+
+        if (_maxDuration is { } md)
+        {
+            AppendLimit(limits, string.Create(CultureInfo.InvariantCulture, $"{md.TotalSeconds:0} seconds"));
+        }
+
+        if (limits.Length == 0)
+        {
+            limits.Append("no fixed limits");
+        }
+
+        return ApplyTemplate(Options.GuidelineTemplate, "{limits}", limits.ToString(), regime, fraction);
+    }
+
+    /// <summary>Starts a new run: clears all counters and restarts the clock. Calls in flight keep their reservations.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            foreach (CategoryState c in _order)
+            {
+                c.Spent -= c.Used;
+                c.Used = 0;
+            }
+
+            _inputTokens = _outputTokens = _cachedTokens = 0;
+            _tokenCost = _toolCost = 0;
+            _raisedExhaustion.Clear();
+            _start = _timeProvider.GetTimestamp();
+        }
+    }
+
+    /// <summary>Disposes the tracker-owned meter.</summary>
+    public void Dispose() => _metrics.Dispose();
+
+    internal static (string? Plugin, string Name) NameOf(AIFunction function) =>
+        function is KernelFunction kf ? (kf.PluginName, kf.Name) : (null, function.Name);
+
+    internal ResolvedTool Resolve(string? pluginName, string functionName, MethodInfo? method)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
+        if (_tools.TryGetValue((pluginName, functionName, method), out ResolvedTool? tool))
+        {
+            return tool;
+        }
+
+        return _tools.GetOrAdd((pluginName, functionName, method), static (key, self) => self.ResolveUncached(key.Plugin, key.Function, key.Method), this);
+    }
+
+    internal bool TryReserveCore(CategoryState state, int units, string? function, out string? reason)
+    {
+        TimeSpan elapsed = _maxDuration is null ? TimeSpan.Zero : Elapsed();
+        lock (_gate)
+        {
+            reason = DenyReasonCore(state, units, elapsed);
+            if (reason is null)
+            {
+                state.Spent += units;
+                _reservedCost += units * state.UnitPrice;
+                return true;
+            }
+        }
+
+        _metrics.Denied.Add(1, new KeyValuePair<string, object?>("category", state.Name));
+        BudgetLog.Denied(_logger, function, reason);
+        RaiseExhaustion(elapsed);
+        return false;
+    }
+
+    internal void CommitCore(CategoryState state, int units, string? function)
+    {
+        decimal cost = units * state.UnitPrice;
+        long used;
+        bool exhausted;
+        TimeSpan elapsed = _maxDuration is null ? TimeSpan.Zero : Elapsed();
+        lock (_gate)
+        {
+            state.Used += units;
+            used = state.Used;
+            _reservedCost -= cost;
+            _toolCost += cost;
+            exhausted = IsExhaustedCore(elapsed);
+        }
+
+        _metrics.Units.Add(units, new KeyValuePair<string, object?>("category", state.Name));
+        if (cost != 0)
+        {
+            _metrics.Cost.Add((double)cost, new KeyValuePair<string, object?>("source", "tool"));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            BudgetLog.Charged(_logger, units, state.Name, function, used, state.Limit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited");
+        }
+
+        Charged?.Invoke(this, new BudgetChargedEventArgs(state.Name, units, cost, used, state.Limit, function));
+        if (exhausted)
+        {
+            RaiseExhaustion(elapsed);
+        }
+    }
+
+    internal void ReleaseCore(CategoryState state, int units)
+    {
+        lock (_gate)
+        {
+            state.Spent -= units;
+            _reservedCost -= units * state.UnitPrice;
+        }
+
+        BudgetLog.Released(_logger, units, state.Name);
+    }
+
+    private static void AppendLine(StringBuilder sb, string name, string used, long usedValue, long? remaining)
+    {
+        Separate(sb);
+        sb.Append(name).Append(used).Append(usedValue);
+        if (remaining is { } r)
+        {
+            sb.Append(", remaining: ").Append(Math.Max(0, r));
+        }
+    }
+
+    private static void Separate(StringBuilder sb)
+    {
+        if (sb.Length > 0)
+        {
+            sb.Append('\n');
+        }
+    }
+
+    private static void AppendLimit(StringBuilder sb, string text)
+    {
+        if (sb.Length > 0)
+        {
+            sb.Append(", ");
+        }
+
+        sb.Append(text);
+    }
+
+    private static string ApplyTemplate(string template, string placeholder, string value, BudgetRegime regime, double fraction) =>
+        template
+            .Replace(placeholder, value, StringComparison.Ordinal)
+            .Replace("{regime}", RegimeName(regime), StringComparison.Ordinal)
+            .Replace("{remaining_percent}", (fraction * 100).ToString("0", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    private static string RegimeName(BudgetRegime regime) => regime switch
+    {
+        BudgetRegime.High => "HIGH",
+        BudgetRegime.Medium => "MEDIUM",
+        BudgetRegime.Low => "LOW",
+        _ => "CRITICAL",
+    };
+
+    private ResolvedTool ResolveUncached(string? pluginName, string functionName, MethodInfo? method)
+    {
+        string display = string.IsNullOrEmpty(pluginName) ? functionName : $"{pluginName}_{functionName}";
+        foreach (ToolMapping mapping in Options.Mappings)
+        {
+            if (mapping.Matches(pluginName, functionName))
+            {
+                return new ResolvedTool(GetOrAddCategory(mapping.Category), mapping.UnitsArgument, mapping.UnitCounter, display);
+            }
+        }
+
+        if (method?.GetCustomAttribute<BudgetCategoryAttribute>(inherit: true) is { } attribute)
+        {
+            if (attribute.UnitsArgument is { } arg && !method.GetParameters().Any(p => string.Equals(p.Name, arg, StringComparison.Ordinal)))
+            {
+                throw new BudgetConfigurationException(
+                    $"[BudgetCategory(\"{attribute.Category}\", UnitsArgument = \"{arg}\")] on {method.DeclaringType?.Name}.{method.Name} names an argument the method does not have.");
+            }
+
+            return new ResolvedTool(GetOrAddCategory(attribute.Category), attribute.UnitsArgument, null, display);
+        }
+
+        return new ResolvedTool(GetOrAddCategory(Options.DefaultCategory), null, null, display);
+    }
+
+    private CategoryState GetOrAddCategory(string category)
+    {
+        if (_categories.TryGetValue(category, out CategoryState? state))
+        {
+            return state;
+        }
+
+        lock (_gate)
+        {
+            if (_categories.TryGetValue(category, out state))
+            {
+                return state;
+            }
+
+            long? limit = Options.ToolLimits.TryGetValue(category, out long l) ? l : null;
+            state = new CategoryState(category, limit, Options.Pricing.GetUnitPrice(category));
+            _order.Add(state);
+            _categories[category] = state;
+            return state;
+        }
+    }
+
+    private void RecordCore(long input, long output, long cached, string? modelId)
+    {
+        decimal cost = Options.Pricing.GetModelPrice(modelId).Cost(input, output, cached);
+        bool exhausted;
+        TimeSpan elapsed = Elapsed();
+        lock (_gate)
+        {
+            _inputTokens += input;
+            _outputTokens += output;
+            _cachedTokens += cached;
+            _tokenCost += cost;
+            exhausted = IsExhaustedCore(elapsed);
+        }
+
+        _metrics.Tokens.Add(input, new KeyValuePair<string, object?>("direction", "input"));
+        _metrics.Tokens.Add(output, new KeyValuePair<string, object?>("direction", "output"));
+        _metrics.Tokens.Add(cached, new KeyValuePair<string, object?>("direction", "cached_input"));
+        if (cost != 0)
+        {
+            _metrics.Cost.Add((double)cost, new KeyValuePair<string, object?>("source", "model"));
+        }
+
+        BudgetLog.Usage(_logger, modelId, input, cached, output, cost);
+        if (exhausted)
+        {
+            RaiseExhaustion(elapsed);
+        }
+    }
+
+    private TimeSpan Elapsed() => _timeProvider.GetElapsedTime(Volatile.Read(ref _start));
+
+    private string? DenyReasonCore(CategoryState state, int units, TimeSpan elapsed)
+    {
+        if (_maxInput is { } mi && _inputTokens >= mi)
+        {
+            return $"The input token budget is exhausted ({_inputTokens} of {mi} used). The call was not executed. Do not call any more tools; give your final answer now.";
+        }
+
+        if (_maxOutput is { } mo && _outputTokens >= mo)
+        {
+            return $"The output token budget is exhausted ({_outputTokens} of {mo} used). The call was not executed. Do not call any more tools; give your final answer now.";
+        }
+
+        if (_maxDuration is { } md && elapsed >= md)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"The time budget is exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s). The call was not executed. Do not call any more tools; give your final answer now.");
+        }
+
+        if (state.Limit is { } limit && state.Spent + units > limit)
+        {
+            long left = limit - state.Spent;
+            return left <= 0
+                ? $"The {state.Name} budget is exhausted ({state.Used} of {limit} units used{InFlight(state)}). The call was not executed. Do not call {state.Name} tools again; use another tool or give your final answer now."
+                : $"The {state.Name} budget has {left} unit(s) left but this call needs {units}. The call was not executed. Use at most {left} item(s) per call, or give your final answer now.";
+        }
+
+        if (_maxCost is { } mc)
+        {
+            decimal cost = _tokenCost + _toolCost + _reservedCost;
+            decimal callCost = units * state.UnitPrice;
+            if (cost >= mc || (callCost > 0 && cost + callCost > mc))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"The money budget does not allow this call (${cost:0.####} of ${mc:0.####} spent, the call costs ${callCost:0.####}). The call was not executed. Do not call any more tools; give your final answer now.");
+            }
+        }
+
+        return null;
+    }
+
+    private static string InFlight(CategoryState state) =>
+        state.Spent > state.Used ? $", {state.Spent - state.Used} more held by calls in flight" : string.Empty;
+
+    private bool IsExhaustedCore(TimeSpan elapsed)
+    {
+        foreach (CategoryState c in _order)
+        {
+            if (c.Limit is { } l && c.Used >= l)
+            {
+                return true;
+            }
+        }
+
+        return (_maxInput is { } mi && _inputTokens >= mi)
+            || (_maxOutput is { } mo && _outputTokens >= mo)
+            || (_maxCost is { } mc && _tokenCost + _toolCost >= mc)
+            || (_maxDuration is { } md && elapsed >= md);
+    }
+
+    private List<(string Budget, string Reason)> ExhaustedCore(TimeSpan elapsed)
+    {
+        var reasons = new List<(string, string)>();
+        foreach (CategoryState c in _order)
+        {
+            if (c.Limit is { } l && c.Used >= l)
+            {
+                reasons.Add((c.Name, $"{c.Name} budget exhausted ({c.Used} of {l} units used)"));
+            }
+        }
+
+        if (_maxInput is { } mi && _inputTokens >= mi)
+        {
+            reasons.Add(("input tokens", $"input token budget exhausted ({_inputTokens} of {mi} used)"));
+        }
+
+        if (_maxOutput is { } mo && _outputTokens >= mo)
+        {
+            reasons.Add(("output tokens", $"output token budget exhausted ({_outputTokens} of {mo} used)"));
+        }
+
+        if (_maxCost is { } mc && _tokenCost + _toolCost >= mc)
+        {
+            reasons.Add(("cost", string.Create(CultureInfo.InvariantCulture, $"money budget exhausted (${_tokenCost + _toolCost:0.####} of ${mc:0.####} spent)")));
+        }
+
+        if (_maxDuration is { } md && elapsed >= md)
+        {
+            reasons.Add(("time", string.Create(CultureInfo.InvariantCulture, $"time budget exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s)")));
+        }
+
+        return reasons;
+    }
+
+    private string[] ExhaustedReasonsCore(TimeSpan elapsed) => ExhaustedCore(elapsed).Select(r => r.Reason).ToArray();
+
+    private double RemainingFractionCore(TimeSpan elapsed)
+    {
+        double fraction = 1;
+        foreach (CategoryState c in _order)
+        {
+            if (c.Limit is { } l)
+            {
+                fraction = Math.Min(fraction, (double)(l - c.Used) / l);
+            }
+        }
+
+        if (_maxInput is { } mi)
+        {
+            fraction = Math.Min(fraction, (double)(mi - _inputTokens) / mi);
+        }
+
+        if (_maxOutput is { } mo)
+        {
+            fraction = Math.Min(fraction, (double)(mo - _outputTokens) / mo);
+        }
+
+        if (_maxCost is { } mc)
+        {
+            fraction = Math.Min(fraction, (double)((mc - _tokenCost - _toolCost) / mc));
+        }
+
+        if (_maxDuration is { } md)
+        {
+            fraction = Math.Min(fraction, (md - elapsed) / md);
+        }
+
+        return Math.Clamp(fraction, 0, 1);
+    }
+
+    private BudgetRegime RegimeCore(TimeSpan elapsed)
+    {
+        if (IsExhaustedCore(elapsed))
+        {
+            return BudgetRegime.Critical;
+        }
+
+        double f = RemainingFractionCore(elapsed);
+        return f >= 0.7 ? BudgetRegime.High : f >= 0.3 ? BudgetRegime.Medium : f >= 0.1 ? BudgetRegime.Low : BudgetRegime.Critical;
+    }
+
+    private void RaiseExhaustion(TimeSpan elapsed)
+    {
+        List<(string Budget, string Reason)> fresh;
+        lock (_gate)
+        {
+            if (!IsExhaustedCore(elapsed))
+            {
+                return;
+            }
+
+            fresh = ExhaustedCore(elapsed);
+            fresh.RemoveAll(r => !_raisedExhaustion.Add(r.Budget));
+        }
+
+        foreach ((string budget, string reason) in fresh)
+        {
+            _metrics.Exhausted.Add(1, new KeyValuePair<string, object?>("budget", budget));
+            BudgetLog.Exhausted(_logger, reason);
+            Exhausted?.Invoke(this, new BudgetExhaustedEventArgs(budget, reason));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Agents.Budget;
+
+/// <summary>Mutable counters of one category; guarded by the tracker's lock.</summary>
+internal sealed class CategoryState
+{
+    public CategoryState(string name, long? limit, decimal unitPrice)
+    {
+        Name = name;
+        DisplayName = name.Length == 0 ? name : string.Concat(char.ToUpperInvariant(name[0]).ToString(), name.AsSpan(1));
+        Limit = limit;
+        UnitPrice = unitPrice;
+    }
+
+    public string Name { get; }
+
+    public string DisplayName { get; }
+
+    public long? Limit { get; }
+
+    public decimal UnitPrice { get; }
+
+    /// <summary>Committed units plus units reserved by calls in flight; never above <see cref="Limit"/>.</summary>
+    public long Spent { get; set; }
+
+    /// <summary>Committed units: the units of calls that ran.</summary>
+    public long Used { get; set; }
+}

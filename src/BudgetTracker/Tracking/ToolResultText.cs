@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Budget;
+
+/// <summary>Turns a tool result into the text the model sees, with the budget block appended.</summary>
+internal static class ToolResultText
+{
+    /// <summary>M.E.AI's default options without indentation: indented JSON wastes the model's tokens.</summary>
+    private static readonly JsonSerializerOptions Compact = CreateCompact();
+
+    public static string ToText(object? result) => result switch
+    {
+        null => string.Empty,
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
+        _ => JsonSerializer.Serialize(result, Compact.GetTypeInfo(result.GetType())),
+    };
+
+    public static string Append(object? result, string block)
+    {
+        string text = ToText(result);
+        return text.Length == 0 ? block : string.Concat(text, "\n", block);
+    }
+
+    private static JsonSerializerOptions CreateCompact()
+    {
+        var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+        options.MakeReadOnly();
+        return options;
+    }
+}
