@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Agents.Plugins.Search;
+
+/// <summary>Sends search API requests through one provider's resilience pipeline and parses JSON answers.</summary>
+internal sealed class SearchHttpClient
+{
+    internal const int MaxResponseBytes = 8 * 1024 * 1024;
+
+    private readonly HttpClient _http;
+    private readonly string _engine;
+    private readonly SearchResilienceOptions _options;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public SearchHttpClient(HttpClient http, string engine, SearchResilienceOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _http = http;
+        _engine = engine;
+        _options = options;
+        _logger = logger;
+        _pipeline = BuildPipeline(options, timeProvider, logger, engine);
+    }
+
+    /// <summary>Sends a request built fresh for each attempt and returns the parsed JSON of a 2xx answer.</summary>
+    /// <param name="createRequest">Builds the request.</param>
+    /// <param name="describeStatus">Turns a provider-specific failure status into a message, or null for the default.</param>
+    /// <param name="onResponse">Sees every final response (for example to log rate-limit headers).</param>
+    /// <param name="cancellationToken">Cancels the search.</param>
+    public async Task<JsonDocument> SendAsync(
+        Func<HttpRequestMessage> createRequest,
+        Func<HttpResponseMessage, string?>? describeStatus,
+        Action<HttpResponseMessage>? onResponse,
+        CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _pipeline.ExecuteAsync(
+                static async (state, ct) =>
+                {
+                    using var request = state.createRequest();
+                    return await state._http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+                },
+                (createRequest, _http),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            var wait = ex.RetryAfter is { } after ? $" for about {Math.Ceiling(after.TotalSeconds)} s" : string.Empty;
+            throw new SearchEngineException(_engine, $"{_engine} is temporarily disabled{wait} after repeated failures; try again later or use fewer queries.", null, ex);
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            throw new SearchEngineException(_engine, $"{_engine} has too many searches waiting; send fewer queries at once.", null, ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new SearchEngineException(_engine, $"{_engine} did not answer within {_options.AttemptTimeout.TotalSeconds:0.#} s (after retries).", null, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SearchEngineException(_engine, $"{_engine} could not be reached: {ex.Message}", ex.StatusCode, ex);
+        }
+
+        using (response)
+        {
+            onResponse?.Invoke(response);
+            if (!response.IsSuccessStatusCode)
+            {
+                var message = describeStatus?.Invoke(response) ?? DescribeStatus(response);
+                throw new SearchEngineException(_engine, message, response.StatusCode);
+            }
+
+            if (response.Content.Headers.ContentLength > MaxResponseBytes)
+            {
+                throw new SearchEngineException(_engine, $"{_engine} answered with more than {MaxResponseBytes} bytes.", response.StatusCode);
+            }
+
+            try
+            {
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    using var limited = new MemoryStream();
+                    var buffer = new byte[16 * 1024];
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        if (limited.Length + read > MaxResponseBytes)
+                        {
+                            throw new SearchEngineException(_engine, $"{_engine} answered with more than {MaxResponseBytes} bytes.", response.StatusCode);
+                        }
+
+                        limited.Write(buffer, 0, read);
+                    }
+
+                    limited.Position = 0;
+                    return await JsonDocument.ParseAsync(limited, default, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (JsonException ex)
+            {
+                throw new SearchEngineException(_engine, $"{_engine} answered with malformed JSON ({ex.Message}).", response.StatusCode, ex);
+            }
+        }
+    }
+
+    private string DescribeStatus(HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        return response.StatusCode switch
+        {
+            HttpStatusCode.TooManyRequests => $"{_engine} is rate limiting searches (HTTP 429){RetryAfterText(response)}; wait or send fewer queries.",
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"{_engine} refused the API key (HTTP {code}); check the configured key.",
+            _ when code >= 500 => $"{_engine} failed with HTTP {code} {response.ReasonPhrase} (after retries).",
+            _ => $"{_engine} rejected the query with HTTP {code} {response.ReasonPhrase}.",
+        };
+    }
+
+    internal static string RetryAfterText(HttpResponseMessage response)
+        => ServerDelay(response, TimeProvider.System) is { } delay ? $"; it asks to retry after {Math.Ceiling(delay.TotalSeconds)} s" : string.Empty;
+
+    /// <summary>
+    /// The delay the server asked for: <c>Retry-After</c> (seconds or a date) or, when the quota is spent,
+    /// the first value of <c>X-RateLimit-Reset</c> (Brave). Null when the server asked for nothing.
+    /// </summary>
+    internal static TimeSpan? ServerDelay(HttpResponseMessage response, TimeProvider timeProvider)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        if (FirstHeaderNumber(response, "X-RateLimit-Remaining") == 0 && FirstHeaderNumber(response, "X-RateLimit-Reset") is { } reset)
+        {
+            return TimeSpan.FromSeconds(reset);
+        }
+
+        return null;
+    }
+
+    internal static long? FirstHeaderNumber(HttpResponseMessage response, string header)
+    {
+        if (!response.Headers.TryGetValues(header, out var values))
+        {
+            return null;
+        }
+
+        var first = values.FirstOrDefault()?.Split(',')[0].Trim();
+        return long.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(SearchResilienceOptions options, TimeProvider timeProvider, ILogger logger, string engine)
+    {
+        bool IsTransient(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500;
+
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = engine };
+        builder.AddConcurrencyLimiter(options.MaxConcurrentRequests, options.QueueLimit);
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    { Result: { } r } when IsTransient(r) => !(ServerDelay(r, timeProvider) > options.MaxRetryAfter),
+                    _ => false,
+                }),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? ServerDelay(r, timeProvider) : null),
+                OnRetry = args =>
+                {
+                    logger.LogWarning(
+                        "{Engine}: attempt {Attempt} failed ({Reason}); retrying in {Delay}",
+                        engine,
+                        args.AttemptNumber + 1,
+                        args.Outcome.Exception?.GetType().Name ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture),
+                        args.RetryDelay);
+                    return default;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            FailureRatio = options.BreakerFailureRatio,
+            MinimumThroughput = options.BreakerMinimumThroughput,
+            SamplingDuration = options.BreakerSamplingDuration,
+            BreakDuration = options.BreakDuration,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                { Result: { } r } => (int)r.StatusCode >= 500,
+                _ => false,
+            }),
+            OnOpened = args =>
+            {
+                logger.LogWarning("{Engine}: circuit opened for {BreakDuration}", engine, args.BreakDuration);
+                return default;
+            },
+        });
+        builder.AddTimeout(options.AttemptTimeout);
+        return builder.Build();
+    }
+}

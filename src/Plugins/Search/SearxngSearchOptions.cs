@@ -1,0 +1,40 @@
+namespace Agents.Plugins.Search;
+
+/// <summary>Options of <see cref="SearxngSearchEngine"/>, a self-hosted SearXNG instance.</summary>
+public sealed class SearxngSearchOptions
+{
+    /// <summary>Gets or sets the base address of the instance, for example <c>http://localhost:8888/</c>. Required.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>Gets or sets the comma-separated categories (<c>categories</c> parameter). Default: none (the instance's default).</summary>
+    public string? Categories { get; set; }
+
+    /// <summary>Gets or sets the comma-separated engines (<c>engines</c> parameter). Default: none (the instance's default).</summary>
+    public string? Engines { get; set; }
+
+    /// <summary>Gets or sets the search language, for example <c>en</c>. Default: none.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>Gets or sets the safe-search level: 0 off, 1 moderate, 2 strict. Default: 1.</summary>
+    public int SafeSearch { get; set; } = 1;
+
+    /// <summary>Gets the resilience settings. SearXNG's limiter is strict, so keep concurrency low (default 2).</summary>
+    public SearchResilienceOptions Resilience { get; } = new();
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (BaseAddress is null || !BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttp && BaseAddress.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"{nameof(SearxngSearchOptions)}.{nameof(BaseAddress)} must be an absolute http or https URL of the SearXNG instance.", nameof(BaseAddress));
+        }
+
+        if (SafeSearch is < 0 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SafeSearch), SafeSearch, $"{nameof(SearxngSearchOptions)}.{nameof(SafeSearch)} must be 0, 1 or 2.");
+        }
+
+        Resilience.Validate($"{nameof(SearxngSearchOptions)}.{nameof(Resilience)}");
+    }
+}

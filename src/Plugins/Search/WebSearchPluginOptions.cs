@@ -1,0 +1,49 @@
+namespace Agents.Plugins.Search;
+
+/// <summary>Options of <see cref="WebSearchPlugin"/>.</summary>
+public sealed class WebSearchPluginOptions
+{
+    /// <summary>Gets or sets how many hits are shown per query. Default: 10 (as in BATS). Range: 1 to 50.</summary>
+    public int ResultsPerQuery { get; set; } = 10;
+
+    /// <summary>Gets or sets the most queries one call may hold; a call with more is refused with a clear message. Default: 10. Range: 1 to 50.</summary>
+    public int MaxQueriesPerCall { get; set; } = 10;
+
+    /// <summary>Gets or sets the longest query, in characters; longer ones are refused. Default: 400.</summary>
+    public int MaxQueryLength { get; set; } = 400;
+
+    /// <summary>Gets or sets the longest snippet shown, in characters. Default: 300.</summary>
+    public int MaxSnippetLength { get; set; } = 300;
+
+    /// <summary>Gets or sets how long a query's hits are reused from the in-memory cache. <see cref="TimeSpan.Zero"/> turns the cache off. Default: 1 hour.</summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the most cached queries; the oldest are dropped first. Default: 1,000.</summary>
+    public int MaxCacheEntries { get; set; } = 1_000;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a query answered from the cache still costs a budget unit
+    /// (see <see cref="WebSearchPlugin.CountBillableQueries"/>). Default: <see langword="false"/> (cache hits are free).
+    /// </summary>
+    public bool ChargeCacheHits { get; set; }
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        Check(ResultsPerQuery is >= 1 and <= 50, nameof(ResultsPerQuery), ResultsPerQuery, "must be between 1 and 50");
+        Check(MaxQueriesPerCall is >= 1 and <= 50, nameof(MaxQueriesPerCall), MaxQueriesPerCall, "must be between 1 and 50");
+        Check(MaxQueryLength >= 10, nameof(MaxQueryLength), MaxQueryLength, "must be at least 10");
+        Check(MaxSnippetLength >= 20, nameof(MaxSnippetLength), MaxSnippetLength, "must be at least 20");
+        Check(CacheDuration >= TimeSpan.Zero, nameof(CacheDuration), CacheDuration, "must not be negative");
+        Check(MaxCacheEntries >= 1, nameof(MaxCacheEntries), MaxCacheEntries, "must be at least 1");
+
+        static void Check(bool ok, string name, object value, string rule)
+        {
+            if (!ok)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{nameof(WebSearchPluginOptions)}.{name} {rule}.");
+            }
+        }
+    }
+}
