@@ -1,0 +1,26 @@
+namespace Agents.Planners.DeepResearch;
+
+/// <summary>The names of the files a deep-research workspace holds, relative to its root.</summary>
+public static class DeepResearchFiles
+{
+    /// <summary>The research question, written on the first run; a rerun must ask the same question.</summary>
+    public const string Task = "task.md";
+
+    /// <summary>Key questions, target hierarchy of the knowledge base and the TODO list.</summary>
+    public const string Index = "index.md";
+
+    /// <summary>The Context Builder log: one <c># Round N</c> heading per round.</summary>
+    public const string KnowledgeBaseLog = "kb_log.md";
+
+    /// <summary>The folder that holds evidence notes and, below it, the source archive.</summary>
+    public const string KnowledgeBase = "knowledge_base";
+
+    /// <summary>The report outline: one <c>- [TODO] Section title</c> line per section.</summary>
+    public const string ReportOutline = "report_outline.md";
+
+    /// <summary>The report, with <c>[n]</c> citations and a References list of archived sources.</summary>
+    public const string Report = "report.md";
+
+    /// <summary>The Report Writer log: one <c># Round N</c> heading per round.</summary>
+    public const string ReportLog = "report_log.md";
+}

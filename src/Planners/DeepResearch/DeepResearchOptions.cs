@@ -1,0 +1,61 @@
+using Microsoft.Extensions.AI;
+
+namespace Agents.Planners.DeepResearch;
+
+/// <summary>Options for a <see cref="DeepResearchWorkflow"/>.</summary>
+public sealed class DeepResearchOptions
+{
+    /// <summary>The line that marks a stage as finished; it counts only as a whole line of the stage log.</summary>
+    public const string StageCompleteMarker = "[ALL COMPLETE]";
+
+    /// <summary>Gets or sets the most Context Builder rounds over all runs on a workspace. Default 8.</summary>
+    public int MaxBuilderRounds { get; set; } = 8;
+
+    /// <summary>Gets or sets the most Report Writer rounds over all runs (outline, one per section, fixes). Default 12.</summary>
+    public int MaxWriterRounds { get; set; } = 12;
+
+    /// <summary>Gets or sets the most model calls in one round (each round is a fresh context). Default 50.</summary>
+    public int MaxModelCallsPerRound { get; set; } = 50;
+
+    /// <summary>Gets or sets the most characters of one tool result given to the model; longer results are cut. Default 16,000.</summary>
+    public int MaxToolResultChars { get; set; } = 16_000;
+
+    /// <summary>Gets or sets the most tool calls of one model response run in parallel. Default 4.</summary>
+    public int MaxParallelToolCalls { get; set; } = 4;
+
+    /// <summary>Gets or sets chat options for every model call (model id, temperature…); tools are set by the workflow.</summary>
+    public ChatOptions? ChatOptions { get; set; }
+
+    /// <summary>Gets or sets the Context Builder system prompt; <see langword="null"/> for the built-in one.</summary>
+    public string? BuilderSystemPrompt { get; set; }
+
+    /// <summary>Gets or sets the Report Writer system prompt; <see langword="null"/> for the built-in one.</summary>
+    public string? WriterSystemPrompt { get; set; }
+
+    /// <summary>Checks the options and throws when one is invalid.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        Positive(MaxBuilderRounds, nameof(MaxBuilderRounds));
+        Positive(MaxWriterRounds, nameof(MaxWriterRounds));
+        Positive(MaxModelCallsPerRound, nameof(MaxModelCallsPerRound));
+        Positive(MaxParallelToolCalls, nameof(MaxParallelToolCalls));
+        if (MaxToolResultChars < 1000)
+        {
+            throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(MaxToolResultChars)} must be at least 1000 (was {MaxToolResultChars}).", nameof(MaxToolResultChars));
+        }
+
+        if (MaxWriterRounds < 2)
+        {
+            throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(MaxWriterRounds)} must be at least 2: one for the outline and one per section (was {MaxWriterRounds}).", nameof(MaxWriterRounds));
+        }
+    }
+
+    private static void Positive(int value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentException($"{nameof(DeepResearchOptions)}.{name} must be greater than 0 (was {value}).", name);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+using System.Globalization;
+using Agents.Budget;
+using Agents.Plugins.Memory;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.SemanticKernel;
+
+namespace Agents.Planners.DeepResearch;
+
+/// <summary>
+/// The FS-Researcher deep-research workflow: a Context Builder collects evidence into a workspace on disk over
+/// several rounds, then a Report Writer writes <c>report.md</c> section by section from it. Every round is a
+/// fresh context; the files are the only memory, so a run can be killed at any point and rerun on the same
+/// workspace: round numbers come from the logs and finished stages are skipped without spending a round.
+/// </summary>
+/// <remarks>
+/// The whole run spends one <see cref="BudgetTracker"/>: web tools are charged through it, model usage is
+/// recorded in it, and its budget block is in every round's user message. When it is exhausted the Context
+/// Builder stops; the Report Writer still writes a report from what exists (its file tools are not charged).
+/// The caller's browse tool should hand every page it reads to a <see cref="SourceArchive"/> over the same
+/// workspace, so that report citations can resolve to archived sources.
+/// </remarks>
+public sealed class DeepResearchWorkflow
+{
+    private readonly MemoryWorkspace _workspace;
+    private readonly BudgetTracker _budget;
+    private readonly DeepResearchOptions _options;
+    private readonly IReadOnlyList<AIFunction> _webTools;
+    private readonly IReadOnlyList<AIFunction> _fileTools;
+    private readonly CitationChecker _citations;
+    private readonly RoundAgent _agent;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the workflow.</summary>
+    /// <param name="chatClient">The model. Function calls are run by the workflow, so do not add function invocation to it.</param>
+    /// <param name="workspace">The workspace folder; it may hold an earlier, unfinished run.</param>
+    /// <param name="budget">The budget for the whole run.</param>
+    /// <param name="webTools">The Context Builder's web tools, for example <c>search</c> and <c>browse</c>.</param>
+    /// <param name="options">The options; defaults when <see langword="null"/>. Validated here.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">An option is invalid, or two tools share a name.</exception>
+    public DeepResearchWorkflow(
+        IChatClient chatClient,
+        MemoryWorkspace workspace,
+        BudgetTracker budget,
+        IEnumerable<AIFunction> webTools,
+        DeepResearchOptions? options = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(chatClient);
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(webTools);
+        _options = options ?? new DeepResearchOptions();
+        _options.Validate();
+        _workspace = workspace;
+        _budget = budget;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        var factory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = factory.CreateLogger<DeepResearchWorkflow>();
+        _webTools = [.. webTools];
+        var plugin = new FileSystemMemoryPlugin(workspace, new FileSystemMemoryPluginOptions(), factory);
+        _fileTools = [.. KernelPluginFactory.CreateFromObject(plugin, "files")];
+        var names = _webTools.Concat(_fileTools).GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (names is not null)
+        {
+            throw new ArgumentException($"Two tools are named '{names.Key}'; every web tool needs a unique name that differs from the file tools.", nameof(webTools));
+        }
+
+        _citations = new CitationChecker(workspace);
+        _agent = new RoundAgent(chatClient, budget, _options, _logger);
+    }
+
+    /// <summary>Runs (or resumes) the research on the workspace until the report is written or a limit is reached.</summary>
+    /// <param name="question">The research question; a rerun on the same workspace must pass the same question.</param>
+    /// <param name="cancellationToken">Cancels the run; everything written so far stays and a rerun resumes.</param>
+    /// <returns>What each stage did, the citation check of the report and the budget.</returns>
+    /// <exception cref="ArgumentException">The question is empty, or differs from the one in <c>task.md</c>.</exception>
+    public async Task<DeepResearchResult> RunAsync(string question, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(question);
+        question = question.Trim();
+        await BindTaskAsync(question, cancellationToken).ConfigureAwait(false);
+
+        var builder = await RunBuilderAsync(question, cancellationToken).ConfigureAwait(false);
+        var writer = await RunWriterAsync(question, cancellationToken).ConfigureAwait(false);
+        var citations = _workspace.FileExists(DeepResearchFiles.Report)
+            ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
+            : null;
+        return new DeepResearchResult(builder, writer, Path.Combine(_workspace.RootPath, DeepResearchFiles.Report), citations, _budget.GetSnapshot());
+    }
+
+    private async Task BindTaskAsync(string question, CancellationToken cancellationToken)
+    {
+        var existing = await _workspace.TryReadTextAsync(DeepResearchFiles.Task, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            await _workspace.WriteTextAsync(DeepResearchFiles.Task, question + "\n", cancellationToken).ConfigureAwait(false);
+        }
+        else if (!string.Equals(existing.Trim(), question, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The workspace '{_workspace.RootPath}' belongs to another question (see {DeepResearchFiles.Task}); use a new workspace folder for a new question.",
+                nameof(question));
+        }
+
+        if (!_workspace.FileExists(DeepResearchFiles.Index))
+        {
+            await _workspace.WriteTextAsync(
+                DeepResearchFiles.Index,
+                $"# Index\n\nQuestion: {question}\n\n## Key questions\n\n## Target hierarchy\n\n## TODO\n",
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<StageOutcome> RunBuilderAsync(string question, CancellationToken cancellationToken)
+    {
+        const DeepResearchStage Stage = DeepResearchStage.ContextBuilder;
+        var log = await ReadAsync(DeepResearchFiles.KnowledgeBaseLog, cancellationToken).ConfigureAwait(false);
+        if (StageLog.HasMarker(log))
+        {
+            return new StageOutcome(Stage, 0, StageLog.LastRound(log), StageStopReason.AlreadyComplete);
+        }
+
+        var system = (_options.BuilderSystemPrompt ?? DeepResearchPrompts.Builder) + "\n\n" + _budget.FormatGuideline();
+        var ran = 0;
+        while (true)
+        {
+            var last = StageLog.LastRound(log);
+            if (last >= _options.MaxBuilderRounds)
+            {
+                return new StageOutcome(Stage, ran, last, StageStopReason.RoundCap);
+            }
+
+            if (_budget.IsExhausted)
+            {
+                await NoteExhaustionAsync(cancellationToken).ConfigureAwait(false);
+                return new StageOutcome(Stage, ran, last, StageStopReason.BudgetExhausted);
+            }
+
+            var round = last + 1;
+            await StartRoundAsync(DeepResearchFiles.KnowledgeBaseLog, round, cancellationToken).ConfigureAwait(false);
+            ran++;
+            _logger.LogInformation("Context Builder round {Round} of {Total}.", round, _options.MaxBuilderRounds);
+            var user = DeepResearchPrompts.BuilderRound(question, round, _options.MaxBuilderRounds, _budget.FormatBudgetBlock());
+            var run = await _agent.RunAsync(system, user, _webTools, _fileTools, stopOnExhaustion: true, cancellationToken).ConfigureAwait(false);
+
+            log = await ReadAsync(DeepResearchFiles.KnowledgeBaseLog, cancellationToken).ConfigureAwait(false);
+            if (!StageLog.HasMarker(log) && StageLog.HasMarker(run.FinalText) && !run.BudgetStopped)
+            {
+                await _workspace.AppendTextAsync(DeepResearchFiles.KnowledgeBaseLog, DeepResearchOptions.StageCompleteMarker, cancellationToken).ConfigureAwait(false);
+                log = await ReadAsync(DeepResearchFiles.KnowledgeBaseLog, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (StageLog.HasMarker(log))
+            {
+                return new StageOutcome(Stage, ran, round, StageStopReason.Completed);
+            }
+
+            if (run.BudgetStopped || _budget.IsExhausted)
+            {
+                await NoteExhaustionAsync(cancellationToken).ConfigureAwait(false);
+                return new StageOutcome(Stage, ran, round, StageStopReason.BudgetExhausted);
+            }
+        }
+    }
+
+    private async Task<StageOutcome> RunWriterAsync(string question, CancellationToken cancellationToken)
+    {
+        const DeepResearchStage Stage = DeepResearchStage.ReportWriter;
+        var log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
+        if (StageLog.HasMarker(log))
+        {
+            return new StageOutcome(Stage, 0, StageLog.LastRound(log), StageStopReason.AlreadyComplete);
+        }
+
+        var system = _options.WriterSystemPrompt ?? DeepResearchPrompts.Writer;
+        var ran = 0;
+        while (true)
+        {
+            var last = StageLog.LastRound(log);
+            var sections = OutlineSection.Parse(await ReadAsync(DeepResearchFiles.ReportOutline, cancellationToken).ConfigureAwait(false));
+            string? problems = null;
+            if (sections.Count > 0 && sections.All(s => s.IsComplete))
+            {
+                // Whole-report check: the citations must resolve before the stage is complete.
+                var check = _workspace.FileExists(DeepResearchFiles.Report)
+                    ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
+                    : null;
+                if (check is { IsValid: true })
+                {
+                    await _workspace.AppendTextAsync(
+                        DeepResearchFiles.ReportLog,
+                        $"## Whole-report check\n{check}\n{DeepResearchOptions.StageCompleteMarker}",
+                        cancellationToken).ConfigureAwait(false);
+                    return new StageOutcome(Stage, ran, last, StageStopReason.Completed);
+                }
+
+                problems = check?.ToString() ?? "report.md does not exist; write it from the outline.";
+            }
+
+            if (last >= _options.MaxWriterRounds)
+            {
+                return new StageOutcome(Stage, ran, last, StageStopReason.RoundCap);
+            }
+
+            var round = last + 1;
+            var block = _budget.FormatBudgetBlock();
+            string user;
+            if (sections.Count == 0)
+            {
+                user = DeepResearchPrompts.WriterOutlineRound(question, round, _options.MaxWriterRounds, block);
+            }
+            else if (problems is not null)
+            {
+                user = DeepResearchPrompts.WriterCheckRound(question, round, _options.MaxWriterRounds, problems, block);
+            }
+            else
+            {
+                var next = sections.First(s => !s.IsComplete);
+                var index = sections.ToList().IndexOf(next) + 1;
+                user = DeepResearchPrompts.WriterSectionRound(question, round, _options.MaxWriterRounds, next.Title, index, sections.Count, block);
+            }
+
+            await StartRoundAsync(DeepResearchFiles.ReportLog, round, cancellationToken).ConfigureAwait(false);
+            ran++;
+            _logger.LogInformation("Report Writer round {Round} of {Total}.", round, _options.MaxWriterRounds);
+            await _agent.RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, cancellationToken).ConfigureAwait(false);
+            log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartRoundAsync(string logFile, int round, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        await _workspace.AppendTextAsync(logFile, $"# Round {round}\nstarted: {started}", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task NoteExhaustionAsync(CancellationToken cancellationToken)
+    {
+        var reasons = string.Join("; ", _budget.GetSnapshot().ExhaustedReasons);
+        await _workspace.AppendTextAsync(
+            DeepResearchFiles.KnowledgeBaseLog,
+            $"Budget exhausted ({reasons}); the Context Builder stopped and the report is written from what exists.",
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<string?> ReadAsync(string file, CancellationToken cancellationToken) => _workspace.TryReadTextAsync(file, cancellationToken);
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json;
+using Agents.Budget;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Agents.Planners.DeepResearch;
+
+/// <summary>
+/// Runs one round: a fresh conversation (system prompt + one user message) in a plain tool-calling loop.
+/// Web tools are charged through the <see cref="BudgetTracker"/>; file tools run directly. Tool calls of one
+/// response run in parallel; every tool error becomes a tool result text.
+/// </summary>
+internal sealed class RoundAgent
+{
+    private readonly IChatClient _chatClient;
+    private readonly BudgetTracker _budget;
+    private readonly DeepResearchOptions _options;
+    private readonly ILogger _logger;
+
+    public RoundAgent(IChatClient chatClient, BudgetTracker budget, DeepResearchOptions options, ILogger logger)
+    {
+        _chatClient = chatClient;
+        _budget = budget;
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task<RoundRun> RunAsync(
+        string systemPrompt,
+        string userMessage,
+        IReadOnlyList<AIFunction> budgetedTools,
+        IReadOnlyList<AIFunction> freeTools,
+        bool stopOnExhaustion,
+        CancellationToken cancellationToken)
+    {
+        var tools = new Dictionary<string, (AIFunction Function, bool Budgeted)>(StringComparer.Ordinal);
+        foreach (var tool in budgetedTools)
+        {
+            tools[tool.Name] = (tool, true);
+        }
+
+        foreach (var tool in freeTools)
+        {
+            tools[tool.Name] = (tool, false);
+        }
+
+        var chatOptions = _options.ChatOptions?.Clone() ?? new ChatOptions();
+        chatOptions.Tools = [.. tools.Values.Select(t => (AITool)t.Function)];
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.System, systemPrompt),
+            new(ChatRole.User, userMessage),
+        ];
+
+        var calls = 0;
+        var lastText = string.Empty;
+        using var parallel = new SemaphoreSlim(_options.MaxParallelToolCalls);
+        while (calls < _options.MaxModelCallsPerRound)
+        {
+            if (stopOnExhaustion && _budget.IsExhausted)
+            {
+                return new RoundRun(lastText, calls, BudgetStopped: true);
+            }
+
+            calls++;
+            var response = await _chatClient.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            if (response.Usage is { } usage)
+            {
+                _budget.RecordUsage(usage, response.ModelId ?? chatOptions.ModelId);
+            }
+
+            messages.AddRange(response.Messages);
+            lastText = response.Text;
+            var functionCalls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+            if (functionCalls.Count == 0)
+            {
+                return new RoundRun(lastText, calls, BudgetStopped: false);
+            }
+
+            var terminate = false;
+            var results = await Task.WhenAll(functionCalls.Select(async call =>
+            {
+                await parallel.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var (text, stop) = await InvokeAsync(call, tools, cancellationToken).ConfigureAwait(false);
+                    if (stop)
+                    {
+                        Volatile.Write(ref terminate, true);
+                    }
+
+                    return (AIContent)new FunctionResultContent(call.CallId, Cut(text));
+                }
+                finally
+                {
+                    parallel.Release();
+                }
+            })).ConfigureAwait(false);
+            messages.Add(new ChatMessage(ChatRole.Tool, [.. results]));
+
+            if (stopOnExhaustion && (terminate || _budget.IsExhausted))
+            {
+                return new RoundRun(lastText, calls, BudgetStopped: true);
+            }
+        }
+
+        _logger.LogInformation("Round stopped at the cap of {Calls} model calls.", calls);
+        return new RoundRun(lastText, calls, BudgetStopped: false);
+    }
+
+    private async Task<(string Text, bool Terminate)> InvokeAsync(
+        FunctionCallContent call,
+        Dictionary<string, (AIFunction Function, bool Budgeted)> tools,
+        CancellationToken cancellationToken)
+    {
+        if (!tools.TryGetValue(call.Name, out var tool))
+        {
+            return ($"Error: there is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Keys.Order(StringComparer.Ordinal))}.", false);
+        }
+
+        var arguments = new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>());
+        try
+        {
+            if (tool.Budgeted)
+            {
+                var result = await _budget.InvokeToolAsync(tool.Function, arguments, cancellationToken).ConfigureAwait(false);
+                return (ToText(result.Result), result.ShouldTerminate);
+            }
+
+            return (ToText(await tool.Function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false)), false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "Tool {Tool} failed.", call.Name);
+            return ($"Error: the tool '{call.Name}' failed: {ex.Message} Check the arguments and try again.", false);
+        }
+    }
+
+    private string Cut(string text)
+    {
+        if (text.Length <= _options.MaxToolResultChars)
+        {
+            return text;
+        }
+
+        var more = text.Length - _options.MaxToolResultChars;
+        return text[.._options.MaxToolResultChars] + string.Create(CultureInfo.InvariantCulture, $"\n[cut: {more} more characters]");
+    }
+
+    private static string ToText(object? value) => value switch
+    {
+        null => string.Empty,
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString() ?? string.Empty,
+        JsonElement element => element.GetRawText(),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+}
+

@@ -1,0 +1,22 @@
+using Agents.Budget;
+using Agents.Planners.DeepResearch;
+using Agents.Planners.DeepResearch.TestHost;
+using Agents.Plugins.Memory;
+
+// Usage: <workspace> <web base url> [complete-at-round]
+// Runs (or resumes) the deep-research workflow with the scripted model and prints one RESULT line.
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: <workspace> <web base url> [complete-at-round]");
+    return 2;
+}
+
+using var workspace = new MemoryWorkspace(new MemoryWorkspaceOptions { RootPath = args[0] });
+using var budget = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 20).WithToolLimit("browse", 40));
+using var http = new HttpClient();
+var script = new ResearchScript(workspace.RootPath) { CompleteAtRound = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3 };
+var tools = new LocalWebTools(http, new Uri(args[1]), new SourceArchive(workspace), TimeProvider.System).Create();
+var workflow = new DeepResearchWorkflow(new CallbackChatClient(script.Respond), workspace, budget, tools);
+var result = await workflow.RunAsync("How is renewable energy capacity growing?", CancellationToken.None);
+Console.WriteLine($"RESULT builder={result.ContextBuilder.StopReason}/{result.ContextBuilder.RoundsRun} writer={result.ReportWriter.StopReason}/{result.ReportWriter.RoundsRun} citations={result.Citations?.IsValid}");
+return result.IsComplete ? 0 : 1;
