@@ -1,0 +1,70 @@
+namespace Agents.LocalEngine.Loading;
+
+/// <summary>Everything read from a model folder's configuration files (not from the ONNX graph).</summary>
+internal sealed class ModelDescriptor
+{
+    public required string Directory { get; init; }
+
+    public required ModelLayout Layout { get; init; }
+
+    public required string ModelPath { get; init; }
+
+    /// <summary>The file the model-shape values were read from (config.json or genai_config.json), for error messages.</summary>
+    public required string ConfigPath { get; init; }
+
+    public required string TokenizerPath { get; init; }
+
+    public string ModelType { get; init; } = string.Empty;
+
+    public int? NumLayers { get; init; }
+
+    public int? NumKvHeads { get; init; }
+
+    public int? HeadDim { get; init; }
+
+    public int? VocabSize { get; init; }
+
+    public required int ContextLength { get; init; }
+
+    public int? BosTokenId { get; init; }
+
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+
+    public string? BosToken { get; init; }
+
+    public string? EosToken { get; init; }
+
+    public bool? AddBosToken { get; init; }
+
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>genai_config.json input/output names (%d patterns); null for the Optimum layout, where names are discovered.</summary>
+    public GenAiNames? GenAiNames { get; init; }
+
+    public GenerationDefaults Defaults { get; init; } = new();
+}
+
+/// <summary>Input and output names declared by genai_config.json.</summary>
+internal sealed record GenAiNames(
+    string InputIds,
+    string? AttentionMask,
+    string? PositionIds,
+    string PastKey,
+    string PastValue,
+    string Logits,
+    string PresentKey,
+    string PresentValue);
+
+/// <summary>Sampling defaults from generation_config.json or genai_config.json "search".</summary>
+internal sealed record GenerationDefaults
+{
+    public bool? DoSample { get; init; }
+
+    public float? Temperature { get; init; }
+
+    public int? TopK { get; init; }
+
+    public float? TopP { get; init; }
+
+    public float? RepetitionPenalty { get; init; }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Agents.LocalEngine.Chat;
+using Agents.LocalEngine.Generation;
+using Microsoft.Extensions.AI;
+
+namespace Agents.LocalEngine;
+
+/// <summary>
+/// <see cref="IChatClient"/> over a <see cref="LocalOnnxEngine"/>: formats the conversation with the model's chat format
+/// (tools included), streams text, turns <c>&lt;tool_call&gt;</c> replies into <see cref="FunctionCallContent"/>, and
+/// reports exact token usage. Additional option properties read: <c>repetition_penalty</c>, <c>min_tokens</c>, <c>do_sample</c>.
+/// </summary>
+public sealed class LocalOnnxChatClient : IChatClient
+{
+    private readonly LocalOnnxEngine _engine;
+    private readonly TimeProvider _timeProvider;
+    private readonly bool _ownsEngine;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="engine">The engine to generate with.</param>
+    /// <param name="timeProvider">Clock for response timestamps; null for the system clock.</param>
+    /// <param name="ownsEngine">Whether disposing the client disposes the engine.</param>
+    public LocalOnnxChatClient(LocalOnnxEngine engine, TimeProvider? timeProvider = null, bool ownsEngine = false)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        _engine = engine;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _ownsEngine = ownsEngine;
+        _metadata = new ChatClientMetadata("local-onnx", null, engine.ModelId);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var (prompt, settings, tools) = Prepare(messages, options);
+        var result = await _engine.GenerateAsync(prompt, settings, cancellationToken).ConfigureAwait(false);
+        var responseId = NewId("resp");
+        var contents = tools.Count > 0 ? ToolCallParser.Parse(result.Text, NewId("call")) : [new TextContent(result.Text)];
+        var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = responseId };
+        return new ChatResponse(message)
+        {
+            ResponseId = responseId,
+            ModelId = _engine.ModelId,
+            CreatedAt = _timeProvider.GetUtcNow(),
+            FinishReason = FinishReason(result, contents),
+            Usage = Usage(result),
+            AdditionalProperties = Timing(result),
+        };
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (prompt, settings, tools) = Prepare(messages, options);
+        var responseId = NewId("resp");
+        var created = _timeProvider.GetUtcNow();
+        var text = new StringBuilder();
+        var emitted = 0;
+        ChatResponseUpdate Update(IList<AIContent> contents) => new(ChatRole.Assistant, contents)
+        {
+            ResponseId = responseId,
+            MessageId = responseId,
+            ModelId = _engine.ModelId,
+            CreatedAt = created,
+        };
+
+        await foreach (var update in _engine.GenerateStreamingAsync(prompt, settings, cancellationToken).ConfigureAwait(false))
+        {
+            if (update.Result is { } result)
+            {
+                var full = result.Text;
+                var finalContents = new List<AIContent>();
+                if (tools.Count > 0)
+                {
+                    var parsed = ToolCallParser.Parse(full[emitted..], NewId("call"));
+                    finalContents.AddRange(parsed.Where(c => c is not TextContent t || t.Text.Length > 0));
+                }
+                else if (full.Length > emitted)
+                {
+                    finalContents.Add(new TextContent(full[emitted..]));
+                }
+
+                if (finalContents.Count > 0)
+                {
+                    yield return Update(finalContents);
+                }
+
+                var last = Update([new UsageContent(Usage(result))]);
+                last.FinishReason = FinishReason(result, finalContents);
+                last.AdditionalProperties = Timing(result);
+                yield return last;
+                yield break;
+            }
+
+            text.Append(update.Text);
+            var safe = tools.Count > 0 ? ToolCallStreamGate.SafeLength(text.ToString()) : text.Length;
+            if (safe > emitted)
+            {
+                var delta = text.ToString(emitted, safe - emitted);
+                emitted = safe;
+                yield return Update([new TextContent(delta)]);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType == typeof(LocalOnnxEngine))
+        {
+            return _engine;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsEngine)
+        {
+            _engine.Dispose();
+        }
+    }
+
+    private (IReadOnlyList<int> Prompt, LocalGenerationSettings Settings, IReadOnlyList<AIFunctionDeclaration> Tools) Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var list = messages.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("At least one message is required.", nameof(messages));
+        }
+
+        IReadOnlyList<AIFunctionDeclaration> tools = options?.ToolMode is NoneChatToolMode || options?.Tools is null
+            ? []
+            : [.. options.Tools.OfType<AIFunctionDeclaration>()];
+        var settings = new LocalGenerationSettings();
+        if (options is not null)
+        {
+            if (options.MaxOutputTokens is { } max)
+            {
+                settings.MaxTokens = max;
+            }
+
+            settings.Temperature = options.Temperature;
+            settings.TopP = options.TopP;
+            settings.TopK = options.TopK;
+            settings.Seed = options.Seed;
+            foreach (var stop in options.StopSequences ?? [])
+            {
+                settings.StopSequences.Add(stop);
+            }
+
+            if (options.AdditionalProperties is { } extra)
+            {
+                if (extra.TryGetValue("repetition_penalty", out var rp) && rp is not null)
+                {
+                    settings.RepetitionPenalty = Convert.ToSingle(Unwrap(rp), CultureInfo.InvariantCulture);
+                }
+
+                if (extra.TryGetValue("min_tokens", out var min) && min is not null)
+                {
+                    settings.MinTokens = Convert.ToInt32(Unwrap(min), CultureInfo.InvariantCulture);
+                }
+
+                if (extra.TryGetValue("do_sample", out var sample) && sample is not null)
+                {
+                    settings.DoSample = Convert.ToBoolean(Unwrap(sample), CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        settings.Validate();
+        return (_engine.TokenizeChat(list, tools), settings, tools);
+    }
+
+    private static object Unwrap(object value) => value is JsonElement e
+        ? e.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => e.GetDouble(),
+            _ => e.ToString(),
+        }
+        : value;
+
+    private static ChatFinishReason FinishReason(LocalGenerationResult result, IEnumerable<AIContent> contents) =>
+        contents.Any(c => c is FunctionCallContent) ? ChatFinishReason.ToolCalls
+        : result.FinishReason == LocalFinishReason.Stop ? ChatFinishReason.Stop
+        : ChatFinishReason.Length;
+
+    private static UsageDetails Usage(LocalGenerationResult result) => new()
+    {
+        InputTokenCount = result.PromptTokens,
+        OutputTokenCount = result.TokenIds.Count,
+        TotalTokenCount = result.PromptTokens + result.TokenIds.Count,
+        CachedInputTokenCount = result.CachedPromptTokens,
+    };
+
+    private static AdditionalPropertiesDictionary Timing(LocalGenerationResult result) => new()
+    {
+        ["prefill_ms"] = result.PrefillTime.TotalMilliseconds,
+        ["decode_ms_per_token"] = result.DecodeSteps == 0 ? 0 : result.DecodeTime.TotalMilliseconds / result.DecodeSteps,
+    };
+
+    private static string NewId(string prefix) => $"{prefix}_{Guid.NewGuid():N}";
+}

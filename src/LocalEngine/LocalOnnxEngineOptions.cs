@@ -1,0 +1,66 @@
+using Agents.LocalEngine.Chat;
+
+namespace Agents.LocalEngine;
+
+/// <summary>Options of <see cref="LocalOnnxEngine"/>. Defaults: CPU, <see cref="ModelVariant.Default"/>, ORT's thread count, prefix reuse on.</summary>
+public sealed class LocalOnnxEngineOptions
+{
+    /// <summary>Gets or sets which ONNX file of an Optimum export to load. Default <see cref="ModelVariant.Default"/>.</summary>
+    public ModelVariant Variant { get; set; } = ModelVariant.Default;
+
+    /// <summary>Gets or sets the execution provider. Default <see cref="LocalExecutionProvider.Cpu"/>.</summary>
+    public LocalExecutionProvider ExecutionProvider { get; set; } = LocalExecutionProvider.Cpu;
+
+    /// <summary>Gets or sets the GPU device id for <see cref="LocalExecutionProvider.Cuda"/>. Default 0.</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>Gets the provider options passed to the execution provider (for example CUDA's <c>gpu_mem_limit</c>).</summary>
+    public IDictionary<string, string> ProviderOptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the intra-op thread count; 0 (default) lets ONNX Runtime choose.</summary>
+    public int IntraOpNumThreads { get; set; }
+
+    /// <summary>Gets or sets the chat template family; <see cref="ChatTemplateFamily.Auto"/> (default) chooses from the model's configuration.</summary>
+    public ChatTemplateFamily TemplateFamily { get; set; } = ChatTemplateFamily.Auto;
+
+    /// <summary>Gets or sets a formatter that replaces the built-in chat templates. Default null.</summary>
+    public IChatPromptFormatter? PromptFormatter { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the KV cache of the previous request is reused when the next prompt extends it. Default true.</summary>
+    public bool EnablePrefixReuse { get; set; } = true;
+
+    /// <summary>Gets or sets the time provider used for timings. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Throws when an option is out of range.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Variant))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Variant), Variant, $"{nameof(LocalOnnxEngineOptions)}.{nameof(Variant)} is not a defined value.");
+        }
+
+        if (!Enum.IsDefined(ExecutionProvider))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), ExecutionProvider, $"{nameof(LocalOnnxEngineOptions)}.{nameof(ExecutionProvider)} is not a defined value.");
+        }
+
+        if (!Enum.IsDefined(TemplateFamily))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TemplateFamily), TemplateFamily, $"{nameof(LocalOnnxEngineOptions)}.{nameof(TemplateFamily)} is not a defined value.");
+        }
+
+        if (DeviceId < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DeviceId), DeviceId, $"{nameof(LocalOnnxEngineOptions)}.{nameof(DeviceId)} must be >= 0.");
+        }
+
+        if (IntraOpNumThreads < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IntraOpNumThreads), IntraOpNumThreads, $"{nameof(LocalOnnxEngineOptions)}.{nameof(IntraOpNumThreads)} must be >= 0 (0 lets ONNX Runtime choose).");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+}

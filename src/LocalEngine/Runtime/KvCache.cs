@@ -1,0 +1,113 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Agents.LocalEngine.Runtime;
+
+/// <summary>
+/// The per-layer key/value tensors of one or more sequences. After each step the model's present outputs become the
+/// next step's past inputs without a managed copy: the cache owns the ORT result collection they live in.
+/// </summary>
+internal sealed class KvCache : IDisposable
+{
+    private readonly List<OrtValue> _owned = [];
+    private IDisposable? _results;
+
+    public KvCache(int layers, int batch)
+    {
+        Keys = new OrtValue[layers];
+        Values = new OrtValue[layers];
+        Batch = batch;
+    }
+
+    public OrtValue[] Keys { get; }
+
+    public OrtValue[] Values { get; }
+
+    public int Batch { get; }
+
+    /// <summary>Gets the number of positions held.</summary>
+    public int Length { get; private set; }
+
+    public static KvCache Empty(int layers, int batch, int kvHeads, int headDim, TensorElementType type)
+    {
+        var cache = new KvCache(layers, batch);
+        for (var l = 0; l < layers; l++)
+        {
+            cache.Keys[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, 0, headDim]));
+            cache.Values[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, 0, headDim]));
+        }
+
+        return cache;
+    }
+
+    /// <summary>Takes ownership of a run's outputs; present tensors at <paramref name="firstPresent"/> + 2*layer (key) and +1 (value).</summary>
+    public void Adopt(IDisposableReadOnlyCollection<OrtValue> results, int firstPresent, int newLength)
+    {
+        var list = (IReadOnlyList<OrtValue>)results;
+        ReleaseStorage();
+        _results = results;
+        for (var l = 0; l < Keys.Length; l++)
+        {
+            Keys[l] = list[firstPresent + (2 * l)];
+            Values[l] = list[firstPresent + (2 * l) + 1];
+        }
+
+        Length = newLength;
+    }
+
+    /// <summary>Copies the first <paramref name="length"/> positions of batch row 0 into a new cache with <paramref name="batch"/> rows.</summary>
+    public KvCache CopyPrefix(int length, int batch)
+    {
+        var copy = new KvCache(Keys.Length, batch) { Length = length };
+        for (var l = 0; l < Keys.Length; l++)
+        {
+            copy.Keys[l] = copy.Own(CopyRows(Keys[l], length, batch));
+            copy.Values[l] = copy.Own(CopyRows(Values[l], length, batch));
+        }
+
+        return copy;
+    }
+
+    private static OrtValue CopyRows(OrtValue source, int length, int batch)
+    {
+        var info = source.GetTensorTypeAndShape();
+        var shape = info.Shape; // [B, H, T, D]
+        long heads = shape[1], total = shape[2], dim = shape[3];
+        var target = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, [batch, heads, length, dim]);
+        var elementSize = info.ElementDataType is TensorElementType.Float16 or TensorElementType.BFloat16 ? 2 : 4;
+        var src = source.GetTensorMutableRawData();
+        var dst = target.GetTensorMutableRawData();
+        var rowBytes = (int)(length * dim * elementSize);
+        for (var b = 0; b < batch; b++)
+        {
+            for (var h = 0; h < heads; h++)
+            {
+                var from = (int)(h * total * dim * elementSize);
+                var to = (int)(((b * heads) + h) * length * dim * elementSize);
+                src.Slice(from, rowBytes).CopyTo(dst.Slice(to, rowBytes));
+            }
+        }
+
+        return target;
+    }
+
+    private OrtValue Own(OrtValue value)
+    {
+        _owned.Add(value);
+        return value;
+    }
+
+    private void ReleaseStorage()
+    {
+        _results?.Dispose();
+        _results = null;
+        foreach (var v in _owned)
+        {
+            v.Dispose();
+        }
+
+        _owned.Clear();
+    }
+
+    public void Dispose() => ReleaseStorage();
+}

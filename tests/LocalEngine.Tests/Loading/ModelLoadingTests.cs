@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Agents.LocalEngine.Chat;
+using Agents.LocalEngine.Tests.TestModels;
+
+namespace Agents.LocalEngine.Tests.Loading;
+
+[Collection(ModelCollection.Name)]
+public sealed class ModelLoadingTests(ModelFixture models)
+{
+    private string CopyOf(TestModel model, string name)
+    {
+        var target = models.NewDirectory(name);
+        foreach (var file in Directory.GetFiles(model.Directory, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(target, Path.GetRelativePath(model.Directory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+
+        return target;
+    }
+
+    [Fact]
+    public void All_three_layouts_load_with_their_context_length_and_chat_format()
+    {
+        using var qwen = new LocalOnnxEngine(models.Qwen.Directory);
+        using var external = new LocalOnnxEngine(models.External.Directory);
+        using var genai = new LocalOnnxEngine(models.GenAi.Directory);
+        Assert.True(File.Exists(Path.Combine(models.External.Directory, "onnx", "model.onnx_data")));
+        Assert.Equal(256, qwen.ContextLength);
+        Assert.Equal(256, genai.ContextLength);
+        Assert.IsType<ChatMlFormatter>(qwen.PromptFormatter);
+        Assert.IsType<Llama3Formatter>(genai.PromptFormatter);
+        Assert.Equal(512, external.VocabSize);
+    }
+
+    [Fact]
+    public void A_model_variant_picks_its_file()
+    {
+        var dir = CopyOf(models.Qwen, "variant");
+        File.Move(Path.Combine(dir, "onnx", "model.onnx"), Path.Combine(dir, "onnx", "model_quantized.onnx"));
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.EndsWith("model.onnx", ex.FilePath, StringComparison.Ordinal);
+        using var engine = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { Variant = ModelVariant.Quantized });
+        Assert.Equal(512, engine.VocabSize);
+    }
+
+    [Fact]
+    public void Missing_directory_and_unknown_layout_are_named()
+    {
+        var missing = Path.Combine(models.Root, "does-not-exist");
+        Assert.Equal(missing, Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(missing)).FilePath);
+        var empty = models.NewDirectory("empty");
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(empty));
+        Assert.Contains("unknown model layout", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("onnx/model.onnx", "does not exist")]
+    [InlineData("tokenizer.json", "does not exist")]
+    [InlineData("config.json", "does not exist")]
+    public void Missing_files_are_named(string file, string expected)
+    {
+        var dir = CopyOf(models.Qwen, "missing");
+        File.Delete(Path.Combine(dir, file));
+        if (file == "config.json")
+        {
+            // Without config.json (and no genai_config.json) the layout is unknown.
+            var layout = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+            Assert.Contains("unknown model layout", layout.Message, StringComparison.Ordinal);
+            return;
+        }
+
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Equal(Path.Combine(dir, file), ex.FilePath);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("onnx/model.onnx", "ONNX Runtime could not load")]
+    [InlineData("config.json", "invalid JSON")]
+    [InlineData("tokenizer.json", "invalid JSON")]
+    [InlineData("generation_config.json", "invalid JSON")]
+    public void Corrupt_files_are_named(string file, string expected)
+    {
+        var dir = CopyOf(models.Qwen, "corrupt");
+        File.WriteAllText(Path.Combine(dir, file), "{ this is not valid");
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Equal(Path.Combine(dir, file), ex.FilePath);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_external_weights_are_a_load_error_naming_the_model()
+    {
+        var dir = CopyOf(models.External, "noweights");
+        File.Delete(Path.Combine(dir, "onnx", "model.onnx_data"));
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Equal(Path.Combine(dir, "onnx", "model.onnx"), ex.FilePath);
+    }
+
+    [Fact]
+    public void A_tokenizer_larger_than_the_model_vocabulary_is_rejected()
+    {
+        var dir = CopyOf(models.Qwen, "mismatch");
+        TestTokenizerWriter.Write(Path.Combine(dir, "tokenizer.json"), 600, TestModelFactory.QwenSpecials);
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Equal(Path.Combine(dir, "tokenizer.json"), ex.FilePath);
+        Assert.Contains("does not belong to this model", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_non_byte_level_tokenizer_is_rejected_clearly()
+    {
+        var dir = CopyOf(models.Qwen, "wordpiece");
+        var path = Path.Combine(dir, "tokenizer.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["model"]!["type"] = "WordPiece";
+        File.WriteAllText(path, json.ToJsonString());
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Contains("WordPiece", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Genai_config_naming_an_input_the_model_lacks_is_rejected()
+    {
+        var dir = CopyOf(models.GenAi, "badnames");
+        var path = Path.Combine(dir, "genai_config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["model"]!["decoder"]!["inputs"]!["past_key_names"] = "past_key_values.%d.key";
+        File.WriteAllText(path, json.ToJsonString());
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Equal(path, ex.FilePath);
+        Assert.Contains("past_key_values.0.key", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Genai_shared_past_present_buffer_is_refused_with_a_clear_message()
+    {
+        var dir = CopyOf(models.GenAi, "sharebuffer");
+        var path = Path.Combine(dir, "genai_config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["search"]!["past_present_share_buffer"] = true;
+        File.WriteAllText(path, json.ToJsonString());
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Contains("past_present_share_buffer", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layer_count_disagreeing_with_config_is_rejected()
+    {
+        var dir = CopyOf(models.Qwen, "layers");
+        var path = Path.Combine(dir, "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["num_hidden_layers"] = 3;
+        File.WriteAllText(path, json.ToJsonString());
+        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
+        Assert.Equal(path, ex.FilePath);
+    }
+
+    [Fact]
+    public void Cuda_on_the_cpu_only_runtime_names_the_missing_provider()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() =>
+            new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ExecutionProvider = LocalExecutionProvider.Cuda }));
+        Assert.Contains("CUDAExecutionProvider", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_engine_options_are_named()
+    {
+        Assert.Equal("IntraOpNumThreads", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { IntraOpNumThreads = -1 })).ParamName);
+        Assert.Equal("DeviceId", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new LocalOnnxEngineOptions { DeviceId = -2 }.Validate()).ParamName);
+        Assert.Equal("Variant", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new LocalOnnxEngineOptions { Variant = (ModelVariant)42 }.Validate()).ParamName);
+    }
+}

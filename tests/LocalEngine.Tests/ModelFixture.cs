@@ -1,0 +1,48 @@
+using Agents.LocalEngine.Tests.TestModels;
+
+namespace Agents.LocalEngine.Tests;
+
+/// <summary>Builds the test model folders once for the whole test run.</summary>
+public sealed class ModelFixture : IDisposable
+{
+    public ModelFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "agents-localengine-tests", Guid.NewGuid().ToString("N"));
+        Qwen = TestModelFactory.Create(Path.Combine(Root, "qwen-optimum"));
+        External = TestModelFactory.Create(Path.Combine(Root, "qwen-external"), TestLayout.OptimumExternalData);
+        GenAi = TestModelFactory.Create(Path.Combine(Root, "llama-genai"), TestLayout.GenAi, TestFamily.Llama3, positionIds: false);
+    }
+
+    public string Root { get; }
+
+    public TestModel Qwen { get; }
+
+    public TestModel External { get; }
+
+    public TestModel GenAi { get; }
+
+    /// <summary>A fresh folder under the fixture root.</summary>
+    public string NewDirectory(string name)
+    {
+        var dir = Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ModelCollection : ICollectionFixture<ModelFixture>
+{
+    public const string Name = "models";
+}

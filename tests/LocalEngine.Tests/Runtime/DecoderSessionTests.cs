@@ -1,0 +1,108 @@
+using Agents.LocalEngine.Tests.TestModels;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Agents.LocalEngine.Tests.Runtime;
+
+[Collection(ModelCollection.Name)]
+public sealed class DecoderSessionTests(ModelFixture models)
+{
+    private static readonly int[] Prompt = [5, 77, 300, 12, 499, 3, 250];
+
+    public static TheoryData<string> Layouts => new() { "qwen", "external", "genai" };
+
+    private TestModel Pick(string name) => name switch
+    {
+        "qwen" => models.Qwen,
+        "external" => models.External,
+        _ => models.GenAi,
+    };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Prefill_and_cached_decode_logits_match_the_reference_forward_pass(string layout)
+    {
+        var model = Pick(layout);
+        using var engine = new LocalOnnxEngine(model.Directory);
+        var session = engine.Session;
+        var v = session.VocabSize;
+        var reference = ReferenceLlama.Forward(model.Weights, Prompt);
+
+        using var cache = session.CreateCache(1);
+        using var ro = new RunOptions();
+        var last = new float[v];
+        var all = new float[(Prompt.Length - 2) * v];
+        session.Forward(Prompt.AsSpan(0, Prompt.Length - 2), Prompt.Length - 2, cache, ro, last, all);
+        for (var t = 0; t < Prompt.Length - 2; t++)
+        {
+            AssertClose(reference[t], all.AsSpan(t * v, v));
+        }
+
+        // Two more tokens one at a time, through the KV cache.
+        for (var t = Prompt.Length - 2; t < Prompt.Length; t++)
+        {
+            session.Forward(Prompt.AsSpan(t, 1), 1, cache, ro, last);
+            Assert.Equal(t + 1, cache.Length);
+            AssertClose(reference[t], last);
+        }
+    }
+
+    [Fact]
+    public void Batched_cache_rows_reproduce_the_single_row_logits()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var session = engine.Session;
+        var v = session.VocabSize;
+        using var cache = session.CreateCache(1);
+        using var ro = new RunOptions();
+        var last = new float[v];
+        session.Forward(Prompt, Prompt.Length, cache, ro, last);
+        using var batch = cache.CopyPrefix(cache.Length, 3);
+        var batchLogits = new float[3 * v];
+        session.Forward(new[] { 9, 9, 9 }, 1, batch, ro, batchLogits);
+        var reference = ReferenceLlama.Forward(models.Qwen.Weights, [.. Prompt, 9]);
+        for (var r = 0; r < 3; r++)
+        {
+            AssertClose(reference[^1], batchLogits.AsSpan(r * v, v));
+        }
+    }
+
+    [Fact]
+    public void Session_discovers_inputs_from_metadata()
+    {
+        using var optimum = new LocalOnnxEngine(models.Qwen.Directory);
+        using var genai = new LocalOnnxEngine(models.GenAi.Directory);
+        Assert.True(optimum.Session.HasPositionIds);
+        Assert.False(genai.Session.HasPositionIds);
+        Assert.Contains("past_key.1", genai.Session.InputNames);
+        Assert.Equal(2, genai.Session.Layers);
+        Assert.Equal(2, optimum.Session.KvHeads);
+        Assert.Equal(16, optimum.Session.HeadDim);
+    }
+
+    internal static void AssertClose(float[] expected, ReadOnlySpan<float> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var maxDiff = 0f;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(expected[i] - actual[i]));
+        }
+
+        Assert.True(maxDiff < 1e-3f, $"max |logit difference| = {maxDiff}");
+        Assert.Equal(ArgMax(expected), ArgMax(actual));
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> x)
+    {
+        var best = 0;
+        for (var i = 1; i < x.Length; i++)
+        {
+            if (x[i] > x[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

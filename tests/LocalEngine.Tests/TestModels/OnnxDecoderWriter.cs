@@ -1,0 +1,284 @@
+using Agents.LocalEngine.Tests.TestModels.Onnx;
+using Google.Protobuf;
+
+namespace Agents.LocalEngine.Tests.TestModels;
+
+/// <summary>Names of the graph inputs and outputs a test model is written with.</summary>
+public sealed record DecoderNames
+{
+    public string InputIds { get; init; } = "input_ids";
+    public string AttentionMask { get; init; } = "attention_mask";
+    public string? PositionIds { get; init; } = "position_ids";
+    public string PastKey { get; init; } = "past_key_values.{0}.key";
+    public string PastValue { get; init; } = "past_key_values.{0}.value";
+    public string Logits { get; init; } = "logits";
+    public string PresentKey { get; init; } = "present.{0}.key";
+    public string PresentValue { get; init; } = "present.{0}.value";
+}
+
+/// <summary>Writes a Llama-style decoder with KV cache in/out as an ONNX graph of standard opset-17 operators.</summary>
+public static class OnnxDecoderWriter
+{
+    /// <summary>Writes the model; with <paramref name="externalDataFile"/> set, float initializers go to that file next to it.</summary>
+    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null)
+    {
+        var g = new GraphBuilder();
+        var s = w.Spec;
+        int d = s.HeadDim, nh = s.Heads, kvh = s.KvHeads, hsz = s.Hidden, rep = nh / kvh;
+
+        g.Input(names.InputIds, TensorProto.Types.DataType.Int64, "batch", "seq");
+        g.Input(names.AttentionMask, TensorProto.Types.DataType.Int64, "batch", "total");
+        if (names.PositionIds is not null)
+        {
+            g.Input(names.PositionIds, TensorProto.Types.DataType.Int64, "batch", "seq");
+        }
+
+        for (var l = 0; l < s.Layers; l++)
+        {
+            g.Input(string.Format(null, names.PastKey, l), TensorProto.Types.DataType.Float, "batch", kvh, "past", d);
+            g.Input(string.Format(null, names.PastValue, l), TensorProto.Types.DataType.Float, "batch", kvh, "past", d);
+        }
+
+        // Shapes and positions.
+        var shapeIds = g.Op("Shape", [names.InputIds]);
+        var seqLen = g.Op("Slice", [shapeIds, g.I64([1]), g.I64([2])]);
+        var shapeMask = g.Op("Shape", [names.AttentionMask]);
+        var total = g.Op("Slice", [shapeMask, g.I64([1]), g.I64([2])]);
+        string positions;
+        if (names.PositionIds is not null)
+        {
+            positions = names.PositionIds;
+        }
+        else
+        {
+            var cum = g.Op("CumSum", [names.AttentionMask, g.I64Scalar(1)]);
+            var pm = g.Op("Sub", [cum, g.I64Scalar(1)]);
+            var negS = g.Op("Neg", [seqLen]);
+            positions = g.Op("Slice", [pm, negS, g.I64([long.MaxValue]), g.I64([1])]);
+        }
+
+        // Additive mask [B,1,S,T] = causal[T-S:T, 0:T] + (mask-1)*1e9.
+        var causal = new float[s.MaxPositions * s.MaxPositions];
+        for (var i = 0; i < s.MaxPositions; i++)
+        {
+            for (var j = i + 1; j < s.MaxPositions; j++)
+            {
+                causal[(i * s.MaxPositions) + j] = -1e9f;
+            }
+        }
+
+        var causalT = g.F32("causal_table", causal, s.MaxPositions, s.MaxPositions);
+        var start = g.Op("Sub", [total, seqLen]);
+        var starts = g.Op("Concat", [start, g.I64([0])], ("axis", 0L));
+        var ends = g.Op("Concat", [total, total], ("axis", 0L));
+        var causalSlice = g.Op("Slice", [causalT, starts, ends, g.I64([0, 1])]);
+        var maskF = g.Op("Cast", [names.AttentionMask], ("to", (long)TensorProto.Types.DataType.Float));
+        var padAdd = g.Op("Mul", [g.Op("Sub", [maskF, g.F32Scalar(1f)]), g.F32Scalar(1e9f)]);
+        var pad4 = g.Op("Unsqueeze", [padAdd, g.I64([1, 2])]);
+        var mask = g.Op("Add", [causalSlice, pad4]);
+
+        // Rotary tables [maxPos, D/2].
+        var half = d / 2;
+        var cosT = new float[s.MaxPositions * half];
+        var sinT = new float[s.MaxPositions * half];
+        for (var p = 0; p < s.MaxPositions; p++)
+        {
+            for (var i = 0; i < half; i++)
+            {
+                var invFreq = 1.0 / Math.Pow(s.RopeTheta, 2.0 * i / d);
+                cosT[(p * half) + i] = (float)Math.Cos(p * invFreq);
+                sinT[(p * half) + i] = (float)Math.Sin(p * invFreq);
+            }
+        }
+
+        var cos = g.Op("Unsqueeze", [g.Op("Gather", [g.F32("rope_cos", cosT, s.MaxPositions, half), positions]), g.I64([1])]);
+        var sin = g.Op("Unsqueeze", [g.Op("Gather", [g.F32("rope_sin", sinT, s.MaxPositions, half), positions]), g.I64([1])]);
+
+        string Rope(string x)
+        {
+            var x1 = g.Op("Slice", [x, g.I64([0]), g.I64([half]), g.I64([3])]);
+            var x2 = g.Op("Slice", [x, g.I64([half]), g.I64([d]), g.I64([3])]);
+            var r1 = g.Op("Sub", [g.Op("Mul", [x1, cos]), g.Op("Mul", [x2, sin])]);
+            var r2 = g.Op("Add", [g.Op("Mul", [x2, cos]), g.Op("Mul", [x1, sin])]);
+            return g.Op("Concat", [r1, r2], ("axis", 3L));
+        }
+
+        string RmsNorm(string x, string weightName, float[] weight)
+        {
+            var ms = g.Op("ReduceMean", [g.Op("Mul", [x, x])], ("axes", new long[] { -1 }), ("keepdims", 1L));
+            var inv = g.Op("Reciprocal", [g.Op("Sqrt", [g.Op("Add", [ms, g.F32Scalar(s.RmsEps)])])]);
+            return g.Op("Mul", [g.Op("Mul", [x, inv]), g.F32(weightName, weight, weight.Length)]);
+        }
+
+        string Heads(string x, int count) =>
+            g.Op("Transpose", [g.Op("Reshape", [x, g.I64([0, 0, count, d])])], ("perm", new long[] { 0, 2, 1, 3 }));
+
+        string ExpandKv(string x) => rep == 1
+            ? x
+            : g.Op("Reshape", [g.Op("Expand", [g.Op("Unsqueeze", [x, g.I64([2])]), g.I64([1, 1, rep, 1, 1])]), g.I64([0, nh, -1, d])]);
+
+        var h = g.Op("Gather", [g.F32("embed_tokens", w.Embed, s.VocabSize, hsz), names.InputIds]);
+        var scale = g.F32Scalar(1f / MathF.Sqrt(d));
+        for (var l = 0; l < s.Layers; l++)
+        {
+            var lw = w.Layers[l];
+            var xn = RmsNorm(h, $"l{l}.input_norm", lw.InputNorm);
+            var q = Rope(Heads(g.Op("MatMul", [xn, g.F32($"l{l}.wq", lw.Wq, hsz, nh * d)]), nh));
+            var k = Rope(Heads(g.Op("MatMul", [xn, g.F32($"l{l}.wk", lw.Wk, hsz, kvh * d)]), kvh));
+            var v = Heads(g.Op("MatMul", [xn, g.F32($"l{l}.wv", lw.Wv, hsz, kvh * d)]), kvh);
+            var presentK = string.Format(null, names.PresentKey, l);
+            var presentV = string.Format(null, names.PresentValue, l);
+            g.OpTo("Concat", [string.Format(null, names.PastKey, l), k], presentK, ("axis", 2L));
+            g.OpTo("Concat", [string.Format(null, names.PastValue, l), v], presentV, ("axis", 2L));
+            var kt = g.Op("Transpose", [ExpandKv(presentK)], ("perm", new long[] { 0, 1, 3, 2 }));
+            var scores = g.Op("Add", [g.Op("Mul", [g.Op("MatMul", [q, kt]), scale]), mask]);
+            var probs = g.Op("Softmax", [scores], ("axis", -1L));
+            var att = g.Op("MatMul", [probs, ExpandKv(presentV)]);
+            var merged = g.Op("Reshape", [g.Op("Transpose", [att], ("perm", new long[] { 0, 2, 1, 3 })), g.I64([0, 0, nh * d])]);
+            h = g.Op("Add", [h, g.Op("MatMul", [merged, g.F32($"l{l}.wo", lw.Wo, nh * d, hsz)])]);
+            var xn2 = RmsNorm(h, $"l{l}.post_norm", lw.PostNorm);
+            var gate = g.Op("MatMul", [xn2, g.F32($"l{l}.wgate", lw.Wgate, hsz, s.Intermediate)]);
+            var up = g.Op("MatMul", [xn2, g.F32($"l{l}.wup", lw.Wup, hsz, s.Intermediate)]);
+            var act = g.Op("Mul", [g.Op("Mul", [gate, g.Op("Sigmoid", [gate])]), up]);
+            h = g.Op("Add", [h, g.Op("MatMul", [act, g.F32($"l{l}.wdown", lw.Wdown, s.Intermediate, hsz)])]);
+        }
+
+        var hn = RmsNorm(h, "final_norm", w.FinalNorm);
+        g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
+
+        g.Output(names.Logits, TensorProto.Types.DataType.Float, "batch", "seq", s.VocabSize);
+        for (var l = 0; l < s.Layers; l++)
+        {
+            g.Output(string.Format(null, names.PresentKey, l), TensorProto.Types.DataType.Float, "batch", kvh, "total", d);
+            g.Output(string.Format(null, names.PresentValue, l), TensorProto.Types.DataType.Float, "batch", kvh, "total", d);
+        }
+
+        g.Save(path, externalDataFile);
+    }
+
+    private sealed class GraphBuilder
+    {
+        private readonly GraphProto _graph = new() { Name = "tiny_llama" };
+        private readonly List<(TensorProto Tensor, float[] Data)> _floats = [];
+        private int _counter;
+
+        public void Input(string name, TensorProto.Types.DataType type, params object[] dims) => _graph.Input.Add(Info(name, type, dims));
+
+        public void Output(string name, TensorProto.Types.DataType type, params object[] dims) => _graph.Output.Add(Info(name, type, dims));
+
+        private static ValueInfoProto Info(string name, TensorProto.Types.DataType type, object[] dims)
+        {
+            var shape = new TensorShapeProto();
+            foreach (var dim in dims)
+            {
+                shape.Dim.Add(dim is string p ? new TensorShapeProto.Types.Dimension { DimParam = p } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim, null) });
+            }
+
+            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+        }
+
+        public string Op(string op, string[] inputs, params (string Name, object Value)[] attrs)
+        {
+            var output = $"{op.ToLowerInvariant()}_{_counter++}";
+            OpTo(op, inputs, output, attrs);
+            return output;
+        }
+
+        public void OpTo(string op, string[] inputs, string output, params (string Name, object Value)[] attrs)
+        {
+            var node = new NodeProto { OpType = op, Name = $"n{_counter++}_{op}" };
+            node.Input.AddRange(inputs);
+            node.Output.Add(output);
+            foreach (var (name, value) in attrs)
+            {
+                var a = new AttributeProto { Name = name };
+                switch (value)
+                {
+                    case long i:
+                        a.Type = AttributeProto.Types.AttributeType.Int;
+                        a.I = i;
+                        break;
+                    case long[] ints:
+                        a.Type = AttributeProto.Types.AttributeType.Ints;
+                        a.Ints.AddRange(ints);
+                        break;
+                    case float f:
+                        a.Type = AttributeProto.Types.AttributeType.Float;
+                        a.F = f;
+                        break;
+                    default:
+                        throw new ArgumentException($"attribute type {value.GetType()}");
+                }
+
+                node.Attribute.Add(a);
+            }
+
+            _graph.Node.Add(node);
+        }
+
+        public string I64(long[] values)
+        {
+            var t = new TensorProto { Name = $"c{_counter++}", DataType = (int)TensorProto.Types.DataType.Int64 };
+            t.Dims.Add(values.Length);
+            t.Int64Data.AddRange(values);
+            _graph.Initializer.Add(t);
+            return t.Name;
+        }
+
+        public string I64Scalar(long value)
+        {
+            var t = new TensorProto { Name = $"c{_counter++}", DataType = (int)TensorProto.Types.DataType.Int64 };
+            t.Int64Data.Add(value);
+            _graph.Initializer.Add(t);
+            return t.Name;
+        }
+
+        public string F32Scalar(float value)
+        {
+            var t = new TensorProto { Name = $"c{_counter++}", DataType = (int)TensorProto.Types.DataType.Float };
+            t.FloatData.Add(value);
+            _graph.Initializer.Add(t);
+            return t.Name;
+        }
+
+        public string F32(string name, float[] data, params long[] dims)
+        {
+            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+            t.Dims.AddRange(dims);
+            _graph.Initializer.Add(t);
+            _floats.Add((t, data));
+            return name;
+        }
+
+        public void Save(string path, string? externalDataFile)
+        {
+            if (externalDataFile is null)
+            {
+                foreach (var (t, data) in _floats)
+                {
+                    t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+                }
+            }
+            else
+            {
+                using var file = File.Create(Path.Combine(Path.GetDirectoryName(path)!, externalDataFile));
+                foreach (var (t, data) in _floats)
+                {
+                    var offset = file.Position;
+                    var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan());
+                    file.Write(bytes);
+                    t.DataLocation = TensorProto.Types.DataLocation.External;
+                    t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = externalDataFile });
+                    t.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(null, null) });
+                    t.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = bytes.Length.ToString(null, null) });
+                    var padding = (64 - (file.Position % 64)) % 64;
+                    file.Write(new byte[padding]);
+                }
+            }
+
+            var model = new ModelProto { IrVersion = 8, ProducerName = "Agents.LocalEngine.Tests", Graph = _graph };
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+            File.WriteAllBytes(path, model.ToByteArray());
+        }
+    }
+}
