@@ -79,7 +79,7 @@ internal static partial class ChatEndpoints
         string id,
         HttpContext context,
         [FromServices] ConversationStore store,
-        [FromServices] IAgentRunner runner,
+        [FromServices] IServiceProvider services,
         [FromServices] IOptions<ChatAppOptions> options,
         [FromServices] TimeProvider timeProvider,
         [FromServices] ILoggerFactory loggerFactory)
@@ -89,6 +89,12 @@ internal static partial class ChatEndpoints
         if (conversation is null)
         {
             return NotFound(id);
+        }
+
+        if (services.GetService<IAgentRunner>() is not { } runner)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "No agent",
+                "No model is configured; set ChatApp:Model (a local ONNX folder or an OpenAI-compatible endpoint) and ChatApp:Research.");
         }
 
         var (body, error) = await JsonBodyReader.ReadAsync<SendMessageRequest>(

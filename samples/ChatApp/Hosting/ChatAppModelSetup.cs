@@ -1,49 +1,36 @@
-using System.ClientModel;
+using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.OpenAICompat;
+using Agents.Samples.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenAI;
 
 namespace Agents.Samples.ChatApp.Hosting;
 
 /// <summary>Registers the <see cref="IChatClient"/> named by <c>ChatApp:Model</c>.</summary>
 internal static class ChatAppModelSetup
 {
-    /// <summary>Reads <c>ChatApp:Model</c> and registers the model; throws naming the option when it is wrong.</summary>
+    public const string Section = ChatAppOptions.SectionName + ":" + ModelOptions.SectionName;
+    public const string ResearchSection = ChatAppOptions.SectionName + ":" + ResearchSettings.SectionName;
+
+    /// <summary>Reads <c>ChatApp:Model</c> and <c>ChatApp:Research</c> and registers the model and the planner runner; throws naming the option when one is wrong.</summary>
     public static void AddConfiguredModel(WebApplicationBuilder builder)
     {
-        var model = new ModelOptions();
-        builder.Configuration.GetSection(ModelOptions.SectionName).Bind(model);
-        var provider = model.Provider?.Trim().ToLowerInvariant();
-        switch (provider)
+        var options = new ModelOptions();
+        builder.Configuration.GetSection(Section).Bind(options);
+        if (ChatModelFactory.Create(options, Section) is not { } model)
         {
-            case null or "":
-                return;
-            case "openai":
-                AddOpenAI(builder.Services, model);
-                return;
-            default:
-                throw new InvalidOperationException($"ChatApp:Model:Provider '{model.Provider}' is unknown; use 'openai' (with ChatApp:Model:Endpoint).");
-        }
-    }
-
-    private static void AddOpenAI(IServiceCollection services, ModelOptions model)
-    {
-        if (!Uri.TryCreate(model.Endpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new InvalidOperationException($"ChatApp:Model:Endpoint '{model.Endpoint}' is not an http(s) address; give the API base such as http://127.0.0.1:8000/v1.");
+            return;
         }
 
-        if (string.IsNullOrWhiteSpace(model.ModelId))
-        {
-            throw new InvalidOperationException("ChatApp:Model:ModelId is required with provider 'openai'.");
-        }
+        builder.Services.TryAddSingleton(model.Client);
+        builder.Services.TryAddSingleton(new CompletionsModel(model.Client, model.ModelId));
 
-        var key = string.IsNullOrEmpty(model.ApiKey) ? Environment.GetEnvironmentVariable("OPENAI_API_KEY") : model.ApiKey;
-        var client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(key) ? "unused" : key), new OpenAIClientOptions { Endpoint = endpoint })
-            .GetChatClient(model.ModelId)
-            .AsIChatClient();
-        services.TryAddSingleton(client);
-        services.TryAddSingleton(new CompletionsModel(client, model.ModelId));
+        // With a model the chat page runs the real planners over the research tools.
+        var research = new ResearchSettings();
+        builder.Configuration.GetSection(ResearchSection).Bind(research);
+        ResearchToolset.Validate(research, ResearchSection);
+        builder.Services.TryAddSingleton(sp => ResearchToolset.Create(
+            research, ResearchSection, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IAgentRunner, PlannerAgentRunner>();
     }
 }

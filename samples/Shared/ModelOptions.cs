@@ -1,10 +1,10 @@
-namespace Agents.Samples.ChatApp.Hosting;
+namespace Agents.Samples.Shared;
 
-/// <summary>Which model the app uses, bound from <c>ChatApp:Model</c>.</summary>
+/// <summary>Which model a sample uses, bound from its <c>Model</c> section.</summary>
 internal sealed class ModelOptions
 {
-    /// <summary>The configuration section name.</summary>
-    public const string SectionName = "ChatApp:Model";
+    /// <summary>The configuration section name, under the app's own section (for example <c>ChatApp:Model</c>).</summary>
+    public const string SectionName = "Model";
 
     /// <summary>Gets or sets <c>onnx</c> (a local model folder), <c>openai</c> (an OpenAI-compatible endpoint) or empty (no model).</summary>
     public string? Provider { get; set; }
