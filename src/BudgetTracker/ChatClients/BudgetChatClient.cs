@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Budget;
@@ -23,11 +24,16 @@ namespace Agents.Budget;
 /// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
 /// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools
 /// removed and returns its answer too.</para>
+/// <para><b>Configuration errors</b> (a mapping or attribute naming a unit argument the tool does not have) throw
+/// <see cref="BudgetConfigurationException"/> before the model is called. Only tools passed in
+/// <see cref="ChatOptions.Tools"/> are charged: tools registered in <see cref="FunctionInvokingChatClient.AdditionalTools"/>
+/// bypass this client, so pass budgeted tools per request.</para>
 /// </remarks>
 public sealed class BudgetChatClient : DelegatingChatClient
 {
     private readonly BudgetTracker _tracker;
     private readonly BudgetChatClientOptions _options;
+    private readonly ConditionalWeakTable<AIFunction, object> _validated = [];
 
     /// <summary>Creates the client.</summary>
     /// <param name="innerClient">The inner client, normally a <see cref="FunctionInvokingChatClient"/>.</param>
@@ -141,11 +147,42 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var wrapped = new List<AITool>(tools.Count);
         foreach (AITool tool in tools)
         {
-            wrapped.Add(tool is AIFunction function and not BudgetedAIFunction ? new BudgetedAIFunction(function, _tracker, state) : tool);
+            if (tool is AIFunction function and not BudgetedAIFunction)
+            {
+                Validate(function);
+                wrapped.Add(new BudgetedAIFunction(function, _tracker, state));
+            }
+            else
+            {
+                wrapped.Add(tool);
+            }
         }
 
         clone.Tools = wrapped;
         return clone;
+    }
+
+    /// <summary>Checks once per function that its unit argument exists in its parameter schema.</summary>
+    private void Validate(AIFunction function)
+    {
+        if (_validated.TryGetValue(function, out _))
+        {
+            return;
+        }
+
+        (string? plugin, string name) = BudgetTracker.NameOf(function);
+        ResolvedTool resolved = _tracker.Resolve(plugin, name, function.UnderlyingMethod);
+        if (resolved.UnitsArgument is { } argument
+            && function.JsonSchema.ValueKind == JsonValueKind.Object
+            && function.JsonSchema.TryGetProperty("properties", out JsonElement properties)
+            && properties.ValueKind == JsonValueKind.Object
+            && !properties.TryGetProperty(argument, out _))
+        {
+            throw new BudgetConfigurationException(
+                $"The budget mapping of tool '{function.Name}' counts units from the argument '{argument}', but the tool has no such parameter (it has: {string.Join(", ", properties.EnumerateObject().Select(p => p.Name))}).");
+        }
+
+        _validated.AddOrUpdate(function, resolved);
     }
 
     private bool NeedsFinalAnswer(BudgetRequestState state) =>

@@ -10,10 +10,21 @@ namespace Agents.Budget;
 /// <see cref="IAutoFunctionInvocationFilter"/> (counts the usage found in the assistant message's
 /// <c>Metadata["Usage"]</c> and stops the loop: <c>Terminate</c> on any hard limit, or after one final
 /// chance with <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/>).</para>
-/// <para>The usage of the final assistant message (the one without tool calls) never passes an auto-invocation
-/// filter: record it with <see cref="BudgetTracker.RecordUsage(object?, string?)"/>, or back the chat service with an
-/// <c>IChatClient</c> built with <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker(Microsoft.Extensions.AI.ChatClientBuilder, BudgetTracker, Action{BudgetChatClientOptions})"/> and pass
-/// <c>countModelUsage: false</c> here so nothing is counted twice.</para>
+/// <para>Model usage: with SK's own connectors (OpenAI) the filter counts the <c>ChatTokenUsage</c> of each
+/// tool-calling assistant message once; the final assistant message (without tool calls) never passes an
+/// auto-invocation filter, so record it with <see cref="BudgetTracker.RecordUsage(object?, string?)"/>. With an
+/// <c>IChatClient</c>-backed service, count usage in the chat pipeline instead and pass
+/// <c>countModelUsage: false</c> here so nothing is counted twice:
+/// <code>
+/// IChatClient client = new ChatClientBuilder(inner)
+///     .UseKernelFunctionInvocation()
+///     .UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)   // counts every model call; removes tools once exhausted
+///     .Build();
+/// kernel.UseBudgetTracker(tracker, countModelUsage: false);
+/// </code>
+/// That usage layer also gives <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> a real tool-free final
+/// call; without it tools cannot be removed from an SK request, so further calls are refused with a text telling
+/// the model to answer, and a refused call after such a refusal ends the loop.</para>
 /// </remarks>
 public static class BudgetKernelExtensions
 {

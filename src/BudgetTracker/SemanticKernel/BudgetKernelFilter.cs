@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using FunctionCallContent = Microsoft.SemanticKernel.FunctionCallContent;
 using FunctionInvocationContext = Microsoft.SemanticKernel.FunctionInvocationContext;
+using FunctionResultContent = Microsoft.SemanticKernel.FunctionResultContent;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -14,7 +16,6 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 {
     private readonly AsyncLocal<AutoScope?> _scope = new();
     private readonly ConditionalWeakTable<ChatMessageContent, object> _countedMessages = [];
-    private readonly ConditionalWeakTable<ChatHistory, StrongBox<int>> _firstDenial = [];
     private readonly bool _countModelUsage;
 
     public BudgetKernelFilter(BudgetTracker tracker, bool countModelUsage)
@@ -40,7 +41,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         int units = UnitCounting.Count(tool, context.Arguments, out string? error);
         if (error is not null)
         {
-            context.Result = new FunctionResult(function, ToolResultText.Append(error, Tracker.FormatBudgetBlock()));
+            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(error));
             return;
         }
 
@@ -51,7 +52,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
                 scope.Denied = true;
             }
 
-            context.Result = new FunctionResult(function, ToolResultText.Append(reason, Tracker.FormatBudgetBlock()));
+            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(reason));
             return;
         }
 
@@ -69,7 +70,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         Tracker.CommitCore(tool.Category, units, tool.DisplayName);
         if (scope is not null && !context.IsStreaming)
         {
-            context.Result = new FunctionResult(context.Result, ToolResultText.Append(context.Result.GetValue<object>(), Tracker.FormatBudgetBlock()));
+            context.Result = new FunctionResult(context.Result, Tracker.AppendBudgetBlock(context.Result.GetValue<object>()));
         }
     }
 
@@ -98,15 +99,44 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
                 context.Terminate = true;
             }
         }
-        else if (scope.Denied)
+        else if (scope.Denied && WasRefusedBefore(context.ChatHistory, context.ChatMessageContent))
         {
-            // One final chance: the refusal told the model to answer; a refused call in a later response ends the loop.
-            StrongBox<int> first = _firstDenial.GetValue(context.ChatHistory, _ => new StrongBox<int>(context.RequestSequenceIndex));
-            if (context.RequestSequenceIndex > first.Value)
+            // The model already had its final chance: an earlier tool result told it to answer now.
+            context.Terminate = true;
+        }
+    }
+
+    /// <summary>Whether a tool result before the current assistant message is one of the tracker's refusals.</summary>
+    private static bool WasRefusedBefore(ChatHistory history, ChatMessageContent? current)
+    {
+        int end = history.Count;
+        for (int i = history.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(history[i], current) || (history[i].Role == AuthorRole.Assistant && history[i].Items.OfType<FunctionCallContent>().Any()))
             {
-                context.Terminate = true;
+                end = i;
+                break;
             }
         }
+
+        for (int i = 0; i < end; i++)
+        {
+            ChatMessageContent message = history[i];
+            if (message.Role != AuthorRole.Tool)
+            {
+                continue;
+            }
+
+            foreach (KernelContent item in message.Items)
+            {
+                if (item is FunctionResultContent { Result: { } result } && ToolResultText.ToText(result).Contains(BudgetTracker.RefusalMarker, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private void CountUsage(ChatMessageContent? message)

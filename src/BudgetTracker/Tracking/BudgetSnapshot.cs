@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Agents.Budget;
 
 /// <summary>An immutable picture of a <see cref="BudgetTracker"/>'s state.</summary>
@@ -78,5 +81,43 @@ public sealed class BudgetSnapshot
         }
 
         return null;
+    }
+
+    /// <summary>Returns a one-line summary, for example <c>search 3/10, browse 1/10; tokens in 1200 (cached 0), out 300; cost $0.0123; elapsed 12.3s; regime High</c>.</summary>
+    /// <returns>The summary.</returns>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        foreach (BudgetCategorySnapshot c in Categories)
+        {
+            if (c.Limit is null && c.Used == 0)
+            {
+                continue;
+            }
+
+            if (sb.Length > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(c.Name).Append(' ').Append(c.Used);
+            if (c.Limit is { } limit)
+            {
+                sb.Append('/').Append(limit);
+            }
+        }
+
+        if (sb.Length > 0)
+        {
+            sb.Append("; ");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"tokens in {InputTokens} (cached {CachedInputTokens}), out {OutputTokens}; cost ${CostUsd:0.####}; elapsed {Elapsed.TotalSeconds:0.0}s; regime {Regime}");
+        if (IsExhausted)
+        {
+            sb.Append("; exhausted: ").Append(string.Join("; ", ExhaustedReasons));
+        }
+
+        return sb.ToString();
     }
 }

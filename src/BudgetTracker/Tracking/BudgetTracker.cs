@@ -22,10 +22,14 @@ namespace Agents.Budget;
 /// </remarks>
 public sealed class BudgetTracker : IDisposable
 {
+    /// <summary>The sentence every refusal text contains.</summary>
+    internal const string RefusalMarker = "The call was not executed because of the budget.";
+
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, CategoryState> _categories = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<CategoryState> _order = [];
     private readonly ConcurrentDictionary<(string? Plugin, string Function, MethodInfo? Method), ResolvedTool> _tools = new();
+    private readonly StringBuilder _blockBuilder = new(256);
     private readonly HashSet<string> _raisedExhaustion = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -158,12 +162,12 @@ public sealed class BudgetTracker : IDisposable
         if (error is not null)
         {
             BudgetLog.BadArguments(_logger, tool.DisplayName, error);
-            return new BudgetedToolResult(ToolResultText.Append(error, FormatBudgetBlock()), false, 0, tool.Category.Name, false, error, null);
+            return new BudgetedToolResult(AppendBudgetBlock(error), false, 0, tool.Category.Name, false, error, null);
         }
 
         if (!TryReserveCore(tool.Category, units, tool.DisplayName, out string? reason))
         {
-            return new BudgetedToolResult(ToolResultText.Append(reason, FormatBudgetBlock()), false, units, tool.Category.Name, true, reason, null);
+            return new BudgetedToolResult(AppendBudgetBlock(reason), false, units, tool.Category.Name, true, reason, null);
         }
 
         object? raw;
@@ -179,7 +183,7 @@ public sealed class BudgetTracker : IDisposable
         }
 
         CommitCore(tool.Category, units, tool.DisplayName);
-        return new BudgetedToolResult(ToolResultText.Append(raw, FormatBudgetBlock()), true, units, tool.Category.Name, IsExhausted, null, raw);
+        return new BudgetedToolResult(AppendBudgetBlock(raw), true, units, tool.Category.Name, IsExhausted, null, raw);
     }
 
     /// <summary>Records the tokens of one model response.</summary>
@@ -225,59 +229,70 @@ public sealed class BudgetTracker : IDisposable
 
     /// <summary>Formats the budget block shown after every tool result, from <see cref="BudgetOptions.BudgetBlockTemplate"/>.</summary>
     /// <returns>For example <c>&lt;budget&gt;\nSearch used: 3, remaining: 7\nRegime: HIGH\n&lt;/budget&gt;</c>.</returns>
-    public string FormatBudgetBlock()
+    public string FormatBudgetBlock() => FormatBlockCore(null);
+
+    /// <summary>Returns the result as text, a new line and the budget block, as one string.</summary>
+    internal string AppendBudgetBlock(object? result)
+    {
+        string text = ToolResultText.ToText(result);
+        return FormatBlockCore(text.Length == 0 ? null : text);
+    }
+
+    private string FormatBlockCore(string? prefix)
     {
         TimeSpan elapsed = Elapsed();
-        var lines = new StringBuilder(128);
-        BudgetRegime regime;
-        double fraction;
+        string template = Options.BudgetBlockTemplate;
         lock (_gate)
         {
-            foreach (CategoryState c in _order)
+            // One reused builder under the lock: the returned string is the only allocation.
+            StringBuilder sb = _blockBuilder.Clear();
+            if (prefix is not null)
             {
-                if (c.Limit is { } limit)
+                sb.Append(prefix).Append('\n');
+            }
+
+            int i = 0;
+            while (i < template.Length)
+            {
+                int open = template.IndexOf('{', i);
+                if (open < 0)
                 {
-                    AppendLine(lines, c.DisplayName, " used: ", c.Used, limit - c.Used);
+                    sb.Append(template, i, template.Length - i);
+                    break;
                 }
-                else if (c.Used > 0)
+
+                sb.Append(template, i, open - i);
+                ReadOnlySpan<char> rest = template.AsSpan(open);
+                if (rest.StartsWith("{lines}", StringComparison.Ordinal))
                 {
-                    AppendLine(lines, c.DisplayName, " used: ", c.Used, null);
+                    AppendLines(sb, elapsed);
+                    i = open + "{lines}".Length;
+                }
+                else if (rest.StartsWith("{regime}", StringComparison.Ordinal))
+                {
+                    sb.Append(RegimeName(RegimeCore(elapsed)));
+                    i = open + "{regime}".Length;
+                }
+                else if (rest.StartsWith("{remaining_percent}", StringComparison.Ordinal))
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $"{RemainingFractionCore(elapsed) * 100:0}");
+                    i = open + "{remaining_percent}".Length;
+                }
+                else
+                {
+                    sb.Append('{');
+                    i = open + 1;
                 }
             }
 
-            if (_maxInput is { } mi)
+            string text = sb.ToString();
+            if (sb.Capacity > 16 * 1024)
             {
-                AppendLine(lines, "Input tokens", " used: ", _inputTokens, mi - _inputTokens);
+                sb.Capacity = 256;
             }
 
-            if (_maxOutput is { } mo)
-            {
-                AppendLine(lines, "Output tokens", " used: ", _outputTokens, mo - _outputTokens);
-            }
-
-            if (_maxCost is { } mc)
-            {
-                decimal cost = _tokenCost + _toolCost;
-                Separate(lines);
-                lines.Append(CultureInfo.InvariantCulture, $"Cost used: ${cost:0.####}, remaining: ${Math.Max(0, mc - cost):0.####}");
-            }
-
-            if (_maxDuration is { } md)
-            {
-                Separate(lines);
-                lines.Append(CultureInfo.InvariantCulture, $"Time used: {elapsed.TotalSeconds:0}s, remaining: {Math.Max(0, (md - elapsed).TotalSeconds):0}s");
-            }
-
-            regime = RegimeCore(elapsed);
-            fraction = RemainingFractionCore(elapsed);
+            return text;
         }
-
-        if (lines.Length == 0)
-        {
-            lines.Append("No budget limits set.");
-        }
-
-        return ApplyTemplate(Options.BudgetBlockTemplate, "{lines}", lines.ToString(), regime, fraction);
     }
 
     /// <summary>Formats the system-prompt guideline describing the spending regimes, from <see cref="BudgetOptions.GuidelineTemplate"/>.</summary>
@@ -429,19 +444,63 @@ public sealed class BudgetTracker : IDisposable
         BudgetLog.Released(_logger, units, state.Name);
     }
 
-    private static void AppendLine(StringBuilder sb, string name, string used, long usedValue, long? remaining)
+    private void AppendLines(StringBuilder sb, TimeSpan elapsed)
     {
-        Separate(sb);
-        sb.Append(name).Append(used).Append(usedValue);
+        int start = sb.Length;
+        foreach (CategoryState c in _order)
+        {
+            if (c.Limit is { } limit)
+            {
+                AppendLine(sb, start, c.DisplayName, c.Used, limit - c.Used);
+            }
+            else if (c.Used > 0)
+            {
+                AppendLine(sb, start, c.DisplayName, c.Used, null);
+            }
+        }
+
+        if (_maxInput is { } mi)
+        {
+            AppendLine(sb, start, "Input tokens", _inputTokens, mi - _inputTokens);
+        }
+
+        if (_maxOutput is { } mo)
+        {
+            AppendLine(sb, start, "Output tokens", _outputTokens, mo - _outputTokens);
+        }
+
+        if (_maxCost is { } mc)
+        {
+            decimal cost = _tokenCost + _toolCost;
+            Separate(sb, start);
+            sb.Append(CultureInfo.InvariantCulture, $"Cost used: ${cost:0.####}, remaining: ${Math.Max(0, mc - cost):0.####}");
+        }
+
+        if (_maxDuration is { } md)
+        {
+            Separate(sb, start);
+            sb.Append(CultureInfo.InvariantCulture, $"Time used: {elapsed.TotalSeconds:0}s, remaining: {Math.Max(0, (md - elapsed).TotalSeconds):0}s");
+        }
+
+        if (sb.Length == start)
+        {
+            sb.Append("No budget limits set.");
+        }
+    }
+
+    private static void AppendLine(StringBuilder sb, int start, string name, long used, long? remaining)
+    {
+        Separate(sb, start);
+        sb.Append(name).Append(" used: ").Append(used);
         if (remaining is { } r)
         {
             sb.Append(", remaining: ").Append(Math.Max(0, r));
         }
     }
 
-    private static void Separate(StringBuilder sb)
+    private static void Separate(StringBuilder sb, int start)
     {
-        if (sb.Length > 0)
+        if (sb.Length > start)
         {
             sb.Append('\n');
         }
@@ -553,25 +612,25 @@ public sealed class BudgetTracker : IDisposable
     {
         if (_maxInput is { } mi && _inputTokens >= mi)
         {
-            return $"The input token budget is exhausted ({_inputTokens} of {mi} used). The call was not executed. Do not call any more tools; give your final answer now.";
+            return $"The input token budget is exhausted ({_inputTokens} of {mi} used). {RefusalMarker} Do not call any more tools; give your final answer now.";
         }
 
         if (_maxOutput is { } mo && _outputTokens >= mo)
         {
-            return $"The output token budget is exhausted ({_outputTokens} of {mo} used). The call was not executed. Do not call any more tools; give your final answer now.";
+            return $"The output token budget is exhausted ({_outputTokens} of {mo} used). {RefusalMarker} Do not call any more tools; give your final answer now.";
         }
 
         if (_maxDuration is { } md && elapsed >= md)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"The time budget is exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s). The call was not executed. Do not call any more tools; give your final answer now.");
+            return string.Create(CultureInfo.InvariantCulture, $"The time budget is exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s). {RefusalMarker} Do not call any more tools; give your final answer now.");
         }
 
         if (state.Limit is { } limit && state.Spent + units > limit)
         {
             long left = limit - state.Spent;
             return left <= 0
-                ? $"The {state.Name} budget is exhausted ({state.Used} of {limit} units used{InFlight(state)}). The call was not executed. Do not call {state.Name} tools again; use another tool or give your final answer now."
-                : $"The {state.Name} budget has {left} unit(s) left but this call needs {units}. The call was not executed. Use at most {left} item(s) per call, or give your final answer now.";
+                ? $"The {state.Name} budget is exhausted ({state.Used} of {limit} units used{InFlight(state)}). {RefusalMarker} Do not call {state.Name} tools again; use another tool or give your final answer now."
+                : $"The {state.Name} budget has {left} unit(s) left but this call needs {units}. {RefusalMarker} Use at most {left} item(s) per call, or give your final answer now.";
         }
 
         if (_maxCost is { } mc)
@@ -580,7 +639,7 @@ public sealed class BudgetTracker : IDisposable
             decimal callCost = units * state.UnitPrice;
             if (cost >= mc || (callCost > 0 && cost + callCost > mc))
             {
-                return string.Create(CultureInfo.InvariantCulture, $"The money budget does not allow this call (${cost:0.####} of ${mc:0.####} spent, the call costs ${callCost:0.####}). The call was not executed. Do not call any more tools; give your final answer now.");
+                return string.Create(CultureInfo.InvariantCulture, $"The money budget does not allow this call (${cost:0.####} of ${mc:0.####} spent, the call costs ${callCost:0.####}). {RefusalMarker} Do not call any more tools; give your final answer now.");
             }
         }
 

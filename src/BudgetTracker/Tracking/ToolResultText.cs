@@ -17,12 +17,6 @@ internal static class ToolResultText
         _ => JsonSerializer.Serialize(result, Compact.GetTypeInfo(result.GetType())),
     };
 
-    public static string Append(object? result, string block)
-    {
-        string text = ToText(result);
-        return text.Length == 0 ? block : string.Concat(text, "\n", block);
-    }
-
     private static JsonSerializerOptions CreateCompact()
     {
         var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions) { WriteIndented = false };

@@ -149,7 +149,94 @@ public sealed class BudgetChatClientTests
         Assert.Equal(3, _searchRuns);
         Assert.True(maxRunning > 1, "tools ran concurrently");
         Assert.Equal(9, tracker.GetSnapshot().GetCategory("search")!.Used);
-        Assert.Equal(3, Script.AllToolResults(response.Messages).Count(r => r.Contains("not executed", StringComparison.Ordinal)));
+        Assert.Equal(3, Script.AllToolResults(response.Messages).Count(r => r.Contains("because of the budget", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task MappingToMissingUnitArgument_FailsBeforeTheModelIsCalled()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions().MapTool("search", "search", unitsArgument: "urls"));
+        var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
+
+        BudgetConfigurationException ex = await Assert.ThrowsAsync<BudgetConfigurationException>(() => client.GetResponseAsync("go", new ChatOptions { Tools = [SearchTool()] }));
+        Assert.Contains("'urls'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("queries", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(model.Calls);
+    }
+
+    [Fact]
+    public async Task ExhaustedTracker_WithFinalAnswerBehavior_AnswersWithoutTools()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 1));
+        tracker.TryReserve("search", 1).Commit();
+        var model = new ScriptedChatClient((_, options, _) => Script.Answer(options?.Tools is null ? "no tools" : "tools", 1, 1));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
+
+        ChatResponse response = await client.GetResponseAsync("go", new ChatOptions { Tools = [SearchTool()] });
+
+        Assert.Equal("no tools", response.Text);
+    }
+
+    [Fact]
+    public async Task TimeLimit_StopsTheLoop()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var tracker = new BudgetTracker(new BudgetOptions { MaxDuration = TimeSpan.FromMinutes(1) }, time);
+        var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 1, 1, 1, turn));
+        AIFunction slow = AIFunctionFactory.Create(
+            [BudgetCategory("search", UnitsArgument = "queries")] (string[] queries) =>
+            {
+                time.Advance(TimeSpan.FromSeconds(25));
+                return "ok";
+            },
+            "search");
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
+
+        ChatResponse response = await client.GetResponseAsync("go", new ChatOptions { Tools = [slow] });
+
+        // 25 s, 50 s, 75 s: the third call ran past the limit and ended the loop.
+        Assert.Equal(3, model.Calls.Count);
+        Assert.Contains("Time used: 75s, remaining: 0s", Script.AllToolResults(response.Messages).Last(), StringComparison.Ordinal);
+        Assert.Contains("time budget exhausted", Assert.Single(tracker.GetSnapshot().ExhaustedReasons), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoneyLimit_CountsTokensAndUnits_AndStopsTheLoop()
+    {
+        var options = new BudgetOptions { MaxCostUsd = 0.01m };
+        options.Pricing.SetModelPrice("fake-model", inputPerMTok: 10m, outputPerMTok: 10m);
+        using var tracker = new BudgetTracker(options);
+        var model = new ScriptedChatClient((messages, o, turn) => Script.ToolCalls(o!.Tools![0].Name, 1, 2, 150, 50, turn));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync("go", new ChatOptions { Tools = [SearchTool()] }))
+        {
+            updates.Add(update);
+        }
+
+        // Each turn: 200 tokens x $10/M = $0.002 plus 2 units x $0.001 = $0.004.
+        BudgetSnapshot s = tracker.GetSnapshot();
+        Assert.True(s.CostUsd <= 0.01m + 0.002m, $"cost {s.CostUsd}");
+        Assert.Equal(s.TokenCostUsd, s.InputTokens * 10m / 1_000_000m + s.OutputTokens * 10m / 1_000_000m);
+        Assert.Equal(s.ToolCostUsd, s.GetCategory("search")!.Used * 0.001m);
+        Assert.True(s.GetCategory("search")!.Used >= 2);
+        Assert.Contains("money budget", Script.AllToolResults(updates.ToChatResponse().Messages).Last(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CountUsageOff_LeavesTokensToTheCaller()
+    {
+        using var tracker = new BudgetTracker(new BudgetOptions());
+        var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 10, 10));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.CountUsage = false).UseFunctionInvocation().Build();
+        await client.GetResponseAsync("go");
+        await foreach (ChatResponseUpdate _ in client.GetStreamingResponseAsync("go"))
+        {
+        }
+
+        Assert.Equal(0, tracker.GetSnapshot().InputTokens);
     }
 
     [Fact]
