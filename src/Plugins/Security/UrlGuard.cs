@@ -19,6 +19,10 @@ internal sealed class UrlGuard
 
     public WebAccessOptions Options => _options;
 
+    /// <summary>Resolves a host name (or parses an address literal) with the guard's resolver.</summary>
+    public async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
+        => IPAddress.TryParse(host, out var literal) ? [literal] : await _resolve(host, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Checks the scheme and the literal host only (no DNS); returns a refusal reason or null.</summary>
     public string? CheckSyntax(Uri uri)
     {
@@ -58,9 +62,7 @@ internal sealed class UrlGuard
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.IdnHost, out var literal)
-                ? [literal]
-                : await _resolve(uri.IdnHost, cancellationToken).ConfigureAwait(false);
+            addresses = await ResolveAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {

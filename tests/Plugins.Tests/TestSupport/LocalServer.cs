@@ -21,6 +21,8 @@ public sealed class LocalServer : IAsyncDisposable
 
     public int RequestCount => Volatile.Read(ref _requests);
 
+    public System.Collections.Concurrent.ConcurrentQueue<string> Paths { get; } = new();
+
     public static async Task<LocalServer> StartAsync(Func<HttpContext, Task> handler)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -31,6 +33,7 @@ public sealed class LocalServer : IAsyncDisposable
         app.Run(async context =>
         {
             Interlocked.Increment(ref server._requests);
+            server.Paths.Enqueue(context.Request.Path.Value ?? "/");
             await handler(context);
         });
         await app.StartAsync();

@@ -1,0 +1,83 @@
+namespace Agents.Plugins.Browsing;
+
+/// <summary>Options of <see cref="PlaywrightBrowser"/> and the per-agent <see cref="PlaywrightPageFetcher"/>s it creates.</summary>
+public sealed class PlaywrightBrowserOptions
+{
+    /// <summary>The Debian Chromium binary used by default when it exists.</summary>
+    public const string DebianChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>
+    /// Gets or sets the Chromium (or Chrome) binary to drive. Default: <see cref="DebianChromiumPath"/> when
+    /// it exists, otherwise none (then <see cref="Channel"/> or a Playwright-installed browser is used).
+    /// </summary>
+    public string? ExecutablePath { get; set; } = File.Exists(DebianChromiumPath) ? DebianChromiumPath : null;
+
+    /// <summary>Gets or sets a browser channel such as <c>chrome</c> or <c>msedge</c> instead of a path. Default: none.</summary>
+    public string? Channel { get; set; }
+
+    /// <summary>
+    /// Gets the command-line arguments of the browser. Default: <c>--headless --no-sandbox --disable-gpu
+    /// --disable-background-networking --disable-component-update --disable-sync --no-first-run</c>.
+    /// </summary>
+    public IList<string> Arguments { get; } =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    /// <summary>Gets or sets the time limit of one navigation, redirects included. Default: 30 seconds.</summary>
+    public TimeSpan NavigationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long to wait after the load event for scripts to finish fetching content (network
+    /// idle); a page that stays busy is read as it is then. Default: 2 seconds.
+    /// </summary>
+    public TimeSpan NetworkIdleTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets the most pages one agent reads at once (pages are pooled and reused). Default: 4.</summary>
+    public int MaxPagesPerAgent { get; set; } = 4;
+
+    /// <summary>Gets or sets the largest main document (HTML or PDF) read, in bytes; larger ones are refused. Default: 5 MiB.</summary>
+    public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Gets or sets the most characters of rendered HTML kept per page; the rest is cut. Default: 4,000,000.</summary>
+    public int MaxRenderedCharacters { get; set; } = 4_000_000;
+
+    /// <summary>Gets or sets the User-Agent; the browser's own when null. Default: null.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        if (ExecutablePath is not null && !File.Exists(ExecutablePath))
+        {
+            throw new ArgumentException($"{nameof(PlaywrightBrowserOptions)}.{nameof(ExecutablePath)}: no browser at '{ExecutablePath}'. Install one (Debian: apt-get install chromium) or set the path.", nameof(ExecutablePath));
+        }
+
+        if (NavigationTimeout < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NavigationTimeout), NavigationTimeout, $"{nameof(PlaywrightBrowserOptions)}.{nameof(NavigationTimeout)} must be at least 100 ms.");
+        }
+
+        if (NetworkIdleTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(NetworkIdleTimeout), NetworkIdleTimeout, $"{nameof(PlaywrightBrowserOptions)}.{nameof(NetworkIdleTimeout)} must not be negative.");
+        }
+
+        if (MaxPagesPerAgent < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPagesPerAgent), MaxPagesPerAgent, $"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxPagesPerAgent)} must be at least 1.");
+        }
+
+        if (MaxResponseBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxResponseBytes)} must be at least 1024.");
+        }
+
+        if (MaxRenderedCharacters < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRenderedCharacters), MaxRenderedCharacters, $"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxRenderedCharacters)} must be at least 1024.");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Agents.Plugins.Browsing;
+using Agents.Plugins.Tests.TestSupport;
+
+namespace Agents.Plugins.Tests.Browsing;
+
+/// <summary>One real headless Chromium (Debian's, through Playwright) and one local site for the browser tests.</summary>
+public sealed class ChromiumFixture : IAsyncLifetime
+{
+    public PlaywrightBrowser Browser { get; private set; } = null!;
+
+    public LocalServer Site { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Site = await TestSite.StartAsync();
+        Browser = new PlaywrightBrowser(new PlaywrightBrowserOptions
+        {
+            NavigationTimeout = TimeSpan.FromSeconds(3),
+            NetworkIdleTimeout = TimeSpan.FromSeconds(1),
+            MaxResponseBytes = 1024 * 1024,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await Site.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ChromiumCollection : ICollectionFixture<ChromiumFixture>
+{
+    public const string Name = "chromium";
+}
