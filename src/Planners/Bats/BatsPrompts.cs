@@ -117,8 +117,8 @@ public sealed class BatsPrompts
     /// <summary>Gets or sets the judge's system prompt for <see cref="BatsJudgeMode.MajorityVote"/> (no placeholders required).</summary>
     public string JudgeMajority { get; set; } =
         """
-        You are the judge. Several attempts proposed answers that passed their own verification. Choose the answer most
-        attempts agree on, treating different spellings of the same entity as one; let strong evidence outweigh a bare count.
+        You are the judge. Several attempts proposed answers that passed their own verification. Choose the answer the
+        majority of attempts agree on, treating different spellings of the same entity as one; let strong evidence outweigh a bare count.
         Never choose "None". On a tie choose the more specific answer.
         Reply with ONLY: {"choice": <candidate number>, "confidence": <0 to 1>, "reason": "..."}
         """;

@@ -9,7 +9,7 @@ namespace Agents.Planners.Grading;
 /// <remarks>
 /// Steps, in order: Unicode compatibility normalization (NFKC), diacritics removed, lower case (invariant
 /// culture), punctuation and symbols replaced by spaces, the English articles <c>a</c>, <c>an</c> and
-/// <c>the</c> removed, white space collapsed. An answer wrapped in <c>&lt;answer&gt;</c> tags or prefixed
+/// <c>the</c> removed (unless nothing else is left, so option "A" stays "a"), white space collapsed. An answer wrapped in <c>&lt;answer&gt;</c> tags or prefixed
 /// with "Answer:" / "Final answer:" is unwrapped first. Digits and letters of every script are kept.
 /// </remarks>
 public static class AnswerNormalizer
@@ -51,7 +51,8 @@ public static class AnswerNormalizer
             }
         }
 
-        return string.Join(' ', kept).Normalize(NormalizationForm.FormC);
+        // An answer made only of articles ("A", as in option A) keeps its words.
+        return (kept.Count > 0 ? string.Join(' ', kept) : string.Join(' ', words)).Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>Tells whether two answers are equal after normalization (two empty answers are not equal).</summary>

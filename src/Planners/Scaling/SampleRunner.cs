@@ -6,48 +6,52 @@ namespace Agents.Planners.Scaling;
 /// <summary>Runs N samples of an agent as sub-runs, at most P at a time, and stops starting new ones once the budget is spent.</summary>
 internal static class SampleRunner
 {
+    /// <remarks>
+    /// Samples start strictly in index order (a new one starts when a slot frees up and the budget is not spent), so
+    /// "first in start order" tie-breaks are deterministic; the results come back in index order.
+    /// </remarks>
     public static async Task<IReadOnlyList<AgentRunResult>> RunAsync(
         AgentRunContext context, AgentRunner inner, int samples, int parallelism, CancellationToken cancellationToken)
     {
         var results = new AgentRunResult?[samples];
         using var gate = new SemaphoreSlim(parallelism, parallelism);
-        var tasks = new Task[samples];
-        for (int i = 0; i < samples; i++)
-        {
-            int index = i;
-            tasks[i] = Task.Run(
-                async () =>
-                {
-                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        if (context.Tracker.IsExhausted || context.IsRunBudgetExhausted)
-                        {
-                            return;
-                        }
-
-                        context.Emit(new AttemptStartedEvent(index + 1));
-                        results[index] = await context.RunSubAgentAsync(inner, SubRequest(context, samples), cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                },
-                CancellationToken.None);
-        }
-
+        var running = new List<Task>();
         try
         {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            for (int i = 0; i < samples; i++)
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (context.Tracker.IsExhausted || context.IsRunBudgetExhausted)
+                {
+                    gate.Release();
+                    break;
+                }
+
+                context.Emit(new AttemptStartedEvent(i + 1));
+                running.Add(RunOneAsync(context, inner, results, i, samples, gate, cancellationToken));
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        finally
         {
-            // Finished sub-runs are recorded on the context; the caller reports Cancelled with their spend.
+            // Let started samples finish (a cancelled one returns its spend) before reporting.
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         return [.. results.Where(r => r is not null).Select(r => r!)];
+    }
+
+    private static async Task RunOneAsync(
+        AgentRunContext context, AgentRunner inner, AgentRunResult?[] results, int index, int samples, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            results[index] = await context.RunSubAgentAsync(inner, SubRequest(context, samples), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>A sub-run's request: same question and context; a share of the parent's output-token budget, if it has one.</summary>

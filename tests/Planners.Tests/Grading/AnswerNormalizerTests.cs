@@ -11,6 +11,8 @@ public sealed class AnswerNormalizerTests
     [InlineData("Final answer: 42.", "42")]
     [InlineData("ＡＢＣ", "abc")]
     [InlineData("São-Paulo", "sao paulo")]
+    [InlineData("A", "a")]
+    [InlineData("(B) the answer", "b answer")]
     public void Normalize_CanonicalizesEquivalentSpellings(string input, string expected)
         => Assert.Equal(expected, AnswerNormalizer.Normalize(input));
 
