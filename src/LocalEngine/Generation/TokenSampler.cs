@@ -5,6 +5,7 @@ internal sealed class TokenSampler
 {
     private readonly Random _random;
     private readonly float[] _keys;
+    private readonly float[] _probs;
     private readonly int[] _order;
     private readonly float _temperature;
     private readonly int _topK;
@@ -20,6 +21,7 @@ internal sealed class TokenSampler
         RepetitionPenalty = repetitionPenalty;
         _random = seed is { } s ? new Random(unchecked((int)(s ^ (s >> 32)))) : new Random();
         _keys = new float[vocab];
+        _probs = new float[vocab];
         _order = new int[vocab];
     }
 
@@ -61,47 +63,73 @@ internal sealed class TokenSampler
             return best;
         }
 
-        // Sort descending by logit (keys negated), then keep top-k and the top-p nucleus.
         var n = logits.Length;
+        var max = float.NegativeInfinity;
         for (var i = 0; i < n; i++)
         {
-            _keys[i] = -logits[i];
-            _order[i] = i;
+            max = Math.Max(max, logits[i]);
         }
 
-        Array.Sort(_keys, _order, 0, n);
-        var k = _topK > 0 ? Math.Min(_topK, n) : n;
-        var max = -_keys[0];
+        // Unnormalised probabilities; tokens banned or at -inf get 0.
         double sum = 0;
-        for (var i = 0; i < k; i++)
+        for (var i = 0; i < n; i++)
         {
-            var p = double.IsNegativeInfinity(-_keys[i]) ? 0 : Math.Exp((-_keys[i] - max) / _temperature);
-            _keys[i] = (float)p;
+            var p = float.IsNegativeInfinity(logits[i]) ? 0f : MathF.Exp((logits[i] - max) / _temperature);
+            _probs[i] = p;
             sum += p;
         }
 
-        double cumulative = 0;
-        var keep = k;
-        for (var i = 0; i < k; i++)
+        if (_topK == 0 && _topP >= 1f)
         {
-            cumulative += _keys[i] / sum;
-            if (cumulative >= _topP)
+            return Draw(sum, n);
+        }
+
+        // Top-k and top-p need no sort: select in place (expected O(vocab)). keys hold -p (ascending = most likely first).
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_probs[i] > 0)
             {
-                keep = i + 1;
-                break;
+                _keys[count] = -_probs[i];
+                _order[count] = i;
+                count++;
             }
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        var keep = count;
+        if (_topK > 0 && _topK < count)
+        {
+            SelectMass(0, count, double.PositiveInfinity, _topK);
+            keep = _topK;
+        }
+
+        // Top-p over the renormalised top-k distribution (the transformers order).
+        if (_topP < 1f)
+        {
+            double mass = 0;
+            for (var i = 0; i < keep; i++)
+            {
+                mass -= _keys[i];
+            }
+
+            keep = SelectMass(0, keep, _topP * mass, int.MaxValue);
         }
 
         double kept = 0;
         for (var i = 0; i < keep; i++)
         {
-            kept += _keys[i];
+            kept -= _keys[i];
         }
 
         var r = _random.NextDouble() * kept;
         for (var i = 0; i < keep; i++)
         {
-            r -= _keys[i];
+            r += _keys[i];
             if (r <= 0)
             {
                 return _order[i];
@@ -109,5 +137,93 @@ internal sealed class TokenSampler
         }
 
         return _order[keep - 1];
+    }
+
+    /// <summary>
+    /// Rearranges [lo, hi) so that its first m elements are the m most likely, where m is the smallest count whose mass
+    /// reaches <paramref name="targetMass"/> or equals <paramref name="targetCount"/>, whichever comes first; returns lo + m.
+    /// Three-way quickselect with a deterministic pivot, so sampling stays reproducible for a seed.
+    /// </summary>
+    private int SelectMass(int lo, int hi, double targetMass, int targetCount)
+    {
+        while (hi - lo > 1)
+        {
+            var pivot = Median3(_keys[lo], _keys[lo + ((hi - lo) / 2)], _keys[hi - 1]);
+
+            // Partition into [< pivot | == pivot | > pivot] on keys (= more likely | equal | less likely).
+            int lt = lo, i = lo, gt = hi;
+            while (i < gt)
+            {
+                if (_keys[i] < pivot)
+                {
+                    Swap(lt++, i++);
+                }
+                else if (_keys[i] > pivot)
+                {
+                    Swap(i, --gt);
+                }
+                else
+                {
+                    i++;
+                }
+            }
+
+            double hiMass = 0;
+            for (var j = lo; j < lt; j++)
+            {
+                hiMass -= _keys[j];
+            }
+
+            var hiCount = lt - lo;
+            if (hiMass >= targetMass || hiCount >= targetCount)
+            {
+                hi = lt;
+                continue;
+            }
+
+            var eqCount = gt - lt;
+            var eqValue = -(double)pivot;
+            var neededByMass = eqValue > 0 ? (int)Math.Ceiling((targetMass - hiMass) / eqValue) : eqCount;
+            var needed = Math.Min(Math.Max(neededByMass, 1), targetCount - hiCount);
+            if (needed <= eqCount)
+            {
+                return lt + needed;
+            }
+
+            targetMass -= hiMass + (eqCount * eqValue);
+            targetCount -= hiCount + eqCount;
+            lo = gt;
+        }
+
+        return hi;
+    }
+
+    private static float Median3(float a, float b, float c) =>
+        a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+
+    private void Swap(int a, int b)
+    {
+        (_keys[a], _keys[b]) = (_keys[b], _keys[a]);
+        (_order[a], _order[b]) = (_order[b], _order[a]);
+    }
+
+    private int Draw(double sum, int n)
+    {
+        var r = _random.NextDouble() * sum;
+        var last = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (_probs[i] > 0)
+            {
+                last = i;
+                r -= _probs[i];
+                if (r <= 0)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return last;
     }
 }

@@ -1,0 +1,137 @@
+using Agents.LocalEngine.Generation;
+
+namespace Agents.LocalEngine.Tests.Generation;
+
+public sealed class TokenSamplerTests
+{
+    // Probabilities at temperature 1: 0.5, 0.25, 0.125, 0.0625, 0.0625 (plus many near-zero tokens).
+    private static float[] Logits()
+    {
+        var logits = new float[1000];
+        Array.Fill(logits, -40f);
+        float[] head = [MathF.Log(0.5f), MathF.Log(0.25f), MathF.Log(0.125f), MathF.Log(0.0625f), MathF.Log(0.0625f)];
+        head.CopyTo(logits, 0);
+        return logits;
+    }
+
+    private static int[] Histogram(TokenSampler sampler, int draws, int[]? banned = null)
+    {
+        var counts = new int[1000];
+        var seen = new bool[1000];
+        for (var i = 0; i < draws; i++)
+        {
+            counts[sampler.Next(Logits(), seen, banned ?? [])]++;
+        }
+
+        return counts;
+    }
+
+    [Fact]
+    public void Plain_sampling_follows_the_softmax()
+    {
+        var counts = Histogram(new TokenSampler(1000, false, 1f, 0, 1f, 1f, 1), 20000);
+        Assert.InRange(counts[0] / 20000.0, 0.48, 0.52);
+        Assert.InRange(counts[1] / 20000.0, 0.23, 0.27);
+        Assert.InRange(counts[4] / 20000.0, 0.05, 0.075);
+    }
+
+    [Fact]
+    public void Top_p_keeps_the_smallest_set_reaching_the_mass()
+    {
+        // 0.5 + 0.25 = 0.75 >= 0.7: only tokens 0 and 1, renormalised to 2/3 and 1/3.
+        var counts = Histogram(new TokenSampler(1000, false, 1f, 0, 0.7f, 1f, 2), 9000);
+        Assert.Equal(9000, counts[0] + counts[1]);
+        Assert.InRange(counts[0] / 9000.0, 0.64, 0.69);
+    }
+
+    [Fact]
+    public void Top_k_then_top_p_uses_the_renormalised_top_k_mass()
+    {
+        // Top-3 masses 0.5, 0.25, 0.125 (sum 0.875); top-p 0.8 of that = 0.7 -> tokens 0 and 1.
+        var counts = Histogram(new TokenSampler(1000, false, 1f, 3, 0.8f, 1f, 3), 4000);
+        Assert.Equal(4000, counts[0] + counts[1]);
+        var onlyK = Histogram(new TokenSampler(1000, false, 1f, 3, 1f, 1f, 3), 4000);
+        Assert.Equal(4000, onlyK[0] + onlyK[1] + onlyK[2]);
+        Assert.True(onlyK[2] > 0);
+    }
+
+    [Fact]
+    public void Flat_distributions_fall_back_to_a_full_sort()
+    {
+        var sampler = new TokenSampler(1000, false, 1f, 0, 0.5f, 1f, 4);
+        var flat = new float[1000];
+        var counts = new HashSet<int>();
+        for (var i = 0; i < 2000; i++)
+        {
+            counts.Add(sampler.Next(flat.ToArray(), new bool[1000], []));
+        }
+
+        Assert.InRange(counts.Count, 400, 501);
+    }
+
+    [Fact]
+    public void Banned_tokens_and_repetition_penalty_apply()
+    {
+        var banned = Histogram(new TokenSampler(1000, false, 1f, 0, 1f, 1f, 5), 2000, [0]);
+        Assert.Equal(0, banned[0]);
+
+        var penalised = new TokenSampler(1000, true, 1f, 0, 1f, 10f, 5);
+        var seen = new bool[1000];
+        seen[0] = true;
+        var logits = new float[1000];
+        logits[0] = 2f;
+        logits[1] = 1f;
+        Assert.Equal(1, penalised.Next(logits, seen, []));
+    }
+
+    [Fact]
+    public void Lower_temperature_sharpens()
+    {
+        var cold = Histogram(new TokenSampler(1000, false, 0.25f, 0, 1f, 1f, 6), 4000);
+        Assert.True(cold[0] / 4000.0 > 0.9);
+    }
+
+    [Theory]
+    [InlineData(1, 0, 0.9f)]
+    [InlineData(2, 20, 0.8f)]
+    [InlineData(3, 5, 1f)]
+    [InlineData(4, 0, 0.3f)]
+    public void Selected_tokens_always_lie_in_the_sorted_top_k_top_p_set(int seed, int topK, float topP)
+    {
+        var rng = new Random(seed);
+        var logits = new float[300];
+        for (var i = 0; i < logits.Length; i++)
+        {
+            // Rounded so that ties occur.
+            logits[i] = MathF.Round((float)(rng.NextDouble() * 6), 1);
+        }
+
+        // Brute force: sort, cut to k, then the smallest prefix reaching top-p of the top-k mass (ties may go either way).
+        var probs = logits.Select(l => Math.Exp(l - logits.Max())).ToArray();
+        var sorted = Enumerable.Range(0, probs.Length).OrderByDescending(i => probs[i]).ToList();
+        var k = topK > 0 ? topK : sorted.Count;
+        var mass = sorted.Take(k).Sum(i => probs[i]);
+        double cumulative = 0;
+        var cutoff = 0.0;
+        foreach (var i in sorted.Take(k))
+        {
+            cumulative += probs[i];
+            cutoff = probs[i];
+            if (cumulative >= topP * mass)
+            {
+                break;
+            }
+        }
+
+        var allowed = sorted.Take(k).Where(i => probs[i] >= cutoff).ToHashSet();
+        var sampler = new TokenSampler(300, false, 1f, topK, topP, 1f, seed);
+        var drawn = new HashSet<int>();
+        for (var d = 0; d < 3000; d++)
+        {
+            drawn.Add(sampler.Next(logits.ToArray(), new bool[300], []));
+        }
+
+        Assert.Subset(allowed, drawn);
+        Assert.True(drawn.Count >= Math.Min(allowed.Count, 3));
+    }
+}
