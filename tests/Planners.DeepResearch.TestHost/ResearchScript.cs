@@ -21,6 +21,12 @@ public sealed partial class ResearchScript(string workspaceRoot)
     /// <summary>Gets or sets whether the first section cites a source that does not exist (fixed in the check round).</summary>
     public bool FirstDraftHasDanglingCitation { get; set; }
 
+    /// <summary>Gets or sets a Report Writer round in which the script blocks forever after its first tool call (0 for none).</summary>
+    public int HangInWriterRound { get; set; }
+
+    /// <summary>Gets or sets what to call just before hanging (the host prints a line the test waits for).</summary>
+    public Action? OnHang { get; set; }
+
     public static UsageDetails Usage => new() { InputTokenCount = 1000, OutputTokenCount = 200, TotalTokenCount = 1200 };
 
     public ChatResponse Respond(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
@@ -30,6 +36,12 @@ public sealed partial class ResearchScript(string workspaceRoot)
         var step = messages.Count(m => m.Role == ChatRole.Tool);
         var lastTool = messages.LastOrDefault(m => m.Role == ChatRole.Tool)?.Contents.OfType<FunctionResultContent>().Select(r => r.Result?.ToString()).FirstOrDefault() ?? string.Empty;
         var isBuilder = options?.Tools?.Any(t => t.Name == "search") == true;
+        if (!isBuilder && round == HangInWriterRound && step == 1)
+        {
+            OnHang?.Invoke();
+            Thread.Sleep(Timeout.Infinite);
+        }
+
         return isBuilder ? Builder(round, step, lastTool) : Writer(user, step);
     }
 

@@ -1,3 +1,4 @@
+using Agents.Plugins.Memory;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.DeepResearch;
@@ -23,6 +24,12 @@ public sealed class DeepResearchOptions
     /// <summary>Gets or sets the most tool calls of one model response run in parallel. Default 4.</summary>
     public int MaxParallelToolCalls { get; set; } = 4;
 
+    /// <summary>
+    /// Gets or sets the options of the file tools both stages get (page sizes, grep limits). They must not be
+    /// read-only: the agents write notes and the report. The source archive is read-only to them in any case.
+    /// </summary>
+    public FileSystemMemoryPluginOptions FileTools { get; set; } = new();
+
     /// <summary>Gets or sets chat options for every model call (model id, temperature…); tools are set by the workflow.</summary>
     public ChatOptions? ChatOptions { get; set; }
 
@@ -43,6 +50,13 @@ public sealed class DeepResearchOptions
         if (MaxToolResultChars < 1000)
         {
             throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(MaxToolResultChars)} must be at least 1000 (was {MaxToolResultChars}).", nameof(MaxToolResultChars));
+        }
+
+        ArgumentNullException.ThrowIfNull(FileTools, nameof(FileTools));
+        FileTools.Validate();
+        if (FileTools.ReadOnly)
+        {
+            throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(FileTools)}.{nameof(FileSystemMemoryPluginOptions.ReadOnly)} must be false: both stages write files.", nameof(FileTools));
         }
 
         if (MaxWriterRounds < 2)

@@ -63,7 +63,7 @@ public sealed class DeepResearchWorkflow
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = factory.CreateLogger<DeepResearchWorkflow>();
         _webTools = [.. webTools];
-        var plugin = new FileSystemMemoryPlugin(workspace, new FileSystemMemoryPluginOptions(), factory);
+        var plugin = new FileSystemMemoryPlugin(workspace, _options.FileTools, factory);
         _fileTools = [.. KernelPluginFactory.CreateFromObject(plugin, "files")];
         var names = _webTools.Concat(_fileTools).GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)

@@ -67,8 +67,16 @@ public sealed class SourceArchive : IPageArchiveSink
         ArgumentNullException.ThrowIfNull(page);
         var url = Normalize(page.Url);
         var path = GetSourcePath(url);
-        if (_workspace.FileExists(path))
+        try
         {
+            if (_workspace.FileExists(path))
+            {
+                return;
+            }
+        }
+        catch (WorkspaceAccessException ex)
+        {
+            _logger.LogError(ex, "Could not archive {Url} as {Path}.", url, path);
             return;
         }
 
@@ -100,7 +108,7 @@ public sealed class SourceArchive : IPageArchiveSink
         {
             _logger.LogError(ex, "Could not archive {Url} as {Path}.", url, path);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or WorkspaceAccessException)
         {
             _logger.LogError(ex, "Could not archive {Url} as {Path}.", url, path);
         }

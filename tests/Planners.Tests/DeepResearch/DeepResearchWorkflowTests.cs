@@ -130,6 +130,55 @@ public sealed class DeepResearchWorkflowTests
     }
 
     [Fact]
+    public async Task MoneyLimitCountsTokensAndToolsAndStopsTheBuilder()
+    {
+        await using var fixture = await ResearchFixture.StartAsync();
+        fixture.Script.CompleteAtRound = 99;
+        var options = new BudgetOptions { MaxCostUsd = 0.05m };
+        options.Pricing.SetModelPrice("scripted", inputPerMTok: 10m, outputPerMTok: 10m);
+        using var budget = new BudgetTracker(options);
+        var (workflow, model) = fixture.Create(budget);
+
+        var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
+
+        // Round 1: 4 model calls x $0.012 + 3 tool units x $0.001 = $0.051, over $0.05: no round 2.
+        Assert.Equal(new StageOutcome(DeepResearchStage.ContextBuilder, 1, 1, StageStopReason.BudgetExhausted), result.ContextBuilder);
+        Assert.Equal(0.003m, result.Budget.ToolCostUsd);
+        Assert.Equal(model.Calls * 0.012m, result.Budget.TokenCostUsd);
+        Assert.True(result.Budget.IsExhausted);
+        Assert.Equal(StageStopReason.Completed, result.ReportWriter.StopReason);
+        Assert.Contains("## Solar", fixture.Read(DeepResearchFiles.Report));
+        Assert.True(result.Citations!.IsValid);
+    }
+
+    [Fact]
+    public async Task ModelFailureLosesNothingAndARerunResumes()
+    {
+        await using var fixture = await ResearchFixture.StartAsync();
+        fixture.Script.CompleteAtRound = 3;
+        using (var budget = NewBudget())
+        {
+            var failing = new CallbackChatClient((messages, options) =>
+                messages[1].Text.Contains("Current Round: 2 /", StringComparison.Ordinal) && messages.Count(m => m.Role == ChatRole.Tool) == 1
+                    ? throw new HttpRequestException("429 Too Many Requests")
+                    : fixture.Script.Respond(messages, options));
+            var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
+            var workflow = new DeepResearchWorkflow(failing, fixture.Workspace, budget, tools);
+            await Assert.ThrowsAsync<HttpRequestException>(() => workflow.RunAsync(ResearchFixture.Question, CancellationToken.None));
+        }
+
+        var solar = fixture.Read("knowledge_base/energy/solar.md");
+        using var again = NewBudget();
+        var result = await fixture.Create(again).Workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
+
+        Assert.Equal(new StageOutcome(DeepResearchStage.ContextBuilder, 1, 3, StageStopReason.Completed), result.ContextBuilder);
+        Assert.Equal(solar, fixture.Read("knowledge_base/energy/solar.md"));
+        Assert.True(result.IsComplete);
+        Assert.Contains("## Solar", fixture.Read(DeepResearchFiles.Report));
+        Assert.Contains("## Storage", fixture.Read(DeepResearchFiles.Report));
+    }
+
+    [Fact]
     public async Task RoundCapStopsTheBuilderAndAResumeDoesNotSpendAnotherRound()
     {
         await using var fixture = await ResearchFixture.StartAsync();
@@ -282,6 +331,8 @@ public sealed class DeepResearchWorkflowTests
         Assert.Contains("MaxWriterRounds", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { MaxWriterRounds = 1 }.Validate()).Message);
         Assert.Contains("MaxToolResultChars", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { MaxToolResultChars = 10 }.Validate()).Message);
         Assert.Contains("MaxParallelToolCalls", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { MaxParallelToolCalls = 0 }.Validate()).Message);
+        Assert.Contains("FileTools.ReadOnly", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { FileTools = new FileSystemMemoryPluginOptions { ReadOnly = true } }.Validate()).Message);
+        Assert.Contains("MaxReadLines", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { FileTools = new FileSystemMemoryPluginOptions { MaxReadLines = 0 } }.Validate()).Message);
         var clash = AIFunctionFactory.Create(() => "x", "files_read_file");
         Assert.Contains("Two tools are named 'files_read_file'", Assert.Throws<ArgumentException>(() => new DeepResearchWorkflow(model, fixture.Workspace, budget, [clash])).Message);
         Assert.Throws<ArgumentNullException>(() => new DeepResearchWorkflow(null!, fixture.Workspace, budget, []));

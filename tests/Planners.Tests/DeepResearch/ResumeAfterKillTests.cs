@@ -78,10 +78,59 @@ public sealed class ResumeAfterKillTests
         }
     }
 
+    [Fact]
+    public async Task RunKilledInTheMiddleOfAWriterRoundResumesTheReport()
+    {
+        await using var web = await LocalWeb.StartAsync();
+        var root = Path.Combine(Path.GetTempPath(), "agents-deepresearch-kill", Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Run 1 blocks in writer round 3 (second section) after its file writes, before the round ends.
+            using var child = StartHost(root, web.BaseUri, hangInWriterRound: 3);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            string? line;
+            do
+            {
+                line = await child.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && line != "HANG");
+
+            Assert.Equal("HANG", line);
+            child.Kill();
+            await child.WaitForExitAsync(timeout.Token);
+            Assert.Equal(137, child.ExitCode);
+            var outline = File.ReadAllText(Path.Combine(root, DeepResearchFiles.ReportOutline));
+            Assert.Equal("- [COMPLETE] Solar\n- [COMPLETE] Storage\n- [TODO] Wind\n", outline);
+            Assert.False(StageLog.HasMarker(File.ReadAllText(Path.Combine(root, DeepResearchFiles.ReportLog))));
+
+            // Run 2 resumes the writer at round 4 and finishes the report.
+            using var rerun = StartHost(root, web.BaseUri);
+            var (exit, output) = await WaitAsync(rerun);
+
+            Assert.True(exit == 0, output);
+            Assert.Contains("RESULT builder=AlreadyComplete/0 writer=Completed/1 citations=True", output);
+            var report = File.ReadAllText(Path.Combine(root, DeepResearchFiles.Report));
+            Assert.Equal(1, Regex.Count(report, "^## Solar$", RegexOptions.Multiline));
+            Assert.Equal(1, Regex.Count(report, "^## Storage$", RegexOptions.Multiline));
+            Assert.Equal(1, Regex.Count(report, "^## Wind$", RegexOptions.Multiline));
+            Assert.Equal(["# Round 1", "# Round 2", "# Round 3", "# Round 4"], Rounds(File.ReadAllText(Path.Combine(root, DeepResearchFiles.ReportLog))));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private static string[] Rounds(string log) =>
         [.. Regex.Matches(log, "^# Round \\d+$", RegexOptions.Multiline).Select(m => m.Value)];
 
-    private static Process StartHost(string root, Uri web)
+    private static Process StartHost(string root, Uri web, int hangInWriterRound = 0)
     {
         var hostDll = typeof(ResearchScript).Assembly.Location;
         var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
@@ -95,6 +144,7 @@ public sealed class ResumeAfterKillTests
         info.ArgumentList.Add(root);
         info.ArgumentList.Add(web.ToString());
         info.ArgumentList.Add("3");
+        info.ArgumentList.Add(hangInWriterRound.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start the test host.");
     }
 

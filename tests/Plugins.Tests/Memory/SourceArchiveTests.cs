@@ -98,6 +98,27 @@ public sealed class SourceArchiveTests : IDisposable
     }
 
     [Fact]
+    public async Task ASymlinkedArchiveFolderIsNotWrittenThroughAndDoesNotThrow()
+    {
+        var outside = Path.Combine(Path.GetTempPath(), "agents-memory-outside", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        try
+        {
+            Directory.CreateDirectory(_temp.Full("knowledge_base"));
+            Directory.CreateSymbolicLink(_temp.Full(MemoryWorkspace.SourcesFolder), outside);
+            var archive = new SourceArchive(_temp.Workspace);
+
+            await archive.ArchiveAsync(new ArchivedPage(new Uri("https://example.org/x"), "X", "x", "text/html", Fetched), default);
+
+            Assert.Empty(Directory.GetFiles(outside));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task BadInputIsRejected()
     {
         var archive = new SourceArchive(_temp.Workspace);
