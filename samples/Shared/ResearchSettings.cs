@@ -18,6 +18,15 @@ internal sealed class ResearchSettings
     /// <summary>Gets or sets the folder the file-system memory tools work in. Default <c>research-workspace</c>.</summary>
     public string WorkspaceRoot { get; set; } = "research-workspace";
 
-    /// <summary>Gets or sets whether browsing may reach loopback and private addresses. Default <see langword="false"/>.</summary>
+    /// <summary>Gets or sets how pages are read: <c>http</c> (plain fetch, the default) or <c>chromium</c> (Playwright, renders JavaScript).</summary>
+    public string Browser { get; set; } = "http";
+
+    /// <summary>Gets or sets the Chromium executable for <c>chromium</c>; default Debian's <c>/usr/bin/chromium</c> when present.</summary>
+    public string? ChromiumPath { get; set; }
+
+    /// <summary>Gets or sets whether browsing may reach loopback addresses (127.0.0.1, ::1). Default <see langword="false"/>.</summary>
+    public bool AllowLoopback { get; set; }
+
+    /// <summary>Gets or sets whether browsing may reach private and link-local networks. Default <see langword="false"/>.</summary>
     public bool AllowPrivateNetworks { get; set; }
 }

@@ -1,5 +1,8 @@
 using Agents.Budget;
+using Agents.Plugins.Archiving;
+using Agents.Plugins.Browsing;
 using Agents.Plugins.Memory;
+using Agents.Plugins.Security;
 using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
 using Microsoft.Extensions.Logging;
@@ -8,15 +11,17 @@ using Microsoft.SemanticKernel;
 namespace Agents.Samples.Shared;
 
 /// <summary>
-/// The research tools a sample offers: <c>web</c> (search) and <c>memory</c> (file-system notes) Semantic Kernel
+/// The research tools a sample offers: <c>web</c> (search), <c>browser</c> (browse) and <c>memory</c> (file-system notes) Semantic Kernel
 /// plugins built from <see cref="ResearchSettings"/>, plus the budget mapping of their functions.
 /// </summary>
-internal sealed class ResearchToolset : IDisposable
+internal sealed class ResearchToolset : IAsyncDisposable
 {
     public const string WebPluginName = "web";
     public const string MemoryPluginName = "memory";
+    public const string BrowserPluginName = "browser";
 
     private readonly ISearchEngine _engine;
+    private readonly IPageFetcher _fetcher;
     private readonly HttpClient? _http;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
@@ -24,6 +29,12 @@ internal sealed class ResearchToolset : IDisposable
     private ResearchToolset(ISearchEngine engine, HttpClient? http, ResearchSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
         _engine = engine;
+        var access = new WebAccessOptions { AllowLoopback = settings.AllowLoopback, AllowPrivateNetworks = settings.AllowPrivateNetworks };
+        _fetcher = settings.Browser.Trim().Equals("chromium", StringComparison.OrdinalIgnoreCase)
+            ? new LazyChromiumFetcher(
+                new PlaywrightBrowser(new PlaywrightBrowserOptions { ExecutablePath = settings.ChromiumPath ?? PlaywrightBrowserOptions.DebianChromiumPath }, timeProvider, loggerFactory),
+                access)
+            : new HttpPageFetcher(new HttpPageFetcherOptions(), access, timeProvider, loggerFactory.CreateLogger<HttpPageFetcher>());
         _http = http;
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
@@ -37,6 +48,12 @@ internal sealed class ResearchToolset : IDisposable
 
     /// <summary>Gets the <c>web</c> plugin (<c>search</c>).</summary>
     public KernelPlugin WebPlugin { get; }
+
+    /// <summary>Creates the <c>browser</c> plugin (<c>browse</c>, <c>find_in_page</c>), archiving every page read into <paramref name="archive"/> when given.</summary>
+    public KernelPlugin CreateBrowserPlugin(IPageArchiveSink? archive) =>
+        KernelPluginFactory.CreateFromObject(
+            new BrowserPlugin(_fetcher, new BrowserPluginOptions(), archive, _timeProvider, _loggerFactory.CreateLogger<BrowserPlugin>()),
+            BrowserPluginName);
 
     /// <summary>Builds the toolset; throws naming the option when the settings are wrong.</summary>
     /// <param name="settings">The settings.</param>
@@ -84,6 +101,17 @@ internal sealed class ResearchToolset : IDisposable
                 throw new InvalidOperationException($"{section}:SearchProvider '{settings.SearchProvider}' is unknown; use 'local' or 'searxng'.");
         }
 
+        if (settings.Browser?.Trim().ToLowerInvariant() is not ("http" or "chromium"))
+        {
+            throw new InvalidOperationException($"{section}:Browser '{settings.Browser}' is unknown; use 'http' or 'chromium'.");
+        }
+
+        if (settings.Browser.Trim().Equals("chromium", StringComparison.OrdinalIgnoreCase)
+            && !File.Exists(settings.ChromiumPath ?? PlaywrightBrowserOptions.DebianChromiumPath))
+        {
+            throw new InvalidOperationException($"{section}:ChromiumPath '{settings.ChromiumPath ?? PlaywrightBrowserOptions.DebianChromiumPath}' does not exist; install chromium or use {section}:Browser=http.");
+        }
+
         if (string.IsNullOrWhiteSpace(settings.WorkspaceRoot))
         {
             throw new InvalidOperationException($"{section}:WorkspaceRoot is empty; give the folder the memory tools work in.");
@@ -117,11 +145,23 @@ internal sealed class ResearchToolset : IDisposable
     public static BudgetOptions MapTools(BudgetOptions options) =>
         options
             .MapTool(WebPluginName + "_search", "search", unitsArgument: "queries")
+            .MapTool(BrowserPluginName + "_browse", "browse", unitsArgument: "urls")
+            .MapTool(BrowserPluginName + "_find_in_page", "browse_find")
             .MapTool(MemoryPluginName + "_*", "memory");
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         (_engine as IDisposable)?.Dispose();
+        switch (_fetcher)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+
         _http?.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Agents.Budget;
+using Agents.Plugins.Memory;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
@@ -42,6 +43,11 @@ internal sealed class PlannerAgentRunner : IAgentRunner
         if (request.Budget.SearchUnits > 0)
         {
             kernel.Plugins.Add(_tools.WebPlugin);
+        }
+
+        if (request.Budget.BrowseUnits > 0)
+        {
+            kernel.Plugins.Add(_tools.CreateBrowserPlugin(new SourceArchive(workspace, _loggerFactory)));
         }
 
         kernel.Plugins.Add(_tools.CreateMemoryPlugin(workspace));

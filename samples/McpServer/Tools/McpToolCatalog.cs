@@ -7,7 +7,7 @@ using ModelContextProtocol.Server;
 
 namespace Agents.Samples.McpServer.Tools;
 
-/// <summary>Builds the server's tools: search, the memory tools, research (with a model) and budget_status.</summary>
+/// <summary>Builds the server's tools: search, browse, find_in_page, the memory tools, research (with a model) and budget_status.</summary>
 internal sealed class McpToolCatalog : IDisposable
 {
     private readonly MemoryWorkspace _workspace;
@@ -17,12 +17,19 @@ internal sealed class McpToolCatalog : IDisposable
         _workspace = toolset.OpenWorkspace(null);
         var kernel = new Kernel();
         kernel.Plugins.Add(toolset.WebPlugin);
+        var browser = toolset.CreateBrowserPlugin(new SourceArchive(_workspace, loggerFactory));
+        kernel.Plugins.Add(browser);
         kernel.Plugins.Add(toolset.CreateMemoryPlugin(_workspace));
 
         var tools = new List<McpServerTool>();
         foreach (var function in toolset.WebPlugin.AsAIFunctions(kernel))
         {
             tools.Add(new BudgetedMcpTool(StripPlugin(function.Name, ResearchToolset.WebPluginName), function, tracker, readOnly: true, openWorld: true));
+        }
+
+        foreach (var function in browser.AsAIFunctions(kernel))
+        {
+            tools.Add(new BudgetedMcpTool(StripPlugin(function.Name, ResearchToolset.BrowserPluginName), function, tracker, readOnly: true, openWorld: true));
         }
 
         foreach (var function in kernel.Plugins[ResearchToolset.MemoryPluginName].AsAIFunctions(kernel))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelContextProtocol.Client;
+using Agents.Samples.ChatApp.Tests.Hosting;
 using ModelContextProtocol.Protocol;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -18,7 +19,7 @@ public sealed class McpServerStdioTests
         var tools = await client.ListToolsAsync();
         var names = tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["budget_status", "memory_append_file", "memory_check_citations", "memory_create_file", "memory_delete_lines", "memory_grep",
+            ["browse", "budget_status", "find_in_page", "memory_append_file", "memory_check_citations", "memory_create_file", "memory_delete_lines", "memory_grep",
              "memory_insert_lines", "memory_list_files", "memory_read_file", "memory_replace_lines", "memory_search_notes", "search"],
             names);
         var search = tools.Single(t => t.Name == "search");
@@ -93,6 +94,45 @@ public sealed class McpServerStdioTests
         Assert.Contains("exhausted", Text(exhausted), StringComparison.OrdinalIgnoreCase);
         Assert.True(exhausted.StructuredContent!.Value.GetProperty("exhausted").GetBoolean());
         Assert.Equal(3, Category(exhausted, "search").GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Browse_reads_a_local_page_when_loopback_is_allowed_archives_it_and_is_charged_per_url()
+    {
+        await using var web = await LocalWebPages.StartAsync();
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var client = await McpServerProcess.StartStdioAsync(
+            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
+            "--Mcp:Research:AllowLoopback=true", "--Mcp:Budget:BrowseUnits=2");
+
+        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
+        Assert.False(read.IsError, Text(read));
+        Assert.Contains("2511.17006", Text(read), StringComparison.Ordinal);
+        Assert.Equal(1, Category(read, "browse").GetProperty("used").GetInt64());
+
+        var found = await CallAsync(client, "find_in_page", new() { ["url"] = web.Article.ToString(), ["text"] = "one hundred" });
+        Assert.Contains("one hundred calls", Text(found), StringComparison.Ordinal);
+        Assert.Equal(1, Category(found, "browse").GetProperty("used").GetInt64());
+
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(workspace, "knowledge_base", "sources"), "*.md"));
+
+        var refused = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article + "?a", web.Article + "?b" }, ["goal"] = "again" });
+        Assert.True(refused.IsError);
+        Assert.StartsWith("Refused: ", Text(refused), StringComparison.Ordinal);
+        Assert.Equal(1, Category(refused, "browse").GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Browse_refuses_loopback_addresses_by_default()
+    {
+        await using var web = await LocalWebPages.StartAsync();
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var client = await McpServerProcess.StartStdioAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}");
+
+        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
+
+        Assert.DoesNotContain("2511.17006", Text(read), StringComparison.Ordinal);
+        Assert.Contains("<budget>", Text(read), StringComparison.Ordinal);
     }
 
     [Fact]
