@@ -98,8 +98,9 @@ internal static partial class ChatCompletionsEndpoints
                 ["choices"] = new JsonArray(new JsonObject
                 {
                     ["index"] = 0,
-                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = response.Text },
-                    ["finish_reason"] = MapFinishReason(response.FinishReason) ?? "stop",
+                    ["message"] = AssistantMessage(response),
+                    ["finish_reason"] = MapFinishReason(response.FinishReason)
+                        ?? (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any() ? "tool_calls" : "stop"),
                 }),
             };
             if (response.Usage is { } usage)
@@ -114,6 +115,7 @@ internal static partial class ChatCompletionsEndpoints
         string? finishReason = null;
         UsageDetails? totalUsage = null;
         var first = true;
+        var toolCallIndex = 0;
         try
         {
             await foreach (var update in model.Client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted).ConfigureAwait(false))
@@ -125,6 +127,29 @@ internal static partial class ChatCompletionsEndpoints
                 }
 
                 finishReason = MapFinishReason(update.FinishReason) ?? finishReason;
+                var calls = update.Contents.OfType<FunctionCallContent>().ToList();
+                if (calls.Count > 0)
+                {
+                    var callDelta = new JsonObject();
+                    if (first)
+                    {
+                        callDelta["role"] = "assistant";
+                        first = false;
+                    }
+
+                    var array = new JsonArray();
+                    foreach (var call in calls)
+                    {
+                        var json = ToolCallJson(call);
+                        json["index"] = toolCallIndex++;
+                        array.Add(json);
+                    }
+
+                    callDelta["tool_calls"] = array;
+                    finishReason ??= "tool_calls";
+                    await WriteChunkAsync(context, Chunk(id, created, model.ModelId, callDelta, null), context.RequestAborted).ConfigureAwait(false);
+                }
+
                 var text = update.Text;
                 if (string.IsNullOrEmpty(text) && !first)
                 {
@@ -161,6 +186,29 @@ internal static partial class ChatCompletionsEndpoints
         await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
     }
+
+    private static JsonObject AssistantMessage(ChatResponse response)
+    {
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        var message = new JsonObject { ["role"] = "assistant", ["content"] = calls.Count > 0 && string.IsNullOrEmpty(response.Text) ? null : response.Text };
+        if (calls.Count > 0)
+        {
+            message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCallJson(c))]);
+        }
+
+        return message;
+    }
+
+    private static JsonObject ToolCallJson(FunctionCallContent call) => new()
+    {
+        ["id"] = string.IsNullOrEmpty(call.CallId) ? "call_" + Guid.NewGuid().ToString("N")[..12] : call.CallId,
+        ["type"] = "function",
+        ["function"] = new JsonObject
+        {
+            ["name"] = call.Name,
+            ["arguments"] = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+        },
+    };
 
     private static JsonObject Chunk(string id, long created, string model, JsonObject? delta, string? finishReason)
     {

@@ -42,10 +42,6 @@ internal static class ChatCompletionsRequestParser
             throw new InvalidRequestException("'messages' is empty; send at least one message.", "messages");
         }
 
-        if (root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
-        {
-            throw new InvalidRequestException("'tools' is not supported by this endpoint; send plain chat messages.", "tools");
-        }
 
         if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && (!n.TryGetInt32(out var count) || count != 1))
         {
@@ -53,6 +49,7 @@ internal static class ChatCompletionsRequestParser
         }
 
         var options = new ChatOptions();
+        ParseTools(root, options);
         if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
         {
             options.ModelId = model.GetString();
@@ -124,19 +121,61 @@ internal static class ChatCompletionsRequestParser
             "system" or "developer" => ChatRole.System,
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
-            "tool" => throw new InvalidRequestException($"{param}.role 'tool' is not supported; this endpoint does not run tools.", $"{param}.role"),
-            _ => throw new InvalidRequestException($"{param}.role must be 'system', 'developer', 'user' or 'assistant'.", $"{param}.role"),
+            "tool" => ChatRole.Tool,
+            _ => throw new InvalidRequestException($"{param}.role must be 'system', 'developer', 'user', 'assistant' or 'tool'.", $"{param}.role"),
         };
+
+        if (role == ChatRole.Tool)
+        {
+            var callId = item.TryGetProperty("tool_call_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            if (string.IsNullOrEmpty(callId))
+            {
+                throw new InvalidRequestException($"{param}.tool_call_id is required on a 'tool' message.", $"{param}.tool_call_id");
+            }
+
+            var result = item.TryGetProperty("content", out var toolContent) ? ReadText(toolContent, param) : string.Empty;
+            return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(callId, result)]);
+        }
+
+        var calls = new List<AIContent>();
+        if (role == ChatRole.Assistant && item.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
+        {
+            var j = 0;
+            foreach (var call in toolCalls.EnumerateArray())
+            {
+                calls.Add(ParseToolCall(call, $"{param}.tool_calls[{j++}]"));
+            }
+        }
 
         if (!item.TryGetProperty("content", out var content))
         {
+            if (calls.Count > 0)
+            {
+                return new ChatMessage(ChatRole.Assistant, calls);
+            }
+
             throw new InvalidRequestException($"{param}.content is required.", $"{param}.content");
         }
 
-        var text = content.ValueKind switch
+        if (content.ValueKind == JsonValueKind.Null && role == ChatRole.Assistant)
+        {
+            return new ChatMessage(ChatRole.Assistant, calls);
+        }
+
+        var text = ReadText(content, param);
+        if (calls.Count > 0)
+        {
+            calls.Insert(0, new TextContent(text));
+            return new ChatMessage(ChatRole.Assistant, calls);
+        }
+
+        return new ChatMessage(role, text);
+    }
+
+    private static string ReadText(JsonElement content, string param) =>
+        content.ValueKind switch
         {
             JsonValueKind.String => content.GetString()!,
-            JsonValueKind.Null when role == ChatRole.Assistant => string.Empty,
             JsonValueKind.Array => string.Concat(content.EnumerateArray().Select((part, i) =>
                 part.ValueKind == JsonValueKind.Object
                 && part.TryGetProperty("type", out var type) && type.ValueEquals("text")
@@ -146,7 +185,98 @@ internal static class ChatCompletionsRequestParser
             _ => throw new InvalidRequestException($"{param}.content must be a string or an array of text parts.", $"{param}.content"),
         };
 
-        return new ChatMessage(role, text);
+    private static FunctionCallContent ParseToolCall(JsonElement call, string param)
+    {
+        if (call.ValueKind != JsonValueKind.Object
+            || !call.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
+            || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
+            || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidRequestException($"{param} must be {{\"id\",\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}}.", param);
+        }
+
+        Dictionary<string, object?>? arguments = null;
+        if (function.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(args.GetString()))
+        {
+            try
+            {
+                arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(args.GetString()!)?
+                    .ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+            }
+            catch (JsonException)
+            {
+                throw new InvalidRequestException($"{param}.function.arguments is not a JSON object.", $"{param}.function.arguments");
+            }
+        }
+
+        return new FunctionCallContent(id.GetString()!, name.GetString()!, arguments);
+    }
+
+    private static void ParseTools(JsonElement root, ChatOptions options)
+    {
+        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException("'tools' must be an array of function tools.", "tools");
+        }
+
+        var declared = new List<AITool>();
+        var i = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var param = $"tools[{i++}]";
+            if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || !type.ValueEquals("function")
+                || !tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
+                || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+            {
+                throw new InvalidRequestException($"{param} must be {{\"type\":\"function\",\"function\":{{\"name\",\"description\",\"parameters\"}}}}.", param);
+            }
+
+            var description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+            var schema = function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+                ? parameters.Clone()
+                : JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone();
+            declared.Add(AIFunctionFactory.CreateDeclaration(name.GetString()!, description, schema));
+        }
+
+        if (declared.Count == 0)
+        {
+            return;
+        }
+
+        options.Tools = declared;
+        if (root.TryGetProperty("tool_choice", out var choice))
+        {
+            if (choice.ValueKind == JsonValueKind.String)
+            {
+                switch (choice.GetString())
+                {
+                    case "auto":
+                        options.ToolMode = ChatToolMode.Auto;
+                        break;
+                    case "none":
+                        options.ToolMode = ChatToolMode.None;
+                        break;
+                    case "required":
+                        options.ToolMode = ChatToolMode.RequireAny;
+                        break;
+                    default:
+                        throw new InvalidRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
+                }
+            }
+            else if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+            {
+                options.ToolMode = ChatToolMode.RequireSpecific(n.GetString()!);
+            }
+            else if (choice.ValueKind != JsonValueKind.Null)
+            {
+                throw new InvalidRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
+            }
+        }
     }
 
     private static int? ReadInt(JsonElement root, string name)

@@ -72,14 +72,16 @@ public sealed class ChatCompletionsTests
     [Theory]
     [InlineData("{\"model\":\"m\"}", "'messages' is required and must be an array of {role, content} objects.")]
     [InlineData("{\"messages\":[]}", "'messages' is empty; send at least one message.")]
-    [InlineData("{\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}", "messages[0].role must be 'system', 'developer', 'user' or 'assistant'.")]
+    [InlineData("{\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}", "messages[0].role must be 'system', 'developer', 'user', 'assistant' or 'tool'.")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}]}", "messages[0].content is required.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}", "messages[0].content[0] must be a text part {\"type\":\"text\",\"text\":\"...\"}; other parts are not supported.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":100000}", "'max_tokens' is 100000; it must be between 1 and the server maximum 4096.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":7}", "'temperature' must be a number between 0 and 2.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3}", "'n' must be 1; this endpoint returns one choice.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "'stream' must be true or false.")]
-    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\"}]}", "'tools' is not supported by this endpoint; send plain chat messages.")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\"}]}", "tools[0] must be {\"type\":\"function\",\"function\":{\"name\",\"description\",\"parameters\"}}.")]
+    [InlineData("{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id is required on a 'tool' message.")]
+    [InlineData("{\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{oops\"}}]}]}", "messages[0].tool_calls[0].function.arguments is not a JSON object.")]
     [InlineData("{\"messages\": [", "The request body is not valid JSON for this endpoint at line 1, position 15.")]
     [InlineData("[1,2]", "The request body must be a JSON object.")]
     public async Task Bad_requests_get_400_with_an_openai_style_error(string body, string message)
@@ -95,6 +97,46 @@ public sealed class ChatCompletionsTests
         Assert.Equal(message, error.GetProperty("message").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Empty(model.Calls);
+    }
+
+    [Fact]
+    public async Task Tools_round_trip_declarations_in_calls_out_and_results_back()
+    {
+        var model = new ScriptedChatClient((messages, options) => messages[^1].Role == ChatRole.Tool
+            ? new ChatResponse(new AIChatMessage(ChatRole.Assistant, "It is sunny: " + messages[^1].Contents.OfType<FunctionResultContent>().Single().Result))
+            : new ChatResponse(new AIChatMessage(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" })])));
+        await using var app = await StartAsync(model);
+        var chat = OpenAIChat(app);
+        var weather = ChatTool.CreateFunctionTool("get_weather", "Weather of a city",
+            BinaryData.FromString("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"));
+        var options = new ChatCompletionOptions { Tools = { weather } };
+        List<OpenAI.Chat.ChatMessage> conversation = [new UserChatMessage("Weather in Oslo?")];
+
+        ChatCompletion first = await chat.CompleteChatAsync(conversation, options);
+
+        Assert.Equal(OpenAI.Chat.ChatFinishReason.ToolCalls, first.FinishReason);
+        var call = Assert.Single(first.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        Assert.Equal("Oslo", JsonDocument.Parse(call.FunctionArguments).RootElement.GetProperty("city").GetString());
+        var declared = Assert.Single(model.Calls[0].Options!.Tools!);
+        Assert.Equal("get_weather", declared.Name);
+
+        conversation.Add(new AssistantChatMessage(first));
+        conversation.Add(new ToolChatMessage(call.Id, "18 degrees"));
+        ChatCompletion second = await chat.CompleteChatAsync(conversation, options);
+
+        Assert.Equal("It is sunny: 18 degrees", second.Content[0].Text);
+        var replayed = model.Calls[1].Messages;
+        Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.Tool], replayed.Select(m => m.Role));
+        Assert.Equal("call_1", replayed[1].Contents.OfType<FunctionCallContent>().Single().CallId);
+
+        var streamedCalls = new List<string>();
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("Weather in Oslo?")], options))
+        {
+            streamedCalls.AddRange(update.ToolCallUpdates.Where(u => u.FunctionName is not null).Select(u => u.FunctionName));
+        }
+
+        Assert.Equal(["get_weather"], streamedCalls);
     }
 
     [Fact]

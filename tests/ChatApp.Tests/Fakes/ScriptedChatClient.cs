@@ -33,6 +33,12 @@ internal sealed class ScriptedChatClient : IChatClient
             start = end;
         }
 
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList<AIContent>();
+        if (calls.Count > 0)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, calls);
+        }
+
         var last = new ChatResponseUpdate { Role = ChatRole.Assistant, FinishReason = response.FinishReason ?? ChatFinishReason.Stop };
         if (response.Usage is { } usage)
         {
