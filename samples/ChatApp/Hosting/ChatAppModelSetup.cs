@@ -17,15 +17,18 @@ internal static class ChatAppModelSetup
     {
         var options = new ModelOptions();
         builder.Configuration.GetSection(Section).Bind(options);
-        if (ChatModelFactory.Create(options, Section) is not { } model)
+        if (ChatModelFactory.Create(options, Section) is { } model)
+        {
+            builder.Services.TryAddSingleton(model.Client);
+            builder.Services.TryAddSingleton(new CompletionsModel(model.Client, model.ModelId));
+        }
+
+        // With a model (configured here or registered by the host) the chat page runs the real planners over the research tools.
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IChatClient)))
         {
             return;
         }
 
-        builder.Services.TryAddSingleton(model.Client);
-        builder.Services.TryAddSingleton(new CompletionsModel(model.Client, model.ModelId));
-
-        // With a model the chat page runs the real planners over the research tools.
         var research = new ResearchSettings();
         builder.Configuration.GetSection(ResearchSection).Bind(research);
         ResearchToolset.Validate(research, ResearchSection);
