@@ -19,7 +19,8 @@ internal static class ChatAppModelSetup
         builder.Configuration.GetSection(Section).Bind(options);
         if (ChatModelFactory.Create(options, Section) is { } model)
         {
-            builder.Services.TryAddSingleton(model.Client);
+            // Registered through a factory so that the container disposes the client (and a local engine it owns) on shutdown.
+            builder.Services.TryAddSingleton<IChatClient>(_ => model.Client);
             builder.Services.TryAddSingleton(new CompletionsModel(model.Client, model.ModelId));
         }
 
