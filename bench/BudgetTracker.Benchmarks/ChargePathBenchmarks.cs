@@ -33,9 +33,6 @@ public class ChargePathBenchmarks
         _kernelArguments = new KernelArguments { ["queries"] = new[] { "a", "b", "c" } };
     }
 
-    [GlobalCleanup]
-    public void Cleanup() => _tracker.Dispose();
-
     /// <summary>The charge path alone: atomic reserve and commit of 3 units.</summary>
     [Benchmark]
     public bool ReserveCommit()

@@ -53,6 +53,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var state = new BudgetRequestState();
         ChatOptions? prepared = Prepare(options, state);
+        messages = WithGuideline(messages);
         ChatResponse response = await base.GetResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false);
         Count(response.Usage, response.ModelId);
         if (!NeedsFinalAnswer(state))
@@ -94,6 +95,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var state = new BudgetRequestState();
         ChatOptions? prepared = Prepare(options, state);
+        messages = WithGuideline(messages);
         bool mayNeedFinal = _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
         List<ChatResponseUpdate>? updates = mayNeedFinal ? [] : null;
         await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false))
@@ -123,6 +125,9 @@ public sealed class BudgetChatClient : DelegatingChatClient
         clone.ToolMode = null;
         return clone;
     }
+
+    private IEnumerable<ChatMessage> WithGuideline(IEnumerable<ChatMessage> messages) =>
+        _options.AddGuideline ? [new ChatMessage(ChatRole.System, _tracker.FormatGuideline()), .. messages] : messages;
 
     private ChatOptions? Prepare(ChatOptions? options, BudgetRequestState state)
     {

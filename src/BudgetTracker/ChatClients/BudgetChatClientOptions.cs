@@ -14,4 +14,10 @@ public sealed class BudgetChatClientOptions
     /// refused beyond the budget and followed by the budget block. Default <see langword="true"/>.
     /// </summary>
     public bool ChargeTools { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the client puts <see cref="BudgetTracker.FormatGuideline"/> as a system message
+    /// before the request's messages (the caller's list is not changed). Default <see langword="false"/>.
+    /// </summary>
+    public bool AddGuideline { get; set; }
 }

@@ -2,31 +2,24 @@ using System.Diagnostics.Metrics;
 
 namespace Agents.Budget;
 
-/// <summary>The OpenTelemetry-style instruments of one tracker, on the meter <c>Agents.Budget</c>.</summary>
-internal sealed class BudgetMetrics : IDisposable
+/// <summary>The OpenTelemetry-style instruments on the meter <c>Agents.Budget</c>.</summary>
+/// <remarks>
+/// Without an <see cref="IMeterFactory"/> all trackers share one process-wide meter (as Polly does), so that
+/// short-lived trackers never leak meters; with a factory each tracker gets the factory's meter, which the factory owns.
+/// </remarks>
+internal sealed class BudgetMetrics
 {
     public const string MeterName = "Agents.Budget";
 
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
+    private static readonly Lazy<BudgetMetrics> SharedInstance = new(() => new BudgetMetrics(new Meter(MeterName)));
 
-    public BudgetMetrics(IMeterFactory? meterFactory)
+    private BudgetMetrics(Meter meter)
     {
-        if (meterFactory is null)
-        {
-            _meter = new Meter(MeterName);
-            _ownsMeter = true;
-        }
-        else
-        {
-            _meter = meterFactory.Create(MeterName);
-        }
-
-        Units = _meter.CreateCounter<long>("agents.budget.units", "{unit}", "Tool units charged, by category.");
-        Denied = _meter.CreateCounter<long>("agents.budget.denied", "{call}", "Tool calls refused because a budget was exhausted, by category.");
-        Tokens = _meter.CreateCounter<long>("agents.budget.tokens", "{token}", "Model tokens counted, by direction (input, output, cached_input).");
-        Cost = _meter.CreateCounter<double>("agents.budget.cost", "USD", "Unified cost in US dollars, by source (tool, model).");
-        Exhausted = _meter.CreateCounter<long>("agents.budget.exhausted", "{event}", "Hard limits reached, by budget.");
+        Units = meter.CreateCounter<long>("agents.budget.units", "{unit}", "Tool units charged, by category.");
+        Denied = meter.CreateCounter<long>("agents.budget.denied", "{call}", "Tool calls refused because a budget was exhausted, by category.");
+        Tokens = meter.CreateCounter<long>("agents.budget.tokens", "{token}", "Model tokens counted, by direction (input, output, cached_input).");
+        Cost = meter.CreateCounter<double>("agents.budget.cost", "USD", "Unified cost in US dollars, by source (tool, model).");
+        Exhausted = meter.CreateCounter<long>("agents.budget.exhausted", "{event}", "Hard limits reached, by budget.");
     }
 
     public Counter<long> Units { get; }
@@ -39,11 +32,6 @@ internal sealed class BudgetMetrics : IDisposable
 
     public Counter<long> Exhausted { get; }
 
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
+    public static BudgetMetrics Create(IMeterFactory? meterFactory) =>
+        meterFactory is null ? SharedInstance.Value : new BudgetMetrics(meterFactory.Create(MeterName));
 }

@@ -61,11 +61,18 @@ public static class BudgetKernelExtensions
     /// <param name="builder">The kernel builder.</param>
     /// <param name="tracker">The tracker.</param>
     /// <returns>The builder.</returns>
-    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker)
+    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker) => AddBudgetTracker(builder, tracker, countModelUsage: true);
+
+    /// <summary>Registers the tracker's filters in the kernel builder's services.</summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="tracker">The tracker.</param>
+    /// <param name="countModelUsage">Whether to count the usage of assistant messages that request tools (default true).</param>
+    /// <returns>The builder.</returns>
+    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker, bool countModelUsage)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(tracker);
-        var filter = new BudgetKernelFilter(tracker, countModelUsage: true);
+        var filter = new BudgetKernelFilter(tracker, countModelUsage);
         builder.Services.AddSingleton<IFunctionInvocationFilter>(filter);
         builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(filter);
         return builder;

@@ -20,7 +20,7 @@ namespace Agents.Budget;
 /// <para>Integrations: <see cref="BudgetKernelExtensions.UseBudgetTracker(Microsoft.SemanticKernel.Kernel, BudgetTracker)"/> (Semantic Kernel) and
 /// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker"/> (Microsoft.Extensions.AI).</para>
 /// </remarks>
-public sealed class BudgetTracker : IDisposable
+public sealed class BudgetTracker
 {
     /// <summary>The sentence every refusal text contains.</summary>
     internal const string RefusalMarker = "The call was not executed because of the budget.";
@@ -50,7 +50,7 @@ public sealed class BudgetTracker : IDisposable
     /// <param name="options">The budgets.</param>
     /// <param name="timeProvider">The clock for the wall-clock limit; <see cref="TimeProvider.System"/> by default.</param>
     /// <param name="loggerFactory">The logger factory; no logging by default.</param>
-    /// <param name="meterFactory">The meter factory for the <c>Agents.Budget</c> meter; a tracker-owned meter by default.</param>
+    /// <param name="meterFactory">The meter factory for the <c>Agents.Budget</c> meter; by default one process-wide <c>Agents.Budget</c> meter shared by all trackers.</param>
     /// <exception cref="InvalidOperationException">The options are invalid (see <see cref="BudgetOptions.Validate"/>).</exception>
     public BudgetTracker(BudgetOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
@@ -60,7 +60,7 @@ public sealed class BudgetTracker : IDisposable
         Options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger<BudgetTracker>() ?? NullLogger.Instance;
-        _metrics = new BudgetMetrics(meterFactory);
+        _metrics = BudgetMetrics.Create(meterFactory);
         _maxInput = options.MaxInputTokens;
         _maxOutput = options.MaxOutputTokens;
         _maxCost = options.MaxCostUsd;
@@ -362,9 +362,6 @@ public sealed class BudgetTracker : IDisposable
             _start = _timeProvider.GetTimestamp();
         }
     }
-
-    /// <summary>Disposes the tracker-owned meter.</summary>
-    public void Dispose() => _metrics.Dispose();
 
     internal static (string? Plugin, string Name) NameOf(AIFunction function) =>
         function is KernelFunction kf ? (kf.PluginName, kf.Name) : (null, function.Name);

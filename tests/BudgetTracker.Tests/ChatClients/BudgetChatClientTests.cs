@@ -12,7 +12,7 @@ public sealed class BudgetChatClientTests
     [InlineData(true)]
     public async Task Loop_ShowsBudgetBlockAfterEveryToolResult_AndStopsAtTheLimit(bool streaming)
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 100, 10, turn));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
 
@@ -44,7 +44,7 @@ public sealed class BudgetChatClientTests
     [InlineData(true)]
     public async Task FinalAnswerWithoutTools_GivesTheModelOneCallWithoutTools(bool streaming)
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 6));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 6));
         var model = new ScriptedChatClient((messages, options, turn) =>
             options?.Tools is { Count: > 0 } tools ? Script.ToolCalls(tools[0].Name, 1, 3, 50, 5, turn) : Script.Answer("final answer", 70, 7));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -62,7 +62,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task NonStreaming_UsageOfAggregatedResponse_IsCountedOnce()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn < 3 ? Script.ToolCalls(options!.Tools![0].Name, 1, 1, 1000 + turn, 10, turn) : Script.Answer("done", 2000, 20));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -77,7 +77,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task UsageOnlyInnerLayer_CountsEachModelCall_AndStopsOnTokenLimit()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 250 });
+        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 250 });
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 1, 100, 1, turn));
         IChatClient client = new ChatClientBuilder(model)
             .UseBudgetTracker(tracker, o => o.CountUsage = false)
@@ -97,7 +97,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task ExhaustedTracker_RefusesNewRequestWithClearException()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 1));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 1));
         tracker.TryReserve("search", 1).Commit();
         var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -110,7 +110,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task BadUnitArgument_IsAToolResultNotAnException()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
         var model = new ScriptedChatClient((messages, options, turn) => turn == 0
             ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c0", options!.Tools![0].Name, new Dictionary<string, object?> { ["queries"] = "not an array" })]))
             : Script.Answer("ok", 1, 1));
@@ -127,7 +127,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task ConcurrentInvocation_NeverOverspends()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn == 0 ? Script.ToolCalls(options!.Tools![0].Name, 6, 3, 10, 1, turn) : Script.Answer("done", 1, 1));
         int running = 0, maxRunning = 0;
@@ -136,7 +136,7 @@ public sealed class BudgetChatClientTests
             {
                 int now = Interlocked.Increment(ref running);
                 InterlockedMax(ref maxRunning, now);
-                await Task.Delay(20);
+                await Task.Delay(50);
                 Interlocked.Decrement(ref running);
                 Interlocked.Increment(ref _searchRuns);
                 return $"{queries.Length} results";
@@ -155,7 +155,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task MappingToMissingUnitArgument_FailsBeforeTheModelIsCalled()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().MapTool("search", "search", unitsArgument: "urls"));
+        var tracker = new BudgetTracker(new BudgetOptions().MapTool("search", "search", unitsArgument: "urls"));
         var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
 
@@ -168,7 +168,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task ExhaustedTracker_WithFinalAnswerBehavior_AnswersWithoutTools()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 1));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 1));
         tracker.TryReserve("search", 1).Commit();
         var model = new ScriptedChatClient((_, options, _) => Script.Answer(options?.Tools is null ? "no tools" : "tools", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -182,7 +182,7 @@ public sealed class BudgetChatClientTests
     public async Task TimeLimit_StopsTheLoop()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        using var tracker = new BudgetTracker(new BudgetOptions { MaxDuration = TimeSpan.FromMinutes(1) }, time);
+        var tracker = new BudgetTracker(new BudgetOptions { MaxDuration = TimeSpan.FromMinutes(1) }, time);
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 1, 1, 1, turn));
         AIFunction slow = AIFunctionFactory.Create(
             [BudgetCategory("search", UnitsArgument = "queries")] (string[] queries) =>
@@ -206,7 +206,7 @@ public sealed class BudgetChatClientTests
     {
         var options = new BudgetOptions { MaxCostUsd = 0.01m };
         options.Pricing.SetModelPrice("fake-model", inputPerMTok: 10m, outputPerMTok: 10m);
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         var model = new ScriptedChatClient((messages, o, turn) => Script.ToolCalls(o!.Tools![0].Name, 1, 2, 150, 50, turn));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
 
@@ -228,7 +228,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task CountUsageOff_LeavesTokensToTheCaller()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 10, 10));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.CountUsage = false).UseFunctionInvocation().Build();
         await client.GetResponseAsync("go");
@@ -240,9 +240,26 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
+    public async Task AddGuideline_PutsTheRegimeGuidelineFirst_WithoutChangingTheCallersList()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.AddGuideline = true).UseFunctionInvocation().Build();
+        List<ChatMessage> mine = [new(ChatRole.User, "go")];
+
+        await client.GetResponseAsync(mine);
+
+        Assert.Single(mine);
+        ChatMessage first = model.Calls[0].Messages[0];
+        Assert.Equal(ChatRole.System, first.Role);
+        Assert.Contains("search 10 units", first.Text, StringComparison.Ordinal);
+        Assert.Contains("HIGH (>= 70%", first.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Builder_RejectsNullArguments()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         Assert.Throws<ArgumentNullException>(() => BudgetChatClientBuilderExtensions.UseBudgetTracker(null!, tracker));
         Assert.Throws<ArgumentNullException>(() => new ChatClientBuilder(new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1))).UseBudgetTracker(null!));
     }

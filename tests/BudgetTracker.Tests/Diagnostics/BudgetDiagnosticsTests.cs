@@ -12,13 +12,16 @@ public sealed class BudgetDiagnosticsTests
     {
         var options = new BudgetOptions().WithToolLimit("search", 3);
         options.Pricing.SetModelPrice("m", 1_000m, 2_000m);
-        using var tracker = new BudgetTracker(options);
+        using var meters = new ListMeterFactory();
+        var tracker = new BudgetTracker(options, meterFactory: meters);
+        Meter meter = Assert.Single(meters.Meters);
+        Assert.Equal("Agents.Budget", meter.Name);
         var longs = new List<(string Name, long Value, string Tag)>();
         var doubles = new List<(string Name, double Value, string Tag)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Agents.Budget")
+            if (ReferenceEquals(instrument.Meter, meter))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -44,7 +47,7 @@ public sealed class BudgetDiagnosticsTests
     public void Logger_ReportsDenialsAndExhaustion()
     {
         var logs = new ListLoggerFactory();
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 1), loggerFactory: logs);
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 1), loggerFactory: logs);
         tracker.TryReserve("browse", 1).Commit();
         tracker.TryReserve("browse", 1).Dispose();
 
@@ -56,7 +59,7 @@ public sealed class BudgetDiagnosticsTests
     [Fact]
     public void Snapshot_IsImmutable()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
         tracker.TryReserve("search", 2).Commit();
         BudgetSnapshot before = tracker.GetSnapshot();
         tracker.TryReserve("search", 2).Commit();
@@ -70,7 +73,7 @@ public sealed class BudgetDiagnosticsTests
     public void Snapshot_ToString_SummarizesUsage()
     {
         var options = new BudgetOptions().WithToolLimit("search", 2);
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 2).Commit();
         tracker.TryReserve("misc", 1).Commit();
         tracker.RecordUsage(new UsageDetails { InputTokenCount = 12, OutputTokenCount = 3 });

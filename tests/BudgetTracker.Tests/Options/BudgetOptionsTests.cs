@@ -67,7 +67,7 @@ public sealed class BudgetOptionsTests
     public void Options_AreFrozenOnceUsed()
     {
         var options = new BudgetOptions().WithToolLimit("search", 3);
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         Assert.Same(options, tracker.Options);
         Assert.Throws<InvalidOperationException>(() => options.WithToolLimit("search", 30));
         Assert.Throws<InvalidOperationException>(() => options.MaxCostUsd = 1m);

@@ -11,7 +11,7 @@ public sealed class BudgetKernelFilterTests
     [Fact]
     public async Task AutoFilter_CountsConnectorUsageOncePerAssistantMessage()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         var filter = new BudgetKernelFilter(tracker, countModelUsage: true);
         ChatTokenUsage usage = OpenAIChatModelFactory.ChatTokenUsage(outputTokenCount: 20, inputTokenCount: 100, totalTokenCount: 120);
         var message = new ChatMessageContent(AuthorRole.Assistant, "calls", modelId: "gpt", metadata: new Dictionary<string, object?> { ["Usage"] = usage });
@@ -27,7 +27,7 @@ public sealed class BudgetKernelFilterTests
     [Fact]
     public async Task AutoFilter_IgnoresUnknownUsageShapes_AndCanBeTurnedOff()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         var message = new ChatMessageContent(AuthorRole.Assistant, "calls", metadata: new Dictionary<string, object?> { ["Usage"] = "odd" });
         await new BudgetKernelFilter(tracker, countModelUsage: true).OnAutoFunctionInvocationAsync(Context(message), _ => Task.CompletedTask);
 

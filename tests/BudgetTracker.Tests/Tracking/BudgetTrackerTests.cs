@@ -8,7 +8,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void TryReserve_GrantsUpToLimit_ThenDeniesNamingTheBudget()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
 
         using BudgetReservation first = tracker.TryReserve("search", 3);
         Assert.True(first.Granted);
@@ -33,7 +33,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Dispose_ReleasesUncommittedReservation_ButNotCommittedOne()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 2));
         using (BudgetReservation r = tracker.TryReserve("browse", 2))
         {
             Assert.True(r.Granted);
@@ -55,7 +55,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void TryReserve_RejectsBadArguments()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         Assert.Throws<ArgumentOutOfRangeException>(() => tracker.TryReserve("search", 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => tracker.TryReserve("search", -2));
         Assert.Throws<ArgumentException>(() => tracker.TryReserve(" ", 1));
@@ -66,7 +66,7 @@ public sealed class BudgetTrackerTests
     {
         var options = new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 10);
         options.Pricing.SetUnitPrice("browse", 0.002m).SetModelPrice("m1", inputPerMTok: 1m, outputPerMTok: 4m, cachedInputPerMTok: 0.25m);
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
 
         tracker.TryReserve("search", 4).Commit();
         tracker.TryReserve("browse", 3).Commit();
@@ -86,7 +86,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void TokenPrices_AreZeroUnlessSet()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         tracker.RecordUsage(new UsageDetails { InputTokenCount = 5000, OutputTokenCount = 7000 }, "unpriced-model");
         Assert.Equal(0m, tracker.GetSnapshot().TokenCostUsd);
     }
@@ -94,7 +94,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void RecordUsage_AcceptsUsageContentAndOpenAiUsage()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         tracker.RecordUsage((object)new UsageContent(new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 }));
         OpenAI.Chat.ChatTokenUsage openAi = OpenAI.Chat.OpenAIChatModelFactory.ChatTokenUsage(outputTokenCount: 7, inputTokenCount: 20, totalTokenCount: 27,
             inputTokenDetails: OpenAI.Chat.OpenAIChatModelFactory.ChatInputTokenUsageDetails(cachedTokenCount: 6));
@@ -108,7 +108,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void RecordUsage_RejectsMalformedOrUnknownUsage()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         Assert.Throws<ArgumentNullException>(() => tracker.RecordUsage((object?)null));
         ArgumentException unknown = Assert.Throws<ArgumentException>(() => tracker.RecordUsage((object)"12 tokens"));
         Assert.Contains("System.String", unknown.Message, StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void TokenLimit_ExhaustsAndDeniesTools()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 100, MaxOutputTokens = 1000 });
+        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 100, MaxOutputTokens = 1000 });
         tracker.RecordUsage(new UsageDetails { InputTokenCount = 60 });
         Assert.False(tracker.IsExhausted);
         Assert.Equal(BudgetRegime.Medium, tracker.Regime);
@@ -137,7 +137,7 @@ public sealed class BudgetTrackerTests
     public void MoneyLimit_DeniesCallsThatWouldOverspend()
     {
         var options = new BudgetOptions { MaxCostUsd = 0.005m };
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 4).Commit();
         BudgetReservation r = tracker.TryReserve("search", 2);
         Assert.False(r.Granted);
@@ -150,7 +150,7 @@ public sealed class BudgetTrackerTests
     public void TimeLimit_UsesTimeProvider()
     {
         var time = new FakeTimeProvider();
-        using var tracker = new BudgetTracker(new BudgetOptions { MaxDuration = TimeSpan.FromMinutes(10) }, time);
+        var tracker = new BudgetTracker(new BudgetOptions { MaxDuration = TimeSpan.FromMinutes(10) }, time);
         Assert.Equal(BudgetRegime.High, tracker.Regime);
         time.Advance(TimeSpan.FromMinutes(8));
         Assert.Equal(BudgetRegime.Low, tracker.Regime);
@@ -173,7 +173,7 @@ public sealed class BudgetTrackerTests
     [InlineData(10, BudgetRegime.Critical)]
     public void Regime_FollowsRemainingFraction(int used, BudgetRegime expected)
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 100));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 100));
         if (used > 0)
         {
             tracker.TryReserve("search", used).Commit();
@@ -186,11 +186,11 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Regime_IsCriticalBelowTenPercentAndWhenAnyBudgetIsExhausted()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100).WithToolLimit("browse", 1));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100).WithToolLimit("browse", 1));
         tracker.TryReserve("search", 91).Commit();
         Assert.Equal(BudgetRegime.Critical, tracker.Regime);
 
-        using var other = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100).WithToolLimit("browse", 1));
+        var other = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100).WithToolLimit("browse", 1));
         other.TryReserve("browse", 1).Commit();
         Assert.Equal(BudgetRegime.Critical, other.Regime);
         Assert.Equal(1.0, new BudgetTracker(new BudgetOptions()).GetSnapshot().RemainingFraction);
@@ -200,7 +200,7 @@ public sealed class BudgetTrackerTests
     public void FormatBudgetBlock_ListsCategoriesAndLimitedTotals()
     {
         var options = new BudgetOptions { MaxCostUsd = 1m, MaxOutputTokens = 1000 }.WithToolLimit("search", 10).WithToolLimit("browse", 5);
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 3).Commit();
         tracker.RecordUsage(new UsageDetails { OutputTokenCount = 250 });
         string block = tracker.FormatBudgetBlock();
@@ -222,7 +222,7 @@ public sealed class BudgetTrackerTests
             BudgetBlockTemplate = "[{lines} | {regime} | {remaining_percent}%]",
             GuidelineTemplate = "Limits: {limits}. Now {regime}.",
         }.WithToolLimit("search", 4);
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 1).Commit();
         Assert.Equal("[Search used: 1, remaining: 3 | HIGH | 75%]", tracker.FormatBudgetBlock());
         Assert.Equal("Limits: search 4 units. Now HIGH.", tracker.FormatGuideline());
@@ -231,7 +231,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void DefaultGuideline_DescribesAllRegimes()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
         string text = tracker.FormatGuideline();
         foreach (string regime in new[] { "HIGH (>= 70%", "MEDIUM (30-70%", "LOW (10-30%", "CRITICAL (< 10%" })
         {
@@ -244,7 +244,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Events_ReportChargesAndExhaustionOnce()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
         var charged = new List<BudgetChargedEventArgs>();
         var exhausted = new List<BudgetExhaustedEventArgs>();
         tracker.Charged += (_, e) => charged.Add(e);
@@ -261,7 +261,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Reset_StartsANewRun()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
         tracker.TryReserve("search", 2).Commit();
         tracker.RecordUsage(new UsageDetails { InputTokenCount = 3 });
         tracker.Reset();
@@ -269,5 +269,28 @@ public sealed class BudgetTrackerTests
         Assert.Equal(0, s.GetCategory("search")!.Used);
         Assert.Equal(0, s.InputTokens);
         Assert.False(s.IsExhausted);
+    }
+
+    [Fact]
+    public void Guideline_ListsEveryLimit()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 5000, MaxOutputTokens = 800, MaxCostUsd = 0.5m, MaxDuration = TimeSpan.FromMinutes(2) }.WithToolLimit("browse", 4));
+        string text = tracker.FormatGuideline();
+        Assert.Contains("browse 4 units, 5000 input tokens, 800 output tokens, $0.5, 120 seconds", text, StringComparison.Ordinal);
+        Assert.Contains("Current regime: HIGH.", text, StringComparison.Ordinal);
+        Assert.Contains("no fixed limits", new BudgetTracker(new BudgetOptions()).FormatGuideline(), StringComparison.Ordinal);
+        Assert.Contains("No budget limits set.", new BudgetTracker(new BudgetOptions()).FormatBudgetBlock(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeToolAsync_RejectsNullArguments()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions());
+        AIFunction f = AIFunctionFactory.Create(() => 1, "f");
+        await Assert.ThrowsAsync<ArgumentNullException>(() => tracker.InvokeToolAsync(null!, [], CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => tracker.InvokeToolAsync(f, null!, CancellationToken.None));
+        Assert.Throws<ArgumentNullException>(() => new BudgetTracker(null!));
+        Assert.Throws<ArgumentException>(() => tracker.ResolveCategory(null, " "));
+        Assert.Throws<ArgumentNullException>(() => tracker.CountUnits(null, "f", null!));
     }
 }

@@ -14,7 +14,7 @@ public sealed class CategoryAndUnitTests
     public void ResolveCategory_ConfigWinsOverAttribute_AttributeOverDefault()
     {
         var options = new BudgetOptions { DefaultCategory = "other" }.MapTool("web_*", "web").MapTool("files.read", "disk");
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
 
         Assert.Equal("web", tracker.ResolveCategory("web", "search", SearchMethod));
         Assert.Equal("search", tracker.ResolveCategory("research", "search", SearchMethod));
@@ -40,7 +40,7 @@ public sealed class CategoryAndUnitTests
     public void CountUnits_UsesArrayLengthFromAttributeOrMapping()
     {
         var options = new BudgetOptions().MapTool("browse", "browse", unitsArgument: "urls").MapTool("mixed", "search", unitCounter: a => ((int[])a["n"]!).Sum());
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
 
         Assert.Equal(3, tracker.CountUnits("r", "search", Args("queries", new[] { "a", "b", "c" }), SearchMethod));
         Assert.Equal(2, tracker.CountUnits("r", "search", Args("queries", JsonDocument.Parse("[\"a\",\"b\"]").RootElement), SearchMethod));
@@ -53,7 +53,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public void CountUnits_MissingOrNonArrayArgument_ThrowsClearError()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().MapTool("count", "c", unitCounter: _ => 0).MapTool("boom", "c", unitCounter: _ => throw new FormatException("bad n")));
+        var tracker = new BudgetTracker(new BudgetOptions().MapTool("count", "c", unitCounter: _ => 0).MapTool("boom", "c", unitCounter: _ => throw new FormatException("bad n")));
 
         BudgetConfigurationException missing = Assert.Throws<BudgetConfigurationException>(() => tracker.CountUnits("r", "search", Args("other", 1), SearchMethod));
         Assert.Contains("without its 'queries' argument", missing.Message, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public void Attribute_NamingAMissingParameter_IsAConfigurationError()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         MethodInfo bad = typeof(Tools).GetMethod(nameof(Tools.BadAttribute))!;
         BudgetConfigurationException ex = Assert.Throws<BudgetConfigurationException>(() => tracker.ResolveCategory(null, "bad", bad));
         Assert.Contains("nope", ex.Message, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public async Task InvokeToolAsync_ChargesRunsAndAppendsBlock()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
         int runs = 0;
         AIFunction search = AIFunctionFactory.Create(
             [BudgetCategory("search", UnitsArgument = "queries")] (string[] queries) => { runs++; return $"found {queries.Length}"; },
@@ -113,7 +113,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public async Task InvokeToolAsync_ReleasesOnExceptionAndCancellation()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("default", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("default", 2));
         AIFunction failing = AIFunctionFactory.Create(() => { throw new InvalidOperationException("tool broke"); }, "failing");
         AIFunction slow = AIFunctionFactory.Create(async (CancellationToken ct) => { await Task.Delay(Timeout.Infinite, ct); return "never"; }, "slow");
 
@@ -133,7 +133,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public async Task InvokeToolAsync_SerializesNonStringResults()
     {
-        using var tracker = new BudgetTracker(new BudgetOptions());
+        var tracker = new BudgetTracker(new BudgetOptions());
         AIFunction f = AIFunctionFactory.Create(() => new { Title = "t", Count = 2 }, "obj");
         BudgetedToolResult r = await tracker.InvokeToolAsync(f, [], CancellationToken.None);
         Assert.StartsWith("{\"title\":\"t\",\"count\":2}\n<budget>", r.Result, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class ReservationPropertyTests
             int seed = master.Next();
             var random = new Random(seed);
             long limit = random.Next(1, 25);
-            using var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", limit));
+            var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", limit));
             long ran = 0;
             AIFunction search = AIFunctionFactory.Create(
                 [BudgetCategory("search", UnitsArgument = "queries")] async (string[] queries, CancellationToken ct) =>
@@ -85,7 +85,7 @@ public sealed class ReservationPropertyTests
             options.WithToolLimit(Categories[c], limits[c]);
         }
 
-        using var tracker = new BudgetTracker(options);
+        var tracker = new BudgetTracker(options);
         int calls = random.Next(2, 16);
         var plan = new (int Category, int Units, bool Runs)[calls];
         for (int i = 0; i < calls; i++)
