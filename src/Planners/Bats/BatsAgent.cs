@@ -132,7 +132,7 @@ public sealed partial class BatsAgent : AgentRunner
                 context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken).ConfigureAwait(false);
             ApplyPlanUpdate(context, run, response.Text);
 
-            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()];
+            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
             if (calls.Count > 0)
             {
                 bool stop = await RunToolsAsync(context, run, response, calls, cancellationToken).ConfigureAwait(false);
@@ -172,7 +172,8 @@ public sealed partial class BatsAgent : AgentRunner
             }
         }
 
-        if (exhausted && run.Verified.Count == 0 && Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools && !context.IsRunBudgetExhausted)
+        if (exhausted && run.Verified.Count == 0 && Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools
+            && !context.IsRunBudgetExhausted && BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot()))
         {
             await FinalAnswerWithoutToolsAsync(context, run, cancellationToken).ConfigureAwait(false);
         }

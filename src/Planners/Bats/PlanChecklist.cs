@@ -225,32 +225,49 @@ public sealed partial class PlanChecklist
 
     private void Insert(PlanStep step)
     {
-        int index = _steps.FindIndex(s => CompareIds(s.Id, step.Id) > 0);
-        if (index < 0)
+        // Plans grow at the end; only a new branch in the middle needs a search.
+        if (_steps.Count == 0 || CompareIds(_steps[^1].Id, step.Id) <= 0)
         {
             _steps.Add(step);
+            return;
         }
-        else
-        {
-            _steps.Insert(index, step);
-        }
+
+        int index = _steps.FindIndex(s => CompareIds(s.Id, step.Id) > 0);
+        _steps.Insert(index, step);
     }
 
     private static int CompareIds(string left, string right)
     {
-        string[] a = left.Split('.');
-        string[] b = right.Split('.');
-        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+        ReadOnlySpan<char> a = left;
+        ReadOnlySpan<char> b = right;
+        while (true)
         {
-            int x = int.Parse(a[i], CultureInfo.InvariantCulture);
-            int y = int.Parse(b[i], CultureInfo.InvariantCulture);
+            int x = NextSegment(ref a);
+            int y = NextSegment(ref b);
             if (x != y)
             {
                 return x.CompareTo(y);
             }
+
+            if (x < 0)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>Reads the next number of a dotted id; -1 at the end.</summary>
+    private static int NextSegment(ref ReadOnlySpan<char> id)
+    {
+        if (id.IsEmpty)
+        {
+            return -1;
         }
 
-        return a.Length.CompareTo(b.Length);
+        int dot = id.IndexOf('.');
+        ReadOnlySpan<char> segment = dot < 0 ? id : id[..dot];
+        id = dot < 0 ? [] : id[(dot + 1)..];
+        return int.Parse(segment, NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex(@"^\s*(?:[-*]\s*)?(?:(?<id>\d{1,6}(?:\.\d{1,6}){0,7})\.?\s*)?\[(?<s>[ xX!~])\]\s*(?<text>.*?)\s*(?:\((?:spent|units)\s*:\s*(?<spent>\d{1,12})\s*(?:units?)?\))?\s*$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]

@@ -16,7 +16,10 @@ namespace Agents.Planners.ReAct;
 /// Tools are charged on the shared <see cref="BudgetTracker"/> by this agent; do not also add the tracker's
 /// function-invocation middleware to the chat client or kernel, or calls are counted twice. Unknown tools and
 /// bad arguments come back to the model as clear tool results. A model that never answers stops at
-/// <see cref="ReActOptions.MaxIterations"/> with <see cref="AgentRunStatus.GaveUp"/>.
+/// <see cref="ReActOptions.MaxIterations"/> with <see cref="AgentRunStatus.GaveUp"/>. When a hard limit is reached the
+/// run ends with <see cref="AgentRunStatus.BudgetExhausted"/>, unless the tracker asks for
+/// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> and only tool budgets are spent: then one more call
+/// without tools asks for the best answer.
 /// </remarks>
 public sealed class ReActAgent : AgentRunner
 {
@@ -97,7 +100,7 @@ public sealed class ReActAgent : AgentRunner
                 context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken).ConfigureAwait(false);
             messages.AddRange(response.Messages);
 
-            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()];
+            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
             if (calls.Count == 0)
             {
                 string? answer = AnswerExtractor.AnswerOrText(response.Text);
@@ -130,7 +133,9 @@ public sealed class ReActAgent : AgentRunner
         string reason = context.IsRunBudgetExhausted
             ? "The run's output-token budget is spent."
             : "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons);
-        if (Tracker.Options.OnExhaustion != ExhaustionBehavior.FinalAnswerWithoutTools || context.IsRunBudgetExhausted)
+        if (Tracker.Options.OnExhaustion != ExhaustionBehavior.FinalAnswerWithoutTools
+            || context.IsRunBudgetExhausted
+            || !BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot()))
         {
             return context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, reason);
         }

@@ -1,6 +1,7 @@
 using Agents.Budget;
 using Agents.Planners.Runs.Events;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Runs;
 
@@ -19,6 +20,7 @@ public sealed class AgentRunContext
     private readonly List<AgentRunResult> _subRuns = [];
     private readonly Action<AgentRunEvent>? _sink;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly long _started;
 
     internal AgentRunContext(
@@ -27,7 +29,8 @@ public sealed class AgentRunContext
         BudgetTracker tracker,
         string? parentRunId,
         Action<AgentRunEvent>? sink,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        ILogger logger)
     {
         Request = request;
         AgentName = agentName;
@@ -35,6 +38,7 @@ public sealed class AgentRunContext
         ParentRunId = parentRunId;
         _sink = sink;
         _timeProvider = timeProvider;
+        _logger = logger;
         _started = timeProvider.GetTimestamp();
         RunId = Guid.NewGuid().ToString("N")[..12];
         Meter = new RunMeter(tracker.Options.Pricing);
@@ -63,21 +67,35 @@ public sealed class AgentRunContext
 
     internal RunMeter Meter { get; }
 
-    internal Action<AgentRunEvent>? Sink => _sink;
-
     /// <summary>Raises an event on the run's stream (run id, agent name and time are filled in).</summary>
     /// <param name="runEvent">The event.</param>
     /// <exception cref="ArgumentNullException"><paramref name="runEvent"/> is null.</exception>
+    /// <remarks>An observer that throws is logged and ignored; it never stops the run.</remarks>
     public void Emit(AgentRunEvent runEvent)
     {
         ArgumentNullException.ThrowIfNull(runEvent);
-        _sink?.Invoke(runEvent with
+        if (_sink is null)
+        {
+            return;
+        }
+
+        AgentRunEvent stamped = runEvent with
         {
             RunId = RunId,
             ParentRunId = ParentRunId,
             AgentName = AgentName,
             Timestamp = _timeProvider.GetUtcNow(),
-        });
+        };
+        try
+        {
+            _sink(stamped);
+        }
+#pragma warning disable CA1031 // A faulty observer must not break the agent loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(ex, "An event observer of run {RunId} threw; the event {Event} was dropped for it.", RunId, stamped.GetType().Name);
+        }
     }
 
     /// <summary>Adds a message to the trajectory log.</summary>
@@ -123,7 +141,15 @@ public sealed class AgentRunContext
         string? model = response.ModelId ?? modelId;
         if (response.Usage is not null)
         {
-            Tracker.RecordUsage(response.Usage, model);
+            try
+            {
+                Tracker.RecordUsage(response.Usage, model);
+            }
+            catch (ArgumentException ex)
+            {
+                // Malformed usage from a provider (for example negative counts) must not end the run.
+                _logger.LogWarning(ex, "Run {RunId}: the model reported unusable token usage; it was not charged.", RunId);
+            }
         }
 
         Meter.AddUsage(response.Usage, model);
@@ -194,15 +220,6 @@ public sealed class AgentRunContext
                 Elapsed = _timeProvider.GetElapsedTime(_started),
                 SubRuns = [.. _subRuns],
             };
-        }
-    }
-
-    /// <summary>Gets the sub-runs recorded so far.</summary>
-    internal IReadOnlyList<AgentRunResult> SubRunsSoFar()
-    {
-        lock (_gate)
-        {
-            return [.. _subRuns];
         }
     }
 }

@@ -33,6 +33,6 @@ public sealed record AgentRunResult
     /// <summary>Gets the wall-clock duration.</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Gets sub-runs (strategy samples), in start order; empty for a single agent.</summary>
+    /// <summary>Gets sub-runs (strategy samples), in the order they finished, cancelled ones included; empty for a single agent.</summary>
     public IReadOnlyList<AgentRunResult> SubRuns { get; init; } = [];
 }

@@ -107,7 +107,7 @@ public abstract class AgentRunner
         Action<AgentRunEvent>? onEvent,
         CancellationToken cancellationToken)
     {
-        var context = new AgentRunContext(request, Name, Tracker, parentRunId, onEvent, TimeProvider);
+        var context = new AgentRunContext(request, Name, Tracker, parentRunId, onEvent, TimeProvider, Logger);
         context.Emit(new RunStartedEvent(request.Question));
         AgentRunResult result;
         try
@@ -134,7 +134,8 @@ public abstract class AgentRunner
     private async IAsyncEnumerable<AgentRunEvent> StreamAsync(AgentRunRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateUnbounded<AgentRunEvent>(new UnboundedChannelOptions { SingleReader = true });
-        Task<AgentRunResult> run = RunCoreAsync(request, null, e => channel.Writer.TryWrite(e), cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<AgentRunResult> run = RunCoreAsync(request, null, e => channel.Writer.TryWrite(e), stop.Token);
         _ = run.ContinueWith(
             static (t, state) => ((ChannelWriter<AgentRunEvent>)state!).TryComplete(t.Exception),
             channel.Writer,
@@ -142,12 +143,23 @@ public abstract class AgentRunner
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
 
-        // Read without the token: a cancelled run still delivers its RunCompletedEvent with the spend.
-        await foreach (AgentRunEvent runEvent in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            yield return runEvent;
+            // Read without the token: a cancelled run still delivers its RunCompletedEvent with the spend.
+            await foreach (AgentRunEvent runEvent in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return runEvent;
+            }
         }
+        finally
+        {
+            // A consumer that stops reading early cancels the run; the run is awaited so nothing outlives the stream.
+            if (!run.IsCompleted)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
 
-        await run.ConfigureAwait(false);
+            await run.ConfigureAwait(false);
+        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task Success_EarlyStop_AnswersAndLogsSpendPerStep()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript()
             .Act(Reply.Search("physicists born 1950"), BatsScript.Answer("Ada", "1 [x] Found Ada"))
             .Verify(BatsScript.Verdict("SUCCESS"));
@@ -53,7 +53,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task Continue_ReplacesTrajectoryWithSummaryAndKeepsLatestToolResult()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript()
             .Act(Reply.Search("first"), BatsScript.Answer("Bob"), Reply.Search("prize"), BatsScript.Answer("Ada"))
             .Verify(BatsScript.Verdict("CONTINUE", summary: "Bob is likely, prize unchecked", recommendations: "check the prize"), BatsScript.Verdict("SUCCESS"));
@@ -75,7 +75,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task Pivot_StartsNewAttempt_MarksStepFailed_KeepsSteps()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript()
             .Act(BatsScript.Answer("Bob"), BatsScript.Answer("Ada", "1.1 [ ] New lead: Wolf laureates"))
             .Verify(BatsScript.Verdict("PIVOT", summary: "Bob was born in 1948"), BatsScript.Verdict("SUCCESS"));
@@ -97,7 +97,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task NoneProposal_PivotsWithoutCallingTheVerifier()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(BatsScript.Answer("None"), BatsScript.Answer("Ada")).Verify(BatsScript.Verdict("SUCCESS"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker);
 
@@ -111,7 +111,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task InvalidVerifierJson_IsRepairedOnce()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(BatsScript.Answer("Ada")).Verify("Looks right to me!", BatsScript.Verdict("SUCCESS"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker);
 
@@ -127,7 +127,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task InvalidVerifierJsonTwice_FallsBackToSafeDecision_AnswerStaysUnverified()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript { VerifyFallback = "garbage" }.Act(BatsScript.Answer("Ada"), Reply.Search("x"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker, new BatsOptions { MaxAttempts = 1, MaxIterationsPerAttempt = 2 });
 
@@ -146,7 +146,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task FallbackDecisionPivot_StartsANewAttempt()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(BatsScript.Answer("Ada"), BatsScript.Answer("Ada")).Verify("x", "y", BatsScript.Verdict("SUCCESS"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker, new BatsOptions { FallbackDecision = VerificationDecision.Pivot });
 
@@ -159,7 +159,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task ExhaustionMidAttempt_StopsWithBudgetExhausted_NeverOverspends()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 3);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 3);
         var tools = new TestTools();
         var script = new BatsScript { ActFallback = _ => Reply.Search("q5") }.Act(Reply.Search("q1", "q2"), Reply.Search("q3", "q4"));
         var agent = new BatsAgent(script.Client, tools.All, tracker);
@@ -181,7 +181,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task Exhaustion_FinalAnswerWithoutTools_ReturnsUnverifiedBestAnswer()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 1, ExhaustionBehavior.FinalAnswerWithoutTools);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 1, ExhaustionBehavior.FinalAnswerWithoutTools);
         var script = new BatsScript { ActFallback = _ => Reply.Search("q1") };
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker);
 
@@ -195,7 +195,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task FullMode_JudgeChoosesAmongVerifiedAnswers()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript { JudgeReply = """{"choice": 2, "confidence": 0.7, "reason": "stronger"}""" }
             .Act(BatsScript.Answer("Ada"), BatsScript.Answer("Grace"))
             .Verify(BatsScript.Verdict("SUCCESS"), BatsScript.Verdict("SUCCESS"));
@@ -214,7 +214,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task FullMode_UnusableJudge_FallsBackToMajorityOfVerifiedAnswers()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript { JudgeReply = "I like the second", VerifyFallback = BatsScript.Verdict("SUCCESS") }
             .Act(BatsScript.Answer("Ada"), BatsScript.Answer("Grace"), BatsScript.Answer("grace."));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker, new BatsOptions { Mode = BatsMode.Full, MaxAttempts = 3, JudgeMode = BatsJudgeMode.MajorityVote });
@@ -229,7 +229,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task FullMode_SameAnswerTwice_NeedsNoJudge()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript { VerifyFallback = BatsScript.Verdict("SUCCESS") }.Act(BatsScript.Answer("Ada"), BatsScript.Answer("ada"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker, new BatsOptions { Mode = BatsMode.Full, MaxAttempts = 2 });
 
@@ -242,7 +242,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task OnlyLatestToolResultStaysInContext()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(Reply.Search("one"), Reply.Search("two"), BatsScript.Answer("Ada"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker);
 
@@ -259,7 +259,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task AfterKSteps_OlderReasoningIsCondensed()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(Reply.Search("one"), Reply.Search("two"), Reply.Search("three"), BatsScript.Answer("Ada"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker, new BatsOptions { SummarizeAfterIterations = 1 });
 
@@ -274,7 +274,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task ReplyWithoutToolOrAnswer_IsNudged()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var script = new BatsScript().Act(Reply.Text("Let me think."), BatsScript.Answer("Ada"));
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker);
 
@@ -287,7 +287,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task AttemptCap_EndsGaveUp()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 1_000);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 1_000);
         var script = new BatsScript();
         var agent = new BatsAgent(script.Client, new TestTools().All, tracker, new BatsOptions { MaxAttempts = 2, MaxIterationsPerAttempt = 3 });
 
@@ -300,9 +300,43 @@ public sealed class BatsAgentTests
     }
 
     [Fact]
+    public async Task Cancelled_MidAttempt_ReportsPlanAndActSpend()
+    {
+        BudgetTracker tracker = TestTools.Tracker();
+        using var cts = new CancellationTokenSource();
+        var tools = new TestTools { OnSearch = cts.Cancel };
+        var script = new BatsScript();
+        var agent = new BatsAgent(script.Client, tools.All, tracker);
+
+        AgentRunResult result = await agent.RunAsync(new AgentRunRequest("q?"), cts.Token);
+
+        Assert.Equal(AgentRunStatus.Cancelled, result.Status);
+        Assert.Equal(2 * Reply.InputTokens, result.Cost.InputTokens);
+        Assert.Equal(1, result.Cost.ToolUnits["search"]);
+        Assert.Equal(2, result.Cost.ModelCalls);
+    }
+
+    [Fact]
+    public async Task Strategies_ComposeWithBats_UnderOneBudget()
+    {
+        BudgetTracker tracker = TestTools.Tracker();
+        var script = new BatsScript { ActFallback = _ => BatsScript.Answer("Ada"), VerifyFallback = BatsScript.Verdict("SUCCESS") };
+        var bats = new BatsAgent(script.Client, new TestTools().All, tracker);
+
+        AgentRunResult result = await new Agents.Planners.Scaling.SelfConsistencyStrategy(
+            bats, new Agents.Planners.Scaling.SelfConsistencyOptions { Samples = 3, MaxParallelism = 3 }).RunAsync("q?");
+
+        Assert.Equal("Ada", result.Answer);
+        Assert.Equal(1.0, result.Confidence);
+        Assert.Equal(3, result.SubRuns.Count);
+        Assert.Equal(9, result.Cost.ModelCalls);
+        Assert.Equal(tracker.GetSnapshot().InputTokens, result.Cost.InputTokens);
+    }
+
+    [Fact]
     public void BadOptions_ThrowNamingTheOption()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var client = new BatsScript().Client;
         var tools = new TestTools().All;
         Assert.Contains("MaxAttempts", Assert.Throws<ArgumentOutOfRangeException>(() => new BatsAgent(client, tools, tracker, new BatsOptions { MaxAttempts = 0 })).Message, StringComparison.Ordinal);
@@ -319,7 +353,7 @@ public sealed class BatsAgentTests
     [Fact]
     public async Task SpentBudgetBeforeStart_EndsImmediately()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 1);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 1);
         using (BudgetReservation r = tracker.TryReserve("search", 1))
         {
             r.Commit();

@@ -10,7 +10,7 @@ public sealed class GradingTests
     [Fact]
     public async Task LlmJudge_ExactMatchNeedsNoCall_OtherwiseAsksAndRecordsUsage()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var judge = new ScriptedChatClient(call => Reply.Text(call.LastUser.Contains("NYC", StringComparison.Ordinal)
             ? """{"correct": true, "reason": "same city"}"""
             : """{"correct": "no", "reason": "different"}"""));
@@ -48,7 +48,7 @@ public sealed class GradingTests
     [Fact]
     public async Task CostOfPass_IsMeanCostOverAccuracy_InfiniteWithoutSuccess()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var agent = ScriptedAgent.Answers(tracker, "Paris", "Lyon", "Paris", "Nice");
         var runs = new List<(AgentRunResult, string)>();
         foreach (string _ in new[] { "1", "2", "3", "4" })

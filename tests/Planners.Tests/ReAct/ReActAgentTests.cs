@@ -17,7 +17,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task DirectAnswer_IsAnsweredWithConfidenceAndCost()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(_ => Reply.Text("<answer>Paris</answer><confidence>0.8</confidence>"));
         var agent = new ReActAgent(model, new TestTools().All, tracker);
 
@@ -36,7 +36,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task ToolThenAnswer_PlainModeHidesBudget_ChargesUnits()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var tools = new TestTools();
         var model = new ScriptedChatClient(call => call.Index == 0 ? Reply.Search("a", "b") : Reply.Text("<answer>42</answer>"));
         var agent = new ReActAgent(model, tools.All, tracker);
@@ -58,7 +58,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task BudgetAware_AddsGuidelineAndBudgetBlockAfterEveryToolResult()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(call => call.Index < 2 ? Reply.Search("x") : Reply.Text("<answer>done</answer>"));
         var agent = new ReActAgent(model, new TestTools().All, tracker, new ReActOptions { BudgetAware = true });
 
@@ -73,7 +73,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task UnknownToolAndFailingTool_BecomeClearToolResults()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(call => call.Index switch
         {
             0 => Reply.Tool("teleport"),
@@ -96,7 +96,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task BadUnitArgument_IsToldToTheModel_NotCharged()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(call => call.Index == 0
             ? Reply.Tool("search", new Dictionary<string, object?> { ["query"] = "oops" })
             : Reply.Text("<answer>x</answer>"));
@@ -109,9 +109,25 @@ public sealed class ReActAgentTests
     }
 
     [Fact]
+    public async Task LongToolResult_IsCutAndMarked_ContextReachesTheModel()
+    {
+        BudgetTracker tracker = TestTools.Tracker();
+        AIFunction big = AIFunctionFactory.Create(() => new string('x', 5_000), "big");
+        var model = new ScriptedChatClient(call => call.Index == 0 ? Reply.Tool("big") : Reply.Text("<answer>ok</answer>"));
+        var agent = new ReActAgent(model, [big], tracker, new ReActOptions { MaxToolResultChars = 1_000 });
+
+        AgentRunResult result = await agent.RunAsync(new AgentRunRequest("q?") { Context = "Earlier finding: Ada was born in 1950." });
+
+        string text = result.Trajectory.ToolCalls[0].Result;
+        Assert.StartsWith(new string('x', 1_000) + "\n[truncated: 4000 more characters]", text, StringComparison.Ordinal);
+        Assert.Contains("Earlier finding: Ada was born in 1950.", model.Calls[0].LastUser, StringComparison.Ordinal);
+        Assert.Equal(1, tracker.GetSnapshot().GetCategory("default")!.Used);
+    }
+
+    [Fact]
     public async Task ModelThatNeverAnswers_GivesUpAtIterationCap()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 1_000);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 1_000);
         var model = new ScriptedChatClient(_ => Reply.Search("again"));
         var agent = new ReActAgent(model, new TestTools().All, tracker, new ReActOptions { MaxIterations = 4 });
 
@@ -127,7 +143,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task Exhaustion_Terminate_StopsWithBudgetExhausted()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 2);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 2);
         var tools = new TestTools();
         var model = new ScriptedChatClient(_ => Reply.Search("q"));
         var agent = new ReActAgent(model, tools.All, tracker);
@@ -143,7 +159,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task Exhaustion_FinalAnswerWithoutTools_AsksOnceWithoutTools()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 1, ExhaustionBehavior.FinalAnswerWithoutTools);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 1, ExhaustionBehavior.FinalAnswerWithoutTools);
         var model = new ScriptedChatClient(call => call.HasTools ? Reply.Search("q") : Reply.Text("<answer>best guess</answer>"));
         var agent = new ReActAgent(model, new TestTools().All, tracker);
 
@@ -156,9 +172,25 @@ public sealed class ReActAgentTests
     }
 
     [Fact]
+    public async Task Exhaustion_OfTokens_NeverAsksForAFinalAnswer()
+    {
+        var options = new BudgetOptions { MaxInputTokens = 150, OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools };
+        var tracker = new BudgetTracker(options.WithToolLimit("search", 100).MapTool("search", "search", unitsArgument: "queries"));
+        var model = new ScriptedChatClient(_ => Reply.Search("q"));
+        var agent = new ReActAgent(model, new TestTools().All, tracker);
+
+        AgentRunResult result = await agent.RunAsync("q?");
+
+        Assert.Equal(AgentRunStatus.BudgetExhausted, result.Status);
+        Assert.Equal(2, model.Calls.Count);
+        Assert.All(model.Calls, c => Assert.True(c.HasTools));
+        Assert.Contains("input token", result.StatusReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunOutputTokenBudget_StopsTheRun()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 100);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 100);
         var model = new ScriptedChatClient(_ => Reply.Search("q"));
         var agent = new ReActAgent(model, new TestTools().All, tracker);
 
@@ -172,7 +204,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task KernelOverload_UsesPluginFunctionsAsTools()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var kernel = new Kernel();
         kernel.Plugins.AddFromFunctions("math", [KernelFunctionFactory.CreateFromMethod((int a, int b) => a + b, "add")]);
         var model = new ScriptedChatClient(call => call.Index == 0
@@ -191,7 +223,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task Streaming_YieldsStepsAndEndsWithCompleted()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(call => call.Index == 0 ? Reply.Search("a") : Reply.Text("<answer>z</answer>"));
         var agent = new ReActAgent(model, new TestTools().All, tracker);
 
@@ -213,7 +245,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task Cancelled_ReportsSpendSoFar()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         using var cts = new CancellationTokenSource();
         var tools = new TestTools { OnSearch = cts.Cancel };
         var model = new ScriptedChatClient(_ => Reply.Search("a"));
@@ -234,7 +266,7 @@ public sealed class ReActAgentTests
     [Fact]
     public async Task FailingModel_GivesUpWithReasonAndKeepsSpend()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(call => call.Index == 0 ? Reply.Search("a") : throw new HttpRequestException("502 from provider"));
         var agent = new ReActAgent(model, new TestTools().All, tracker);
 
@@ -248,7 +280,7 @@ public sealed class ReActAgentTests
     [Fact]
     public void BadConfiguration_ThrowsClearly()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var model = new ScriptedChatClient(_ => Reply.Text("x"));
         var tools = new TestTools();
         Assert.Throws<ArgumentNullException>(() => new ReActAgent(null!, tools.All, tracker));
@@ -270,7 +302,7 @@ public sealed class ReActAgentTests
     [InlineData("   ")]
     public async Task BadQuestion_Throws(string? question)
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var agent = new ReActAgent(new ScriptedChatClient(_ => Reply.Text("x")), new TestTools().All, tracker);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => agent.RunAsync(question!));
         Assert.ThrowsAny<ArgumentException>(() => agent.RunStreamingAsync(question!));

@@ -51,7 +51,7 @@ public sealed class PlanAndBudgetTests
     [Fact]
     public async Task Strategy_DecomposesAllocatesAnswersInOrderAndSynthesizes()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var planner = new ScriptedChatClient(call => call.System.StartsWith("Break the question", StringComparison.Ordinal)
             ? Reply.Text("""{"subquestions":[{"question":"Who wrote X?","complexity":4},{"question":"When was the author born?","complexity":2}]}""")
             : Reply.Text("<answer>1950</answer><confidence>0.9</confidence>"));
@@ -79,7 +79,7 @@ public sealed class PlanAndBudgetTests
     [Fact]
     public async Task Strategy_UnusableDecomposition_AnswersTheWholeQuestion()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var planner = new ScriptedChatClient(call => call.Index == 0 ? Reply.Text("sorry") : Reply.Text("<answer>ok</answer>"));
         var inner = ScriptedAgent.Answers(tracker, "part");
 
@@ -92,7 +92,7 @@ public sealed class PlanAndBudgetTests
     [Fact]
     public async Task Strategy_NoSubAnswer_GivesUpWithoutSynthesis()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var planner = new ScriptedChatClient(_ => Reply.Text("""{"subquestions":["a?","b?"]}"""));
         AgentRunResult result = await new PlanAndBudgetStrategy(ScriptedAgent.Answers(tracker, null, null), planner).RunAsync("q?");
         Assert.Equal(AgentRunStatus.GaveUp, result.Status);
@@ -102,7 +102,7 @@ public sealed class PlanAndBudgetTests
     [Fact]
     public void BadConfiguration_Throws()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var inner = ScriptedAgent.Answers(tracker, "a");
         var planner = new ScriptedChatClient(_ => Reply.Text("x"));
         Assert.Throws<ArgumentNullException>(() => new PlanAndBudgetStrategy(null!, planner));

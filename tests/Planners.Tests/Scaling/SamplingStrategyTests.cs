@@ -15,7 +15,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task SelfConsistency_MajorityOfNormalizedAnswers_CostOfAllSamples()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var strategy = new SelfConsistencyStrategy(ScriptedAgent.Answers(tracker, "A", "B", "b.", "A", "the B"), new SelfConsistencyOptions { Samples = 5 });
 
         AgentRunResult result = await strategy.RunAsync("q?");
@@ -32,7 +32,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task SelfConsistency_Tie_IsBrokenByStartOrder_EvenWhenLaterRunsFinishFirst()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         string[] answers = ["Rome", "Oslo", "Oslo", "Rome"];
         var agent = new ScriptedAgent(tracker, async (context, i, ct) =>
         {
@@ -50,7 +50,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task SelfConsistency_StopsStartingSamplesOnceBudgetIsSpent()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 2);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 2);
         var agent = new ScriptedAgent(tracker, (context, i, _) =>
         {
             using (BudgetReservation r = context.Tracker.TryReserve("search", 2))
@@ -70,7 +70,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task SelfConsistency_NoAnswers_GivesUp()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         AgentRunResult result = await new SelfConsistencyStrategy(ScriptedAgent.Answers(tracker, null, "None", null), new SelfConsistencyOptions { Samples = 3 }).RunAsync("q?");
         Assert.Equal(AgentRunStatus.GaveUp, result.Status);
         Assert.Null(result.Answer);
@@ -79,7 +79,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task SelfConsistency_Cancelled_ReportsSpendOfStartedSamples()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         using var cts = new CancellationTokenSource();
         var agent = new ScriptedAgent(tracker, async (context, i, ct) =>
         {
@@ -104,7 +104,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task BestOfN_PicksHighestVerifierScore_ScoresEachDistinctAnswerOnce()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var verifier = ScoreBy(new() { ["A"] = """{"score":0.4}""", ["B"] = """{"score":0.9,"reason":"well sourced"}""" });
         var strategy = new BestOfNStrategy(ScriptedAgent.Answers(tracker, "A", "B", "A"), verifier, new BestOfNOptions { Samples = 3 });
 
@@ -120,7 +120,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task BestOfN_UnusableVerifierReply_ScoresZero()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var verifier = ScoreBy(new() { ["A"] = "I love it", ["B"] = """{"score":0.1}""" });
         AgentRunResult result = await new BestOfNStrategy(ScriptedAgent.Answers(tracker, "A", "B"), verifier, new BestOfNOptions { Samples = 2 }).RunAsync("q?");
         Assert.Equal("B", result.Answer);
@@ -129,7 +129,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task BestOfMajority_ScoresOnlyFrequentAnswers()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var verifier = ScoreBy(new() { ["A"] = """{"score":0.5}""", ["B"] = """{"score":1.0}""", ["C"] = """{"score":0.8}""" });
         var agent = ScriptedAgent.Answers(tracker, "A", "A", "A", "B", "C", "C", "D", "E");
         var strategy = new BestOfMajorityStrategy(agent, verifier, new BestOfMajorityOptions { Samples = 8, MinShare = 0.25 });
@@ -144,7 +144,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task BestOfMajority_AllRare_KeepsMostFrequent()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var verifier = ScoreBy(new() { ["A"] = """{"score":0.2}""", ["B"] = """{"score":0.3}""", ["C"] = """{"score":0.9}""" });
         var strategy = new BestOfMajorityStrategy(ScriptedAgent.Answers(tracker, "A", "B", "C"), verifier, new BestOfMajorityOptions { Samples = 3, MinShare = 0.5 });
 
@@ -157,7 +157,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task FirstFinish_FirstAnswerWins_OthersCancelledAndTheirSpendCounted()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         using var losersStarted = new CountdownEvent(2);
         var agent = new ScriptedAgent(tracker, async (context, i, ct) =>
         {
@@ -187,7 +187,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task FirstFinish_RunsWithoutAnswerDoNotWin()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var agent = new ScriptedAgent(tracker, async (context, i, ct) =>
         {
             if (i == 0)
@@ -207,7 +207,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task ParallelStrategies_NeverExceedTheSharedToolBudget()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 5);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 5);
         var tools = new TestTools();
         var model = new ScriptedChatClient(async (call, ct) =>
         {
@@ -228,7 +228,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public async Task ParallelSelfConsistency_NeverExceedsTheSharedToolBudget()
     {
-        using BudgetTracker tracker = TestTools.Tracker(searchLimit: 7);
+        BudgetTracker tracker = TestTools.Tracker(searchLimit: 7);
         var tools = new TestTools();
         var model = new ScriptedChatClient(call => call.Messages.Count(m => m.Role == Microsoft.Extensions.AI.ChatRole.Tool) >= 3
             ? Reply.Text("<answer>X</answer>")
@@ -245,7 +245,7 @@ public sealed class SamplingStrategyTests
     [Fact]
     public void BadConfiguration_Throws()
     {
-        using BudgetTracker tracker = TestTools.Tracker();
+        BudgetTracker tracker = TestTools.Tracker();
         var agent = ScriptedAgent.Answers(tracker, "A");
         var verifier = new ScriptedChatClient(_ => Reply.Text("{}"));
         Assert.Throws<ArgumentNullException>(() => new SelfConsistencyStrategy(null!));
