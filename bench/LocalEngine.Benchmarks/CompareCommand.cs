@@ -38,11 +38,7 @@ internal static class CompareCommand
             if (models.Count == 0)
             {
                 Console.Error.WriteLine("Building test models...");
-                TestModelFactory.Create(Path.Combine(temp, "tiny"));
-                TestModelFactory.Create(Path.Combine(temp, "small"), spec: new TinyLlamaSpec
-                {
-                    VocabSize = 8192, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 4, Intermediate = 688, MaxPositions = 512,
-                });
+                WriteModels(temp);
                 models.Add(("tiny (vocab 512, hidden 64, 2 layers)", Path.Combine(temp, "tiny")));
                 models.Add(("small (vocab 8192, hidden 256, 4 layers)", Path.Combine(temp, "small")));
             }
@@ -65,6 +61,16 @@ internal static class CompareCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Writes the tiny and small benchmark models (Optimum layout) under <paramref name="root"/>.</summary>
+    public static void WriteModels(string root)
+    {
+        TestModelFactory.Create(Path.Combine(root, "tiny"));
+        TestModelFactory.Create(Path.Combine(root, "small"), spec: new TinyLlamaSpec
+        {
+            VocabSize = 8192, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 4, Intermediate = 688, MaxPositions = 512,
+        });
     }
 
     private static async Task CompareModelAsync(string name, string dir, int runs, int tokens, int threads)

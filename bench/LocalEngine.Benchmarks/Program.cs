@@ -8,5 +8,12 @@ if (args.Length > 0 && args[0] == "compare")
     return await CompareCommand.RunAsync(args[1..]);
 }
 
+// "write-models DIR": writes the benchmark's test models (for other engines, e.g. transformers.js).
+if (args.Length == 2 && args[0] == "write-models")
+{
+    CompareCommand.WriteModels(args[1]);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CompareCommand).Assembly).Run(args);
 return 0;

@@ -290,7 +290,13 @@ public sealed class LocalOnnxEngine : IDisposable
             _cachedTokens.Clear();
             _conversation = _session.CreateCache(1);
         }
-        else if (common < _conversation!.Length)
+        else if (common < _conversation!.Length && _conversation.IsShared)
+        {
+            // Shared buffers: positions past the kept prefix are simply overwritten by the next run.
+            _conversation.Advance(common);
+            _cachedTokens.RemoveRange(common, _cachedTokens.Count - common);
+        }
+        else if (common < _conversation.Length)
         {
             var trimmed = _conversation.CopyPrefix(common, 1);
             _conversation.Dispose();

@@ -11,6 +11,7 @@ public sealed class ModelFixture : IDisposable
         Qwen = TestModelFactory.Create(Path.Combine(Root, "qwen-optimum"));
         External = TestModelFactory.Create(Path.Combine(Root, "qwen-external"), TestLayout.OptimumExternalData);
         GenAi = TestModelFactory.Create(Path.Combine(Root, "llama-genai"), TestLayout.GenAi, TestFamily.Llama3, positionIds: false);
+        Shared = TestModelFactory.Create(Path.Combine(Root, "qwen-genai-gqa"), TestLayout.GenAiSharedBuffer);
     }
 
     public string Root { get; }
@@ -20,6 +21,9 @@ public sealed class ModelFixture : IDisposable
     public TestModel External { get; }
 
     public TestModel GenAi { get; }
+
+    /// <summary>genai layout, GroupQueryAttention, past_present_share_buffer = true.</summary>
+    public TestModel Shared { get; }
 
     /// <summary>A fresh folder under the fixture root.</summary>
     public string NewDirectory(string name)

@@ -42,29 +42,7 @@ internal sealed class ModelDescriptor
     public GenAiNames? GenAiNames { get; init; }
 
     public GenerationDefaults Defaults { get; init; } = new();
-}
 
-/// <summary>Input and output names declared by genai_config.json.</summary>
-internal sealed record GenAiNames(
-    string InputIds,
-    string? AttentionMask,
-    string? PositionIds,
-    string PastKey,
-    string PastValue,
-    string Logits,
-    string PresentKey,
-    string PresentValue);
-
-/// <summary>Sampling defaults from generation_config.json or genai_config.json "search".</summary>
-internal sealed record GenerationDefaults
-{
-    public bool? DoSample { get; init; }
-
-    public float? Temperature { get; init; }
-
-    public int? TopK { get; init; }
-
-    public float? TopP { get; init; }
-
-    public float? RepetitionPenalty { get; init; }
+    /// <summary>Gets a value indicating whether past and present KV tensors share one [batch, kv_heads, context, head_dim] buffer (genai GroupQueryAttention exports).</summary>
+    public bool PastPresentShareBuffer { get; init; }
 }

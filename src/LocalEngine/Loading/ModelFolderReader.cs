@@ -110,13 +110,6 @@ internal static class ModelFolderReader
         }
 
         var search = root.TryGetProperty("search", out var s) ? s : (JsonElement?)null;
-        if (GetBool(search, "past_present_share_buffer") == true)
-        {
-            throw new LocalModelLoadException(genaiPath,
-                "search.past_present_share_buffer = true (GroupQueryAttention shared KV buffer) is not supported by this engine; export the model with past_present_share_buffer = false.",
-                null);
-        }
-
         var fileName = GetString(decoder, "filename") ?? throw new LocalModelLoadException(genaiPath, "model.decoder.filename is missing.", null);
         var inputs = decoder.TryGetProperty("inputs", out var i) ? i : throw new LocalModelLoadException(genaiPath, "model.decoder.inputs is missing.", null);
         var outputs = decoder.TryGetProperty("outputs", out var o) ? o : throw new LocalModelLoadException(genaiPath, "model.decoder.outputs is missing.", null);
@@ -155,6 +148,7 @@ internal static class ModelFolderReader
             AddBosToken = GetBool(tokConfig, "add_bos_token"),
             ChatTemplate = GetString(tokConfig, "chat_template"),
             GenAiNames = names,
+            PastPresentShareBuffer = GetBool(search, "past_present_share_buffer") == true,
             Defaults = new GenerationDefaults
             {
                 DoSample = GetBool(search, "do_sample"),

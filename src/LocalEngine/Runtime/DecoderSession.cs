@@ -17,6 +17,7 @@ internal sealed class DecoderSession : IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
     private readonly OrtValue[] _inputValues;
+    private readonly OrtValue[] _outputValues;
     private readonly string[] _outputNames;
     private readonly int _inputIdsIndex;
     private readonly int _maskIndex = -1;
@@ -159,6 +160,7 @@ internal sealed class DecoderSession : IDisposable
             _inputNames = [.. inputNames];
             _outputNames = [.. outputNames];
             _inputValues = new OrtValue[_inputNames.Length];
+            _outputValues = new OrtValue[_outputNames.Length];
             HasPositionIds = hasPositions;
         }
         catch
@@ -186,7 +188,9 @@ internal sealed class DecoderSession : IDisposable
 
     public IReadOnlyList<string> InputNames => _inputNames;
 
-    public KvCache CreateCache(int batch) => KvCache.Empty(Layers, batch, KvHeads, HeadDim, CacheType);
+    public KvCache CreateCache(int batch) => Model.PastPresentShareBuffer
+        ? KvCache.Shared(Layers, batch, KvHeads, Model.ContextLength, HeadDim, CacheType)
+        : KvCache.Empty(Layers, batch, KvHeads, HeadDim, CacheType);
 
     /// <summary>
     /// Runs <paramref name="seq"/> new tokens per row (<paramref name="ids"/> is [batch, seq]) after the cached positions,
@@ -235,6 +239,12 @@ internal sealed class DecoderSession : IDisposable
                 _inputValues[_firstPastIndex + (2 * l) + 1] = cache.Values[l];
             }
 
+            if (cache.IsShared)
+            {
+                RunShared(runOptions, cache, batch, seq, total, lastLogits, allLogits);
+                return;
+            }
+
             var results = _session.Run(runOptions, _inputNames, _inputValues, _outputNames);
             try
             {
@@ -268,6 +278,34 @@ internal sealed class DecoderSession : IDisposable
             }
 
             Array.Clear(_inputValues);
+        }
+    }
+
+    /// <summary>past_present_share_buffer: the model writes the new positions into the past buffers, bound as its present outputs.</summary>
+    private void RunShared(RunOptions runOptions, KvCache cache, int batch, int seq, int total, Span<float> lastLogits, float[]? allLogits)
+    {
+        if (total > cache.Capacity)
+        {
+            throw new InvalidOperationException($"The KV buffer holds {cache.Capacity} positions; {total} were needed.");
+        }
+
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, LogitsType, [batch, seq, VocabSize]);
+        _outputValues[0] = logits;
+        for (var l = 0; l < Layers; l++)
+        {
+            _outputValues[1 + (2 * l)] = cache.Keys[l];
+            _outputValues[2 + (2 * l)] = cache.Values[l];
+        }
+
+        try
+        {
+            _session.Run(runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+            CopyLogits(logits, batch, seq, lastLogits, allLogits);
+            cache.Advance(total);
+        }
+        finally
+        {
+            Array.Clear(_outputValues);
         }
     }
 

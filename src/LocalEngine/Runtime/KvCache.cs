@@ -28,6 +28,28 @@ internal sealed class KvCache : IDisposable
     /// <summary>Gets the number of positions held.</summary>
     public int Length { get; private set; }
 
+    /// <summary>Gets a value indicating whether the tensors are fixed-size buffers that the model writes in place (past_present_share_buffer).</summary>
+    public bool IsShared { get; private init; }
+
+    /// <summary>Gets the positions a shared buffer holds; for a growing cache, the current length.</summary>
+    public int Capacity { get; private init; }
+
+    /// <summary>Creates preallocated [batch, kv_heads, capacity, head_dim] buffers used as both past and present.</summary>
+    public static KvCache Shared(int layers, int batch, int kvHeads, int capacity, int headDim, TensorElementType type)
+    {
+        var cache = new KvCache(layers, batch) { IsShared = true, Capacity = capacity };
+        for (var l = 0; l < layers; l++)
+        {
+            cache.Keys[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, capacity, headDim]));
+            cache.Values[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, capacity, headDim]));
+        }
+
+        return cache;
+    }
+
+    /// <summary>Records that a run wrote positions up to <paramref name="length"/> into the shared buffers.</summary>
+    public void Advance(int length) => Length = length;
+
     public static KvCache Empty(int layers, int batch, int kvHeads, int headDim, TensorElementType type)
     {
         var cache = new KvCache(layers, batch);
@@ -58,22 +80,23 @@ internal sealed class KvCache : IDisposable
     /// <summary>Copies the first <paramref name="length"/> positions of batch row 0 into a new cache with <paramref name="batch"/> rows.</summary>
     public KvCache CopyPrefix(int length, int batch)
     {
-        var copy = new KvCache(Keys.Length, batch) { Length = length };
+        var capacity = IsShared ? Capacity : length;
+        var copy = new KvCache(Keys.Length, batch) { Length = length, IsShared = IsShared, Capacity = capacity };
         for (var l = 0; l < Keys.Length; l++)
         {
-            copy.Keys[l] = copy.Own(CopyRows(Keys[l], length, batch));
-            copy.Values[l] = copy.Own(CopyRows(Values[l], length, batch));
+            copy.Keys[l] = copy.Own(CopyRows(Keys[l], length, batch, capacity));
+            copy.Values[l] = copy.Own(CopyRows(Values[l], length, batch, capacity));
         }
 
         return copy;
     }
 
-    private static OrtValue CopyRows(OrtValue source, int length, int batch)
+    private static OrtValue CopyRows(OrtValue source, int length, int batch, int capacity)
     {
         var info = source.GetTensorTypeAndShape();
         var shape = info.Shape; // [B, H, T, D]
         long heads = shape[1], total = shape[2], dim = shape[3];
-        var target = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, [batch, heads, length, dim]);
+        var target = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, [batch, heads, capacity, dim]);
         var elementSize = info.ElementDataType is TensorElementType.Float16 or TensorElementType.BFloat16 ? 2 : 4;
         var src = source.GetTensorMutableRawData();
         var dst = target.GetTensorMutableRawData();
@@ -83,7 +106,7 @@ internal sealed class KvCache : IDisposable
             for (var h = 0; h < heads; h++)
             {
                 var from = (int)(h * total * dim * elementSize);
-                var to = (int)(((b * heads) + h) * length * dim * elementSize);
+                var to = (int)(((b * heads) + h) * capacity * dim * elementSize);
                 src.Slice(from, rowBytes).CopyTo(dst.Slice(to, rowBytes));
             }
         }

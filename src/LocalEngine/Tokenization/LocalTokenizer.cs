@@ -17,12 +17,19 @@ internal sealed class LocalTokenizer
     private readonly BpeTokenizer _bpe;
     private readonly byte[][] _bytes;
     private readonly Dictionary<string, int> _tokenToId;
+    private readonly string[] _idToToken;
 
     private LocalTokenizer(BpeTokenizer bpe, byte[][] bytes, Dictionary<string, int> tokenToId, HashSet<int> special)
     {
         _bpe = bpe;
         _bytes = bytes;
         _tokenToId = tokenToId;
+        _idToToken = new string[bytes.Length];
+        foreach (var (token, id) in tokenToId)
+        {
+            _idToToken[id] = token;
+        }
+
         SpecialIds = special;
     }
 
@@ -178,7 +185,8 @@ internal sealed class LocalTokenizer
     /// <summary>Gets the UTF-8 bytes a token stands for (empty for special tokens).</summary>
     public ReadOnlySpan<byte> TokenBytes(int id) => (uint)id < (uint)_bytes.Length ? _bytes[id] : [];
 
-    public string TokenText(int id) => _tokenToId.FirstOrDefault(kv => kv.Value == id).Key ?? string.Empty;
+    /// <summary>Gets a token's vocabulary string (byte-level characters for BPE tokens, the text for added tokens).</summary>
+    public string TokenText(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] ?? string.Empty : string.Empty;
 
     public string Decode(IEnumerable<int> ids)
     {

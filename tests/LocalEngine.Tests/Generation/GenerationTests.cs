@@ -28,12 +28,15 @@ public sealed class GenerationTests(ModelFixture models)
         return output;
     }
 
-    [Fact]
-    public async Task Greedy_generation_matches_the_reference_model_token_for_token()
+    [Theory]
+    [InlineData("qwen")]
+    [InlineData("shared")]
+    public async Task Greedy_generation_matches_the_reference_model_token_for_token(string layout)
     {
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var model = layout == "qwen" ? models.Qwen : models.Shared;
+        using var engine = new LocalOnnxEngine(model.Directory);
         var result = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 12, DoSample = false });
-        var expected = ReferenceGreedy(models.Qwen.Weights, Prompt, 12, engine.EndOfSequenceTokenIds.ToHashSet());
+        var expected = ReferenceGreedy(model.Weights, Prompt, 12, engine.EndOfSequenceTokenIds.ToHashSet());
         Assert.Equal(expected, result.TokenIds);
         Assert.Equal(Prompt.Length, result.PromptTokens);
         Assert.Equal(engine.Detokenize(result.TokenIds), result.Text);
@@ -180,5 +183,17 @@ public sealed class GenerationTests(ModelFixture models)
         await Assert.ThrowsAsync<ArgumentException>(() => engine.GenerateAsync([]));
         await Assert.ThrowsAsync<ArgumentException>(() => engine.GenerateAsync([1, 100000]));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => engine.GenerateManyAsync(Prompt, 0));
+    }
+
+    [Fact]
+    public async Task Model_search_defaults_apply_unless_overridden()
+    {
+        // The genai test config says top_k = 1: sampling at any temperature is then greedy.
+        using var engine = new LocalOnnxEngine(models.Shared.Directory);
+        var greedy = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 8, MinTokens = 8, DoSample = false });
+        var defaults = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 8, MinTokens = 8, Temperature = 3f, Seed = 1 });
+        var overridden = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 8, MinTokens = 8, Temperature = 3f, TopK = 0, Seed = 1 });
+        Assert.Equal(greedy.TokenIds, defaults.TokenIds);
+        Assert.NotEqual(greedy.TokenIds, overridden.TokenIds);
     }
 }

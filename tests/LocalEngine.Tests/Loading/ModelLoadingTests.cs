@@ -135,15 +135,15 @@ public sealed class ModelLoadingTests(ModelFixture models)
     }
 
     [Fact]
-    public void Genai_shared_past_present_buffer_is_refused_with_a_clear_message()
+    public void Genai_shared_past_present_buffer_model_uses_preallocated_context_sized_buffers()
     {
-        var dir = CopyOf(models.GenAi, "sharebuffer");
-        var path = Path.Combine(dir, "genai_config.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        json["search"]!["past_present_share_buffer"] = true;
-        File.WriteAllText(path, json.ToJsonString());
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Contains("past_present_share_buffer", ex.Message, StringComparison.Ordinal);
+        using var engine = new LocalOnnxEngine(models.Shared.Directory);
+        Assert.True(engine.Descriptor.PastPresentShareBuffer);
+        Assert.False(engine.Session.HasPositionIds);
+        using var cache = engine.Session.CreateCache(2);
+        Assert.True(cache.IsShared);
+        Assert.Equal(engine.ContextLength, cache.Capacity);
+        Assert.Equal([2L, 2, engine.ContextLength, 16], cache.Keys[0].GetTensorTypeAndShape().Shape);
     }
 
     [Fact]

@@ -8,12 +8,13 @@ public sealed class DecoderSessionTests(ModelFixture models)
 {
     private static readonly int[] Prompt = [5, 77, 300, 12, 499, 3, 250];
 
-    public static TheoryData<string> Layouts => new() { "qwen", "external", "genai" };
+    public static TheoryData<string> Layouts => new() { "qwen", "external", "genai", "shared" };
 
     private TestModel Pick(string name) => name switch
     {
         "qwen" => models.Qwen,
         "external" => models.External,
+        "shared" => models.Shared,
         _ => models.GenAi,
     };
 
@@ -46,10 +47,13 @@ public sealed class DecoderSessionTests(ModelFixture models)
         }
     }
 
-    [Fact]
-    public void Batched_cache_rows_reproduce_the_single_row_logits()
+    [Theory]
+    [InlineData("qwen")]
+    [InlineData("shared")]
+    public void Batched_cache_rows_reproduce_the_single_row_logits(string layout)
     {
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var model = Pick(layout);
+        using var engine = new LocalOnnxEngine(model.Directory);
         var session = engine.Session;
         var v = session.VocabSize;
         using var cache = session.CreateCache(1);
@@ -58,11 +62,18 @@ public sealed class DecoderSessionTests(ModelFixture models)
         session.Forward(Prompt, Prompt.Length, cache, ro, last);
         using var batch = cache.CopyPrefix(cache.Length, 3);
         var batchLogits = new float[3 * v];
-        session.Forward(new[] { 9, 9, 9 }, 1, batch, ro, batchLogits);
-        var reference = ReferenceLlama.Forward(models.Qwen.Weights, [.. Prompt, 9]);
+        int[] next = [9, 10, 11];
+        session.Forward(next, 1, batch, ro, batchLogits);
         for (var r = 0; r < 3; r++)
         {
-            AssertClose(reference[^1], batchLogits.AsSpan(r * v, v));
+            AssertClose(ReferenceLlama.Forward(model.Weights, [.. Prompt, next[r]])[^1], batchLogits.AsSpan(r * v, v));
+        }
+
+        // A second step: each row continues its own sequence.
+        session.Forward(new[] { 20, 21, 22 }, 1, batch, ro, batchLogits);
+        for (var r = 0; r < 3; r++)
+        {
+            AssertClose(ReferenceLlama.Forward(model.Weights, [.. Prompt, next[r], 20 + r])[^1], batchLogits.AsSpan(r * v, v));
         }
     }
 

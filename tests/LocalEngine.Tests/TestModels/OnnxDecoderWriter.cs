@@ -20,8 +20,18 @@ public sealed record DecoderNames
 public static class OnnxDecoderWriter
 {
     /// <summary>Writes the model; with <paramref name="externalDataFile"/> set, float initializers go to that file next to it.</summary>
-    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null)
+    /// <remarks>
+    /// With <paramref name="positionLogits"/> ([MaxPositions, VocabSize]) the logits become that table's row for each
+    /// position (the network still runs, multiplied by 0): a scripted model whose replies tests can choose.
+    /// </remarks>
+    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null, float[]? positionLogits = null, bool groupQueryAttention = false)
     {
+        if (groupQueryAttention)
+        {
+            WriteGroupQueryAttention(path, w, names);
+            return;
+        }
+
         var g = new GraphBuilder();
         var s = w.Spec;
         int d = s.HeadDim, nh = s.Heads, kvh = s.KvHeads, hsz = s.Hidden, rep = nh / kvh;
@@ -144,7 +154,16 @@ public static class OnnxDecoderWriter
         }
 
         var hn = RmsNorm(h, "final_norm", w.FinalNorm);
-        g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
+        if (positionLogits is null)
+        {
+            g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
+        }
+        else
+        {
+            var network = g.Op("Mul", [g.Op("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)]), g.F32Scalar(0f)]);
+            var script = g.Op("Gather", [g.F32("script_logits", positionLogits, s.MaxPositions, s.VocabSize), positions]);
+            g.OpTo("Add", [network, script], names.Logits);
+        }
 
         g.Output(names.Logits, TensorProto.Types.DataType.Float, "batch", "seq", s.VocabSize);
         for (var l = 0; l < s.Layers; l++)
@@ -154,6 +173,83 @@ public static class OnnxDecoderWriter
         }
 
         g.Save(path, externalDataFile);
+    }
+
+
+    /// <summary>
+    /// The same decoder with com.microsoft GroupQueryAttention (rotary inside the op, KV cache [batch, kv_heads, max, head_dim]),
+    /// as onnxruntime-genai exports it: no position_ids; seqlens_k and total_sequence_length come from attention_mask.
+    /// Run with the present outputs bound to the past buffers, the cache is shared (past_present_share_buffer).
+    /// </summary>
+    private static void WriteGroupQueryAttention(string path, TinyLlamaWeights w, DecoderNames names)
+    {
+        var g = new GraphBuilder();
+        var s = w.Spec;
+        int d = s.HeadDim, nh = s.Heads, kvh = s.KvHeads, hsz = s.Hidden;
+        g.Input(names.InputIds, TensorProto.Types.DataType.Int64, "batch", "seq");
+        g.Input(names.AttentionMask, TensorProto.Types.DataType.Int64, "batch", "total");
+        for (var l = 0; l < s.Layers; l++)
+        {
+            g.Input(string.Format(null, names.PastKey, l), TensorProto.Types.DataType.Float, "batch", kvh, "past", d);
+            g.Input(string.Format(null, names.PastValue, l), TensorProto.Types.DataType.Float, "batch", kvh, "past", d);
+        }
+
+        var seqlens = g.Op("Cast", [g.Op("Sub", [g.Op("ReduceSum", [names.AttentionMask, g.I64([1])], ("keepdims", 0L)), g.I64Scalar(1)])], ("to", (long)TensorProto.Types.DataType.Int32));
+        var total = g.Op("Cast", [g.Op("Gather", [g.Op("Shape", [names.AttentionMask]), g.I64Scalar(1)])], ("to", (long)TensorProto.Types.DataType.Int32));
+        var half = d / 2;
+        var cosT = new float[s.MaxPositions * half];
+        var sinT = new float[s.MaxPositions * half];
+        for (var p = 0; p < s.MaxPositions; p++)
+        {
+            for (var i = 0; i < half; i++)
+            {
+                var invFreq = 1.0 / Math.Pow(s.RopeTheta, 2.0 * i / d);
+                cosT[(p * half) + i] = (float)Math.Cos(p * invFreq);
+                sinT[(p * half) + i] = (float)Math.Sin(p * invFreq);
+            }
+        }
+
+        var cos = g.F32("rope_cos", cosT, s.MaxPositions, half);
+        var sin = g.F32("rope_sin", sinT, s.MaxPositions, half);
+
+        string RmsNorm(string x, string weightName, float[] weight)
+        {
+            var ms = g.Op("ReduceMean", [g.Op("Mul", [x, x])], ("axes", new long[] { -1 }), ("keepdims", 1L));
+            var inv = g.Op("Reciprocal", [g.Op("Sqrt", [g.Op("Add", [ms, g.F32Scalar(s.RmsEps)])])]);
+            return g.Op("Mul", [g.Op("Mul", [x, inv]), g.F32(weightName, weight, weight.Length)]);
+        }
+
+        var h = g.Op("Gather", [g.F32("embed_tokens", w.Embed, s.VocabSize, hsz), names.InputIds]);
+        for (var l = 0; l < s.Layers; l++)
+        {
+            var lw = w.Layers[l];
+            var xn = RmsNorm(h, $"l{l}.input_norm", lw.InputNorm);
+            var q = g.Op("MatMul", [xn, g.F32($"l{l}.wq", lw.Wq, hsz, nh * d)]);
+            var k = g.Op("MatMul", [xn, g.F32($"l{l}.wk", lw.Wk, hsz, kvh * d)]);
+            var v = g.Op("MatMul", [xn, g.F32($"l{l}.wv", lw.Wv, hsz, kvh * d)]);
+            var att = $"l{l}.attention";
+            g.Node("GroupQueryAttention", "com.microsoft",
+                [q, k, v, string.Format(null, names.PastKey, l), string.Format(null, names.PastValue, l), seqlens, total, cos, sin],
+                [att, string.Format(null, names.PresentKey, l), string.Format(null, names.PresentValue, l)],
+                ("num_heads", (long)nh), ("kv_num_heads", (long)kvh), ("do_rotary", 1L), ("rotary_interleaved", 0L));
+            h = g.Op("Add", [h, g.Op("MatMul", [att, g.F32($"l{l}.wo", lw.Wo, nh * d, hsz)])]);
+            var xn2 = RmsNorm(h, $"l{l}.post_norm", lw.PostNorm);
+            var gate = g.Op("MatMul", [xn2, g.F32($"l{l}.wgate", lw.Wgate, hsz, s.Intermediate)]);
+            var up = g.Op("MatMul", [xn2, g.F32($"l{l}.wup", lw.Wup, hsz, s.Intermediate)]);
+            var act = g.Op("Mul", [g.Op("Mul", [gate, g.Op("Sigmoid", [gate])]), up]);
+            h = g.Op("Add", [h, g.Op("MatMul", [act, g.F32($"l{l}.wdown", lw.Wdown, s.Intermediate, hsz)])]);
+        }
+
+        var hn = RmsNorm(h, "final_norm", w.FinalNorm);
+        g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
+        g.Output(names.Logits, TensorProto.Types.DataType.Float, "batch", "seq", s.VocabSize);
+        for (var l = 0; l < s.Layers; l++)
+        {
+            g.Output(string.Format(null, names.PresentKey, l), TensorProto.Types.DataType.Float, "batch", kvh, "total", d);
+            g.Output(string.Format(null, names.PresentValue, l), TensorProto.Types.DataType.Float, "batch", kvh, "total", d);
+        }
+
+        g.Save(path, null, microsoftDomain: true);
     }
 
     private sealed class GraphBuilder
@@ -184,11 +280,14 @@ public static class OnnxDecoderWriter
             return output;
         }
 
-        public void OpTo(string op, string[] inputs, string output, params (string Name, object Value)[] attrs)
+        public void OpTo(string op, string[] inputs, string output, params (string Name, object Value)[] attrs) =>
+            Node(op, string.Empty, inputs, [output], attrs);
+
+        public void Node(string op, string domain, string[] inputs, string[] outputs, params (string Name, object Value)[] attrs)
         {
-            var node = new NodeProto { OpType = op, Name = $"n{_counter++}_{op}" };
+            var node = new NodeProto { OpType = op, Name = $"n{_counter++}_{op}", Domain = domain };
             node.Input.AddRange(inputs);
-            node.Output.Add(output);
+            node.Output.AddRange(outputs);
             foreach (var (name, value) in attrs)
             {
                 var a = new AttributeProto { Name = name };
@@ -250,7 +349,7 @@ public static class OnnxDecoderWriter
             return name;
         }
 
-        public void Save(string path, string? externalDataFile)
+        public void Save(string path, string? externalDataFile, bool microsoftDomain = false)
         {
             if (externalDataFile is null)
             {
@@ -278,6 +377,10 @@ public static class OnnxDecoderWriter
 
             var model = new ModelProto { IrVersion = 8, ProducerName = "Agents.LocalEngine.Tests", Graph = _graph };
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+            if (microsoftDomain)
+            {
+                model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+            }
             File.WriteAllBytes(path, model.ToByteArray());
         }
     }

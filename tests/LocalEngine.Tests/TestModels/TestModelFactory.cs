@@ -7,6 +7,9 @@ public enum TestLayout
     Optimum,
     OptimumExternalData,
     GenAi,
+
+    /// <summary>onnxruntime-genai layout with GroupQueryAttention and past_present_share_buffer = true.</summary>
+    GenAiSharedBuffer,
 }
 
 public enum TestFamily
@@ -27,7 +30,7 @@ public static class TestModelFactory
     public const string QwenTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
     public const string Llama3Template = "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}";
 
-    public static TestModel Create(string directory, TestLayout layout = TestLayout.Optimum, TestFamily family = TestFamily.Qwen, TinyLlamaSpec? spec = null, bool positionIds = true)
+    public static TestModel Create(string directory, TestLayout layout = TestLayout.Optimum, TestFamily family = TestFamily.Qwen, TinyLlamaSpec? spec = null, bool positionIds = true, float[]? positionLogits = null)
     {
         spec ??= new TinyLlamaSpec();
         System.IO.Directory.CreateDirectory(directory);
@@ -51,7 +54,7 @@ public static class TestModelFactory
         File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), tokConfig.ToJsonString());
 
         string modelFile;
-        if (layout == TestLayout.GenAi)
+        if (layout is TestLayout.GenAi or TestLayout.GenAiSharedBuffer)
         {
             modelFile = Path.Combine(directory, "decoder.onnx");
             var names = new DecoderNames
@@ -62,7 +65,14 @@ public static class TestModelFactory
                 PresentKey = "present_key.{0}",
                 PresentValue = "present_value.{0}",
             };
-            OnnxDecoderWriter.Write(modelFile, weights, names);
+            var shared = layout == TestLayout.GenAiSharedBuffer;
+            if (shared)
+            {
+                names = names with { PositionIds = null };
+                positionIds = false;
+            }
+
+            OnnxDecoderWriter.Write(modelFile, weights, names, groupQueryAttention: shared);
             var inputs = new JsonObject
             {
                 ["input_ids"] = "input_ids",
@@ -107,7 +117,7 @@ public static class TestModelFactory
                 {
                     ["do_sample"] = false,
                     ["max_length"] = spec.MaxPositions,
-                    ["past_present_share_buffer"] = false,
+                    ["past_present_share_buffer"] = shared,
                     ["temperature"] = 1.0,
                     ["top_k"] = 1,
                     ["top_p"] = 1.0,
@@ -122,7 +132,7 @@ public static class TestModelFactory
             System.IO.Directory.CreateDirectory(Path.Combine(directory, "onnx"));
             modelFile = Path.Combine(directory, "onnx", "model.onnx");
             OnnxDecoderWriter.Write(modelFile, weights, new DecoderNames { PositionIds = positionIds ? "position_ids" : null },
-                layout == TestLayout.OptimumExternalData ? "model.onnx_data" : null);
+                layout == TestLayout.OptimumExternalData ? "model.onnx_data" : null, positionLogits);
             var config = new JsonObject
             {
                 ["architectures"] = new JsonArray(family == TestFamily.Qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM"),
