@@ -63,7 +63,18 @@ public sealed class DeepResearchWorkflow
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = factory.CreateLogger<DeepResearchWorkflow>();
         _webTools = [.. webTools];
-        var plugin = new FileSystemMemoryPlugin(workspace, _options.FileTools, factory);
+        var fileToolOptions = new FileSystemMemoryPluginOptions
+        {
+            MaxReadLines = _options.FileTools.MaxReadLines,
+            MaxReadChars = _options.FileTools.MaxReadChars,
+            MaxListEntries = _options.FileTools.MaxListEntries,
+            MaxGrepMatches = _options.FileTools.MaxGrepMatches,
+            RegexTimeout = _options.FileTools.RegexTimeout,
+            MaxSearchResults = _options.FileTools.MaxSearchResults,
+        };
+        fileToolOptions.ProtectedFiles.UnionWith(_options.FileTools.ProtectedFiles);
+        fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.Task);
+        var plugin = new FileSystemMemoryPlugin(workspace, fileToolOptions, factory);
         _fileTools = [.. KernelPluginFactory.CreateFromObject(plugin, "files")];
         var names = _webTools.Concat(_fileTools).GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)

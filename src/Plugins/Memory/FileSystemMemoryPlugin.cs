@@ -420,6 +420,12 @@ public sealed class FileSystemMemoryPlugin
                 return "Error: the workspace is read-only in this stage; you can list, read, grep and search, but not write.";
             }
 
+            var normalized = _workspace.NormalizePath(path);
+            if (_options.ProtectedFiles.Count > 0 && _options.ProtectedFiles.Any(p => string.Equals(_workspace.NormalizePath(p), normalized, StringComparison.OrdinalIgnoreCase)))
+            {
+                return $"Error: '{normalized}' is managed by the host and read-only; you can read it but not change it.";
+            }
+
             var written = await _workspace.EditAsync(path, mustExist, edit, cancellationToken).ConfigureAwait(false);
             var text = await _workspace.TryReadTextAsync(written, cancellationToken).ConfigureAwait(false) ?? string.Empty;
             return $"OK: {written} now has {MemoryWorkspace.SplitLines(text).Count} lines.";

@@ -6,6 +6,12 @@ public sealed class FileSystemMemoryPluginOptions
     /// <summary>Gets or sets whether every write function is refused. Default <see langword="false"/>. The source archive is always read-only.</summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>
+    /// Gets the files (paths relative to the workspace root, case-insensitive) that the write functions refuse,
+    /// for example files the host manages. Empty by default.
+    /// </summary>
+    public ISet<string> ProtectedFiles { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Gets or sets the most lines one <c>read_file</c> call returns. Default 200.</summary>
     public int MaxReadLines { get; set; } = 200;
 

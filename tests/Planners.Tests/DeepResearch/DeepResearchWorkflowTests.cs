@@ -237,6 +237,7 @@ public sealed class DeepResearchWorkflowTests
                     new FunctionCallContent("4", "files_create_file", new Dictionary<string, object?> { ["path"] = "knowledge_base/sources/fake.md", ["content"] = "x" }),
                     new FunctionCallContent("5", "files_read_file", new Dictionary<string, object?>()),
                     new FunctionCallContent("6", "search", new Dictionary<string, object?> { ["queries"] = "not an array" }),
+                    new FunctionCallContent("7", "files_create_file", new Dictionary<string, object?> { ["path"] = "task.md", ["content"] = "Another question?", ["overwrite"] = true }),
                 ]));
             }
 
@@ -252,7 +253,9 @@ public sealed class DeepResearchWorkflowTests
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 
-        Assert.Equal(6, seen.Count);
+        Assert.Equal(7, seen.Count);
+        Assert.StartsWith("Error: 'task.md' is managed by the host and read-only", seen[6]);
+        Assert.Equal(ResearchFixture.Question + "\n", fixture.Read(DeepResearchFiles.Task));
         Assert.StartsWith("Error: there is no tool named 'nope'. Available tools: browse, files_append_file,", seen[0]);
         Assert.StartsWith("Error: '../../etc/passwd' uses '..'", seen[1]);
         Assert.StartsWith("Error: '/etc/passwd' is an absolute path", seen[2]);

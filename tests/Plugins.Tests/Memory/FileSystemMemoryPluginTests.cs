@@ -246,6 +246,20 @@ public sealed class FileSystemMemoryPluginTests : IDisposable
     }
 
     [Fact]
+    public async Task ProtectedFilesAreReadOnly()
+    {
+        await _plugin.CreateFileAsync("task.md", "question\n");
+        var options = new FileSystemMemoryPluginOptions();
+        options.ProtectedFiles.Add("task.md");
+        var plugin = new FileSystemMemoryPlugin(_temp.Workspace, options);
+
+        Assert.Equal("Error: 'Task.md' is managed by the host and read-only; you can read it but not change it.", await plugin.AppendFileAsync("./Task.md", "x"));
+        Assert.StartsWith("Error: 'task.md' is managed", await plugin.CreateFileAsync("task.md", "x", overwrite: true));
+        Assert.StartsWith("OK", await plugin.CreateFileAsync("other.md", "x"));
+        Assert.Equal("question\n", File.ReadAllText(_temp.Full("task.md")));
+    }
+
+    [Fact]
     public async Task CancelledWriteKeepsOldContentAndLeavesNoTempFile()
     {
         await _plugin.CreateFileAsync("a.md", "old\n");
