@@ -37,7 +37,7 @@ internal sealed class PlannerAgentRunner : IAgentRunner
 
     public async IAsyncEnumerable<AgentEvent> RunAsync(AgentRunRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var tracker = new BudgetTracker(CreateBudget(request.Budget, _options.Limits.MaxRunDuration), _timeProvider, _loggerFactory);
+        var tracker = new BudgetTracker(CreateBudget(request.Budget, _options.Limits.MaxRunDuration), _timeProvider, _loggerFactory);
         using var workspace = _tools.OpenWorkspace(request.ConversationId);
         var kernel = new Kernel();
         if (request.Budget.SearchUnits > 0)
