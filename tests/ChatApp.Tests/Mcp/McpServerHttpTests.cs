@@ -67,6 +67,17 @@ public sealed class McpServerHttpTests
         Assert.Equal(HttpStatusCode.BadRequest, parseError.StatusCode);
         Assert.Contains("Parse error", await parseError.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
+        using var huge = new HttpRequestMessage(HttpMethod.Post, server.Endpoint)
+        {
+            Content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + new string('x', 300_000) + "\"}}", Encoding.UTF8, "application/json"),
+        };
+        huge.Headers.Accept.ParseAdd("application/json");
+        huge.Headers.Accept.ParseAdd("text/event-stream");
+        huge.Headers.Add("X-Api-Key", Key);
+        using var tooLarge = await http.SendAsync(huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("at most 262144 bytes", await tooLarge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         using var wrongAccept = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         wrongAccept.Headers.Accept.ParseAdd("text/html");
         wrongAccept.Headers.Add("X-Api-Key", Key);
