@@ -52,14 +52,14 @@ internal static partial class ChatCompletionsEndpoints
             return Error(bodyError.Status, bodyError.Detail, "invalid_request_error", null);
         }
 
-        ChatCompletionsRequestParser.Parsed request;
+        ChatCompletionsRequest request;
         using (document)
         {
             try
             {
                 request = ChatCompletionsRequestParser.Parse(document!.RootElement, options.Value.Limits.MaxCompletionTokens);
             }
-            catch (ChatCompletionsRequestParser.InvalidRequestException ex)
+            catch (InvalidCompletionRequestException ex)
             {
                 return Error(StatusCodes.Status400BadRequest, ex.Message, "invalid_request_error", ex.Param);
             }

@@ -9,25 +9,16 @@ namespace Agents.Samples.ChatApp.OpenAICompat;
 /// </summary>
 internal static class ChatCompletionsRequestParser
 {
-    /// <summary>The parsed request.</summary>
-    internal sealed record Parsed(List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage);
-
-    /// <summary>Thrown with a message naming the offending field.</summary>
-    internal sealed class InvalidRequestException(string message, string? param) : Exception(message)
-    {
-        public string? Param { get; } = param;
-    }
-
-    public static Parsed Parse(JsonElement root, int maxCompletionTokens)
+    public static ChatCompletionsRequest Parse(JsonElement root, int maxCompletionTokens)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidRequestException("The request body must be a JSON object.", null);
+            throw new InvalidCompletionRequestException("The request body must be a JSON object.", null);
         }
 
         if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidRequestException("'messages' is required and must be an array of {role, content} objects.", "messages");
+            throw new InvalidCompletionRequestException("'messages' is required and must be an array of {role, content} objects.", "messages");
         }
 
         var messages = new List<ChatMessage>();
@@ -39,13 +30,13 @@ internal static class ChatCompletionsRequestParser
 
         if (messages.Count == 0)
         {
-            throw new InvalidRequestException("'messages' is empty; send at least one message.", "messages");
+            throw new InvalidCompletionRequestException("'messages' is empty; send at least one message.", "messages");
         }
 
 
         if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && (!n.TryGetInt32(out var count) || count != 1))
         {
-            throw new InvalidRequestException("'n' must be 1; this endpoint returns one choice.", "n");
+            throw new InvalidCompletionRequestException("'n' must be 1; this endpoint returns one choice.", "n");
         }
 
         var options = new ChatOptions();
@@ -60,7 +51,7 @@ internal static class ChatCompletionsRequestParser
         {
             if (max < 1 || max > maxCompletionTokens)
             {
-                throw new InvalidRequestException($"'max_tokens' is {max}; it must be between 1 and the server maximum {maxCompletionTokens}.", "max_tokens");
+                throw new InvalidCompletionRequestException($"'max_tokens' is {max}; it must be between 1 and the server maximum {maxCompletionTokens}.", "max_tokens");
             }
 
             options.MaxOutputTokens = max;
@@ -82,9 +73,9 @@ internal static class ChatCompletionsRequestParser
                 JsonValueKind.String => [stop.GetString()!],
                 JsonValueKind.Array => [.. stop.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String
                     ? s.GetString()!
-                    : throw new InvalidRequestException("'stop' must be a string or an array of strings.", "stop"))],
+                    : throw new InvalidCompletionRequestException("'stop' must be a string or an array of strings.", "stop"))],
                 JsonValueKind.Null => null,
-                _ => throw new InvalidRequestException("'stop' must be a string or an array of strings.", "stop"),
+                _ => throw new InvalidCompletionRequestException("'stop' must be a string or an array of strings.", "stop"),
             };
         }
 
@@ -95,7 +86,7 @@ internal static class ChatCompletionsRequestParser
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                _ => throw new InvalidRequestException("'stream' must be true or false.", "stream"),
+                _ => throw new InvalidCompletionRequestException("'stream' must be true or false.", "stream"),
             };
         }
 
@@ -104,7 +95,7 @@ internal static class ChatCompletionsRequestParser
             && streamOptions.TryGetProperty("include_usage", out var usage)
             && usage.ValueKind == JsonValueKind.True;
 
-        return new Parsed(messages, options, stream, includeUsage);
+        return new ChatCompletionsRequest(messages, options, stream, includeUsage);
     }
 
     private static ChatMessage ParseMessage(JsonElement item, int index)
@@ -112,7 +103,7 @@ internal static class ChatCompletionsRequestParser
         var param = $"messages[{index}]";
         if (item.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidRequestException($"{param} must be an object with 'role' and 'content'.", param);
+            throw new InvalidCompletionRequestException($"{param} must be an object with 'role' and 'content'.", param);
         }
 
         var roleText = item.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
@@ -122,7 +113,7 @@ internal static class ChatCompletionsRequestParser
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
             "tool" => ChatRole.Tool,
-            _ => throw new InvalidRequestException($"{param}.role must be 'system', 'developer', 'user', 'assistant' or 'tool'.", $"{param}.role"),
+            _ => throw new InvalidCompletionRequestException($"{param}.role must be 'system', 'developer', 'user', 'assistant' or 'tool'.", $"{param}.role"),
         };
 
         if (role == ChatRole.Tool)
@@ -130,7 +121,7 @@ internal static class ChatCompletionsRequestParser
             var callId = item.TryGetProperty("tool_call_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
             if (string.IsNullOrEmpty(callId))
             {
-                throw new InvalidRequestException($"{param}.tool_call_id is required on a 'tool' message.", $"{param}.tool_call_id");
+                throw new InvalidCompletionRequestException($"{param}.tool_call_id is required on a 'tool' message.", $"{param}.tool_call_id");
             }
 
             var result = item.TryGetProperty("content", out var toolContent) ? ReadText(toolContent, param) : string.Empty;
@@ -154,7 +145,7 @@ internal static class ChatCompletionsRequestParser
                 return new ChatMessage(ChatRole.Assistant, calls);
             }
 
-            throw new InvalidRequestException($"{param}.content is required.", $"{param}.content");
+            throw new InvalidCompletionRequestException($"{param}.content is required.", $"{param}.content");
         }
 
         if (content.ValueKind == JsonValueKind.Null && role == ChatRole.Assistant)
@@ -181,8 +172,8 @@ internal static class ChatCompletionsRequestParser
                 && part.TryGetProperty("type", out var type) && type.ValueEquals("text")
                 && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String
                     ? partText.GetString()
-                    : throw new InvalidRequestException($"{param}.content[{i}] must be a text part {{\"type\":\"text\",\"text\":\"...\"}}; other parts are not supported.", $"{param}.content"))),
-            _ => throw new InvalidRequestException($"{param}.content must be a string or an array of text parts.", $"{param}.content"),
+                    : throw new InvalidCompletionRequestException($"{param}.content[{i}] must be a text part {{\"type\":\"text\",\"text\":\"...\"}}; other parts are not supported.", $"{param}.content"))),
+            _ => throw new InvalidCompletionRequestException($"{param}.content must be a string or an array of text parts.", $"{param}.content"),
         };
 
     private static FunctionCallContent ParseToolCall(JsonElement call, string param)
@@ -192,7 +183,7 @@ internal static class ChatCompletionsRequestParser
             || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
             || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
         {
-            throw new InvalidRequestException($"{param} must be {{\"id\",\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}}.", param);
+            throw new InvalidCompletionRequestException($"{param} must be {{\"id\",\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}}.", param);
         }
 
         Dictionary<string, object?>? arguments = null;
@@ -205,7 +196,7 @@ internal static class ChatCompletionsRequestParser
             }
             catch (JsonException)
             {
-                throw new InvalidRequestException($"{param}.function.arguments is not a JSON object.", $"{param}.function.arguments");
+                throw new InvalidCompletionRequestException($"{param}.function.arguments is not a JSON object.", $"{param}.function.arguments");
             }
         }
 
@@ -221,7 +212,7 @@ internal static class ChatCompletionsRequestParser
 
         if (tools.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidRequestException("'tools' must be an array of function tools.", "tools");
+            throw new InvalidCompletionRequestException("'tools' must be an array of function tools.", "tools");
         }
 
         var declared = new List<AITool>();
@@ -233,7 +224,7 @@ internal static class ChatCompletionsRequestParser
                 || !tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
                 || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
             {
-                throw new InvalidRequestException($"{param} must be {{\"type\":\"function\",\"function\":{{\"name\",\"description\",\"parameters\"}}}}.", param);
+                throw new InvalidCompletionRequestException($"{param} must be {{\"type\":\"function\",\"function\":{{\"name\",\"description\",\"parameters\"}}}}.", param);
             }
 
             var description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
@@ -265,7 +256,7 @@ internal static class ChatCompletionsRequestParser
                         options.ToolMode = ChatToolMode.RequireAny;
                         break;
                     default:
-                        throw new InvalidRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
+                        throw new InvalidCompletionRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
                 }
             }
             else if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
@@ -274,7 +265,7 @@ internal static class ChatCompletionsRequestParser
             }
             else if (choice.ValueKind != JsonValueKind.Null)
             {
-                throw new InvalidRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
+                throw new InvalidCompletionRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
             }
         }
     }
@@ -288,7 +279,7 @@ internal static class ChatCompletionsRequestParser
 
         return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var value)
             ? value
-            : throw new InvalidRequestException($"'{name}' must be an integer.", name);
+            : throw new InvalidCompletionRequestException($"'{name}' must be an integer.", name);
     }
 
     private static long? ReadLong(JsonElement root, string name)
@@ -300,7 +291,7 @@ internal static class ChatCompletionsRequestParser
 
         return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var value)
             ? value
-            : throw new InvalidRequestException($"'{name}' must be an integer.", name);
+            : throw new InvalidCompletionRequestException($"'{name}' must be an integer.", name);
     }
 
     private static float? ReadFloat(JsonElement root, string name, float min, float max)
@@ -312,7 +303,7 @@ internal static class ChatCompletionsRequestParser
 
         if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var value) || value < min || value > max)
         {
-            throw new InvalidRequestException($"'{name}' must be a number between {min} and {max}.", name);
+            throw new InvalidCompletionRequestException($"'{name}' must be a number between {min} and {max}.", name);
         }
 
         return (float)value;

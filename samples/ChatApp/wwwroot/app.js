@@ -166,9 +166,10 @@ function showBudget(run, b) {
     span.dataset.category = c.name;
     run.units.appendChild(span);
   }
+  const max = Number(b.maxTokens).toLocaleString("en-US");
   run.totals.textContent =
-    "tokens " + (b.inputTokens + b.outputTokens).toLocaleString("en-US") + "/" + Number(b.maxTokens).toLocaleString("en-US") +
-    " (in " + b.inputTokens + ", out " + b.outputTokens + ")" +
+    "tokens in " + Number(b.inputTokens).toLocaleString("en-US") + "/" + max +
+    ", out " + Number(b.outputTokens).toLocaleString("en-US") + "/" + max +
     " \u00B7 cost $" + Number(b.costUsd).toFixed(4) + "/$" + Number(b.maxCostUsd).toFixed(2) +
     " \u00B7 " + b.regime;
 }
