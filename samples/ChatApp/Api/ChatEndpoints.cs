@@ -135,6 +135,12 @@ internal static partial class ChatEndpoints
             return Problems.BadRequest(budgetError);
         }
 
+        if (conversation.GetTurns().Count + 2 > settings.Limits.MaxMessagesPerConversation)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Conversation full",
+                $"This conversation has reached {settings.Limits.MaxMessagesPerConversation} messages (ChatApp:Limits:MaxMessagesPerConversation); start a new chat.");
+        }
+
         if (!conversation.TryStartRun(context.RequestAborted, out var run))
         {
             return Problems.Create(StatusCodes.Status409Conflict, "Run in progress",

@@ -30,6 +30,9 @@ internal sealed class ChatAppLimits
     /// <summary>Gets or sets the most characters of messages one <c>/v1/chat/completions</c> request may send. Default 32,000.</summary>
     public int MaxCompletionPromptChars { get; set; } = 32_000;
 
+    /// <summary>Gets or sets how many messages (user and assistant) one conversation keeps before new questions are refused. Default 200.</summary>
+    public int MaxMessagesPerConversation { get; set; } = 200;
+
     /// <summary>Gets or sets how many conversations the server keeps. Default 200.</summary>
     public int MaxConversations { get; set; } = 200;
 }

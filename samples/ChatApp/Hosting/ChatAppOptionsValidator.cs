@@ -45,6 +45,7 @@ internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
         if (limits.MaxRunDuration <= TimeSpan.Zero) failures.Add("ChatApp:Limits:MaxRunDuration must be positive.");
         if (limits.MaxCompletionTokens < 1) failures.Add("ChatApp:Limits:MaxCompletionTokens must be positive.");
         if (limits.MaxCompletionPromptChars < 1) failures.Add("ChatApp:Limits:MaxCompletionPromptChars must be positive.");
+        if (limits.MaxMessagesPerConversation < 2) failures.Add("ChatApp:Limits:MaxMessagesPerConversation must be at least 2.");
         if (limits.MaxConversations < 1) failures.Add("ChatApp:Limits:MaxConversations must be positive.");
 
         var budgetError = BudgetRules.Check(options.DefaultBudget, limits, "ChatApp:DefaultBudget");

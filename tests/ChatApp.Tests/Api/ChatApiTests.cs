@@ -159,13 +159,17 @@ public sealed class ChatApiTests
         using var longMessage = await http.PostAsync($"api/conversations/{id}/messages", Json(JsonSerializer.Serialize(new { message = new string('a', 101) })));
         await AssertProblemAsync(longMessage, HttpStatusCode.RequestEntityTooLarge, "message has 101 characters; the server accepts at most 100.");
 
-        using var bigBody = await http.PostAsync($"api/conversations/{id}/messages", Json(JsonSerializer.Serialize(new { message = new string('a', 5000) })));
+        // Expect: 100-continue lets the server answer 413 from Content-Length before the body is on the wire.
+        using var big = new HttpRequestMessage(HttpMethod.Post, $"api/conversations/{id}/messages") { Content = Json(JsonSerializer.Serialize(new { message = new string('a', 5000) })) };
+        big.Headers.ExpectContinue = true;
+        using var bigBody = await http.SendAsync(big);
         await AssertProblemAsync(bigBody, HttpStatusCode.RequestEntityTooLarge, "The request body is larger than the server limit of 2048 bytes.");
 
         var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { message = new string('b', 5000) }))));
         chunked.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/conversations/{id}/messages") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
+        request.Headers.ExpectContinue = true;
         using var chunkedResponse = await http.SendAsync(request);
         await AssertProblemAsync(chunkedResponse, HttpStatusCode.RequestEntityTooLarge, "The request body is larger than the server limit of 2048 bytes.");
         Assert.DoesNotContain(((ScriptedAgentRunner)app.Services.GetRequiredService<IAgentRunner>()).Requests, r => r.ConversationId == id);
@@ -205,6 +209,24 @@ public sealed class ChatApiTests
         using var delete = await http.DeleteAsync($"api/conversations/{first}");
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         await CreateConversationAsync(http);
+    }
+
+    [Fact]
+    public async Task Full_conversation_refuses_new_questions()
+    {
+        await using var app = await TestApp.StartAsync(Answering, new Dictionary<string, string?> { ["ChatApp:Limits:MaxMessagesPerConversation"] = "4" });
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var ok = await http.PostAsync($"api/conversations/{id}/messages", Json("{\"message\":\"q\"}"));
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            await ok.Content.ReadAsStringAsync();
+        }
+
+        using var full = await http.PostAsync($"api/conversations/{id}/messages", Json("{\"message\":\"q\"}"));
+        await AssertProblemAsync(full, HttpStatusCode.Conflict, "This conversation has reached 4 messages (ChatApp:Limits:MaxMessagesPerConversation); start a new chat.");
     }
 
     [Fact]
