@@ -51,6 +51,17 @@ internal static class CompareCommand
             {
                 await CompareModelAsync(name, dir, runs, tokens, threads);
             }
+
+            if (Directory.Exists(Path.Combine(temp, "tiny-gqa")))
+            {
+                Console.WriteLine();
+                Console.WriteLine("Decode steps 16-400, engine CPU ms/token, same weights:");
+                Console.WriteLine();
+                Console.WriteLine("| model | Optimum export (Concat cache) | genai GQA, past_present_share_buffer | Optimum / GQA |");
+                Console.WriteLine("|---|---|---|---|");
+                CompareSharedBuffer(Path.Combine(temp, "tiny"), Path.Combine(temp, "tiny-gqa"), "tiny", Math.Max(3, runs / 4), threads);
+                CompareSharedBuffer(Path.Combine(temp, "small"), Path.Combine(temp, "small-gqa"), "small", Math.Max(3, runs / 4), threads);
+            }
         }
         finally
         {
@@ -66,11 +77,43 @@ internal static class CompareCommand
     /// <summary>Writes the tiny and small benchmark models (Optimum layout) under <paramref name="root"/>.</summary>
     public static void WriteModels(string root)
     {
+        var small = new TinyLlamaSpec { VocabSize = 8192, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 4, Intermediate = 688, MaxPositions = 512 };
         TestModelFactory.Create(Path.Combine(root, "tiny"));
-        TestModelFactory.Create(Path.Combine(root, "small"), spec: new TinyLlamaSpec
+        TestModelFactory.Create(Path.Combine(root, "small"), spec: small);
+        TestModelFactory.Create(Path.Combine(root, "tiny-gqa"), TestLayout.GenAiSharedBuffer);
+        TestModelFactory.Create(Path.Combine(root, "small-gqa"), TestLayout.GenAiSharedBuffer, spec: small);
+    }
+
+    /// <summary>Marginal CPU ms per decode step of an engine (long minus short generation).</summary>
+    private static double EngineCpuPerToken(LocalOnnxEngine engine, int[] prompt, int shortRun, int longRun)
+    {
+        LocalGenerationSettings S(int n) => new() { MaxTokens = n + 1, MinTokens = n + 1, DoSample = false };
+        var a = CpuClock.NowMicroseconds();
+        engine.GenerateAsync(prompt, S(shortRun)).GetAwaiter().GetResult();
+        var b = CpuClock.NowMicroseconds();
+        engine.GenerateAsync(prompt, S(longRun)).GetAwaiter().GetResult();
+        var c = CpuClock.NowMicroseconds();
+        return ((c - b) - (b - a)) / 1000 / (longRun - shortRun);
+    }
+
+    /// <summary>Same weights, two exports: Optimum (Concat grows a new cache each step) vs genai GQA with a shared buffer.</summary>
+    private static void CompareSharedBuffer(string optimumDir, string gqaDir, string name, int runs, int threads)
+    {
+        var options = new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false };
+        using var optimum = new LocalOnnxEngine(optimumDir, options);
+        using var gqa = new LocalOnnxEngine(gqaDir, options);
+        var prompt = Enumerable.Range(0, 16).Select(i => (i * 37 % (optimum.VocabSize - 16)) + 1).ToArray();
+        EngineCpuPerToken(optimum, prompt, 16, 32);
+        EngineCpuPerToken(gqa, prompt, 16, 32);
+        var a = new List<double>();
+        var b = new List<double>();
+        for (var r = 0; r < runs; r++)
         {
-            VocabSize = 8192, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 4, Intermediate = 688, MaxPositions = 512,
-        });
+            a.Add(EngineCpuPerToken(optimum, prompt, 16, 400));
+            b.Add(EngineCpuPerToken(gqa, prompt, 16, 400));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Median(a):F4} | {Median(b):F4} | {Median(a) / Median(b):F2} |"));
     }
 
     private static async Task CompareModelAsync(string name, string dir, int runs, int tokens, int threads)
@@ -135,7 +178,12 @@ internal static class CompareCommand
                 rawMs.Add(raw.Run(prompt, tokens).DecodeSeconds * 1000 / tokens);
             }
 
-            forwardMs.Add(ForwardOnly(engine, prompt, tokens));
+            var fa = CpuClock.NowMicroseconds();
+            ForwardOnly(engine, prompt, cpuShort);
+            var fb = CpuClock.NowMicroseconds();
+            ForwardOnly(engine, prompt, cpuLong);
+            var fc = CpuClock.NowMicroseconds();
+            forwardMs.Add(((fc - fb) - (fb - fa)) / 1000 / (cpuLong - cpuShort));
             if (r % 2 == 0)
             {
                 rawCpu.Add(RawCpu());
@@ -207,7 +255,7 @@ internal static class CompareCommand
 
         double rawMed = Median(rawMs), engMed = Median(engineMs);
         double rawCpuMed = Median(rawCpu), engCpuMed = Median(engineCpu);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: session.Forward alone median {Median(forwardMs):F3} / best {forwardMs.Min():F3} ms/token"));
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: session.Forward alone (no sampling/text) CPU {Median(forwardMs):F4} ms/token"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {rawCpuMed:F4} | {engCpuMed:F4} | {engCpuMed / rawCpuMed:F3} | {engMed / rawMed:F3} | {engineAlloc:F0} ({engineEarly:F0} / {engineLate:F0}) | {rawAlloc:F0} | {Median(seqOff):F0} | {Median(seqOn):F0} | {Median(batch):F0} | {Median(batch) / Median(seqOff):F2} | {Median(batchCpu) / Median(seqOffCpu):F2} |"));
     }

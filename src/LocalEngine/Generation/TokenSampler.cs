@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Agents.LocalEngine.Generation;
 
 /// <summary>Chooses the next token from logits: repetition penalty, then greedy or temperature/top-k/top-p sampling. Reuses its buffers.</summary>
@@ -51,33 +53,19 @@ internal sealed class TokenSampler
 
         if (_greedy)
         {
-            var best = 0;
-            for (var i = 1; i < logits.Length; i++)
-            {
-                if (logits[i] > logits[best])
-                {
-                    best = i;
-                }
-            }
-
-            return best;
+            // SIMD arg-max; NaN logits are never produced by the models this engine loads.
+            return TensorPrimitives.IndexOfMax<float>(logits);
         }
 
         var n = logits.Length;
-        var max = float.NegativeInfinity;
-        for (var i = 0; i < n; i++)
-        {
-            max = Math.Max(max, logits[i]);
-        }
+        var max = TensorPrimitives.Max<float>(logits);
 
-        // Unnormalised probabilities; tokens banned or at -inf get 0.
-        double sum = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var p = float.IsNegativeInfinity(logits[i]) ? 0f : MathF.Exp((logits[i] - max) / _temperature);
-            _probs[i] = p;
-            sum += p;
-        }
+        // Unnormalised probabilities exp((logit - max) / T), vectorised; banned tokens (-inf) get 0.
+        var probs = _probs.AsSpan(0, n);
+        TensorPrimitives.Subtract(logits, max, probs);
+        TensorPrimitives.Multiply(probs, 1f / _temperature, probs);
+        TensorPrimitives.Exp(probs, probs);
+        double sum = TensorPrimitives.Sum<float>(probs);
 
         if (_topK == 0 && _topP >= 1f)
         {

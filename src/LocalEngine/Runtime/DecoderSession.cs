@@ -315,6 +315,9 @@ internal sealed class DecoderSession : IDisposable
         if (LogitsType == TensorElementType.Float)
         {
             var data = logits.GetTensorDataAsSpan<float>();
+
+            // Some exports return only the last position's logits: take the positions actually returned.
+            seq = data.Length / (batch * v);
             for (var b = 0; b < batch; b++)
             {
                 data.Slice((((b * seq) + seq - 1) * v), v).CopyTo(last.Slice(b * v, v));
@@ -322,12 +325,13 @@ internal sealed class DecoderSession : IDisposable
 
             if (all is not null)
             {
-                data.CopyTo(all);
+                data.CopyTo(all.AsSpan(0, data.Length));
             }
         }
         else if (LogitsType == TensorElementType.Float16)
         {
             var data = logits.GetTensorDataAsSpan<Float16>();
+            seq = data.Length / (batch * v);
             for (var b = 0; b < batch; b++)
             {
                 var row = data.Slice((((b * seq) + seq - 1) * v), v);

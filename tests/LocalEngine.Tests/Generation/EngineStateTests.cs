@@ -141,6 +141,25 @@ public sealed class EngineStateTests(ModelFixture models)
     }
 
     [Fact]
+    public async Task Abandoning_a_stream_early_releases_the_engine()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var taken = 0;
+        await foreach (var update in engine.GenerateStreamingAsync(Prompt, Greedy(100)))
+        {
+            if (++taken == 2)
+            {
+                break;
+            }
+        }
+
+        // The next request is not blocked by the abandoned one and gives the fresh-engine answer.
+        using var fresh = new LocalOnnxEngine(models.Qwen.Directory);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal((await fresh.GenerateAsync([1, 2, 3], Greedy(6))).TokenIds, (await engine.GenerateAsync([1, 2, 3], Greedy(6), timeout.Token)).TokenIds);
+    }
+
+    [Fact]
     public async Task Disposed_engine_refuses_requests()
     {
         var engine = new LocalOnnxEngine(models.Qwen.Directory);

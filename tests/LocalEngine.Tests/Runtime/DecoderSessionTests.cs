@@ -116,4 +116,37 @@ public sealed class DecoderSessionTests(ModelFixture models)
 
         return best;
     }
+
+    [Fact]
+    public async Task Float16_variant_runs_with_float16_cache_and_logits()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { Variant = ModelVariant.Fp16 });
+        var session = engine.Session;
+        Assert.EndsWith("model_fp16.onnx", engine.Descriptor.ModelPath, StringComparison.Ordinal);
+        Assert.Equal(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16, session.CacheType);
+        Assert.Equal(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16, session.LogitsType);
+
+        using var cache = session.CreateCache(1);
+        using var ro = new RunOptions();
+        var last = new float[session.VocabSize];
+        session.Forward(Prompt.AsSpan(0, 5), 5, cache, ro, last);
+        using var rows = cache.CopyPrefix(cache.Length, 2);
+        var two = new float[2 * session.VocabSize];
+        session.Forward(new[] { Prompt[5], Prompt[5] }, 1, rows, ro, two);
+        var reference = ReferenceLlama.Forward(models.Qwen.Weights, Prompt.AsSpan(0, 6).ToArray());
+        for (var r = 0; r < 2; r++)
+        {
+            var row = two.AsSpan(r * session.VocabSize, session.VocabSize);
+            var maxDiff = 0f;
+            for (var i = 0; i < row.Length; i++)
+            {
+                maxDiff = Math.Max(maxDiff, Math.Abs(reference[^1][i] - row[i]));
+            }
+
+            Assert.True(maxDiff < 0.05f, $"fp16 max |logit difference| = {maxDiff}");
+        }
+
+        var result = await engine.GenerateAsync(Prompt, new Agents.LocalEngine.Generation.LocalGenerationSettings { MaxTokens = 5, MinTokens = 5, DoSample = false });
+        Assert.Equal(5, result.TokenIds.Count);
+    }
 }

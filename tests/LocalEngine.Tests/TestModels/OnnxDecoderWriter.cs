@@ -24,7 +24,7 @@ public static class OnnxDecoderWriter
     /// With <paramref name="positionLogits"/> ([MaxPositions, VocabSize]) the logits become that table's row for each
     /// position (the network still runs, multiplied by 0): a scripted model whose replies tests can choose.
     /// </remarks>
-    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null, float[]? positionLogits = null, bool groupQueryAttention = false)
+    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null, float[]? positionLogits = null, bool groupQueryAttention = false, bool float16Io = false)
     {
         if (groupQueryAttention)
         {
@@ -43,11 +43,15 @@ public static class OnnxDecoderWriter
             g.Input(names.PositionIds, TensorProto.Types.DataType.Int64, "batch", "seq");
         }
 
+        // float16Io: KV cache and logits cross the graph boundary as float16 (like model_fp16.onnx); math stays float32.
+        var io = float16Io ? TensorProto.Types.DataType.Float16 : TensorProto.Types.DataType.Float;
         for (var l = 0; l < s.Layers; l++)
         {
-            g.Input(string.Format(null, names.PastKey, l), TensorProto.Types.DataType.Float, "batch", kvh, "past", d);
-            g.Input(string.Format(null, names.PastValue, l), TensorProto.Types.DataType.Float, "batch", kvh, "past", d);
+            g.Input(string.Format(null, names.PastKey, l), io, "batch", kvh, "past", d);
+            g.Input(string.Format(null, names.PastValue, l), io, "batch", kvh, "past", d);
         }
+
+        string ToFloat(string x) => float16Io ? g.Op("Cast", [x], ("to", (long)TensorProto.Types.DataType.Float)) : x;
 
         // Shapes and positions.
         var shapeIds = g.Op("Shape", [names.InputIds]);
@@ -136,10 +140,15 @@ public static class OnnxDecoderWriter
             var q = Rope(Heads(g.Op("MatMul", [xn, g.F32($"l{l}.wq", lw.Wq, hsz, nh * d)]), nh));
             var k = Rope(Heads(g.Op("MatMul", [xn, g.F32($"l{l}.wk", lw.Wk, hsz, kvh * d)]), kvh));
             var v = Heads(g.Op("MatMul", [xn, g.F32($"l{l}.wv", lw.Wv, hsz, kvh * d)]), kvh);
-            var presentK = string.Format(null, names.PresentKey, l);
-            var presentV = string.Format(null, names.PresentValue, l);
-            g.OpTo("Concat", [string.Format(null, names.PastKey, l), k], presentK, ("axis", 2L));
-            g.OpTo("Concat", [string.Format(null, names.PastValue, l), v], presentV, ("axis", 2L));
+            var presentK = float16Io ? $"l{l}.present_k32" : string.Format(null, names.PresentKey, l);
+            var presentV = float16Io ? $"l{l}.present_v32" : string.Format(null, names.PresentValue, l);
+            g.OpTo("Concat", [ToFloat(string.Format(null, names.PastKey, l)), k], presentK, ("axis", 2L));
+            g.OpTo("Concat", [ToFloat(string.Format(null, names.PastValue, l)), v], presentV, ("axis", 2L));
+            if (float16Io)
+            {
+                g.OpTo("Cast", [presentK], string.Format(null, names.PresentKey, l), ("to", (long)TensorProto.Types.DataType.Float16));
+                g.OpTo("Cast", [presentV], string.Format(null, names.PresentValue, l), ("to", (long)TensorProto.Types.DataType.Float16));
+            }
             var kt = g.Op("Transpose", [ExpandKv(presentK)], ("perm", new long[] { 0, 1, 3, 2 }));
             var scores = g.Op("Add", [g.Op("Mul", [g.Op("MatMul", [q, kt]), scale]), mask]);
             var probs = g.Op("Softmax", [scores], ("axis", -1L));
@@ -154,7 +163,11 @@ public static class OnnxDecoderWriter
         }
 
         var hn = RmsNorm(h, "final_norm", w.FinalNorm);
-        if (positionLogits is null)
+        if (positionLogits is null && float16Io)
+        {
+            g.OpTo("Cast", [g.Op("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)])], names.Logits, ("to", (long)TensorProto.Types.DataType.Float16));
+        }
+        else if (positionLogits is null)
         {
             g.OpTo("MatMul", [hn, g.F32("lm_head", w.LmHead, hsz, s.VocabSize)], names.Logits);
         }
@@ -165,11 +178,11 @@ public static class OnnxDecoderWriter
             g.OpTo("Add", [network, script], names.Logits);
         }
 
-        g.Output(names.Logits, TensorProto.Types.DataType.Float, "batch", "seq", s.VocabSize);
+        g.Output(names.Logits, io, "batch", "seq", s.VocabSize);
         for (var l = 0; l < s.Layers; l++)
         {
-            g.Output(string.Format(null, names.PresentKey, l), TensorProto.Types.DataType.Float, "batch", kvh, "total", d);
-            g.Output(string.Format(null, names.PresentValue, l), TensorProto.Types.DataType.Float, "batch", kvh, "total", d);
+            g.Output(string.Format(null, names.PresentKey, l), io, "batch", kvh, "total", d);
+            g.Output(string.Format(null, names.PresentValue, l), io, "batch", kvh, "total", d);
         }
 
         g.Save(path, externalDataFile);

@@ -133,6 +133,10 @@ public static class TestModelFactory
             modelFile = Path.Combine(directory, "onnx", "model.onnx");
             OnnxDecoderWriter.Write(modelFile, weights, new DecoderNames { PositionIds = positionIds ? "position_ids" : null },
                 layout == TestLayout.OptimumExternalData ? "model.onnx_data" : null, positionLogits);
+
+            // model_fp16.onnx: float16 KV cache and logits at the graph boundary (selected with ModelVariant.Fp16).
+            OnnxDecoderWriter.Write(Path.Combine(directory, "onnx", "model_fp16.onnx"), weights, new DecoderNames { PositionIds = positionIds ? "position_ids" : null },
+                float16Io: true);
             var config = new JsonObject
             {
                 ["architectures"] = new JsonArray(family == TestFamily.Qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM"),
