@@ -6,9 +6,11 @@ namespace Agents.Samples.ChatApp.Tests.Fakes;
 /// <summary>A chat client whose replies come from a test callback; streaming splits the reply into words.</summary>
 internal sealed class ScriptedChatClient : IChatClient
 {
-    private readonly Func<IReadOnlyList<ChatMessage>, ChatOptions?, ChatResponse> _reply;
+    private readonly Func<IReadOnlyList<ChatMessage>, ChatOptions?, CancellationToken, Task<ChatResponse>> _reply;
 
-    public ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, ChatOptions?, ChatResponse> reply) => _reply = reply;
+    public ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, ChatOptions?, ChatResponse> reply) => _reply = (m, o, _) => Task.FromResult(reply(m, o));
+
+    public ScriptedChatClient(Func<IReadOnlyList<ChatMessage>, ChatOptions?, CancellationToken, Task<ChatResponse>> reply) => _reply = reply;
 
     public List<(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options)> Calls { get; } = [];
 
@@ -16,7 +18,7 @@ internal sealed class ScriptedChatClient : IChatClient
     {
         var list = messages.ToList();
         lock (Calls) Calls.Add((list, options));
-        return Task.FromResult(_reply(list, options));
+        return _reply(list, options, cancellationToken);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

@@ -85,4 +85,46 @@ public sealed class ChatPagePlannerTests
         Assert.Contains("memory_create_file", tools);
         Assert.DoesNotContain("browser_browse", tools);
     }
+
+    [Fact]
+    public async Task Stop_cancels_the_real_planner_down_to_the_model_call()
+    {
+        var modelCalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var modelCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var model = new ScriptedChatClient(async (messages, options, ct) =>
+        {
+            modelCalled.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                modelCancelled.TrySetResult();
+                throw;
+            }
+
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, "never"));
+        });
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var app = await TestApp.StartAsync(
+            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
+            services: s => s.AddSingleton<IChatClient>(model));
+        var context = await _browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+
+        await page.GetByTestId("question").FillAsync("A question the model never finishes");
+        await page.GetByTestId("send").ClickAsync();
+        var run = page.GetByTestId("run").Last;
+        await Expect(run.GetByTestId("budget-units")).ToContainTextAsync("search 0/10", new() { Timeout = 20_000 });
+        await modelCalled.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        await page.GetByTestId("stop").ClickAsync();
+
+        await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 20_000 });
+        await modelCancelled.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Expect(page.GetByTestId("send")).ToBeEnabledAsync();
+    }
 }
