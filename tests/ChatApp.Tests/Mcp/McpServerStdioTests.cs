@@ -123,6 +123,22 @@ public sealed class McpServerStdioTests
     }
 
     [Fact]
+    public async Task Browse_with_chromium_reads_a_local_page()
+    {
+        await using var web = await LocalWebPages.StartAsync();
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var client = await McpServerProcess.StartStdioAsync(
+            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
+            "--Mcp:Research:Browser=chromium", "--Mcp:Research:AllowLoopback=true");
+
+        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
+
+        Assert.False(read.IsError, Text(read));
+        Assert.Contains("2511.17006", Text(read), StringComparison.Ordinal);
+        Assert.Equal(1, Category(read, "browse").GetProperty("used").GetInt64());
+    }
+
+    [Fact]
     public async Task Browse_refuses_loopback_addresses_by_default()
     {
         await using var web = await LocalWebPages.StartAsync();
