@@ -79,6 +79,23 @@ public sealed class HttpBrowsingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dns_rebinding_is_caught_at_connect_time()
+    {
+        var lookups = 0;
+        var guard = new UrlGuard(new WebAccessOptions(), (_, _) => Task.FromResult(new[]
+        {
+            System.Net.IPAddress.Parse(Interlocked.Increment(ref lookups) == 1 ? "93.184.216.34" : "127.0.0.1"),
+        }));
+        using var fetcher = new HttpPageFetcher(new HttpPageFetcherOptions { Timeout = TimeSpan.FromSeconds(2) }, guard, null, null);
+
+        var text = await new BrowserPlugin(fetcher).BrowseAsync([$"http://rebind.test:{_site.BaseAddress.Port}/article.html"], "x");
+
+        Assert.Contains("resolves only to loopback, link-local or private addresses", text);
+        Assert.Equal(2, lookups);
+        Assert.Equal(0, _site.RequestCount);
+    }
+
+    [Fact]
     public async Task Too_many_redirects_is_a_clear_result()
     {
         using var fetcher = Fetcher();
