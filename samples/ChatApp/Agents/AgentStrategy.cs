@@ -1,0 +1,11 @@
+namespace Agents.Samples.ChatApp.Agents;
+
+/// <summary>The planners the page offers.</summary>
+internal enum AgentStrategy
+{
+    /// <summary>BATS: plan, verify, dig deeper or pivot under the budget.</summary>
+    Bats,
+
+    /// <summary>ReAct with the budget tracker's block after every tool result.</summary>
+    ReActWithTracker,
+}

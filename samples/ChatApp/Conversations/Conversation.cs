@@ -1,0 +1,114 @@
+using Agents.Samples.ChatApp.Agents;
+
+namespace Agents.Samples.ChatApp.Conversations;
+
+/// <summary>One conversation: its messages and the run in progress, if any. Thread-safe.</summary>
+internal sealed class Conversation
+{
+    private readonly Lock _gate = new();
+    private readonly List<ChatTurn> _turns = [];
+    private CancellationTokenSource? _activeRun;
+    private bool _stopRequested;
+
+    public Conversation(string id, string title, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Title = title;
+        CreatedAt = createdAt;
+    }
+
+    public string Id { get; }
+
+    public string Title { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public bool IsRunning
+    {
+        get { lock (_gate) return _activeRun is not null; }
+    }
+
+    /// <summary>Gets whether <see cref="Stop"/> was called for the run in progress (or the last one).</summary>
+    public bool WasStopRequested
+    {
+        get { lock (_gate) return _stopRequested; }
+    }
+
+    public IReadOnlyList<ChatTurn> GetTurns()
+    {
+        lock (_gate) return [.. _turns];
+    }
+
+    public void Add(ChatTurn turn)
+    {
+        lock (_gate)
+        {
+            if (_turns.Count == 0 && turn.Role == "user")
+            {
+                Title = turn.Text.Length <= 60 ? turn.Text : string.Concat(turn.Text.AsSpan(0, 57), "...");
+            }
+
+            _turns.Add(turn);
+        }
+    }
+
+    /// <summary>Starts a run unless one is already in progress.</summary>
+    /// <param name="requestAborted">Ends the run when the page closes the stream.</param>
+    /// <param name="run">The source that stops the run; disposed by <see cref="EndRun"/>.</param>
+    public bool TryStartRun(CancellationToken requestAborted, out CancellationTokenSource run)
+    {
+        lock (_gate)
+        {
+            if (_activeRun is not null)
+            {
+                run = null!;
+                return false;
+            }
+
+            run = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            _activeRun = run;
+            _stopRequested = false;
+            return true;
+        }
+    }
+
+    /// <summary>Requests the run in progress to stop; <see langword="false"/> when none runs.</summary>
+    public bool Stop()
+    {
+        CancellationTokenSource? run;
+        lock (_gate)
+        {
+            run = _activeRun;
+            if (run is null)
+            {
+                return false;
+            }
+
+            _stopRequested = true;
+        }
+
+        try
+        {
+            run.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended between the check and the cancel.
+        }
+
+        return true;
+    }
+
+    public void EndRun(CancellationTokenSource run)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_activeRun, run))
+            {
+                _activeRun = null;
+            }
+        }
+
+        run.Dispose();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Samples.ChatApp.Hosting;
+
+/// <summary>Validates <see cref="ChatAppOptions"/> at start-up, naming the option that is wrong.</summary>
+internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ChatAppOptions options)
+    {
+        var failures = new List<string>();
+        var urls = SplitUrls(options.Urls);
+        if (urls.Count == 0)
+        {
+            failures.Add("ChatApp:Urls is empty; give at least one address such as http://127.0.0.1:5080.");
+        }
+
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"ChatApp:Urls contains '{url}', which is not an http(s) address.");
+                continue;
+            }
+
+            if (!IsLoopback(uri) && string.IsNullOrWhiteSpace(options.ApiKey))
+            {
+                failures.Add($"ChatApp:Urls binds '{url}', which is not a loopback address; set ChatApp:ApiKey so that only clients with the key can use the app.");
+            }
+        }
+
+        if (options.ApiKey is { Length: > 0 and < 16 })
+        {
+            failures.Add("ChatApp:ApiKey must be at least 16 characters long.");
+        }
+
+        var limits = options.Limits;
+        if (limits.MaxRequestBytes < 1024) failures.Add("ChatApp:Limits:MaxRequestBytes must be at least 1024.");
+        if (limits.MaxMessageChars < 1) failures.Add("ChatApp:Limits:MaxMessageChars must be positive.");
+        if (limits.MaxSearchUnits < 0) failures.Add("ChatApp:Limits:MaxSearchUnits must not be negative.");
+        if (limits.MaxBrowseUnits < 0) failures.Add("ChatApp:Limits:MaxBrowseUnits must not be negative.");
+        if (limits.MaxTokens < 1) failures.Add("ChatApp:Limits:MaxTokens must be positive.");
+        if (limits.MaxCostUsd <= 0) failures.Add("ChatApp:Limits:MaxCostUsd must be positive.");
+        if (limits.MaxRunDuration <= TimeSpan.Zero) failures.Add("ChatApp:Limits:MaxRunDuration must be positive.");
+        if (limits.MaxCompletionTokens < 1) failures.Add("ChatApp:Limits:MaxCompletionTokens must be positive.");
+        if (limits.MaxCompletionPromptChars < 1) failures.Add("ChatApp:Limits:MaxCompletionPromptChars must be positive.");
+        if (limits.MaxMessagesPerConversation < 2) failures.Add("ChatApp:Limits:MaxMessagesPerConversation must be at least 2.");
+        if (limits.MaxConversations < 1) failures.Add("ChatApp:Limits:MaxConversations must be positive.");
+
+        var budgetError = BudgetRules.Check(options.DefaultBudget, limits, "ChatApp:DefaultBudget");
+        if (budgetError is not null) failures.Add(budgetError);
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Splits the <c>;</c>-separated address list.</summary>
+    public static IReadOnlyList<string> SplitUrls(string? urls) =>
+        (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsLoopback(Uri uri)
+    {
+        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+}

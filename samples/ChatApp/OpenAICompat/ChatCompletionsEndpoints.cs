@@ -1,0 +1,273 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agents.Samples.ChatApp.Api;
+using Agents.Samples.ChatApp.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Samples.ChatApp.OpenAICompat;
+
+/// <summary>
+/// An OpenAI-compatible <c>POST /v1/chat/completions</c> (streaming and not) and <c>GET /v1/models</c> over the
+/// configured <see cref="CompletionsModel"/>, so other chat UIs can use the local engine.
+/// </summary>
+internal static partial class ChatCompletionsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", CompleteAsync);
+        app.MapGet("/v1/models", ListModels);
+    }
+
+    private static IResult ListModels([FromServices] IServiceProvider services, [FromServices] TimeProvider timeProvider)
+    {
+        var model = services.GetService<CompletionsModel>();
+        var data = new JsonArray();
+        if (model is not null)
+        {
+            data.Add(new JsonObject { ["id"] = model.ModelId, ["object"] = "model", ["created"] = 0, ["owned_by"] = "local" });
+        }
+
+        return Results.Text(new JsonObject { ["object"] = "list", ["data"] = data }.ToJsonString(), "application/json");
+    }
+
+    private static async Task<IResult> CompleteAsync(
+        HttpContext context,
+        [FromServices] IServiceProvider services,
+        [FromServices] IOptions<ChatAppOptions> options,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILoggerFactory loggerFactory)
+    {
+        var model = services.GetService<CompletionsModel>();
+        if (model is null)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, "No model is configured; set ChatApp:Model (a local ONNX folder or an OpenAI-compatible endpoint).", "server_error", null);
+        }
+
+        var (document, bodyError) = await JsonBodyReader.ReadAsync<JsonDocument>(
+            context, options.Value.Limits.MaxRequestBytes, ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
+        if (bodyError is not null)
+        {
+            return Error(bodyError.Status, bodyError.Detail, "invalid_request_error", null);
+        }
+
+        ChatCompletionsRequest request;
+        using (document)
+        {
+            try
+            {
+                request = ChatCompletionsRequestParser.Parse(document!.RootElement, options.Value.Limits.MaxCompletionTokens);
+            }
+            catch (InvalidCompletionRequestException ex)
+            {
+                return Error(StatusCodes.Status400BadRequest, ex.Message, "invalid_request_error", ex.Param);
+            }
+        }
+
+        var totalChars = request.Messages.Sum(m => m.Text.Length);
+        if (totalChars > options.Value.Limits.MaxCompletionPromptChars)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge,
+                $"The messages have {totalChars} characters; the server accepts at most {options.Value.Limits.MaxCompletionPromptChars}.",
+                "invalid_request_error", "messages");
+        }
+
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var logger = loggerFactory.CreateLogger("Agents.Samples.ChatApp.Completions");
+        if (!request.Stream)
+        {
+            ChatResponse response;
+            try
+            {
+                response = await model.Client.GetResponseAsync(request.Messages, request.Options, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, ex);
+                return Error(StatusCodes.Status500InternalServerError, $"The model failed: {ex.Message}", "server_error", null);
+            }
+
+            var body = new JsonObject
+            {
+                ["id"] = id,
+                ["object"] = "chat.completion",
+                ["created"] = created,
+                ["model"] = model.ModelId,
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0,
+                    ["message"] = AssistantMessage(response),
+                    ["finish_reason"] = MapFinishReason(response.FinishReason)
+                        ?? (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any() ? "tool_calls" : "stop"),
+                }),
+            };
+            if (response.Usage is { } usage)
+            {
+                body["usage"] = UsageJson(usage);
+            }
+
+            return Results.Text(body.ToJsonString(), "application/json");
+        }
+
+        SseStart(context);
+        string? finishReason = null;
+        UsageDetails? totalUsage = null;
+        var first = true;
+        var toolCallIndex = 0;
+        try
+        {
+            await foreach (var update in model.Client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted).ConfigureAwait(false))
+            {
+                foreach (var usageContent in update.Contents.OfType<UsageContent>())
+                {
+                    totalUsage ??= new UsageDetails();
+                    totalUsage.Add(usageContent.Details);
+                }
+
+                finishReason = MapFinishReason(update.FinishReason) ?? finishReason;
+                var calls = update.Contents.OfType<FunctionCallContent>().ToList();
+                if (calls.Count > 0)
+                {
+                    var callDelta = new JsonObject();
+                    if (first)
+                    {
+                        callDelta["role"] = "assistant";
+                        first = false;
+                    }
+
+                    var array = new JsonArray();
+                    foreach (var call in calls)
+                    {
+                        var json = ToolCallJson(call);
+                        json["index"] = toolCallIndex++;
+                        array.Add(json);
+                    }
+
+                    callDelta["tool_calls"] = array;
+                    finishReason ??= "tool_calls";
+                    await WriteChunkAsync(context, Chunk(id, created, model.ModelId, callDelta, null), context.RequestAborted).ConfigureAwait(false);
+                }
+
+                var text = update.Text;
+                if (string.IsNullOrEmpty(text) && !first)
+                {
+                    continue;
+                }
+
+                var delta = new JsonObject();
+                if (first)
+                {
+                    delta["role"] = "assistant";
+                    first = false;
+                }
+
+                delta["content"] = text;
+                await WriteChunkAsync(context, Chunk(id, created, model.ModelId, delta, null), context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await WriteChunkAsync(context, Chunk(id, created, model.ModelId, new JsonObject(), finishReason ?? "stop"), context.RequestAborted).ConfigureAwait(false);
+            if (request.IncludeUsage && totalUsage is not null)
+            {
+                var usageChunk = Chunk(id, created, model.ModelId, null, null);
+                usageChunk["usage"] = UsageJson(totalUsage);
+                await WriteChunkAsync(context, usageChunk, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Headers are sent; report the failure inside the stream the way OpenAI does.
+            LogFailed(logger, ex);
+            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = $"The model failed: {ex.Message}", ["type"] = "server_error" } };
+            await WriteChunkAsync(context, error, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    private static JsonObject AssistantMessage(ChatResponse response)
+    {
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        var message = new JsonObject { ["role"] = "assistant", ["content"] = calls.Count > 0 && string.IsNullOrEmpty(response.Text) ? null : response.Text };
+        if (calls.Count > 0)
+        {
+            message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCallJson(c))]);
+        }
+
+        return message;
+    }
+
+    private static JsonObject ToolCallJson(FunctionCallContent call) => new()
+    {
+        ["id"] = string.IsNullOrEmpty(call.CallId) ? "call_" + Guid.NewGuid().ToString("N")[..12] : call.CallId,
+        ["type"] = "function",
+        ["function"] = new JsonObject
+        {
+            ["name"] = call.Name,
+            ["arguments"] = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+        },
+    };
+
+    private static JsonObject Chunk(string id, long created, string model, JsonObject? delta, string? finishReason)
+    {
+        var choices = new JsonArray();
+        if (delta is not null)
+        {
+            choices.Add(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason });
+        }
+
+        return new JsonObject
+        {
+            ["id"] = id,
+            ["object"] = "chat.completion.chunk",
+            ["created"] = created,
+            ["model"] = model,
+            ["choices"] = choices,
+        };
+    }
+
+    private static void SseStart(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "text/event-stream; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache, no-store";
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static async Task WriteChunkAsync(HttpContext context, JsonObject chunk, CancellationToken cancellationToken)
+    {
+        await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", cancellationToken).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static JsonObject UsageJson(UsageDetails usage) => new()
+    {
+        ["prompt_tokens"] = usage.InputTokenCount ?? 0,
+        ["completion_tokens"] = usage.OutputTokenCount ?? 0,
+        ["total_tokens"] = usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)),
+    };
+
+    private static string? MapFinishReason(ChatFinishReason? reason)
+    {
+        if (reason is not { } r)
+        {
+            return null;
+        }
+
+        if (r == ChatFinishReason.Length) return "length";
+        if (r == ChatFinishReason.ToolCalls) return "tool_calls";
+        if (r == ChatFinishReason.ContentFilter) return "content_filter";
+        return "stop";
+    }
+
+    private static IResult Error(int status, string message, string type, string? param) =>
+        Results.Text(
+            new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = null } }.ToJsonString(),
+            "application/json",
+            statusCode: status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A chat completion failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

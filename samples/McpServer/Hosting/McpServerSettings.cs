@@ -1,0 +1,22 @@
+namespace Agents.Samples.McpServer.Hosting;
+
+/// <summary>Settings of the MCP server, bound from the <c>Mcp</c> section (arguments such as <c>--Mcp:Transport=http</c>).</summary>
+internal sealed class McpServerSettings
+{
+    public const string SectionName = "Mcp";
+
+    /// <summary>Gets or sets <c>stdio</c> (default) or <c>http</c> (Streamable HTTP at <c>/mcp</c>).</summary>
+    public string Transport { get; set; } = "stdio";
+
+    /// <summary>Gets or sets the HTTP addresses, <c>;</c>-separated. Default <c>http://127.0.0.1:5090</c>.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5090";
+
+    /// <summary>Gets or sets the key HTTP clients must send (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>); required off loopback.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the server-side budget every tool call is charged to.</summary>
+    public McpBudgetSettings Budget { get; set; } = new();
+
+    /// <summary>Gets or sets the largest accepted HTTP request body in bytes. Default 256 KiB.</summary>
+    public int MaxRequestBytes { get; set; } = 256 * 1024;
+}

@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace Agents.Samples.McpServer.Hosting;
+
+/// <summary>Checks <see cref="McpServerSettings"/>; every message names the option.</summary>
+internal static class McpServerSettingsValidator
+{
+    public static IReadOnlyList<string> Validate(McpServerSettings settings)
+    {
+        var failures = new List<string>();
+        var transport = settings.Transport?.Trim().ToLowerInvariant();
+        if (transport is not ("stdio" or "http"))
+        {
+            failures.Add($"Mcp:Transport '{settings.Transport}' is unknown; use 'stdio' or 'http'.");
+        }
+
+        if (transport == "http")
+        {
+            var urls = SplitUrls(settings.Urls);
+            if (urls.Count == 0)
+            {
+                failures.Add("Mcp:Urls is empty; give an address such as http://127.0.0.1:5090.");
+            }
+
+            foreach (var url in urls)
+            {
+                if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                    || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    failures.Add($"Mcp:Urls contains '{url}', which is not an http(s) address.");
+                }
+                else if (!IsLoopback(uri) && string.IsNullOrWhiteSpace(settings.ApiKey))
+                {
+                    failures.Add($"Mcp:Urls binds '{url}', which is not a loopback address; set Mcp:ApiKey so that only clients with the key can spend the budget.");
+                }
+            }
+        }
+
+        if (settings.ApiKey is { Length: > 0 and < 16 })
+        {
+            failures.Add("Mcp:ApiKey must be at least 16 characters long.");
+        }
+
+        var b = settings.Budget;
+        if (b.SearchUnits < 1) failures.Add("Mcp:Budget:SearchUnits must be positive.");
+        if (b.BrowseUnits < 1) failures.Add("Mcp:Budget:BrowseUnits must be positive.");
+        if (b.MemoryCalls < 1) failures.Add("Mcp:Budget:MemoryCalls must be positive.");
+        if (b.ResearchRuns < 1) failures.Add("Mcp:Budget:ResearchRuns must be positive.");
+        if (b.MaxTokens < 1) failures.Add("Mcp:Budget:MaxTokens must be positive.");
+        if (b.MaxCostUsd <= 0) failures.Add("Mcp:Budget:MaxCostUsd must be positive.");
+        if (settings.MaxRequestBytes < 1024) failures.Add("Mcp:MaxRequestBytes must be at least 1024.");
+        return failures;
+    }
+
+    public static IReadOnlyList<string> SplitUrls(string? urls) =>
+        (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsLoopback(Uri uri) =>
+        string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}

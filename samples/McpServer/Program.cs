@@ -1,0 +1,14 @@
+using Agents.Samples.McpServer.Hosting;
+
+// An MCP server (stdio by default, or Streamable HTTP with --Mcp:Transport=http) exposing budget-charged
+// research tools. Configuration: appsettings.json, environment (Mcp__Budget__SearchUnits=...) or arguments
+// (--Mcp:Research:DocumentsFolder=/data/docs).
+try
+{
+    return await McpServerHost.RunAsync(args, CancellationToken.None).ConfigureAwait(false);
+}
+catch (McpConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync("Configuration error: " + ex.Message).ConfigureAwait(false);
+    return 2;
+}

@@ -1,0 +1,107 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agents.Samples.ChatApp.Tests.Fakes;
+using Agents.Samples.ChatApp.Tests.Hosting;
+using Agents.Samples.ChatApp.Tests.Mcp;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
+
+namespace Agents.Samples.ChatApp.Tests.Api;
+
+/// <summary>The chat API streaming the REAL planners (BATS, ReAct + tracker) over real tools; only the model is scripted.</summary>
+public sealed class PlannerRunnerTests
+{
+    [Fact]
+    public async Task Bats_streams_plan_attempt_tool_call_verification_and_the_answer()
+    {
+        var model = new ScriptedChatClient((messages, options) =>
+        {
+            var system = messages[0].Text;
+            if (system.Contains("You are the planner", StringComparison.Ordinal))
+            {
+                return Reply("<exploration>\n- a .NET search library\n</exploration>\n<verification>\n- it is embedded\n</verification>\n<plan>\n1 [ ] search the library docs\n</plan>");
+            }
+
+            if (system.Contains("You are the verifier", StringComparison.Ordinal))
+            {
+                return Reply("{\"verification\":[{\"constraint\":\"it is embedded\",\"status\":\"satisfied\",\"evidence\":\"lucene.md\"}],\"decision\":\"SUCCESS\",\"justification\":\"lucene.md says embedded\",\"trajectory_summary\":\"searched once\",\"details\":{\"failure_analysis\":\"\",\"useful_findings\":\"\",\"recommendations\":\"\",\"backtrack_to\":\"\"}}");
+            }
+
+            if (system.Contains("You are the judge", StringComparison.Ordinal))
+            {
+                return Reply("{\"choice\": 1, \"confidence\": 0.9, \"reason\": \"only one\"}");
+            }
+
+            return messages.Any(m => m.Role == ChatRole.Tool)
+                ? Reply("<answer>Lucene.Net</answer>")
+                : new ChatResponse(new ChatMessage(ChatRole.Assistant,
+                    [new FunctionCallContent("c1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "embedded search library" } })]));
+        });
+        await using var app = await StartAsync(model);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        var events = await RunAsync(http, id, "{\"message\":\"Which embedded .NET search library?\",\"strategy\":\"bats\",\"budget\":{\"searchUnits\":3,\"browseUnits\":0,\"maxTokens\":10000,\"maxCostUsd\":0.1}}");
+
+        Assert.Contains(events, e => e.Name == "thinking" && e.Data.GetProperty("label").GetString() == "plan" && e.Data.GetProperty("text").GetString()!.Contains("search the library docs", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Name == "thinking" && e.Data.GetProperty("label").GetString() == "attempt");
+        Assert.Contains(events, e => e.Name == "tool_call" && e.Data.GetProperty("tool").GetString() == "web_search");
+        Assert.Contains(events, e => e.Name == "tool_result" && e.Data.GetProperty("executed").GetBoolean() && e.Data.GetProperty("summary").GetString()!.Contains("lucene.md", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(events, e => e.Name == "thinking" && e.Data.GetProperty("label").GetString() == "verify" && e.Data.GetProperty("text").GetString()!.StartsWith("Success", StringComparison.OrdinalIgnoreCase));
+        var budget = events.Last(e => e.Name == "budget").Data;
+        Assert.Equal(1, budget.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "search").GetProperty("used").GetInt64());
+        var answer = events.Single(e => e.Name == "answer").Data;
+        Assert.Equal("Lucene.Net", answer.GetProperty("text").GetString());
+        Assert.Equal("answered", answer.GetProperty("status").GetString());
+        Assert.Equal("completed", events[^1].Data.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task React_with_tracker_refuses_a_search_beyond_the_session_budget_and_answers_without_tools()
+    {
+        var model = new ScriptedChatClient((messages, options) =>
+            options?.Tools is { Count: > 0 } && !messages.Any(m => m.Role == ChatRole.Tool)
+                ? new ChatResponse(new ChatMessage(ChatRole.Assistant,
+                    [new FunctionCallContent("c1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "lucene", "tracker" } })]))
+                : Reply("Answer: I could not search; Lucene.Net is my best guess."));
+        await using var app = await StartAsync(model);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        var events = await RunAsync(http, id, "{\"message\":\"Which library?\",\"strategy\":\"react\",\"budget\":{\"searchUnits\":1,\"browseUnits\":0,\"maxTokens\":10000,\"maxCostUsd\":0.1}}");
+
+        var refused = events.Single(e => e.Name == "tool_result").Data;
+        Assert.False(refused.GetProperty("executed").GetBoolean());
+        Assert.Contains("search", refused.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var budget = events.Last(e => e.Name == "budget").Data;
+        Assert.Equal(0, budget.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "search").GetProperty("used").GetInt64());
+        Assert.Contains("Lucene.Net is my best guess", events.Single(e => e.Name == "answer").Data.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("completed", events[^1].Data.GetProperty("status").GetString());
+    }
+
+    private static ChatResponse Reply(string text) =>
+        new(new ChatMessage(ChatRole.Assistant, text)) { Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 10 } };
+
+    private static Task<TestApp> StartAsync(IChatClient model)
+    {
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        return TestApp.StartAsync(
+            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
+            services: s => s.AddSingleton(model));
+    }
+
+    private static async Task<List<(string Name, JsonElement Data)>> RunAsync(HttpClient http, string id, string body)
+    {
+        using var response = await http.PostAsync($"api/conversations/{id}/messages", Json(body));
+        response.EnsureSuccessStatusCode();
+        var events = new List<(string, JsonElement)>();
+        foreach (var block in (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = block.Split('\n');
+            events.Add((lines[0]["event: ".Length..], JsonDocument.Parse(lines[1]["data: ".Length..]).RootElement.Clone()));
+        }
+
+        return events;
+    }
+}

@@ -1,0 +1,68 @@
+using Agents.Samples.ChatApp.OpenAICompat;
+using Agents.Samples.ChatApp.Tests.Fakes;
+using Agents.Samples.ChatApp.Tests.Hosting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
+
+namespace Agents.Samples.ChatApp.Tests.Mcp;
+
+/// <summary>
+/// The MCP <c>research</c> tool in the real child process: its ReAct agent talks to a scripted model served
+/// over HTTP by the chat app's OpenAI-compatible endpoint, searches with the server's search tool and
+/// spends the server's budget.
+/// </summary>
+public sealed class McpResearchToolTests
+{
+    [Fact]
+    public async Task Research_runs_a_budget_aware_agent_and_returns_answer_status_and_cost_then_is_refused_when_runs_are_spent()
+    {
+        var model = new ScriptedChatClient((messages, options) =>
+        {
+            if (messages[^1].Role == ChatRole.Tool)
+            {
+                var result = messages[^1].Contents.OfType<FunctionResultContent>().Single().Result?.ToString() ?? string.Empty;
+                var cited = result.Contains("lucene.md", StringComparison.OrdinalIgnoreCase) ? "lucene.md" : "nothing";
+                return new ChatResponse(new ChatMessage(ChatRole.Assistant, $"Lucene.Net is an embedded full-text search library (source: {cited})."))
+                {
+                    Usage = new UsageDetails { InputTokenCount = 300, OutputTokenCount = 20 },
+                };
+            }
+
+            Assert.Contains(options!.Tools!, t => t.Name == "web_search");
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant,
+                [new FunctionCallContent("call_1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "Lucene full-text" } })]))
+            {
+                Usage = new UsageDetails { InputTokenCount = 200, OutputTokenCount = 10 },
+            };
+        });
+        await using var upstream = await TestApp.StartAsync(services: s => s.AddSingleton(new CompletionsModel(model, "scripted")));
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var client = await McpServerProcess.StartStdioAsync(
+            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
+            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted",
+            "--Mcp:Budget:ResearchRuns=1");
+
+        var tools = await client.ListToolsAsync();
+        Assert.Contains(tools, t => t.Name == "research");
+
+        var research = await CallAsync(client, "research", new() { ["question"] = "What is Lucene.Net?" });
+
+        var text = Text(research);
+        Assert.False(research.IsError, text);
+        Assert.Contains("Status: Answered", text, StringComparison.Ordinal);
+        Assert.Contains("Answer: Lucene.Net is an embedded full-text search library (source: lucene.md).", text, StringComparison.Ordinal);
+        Assert.Contains("Cost of this run: $", text, StringComparison.Ordinal);
+        Assert.Contains("500 input tokens, 30 output tokens, 2 model calls, 1 search units", text, StringComparison.Ordinal);
+        Assert.Equal(1, Category(research, "research").GetProperty("used").GetInt64());
+        Assert.Equal(1, Category(research, "search").GetProperty("used").GetInt64());
+        Assert.Equal(500, research.StructuredContent!.Value.GetProperty("inputTokens").GetInt64());
+        Assert.Equal(2, model.Calls.Count);
+
+        var again = await CallAsync(client, "research", new() { ["question"] = "And again?" });
+        Assert.True(again.IsError);
+        Assert.StartsWith("Refused: ", Text(again), StringComparison.Ordinal);
+        Assert.Contains("research", Text(again), StringComparison.Ordinal);
+        Assert.Equal(2, model.Calls.Count);
+    }
+}

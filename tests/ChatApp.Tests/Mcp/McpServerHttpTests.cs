@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ModelContextProtocol.Client;
+using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
+
+namespace Agents.Samples.ChatApp.Tests.Mcp;
+
+/// <summary>The MCP server as a real child process over Streamable HTTP on 127.0.0.1.</summary>
+public sealed class McpServerHttpTests
+{
+    private const string Key = "mcp-test-key-0123456789";
+
+    [Fact]
+    public async Task Http_transport_serves_the_tools_and_keeps_one_budget_across_requests()
+    {
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var server = await HttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
+
+        await using (var client = await ConnectAsync(server.Endpoint, null))
+        {
+            var tools = await client.ListToolsAsync();
+            Assert.Contains(tools, t => t.Name == "search");
+            Assert.Contains(tools, t => t.Name == "memory_read_file");
+            var first = await CallAsync(client, "search", new() { ["queries"] = new[] { "lucene", "tracker" } });
+            Assert.False(first.IsError, Text(first));
+            Assert.Contains("lucene.md", Text(first), StringComparison.OrdinalIgnoreCase);
+        }
+
+        await using (var second = await ConnectAsync(server.Endpoint, null))
+        {
+            var refused = await CallAsync(second, "search", new() { ["queries"] = new[] { "a", "b" } });
+            Assert.True(refused.IsError);
+            Assert.StartsWith("Refused: ", Text(refused), StringComparison.Ordinal);
+            Assert.Equal(2, Category(refused, "search").GetProperty("used").GetInt64());
+        }
+    }
+
+    [Fact]
+    public async Task Http_transport_requires_the_api_key_when_set_and_refuses_bad_requests()
+    {
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var server = await HttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(server.Endpoint, null));
+
+        await using (var client = await ConnectAsync(server.Endpoint, Key))
+        {
+            var status = await CallAsync(client, "budget_status", new());
+            Assert.Contains("<budget>", Text(status), StringComparison.Ordinal);
+        }
+
+        using var http = new HttpClient();
+        using var noKey = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        noKey.Headers.Accept.ParseAdd("application/json");
+        noKey.Headers.Accept.ParseAdd("text/event-stream");
+        using var unauthorized = await http.SendAsync(noKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+        Assert.Contains("API key", await unauthorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var malformed = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{\"jsonrpc\":", Encoding.UTF8, "application/json") };
+        malformed.Headers.Accept.ParseAdd("application/json");
+        malformed.Headers.Accept.ParseAdd("text/event-stream");
+        malformed.Headers.Add("X-Api-Key", Key);
+        using var parseError = await http.SendAsync(malformed);
+        Assert.Equal(HttpStatusCode.BadRequest, parseError.StatusCode);
+        Assert.Contains("Parse error", await parseError.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var huge = new HttpRequestMessage(HttpMethod.Post, server.Endpoint)
+        {
+            Content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + new string('x', 300_000) + "\"}}", Encoding.UTF8, "application/json"),
+        };
+        huge.Headers.Accept.ParseAdd("application/json");
+        huge.Headers.Accept.ParseAdd("text/event-stream");
+        huge.Headers.Add("X-Api-Key", Key);
+        huge.Headers.ExpectContinue = true; // the server answers 413 from Content-Length before the body is sent
+        using var tooLarge = await http.SendAsync(huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Contains("at most 262144 bytes", await tooLarge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var wrongAccept = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        wrongAccept.Headers.Accept.ParseAdd("text/html");
+        wrongAccept.Headers.Add("X-Api-Key", Key);
+        using var notAcceptable = await http.SendAsync(wrongAccept);
+        Assert.Equal(HttpStatusCode.NotAcceptable, notAcceptable.StatusCode);
+    }
+
+    [Fact]
+    public async Task Http_transport_on_a_non_loopback_address_without_a_key_does_not_start()
+    {
+        using var process = Process.Start(new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { McpServerProcess.DllPath, "--Mcp:Transport=http", "--Mcp:Urls=http://0.0.0.0:0", "--Mcp:Research:DocumentsFolder=" + McpServerProcess.CreateFolders().Docs },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Mcp:Urls binds 'http://0.0.0.0:0', which is not a loopback address; set Mcp:ApiKey", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<McpClient> ConnectAsync(Uri endpoint, string? key)
+    {
+        var options = new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp };
+        if (key is not null)
+        {
+            options.AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + key };
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await McpClient.CreateAsync(new HttpClientTransport(options), cancellationToken: timeout.Token);
+    }
+
+    private sealed class HttpServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private HttpServer(Process process, Uri endpoint)
+        {
+            _process = process;
+            Endpoint = endpoint;
+        }
+
+        public Uri Endpoint { get; }
+
+        public static async Task<HttpServer> StartAsync(params string[] arguments)
+        {
+            int port;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(McpServerProcess.DllPath);
+            start.ArgumentList.Add("--Mcp:Transport=http");
+            start.ArgumentList.Add($"--Mcp:Urls=http://127.0.0.1:{port}");
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    using var tcp = new TcpClient();
+                    await tcp.ConnectAsync(IPAddress.Loopback, port);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            return new HttpServer(process, new Uri($"http://127.0.0.1:{port}/mcp"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Runtime.CompilerServices;
+using Agents.Samples.ChatApp.Agents;
+using Agents.Samples.ChatApp.Tests.Fakes;
+using Agents.Samples.ChatApp.Tests.Hosting;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Agents.Samples.ChatApp.Tests.Web;
+
+/// <summary>The chat page in real Chromium against the app on 127.0.0.1 with a scripted agent.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ChatPageTests
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 15_000 };
+    private readonly BrowserFixture _browser;
+
+    public ChatPageTests(BrowserFixture browser) => _browser = browser;
+
+    [Fact]
+    public async Task Question_streams_steps_moves_the_budget_meter_and_shows_the_answer_with_citation_links()
+    {
+        var midRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new ScriptedAgentRunner((request, ct) => Script(request, midRun.Task, ct));
+        await using var app = await TestApp.StartAsync(runner);
+        var page = await OpenAsync(app);
+
+        await page.GetByTestId("strategy").SelectOptionAsync("react");
+        await page.GetByTestId("budget-search").FillAsync("5");
+        await page.GetByTestId("question").FillAsync("Who wrote the BATS paper?");
+        await page.GetByTestId("send").ClickAsync();
+
+        var run = page.GetByTestId("run").Last;
+        await Expect(run.GetByTestId("step").First).ToContainTextAsync("Planning the search", new() { Timeout = 15_000 });
+        await Expect(run.GetByTestId("step").Nth(1)).ToContainTextAsync("search {\"queries\":[\"BATS budget tracker\"]}", new() { Timeout = 15_000 });
+        await Expect(run.GetByTestId("budget-units")).ToHaveTextAsync("search 1/5browse 0/2", Wait);
+        await Expect(page.GetByTestId("stop")).ToBeEnabledAsync();
+        await Expect(run.GetByTestId("answer")).ToHaveTextAsync(string.Empty);
+
+        midRun.SetResult();
+
+        await Expect(run.GetByTestId("budget-units")).ToHaveTextAsync("search 3/5browse 1/2", Wait);
+        await Expect(run.GetByTestId("budget-totals")).ToContainTextAsync("cost $0.0040/$0.25", new() { Timeout = 15_000 });
+        await Expect(run.GetByTestId("answer")).ToHaveTextAsync("The BATS paper is arXiv 2511.17006 [1].", Wait);
+        var link = run.GetByTestId("citations").Locator("a");
+        await Expect(link).ToHaveTextAsync("BATS on arXiv");
+        await Expect(link).ToHaveAttributeAsync("href", "https://arxiv.org/abs/2511.17006");
+        await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("stop")).ToBeDisabledAsync();
+
+        var request = Assert.Single(runner.Requests);
+        Assert.Equal(AgentStrategy.ReActWithTracker, request.Strategy);
+        Assert.Equal(5, request.Budget.SearchUnits);
+        Assert.Equal("Who wrote the BATS paper?", request.Question);
+
+        static async IAsyncEnumerable<AgentEvent> Script(AgentRunRequest request, Task midRun, [EnumeratorCancellation] CancellationToken ct)
+        {
+            yield return new ThinkingEvent("Planning the search", "plan");
+            yield return new ToolCallEvent("c1", "search", "{\"queries\":[\"BATS budget tracker\"]}");
+            yield return Budget(request, search: 1, browse: 0, cost: 0.001m);
+            await midRun.WaitAsync(ct);
+            yield return new ToolResultEvent("c1", "search", "3 results");
+            yield return new ToolCallEvent("c2", "browse", "{\"urls\":[\"https://arxiv.org/abs/2511.17006\"]}");
+            yield return Budget(request, search: 3, browse: 1, cost: 0.004m);
+            yield return new AnswerEvent("The BATS paper is arXiv 2511.17006 [1].", [new Citation(1, "BATS on arXiv", "https://arxiv.org/abs/2511.17006")]);
+        }
+    }
+
+    [Fact]
+    public async Task Stop_button_cancels_the_run_in_progress()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new ScriptedAgentRunner((request, ct) => Endless(cancelled, ct));
+        await using var app = await TestApp.StartAsync(runner);
+        var page = await OpenAsync(app);
+
+        await page.GetByTestId("question").FillAsync("A question that never finishes");
+        await page.GetByTestId("send").ClickAsync();
+        var run = page.GetByTestId("run").Last;
+        await Expect(run.GetByTestId("step").First).ToContainTextAsync("Working", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("send")).ToBeDisabledAsync();
+
+        await page.GetByTestId("stop").ClickAsync();
+
+        await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 15_000 });
+        await Expect(run.GetByTestId("run-status")).ToHaveTextAsync("Stopped");
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Expect(page.GetByTestId("stop")).ToBeDisabledAsync();
+        await Expect(page.GetByTestId("send")).ToBeEnabledAsync();
+        await Expect(run.GetByTestId("answer")).ToHaveTextAsync(string.Empty);
+
+        static async IAsyncEnumerable<AgentEvent> Endless(TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken ct)
+        {
+            yield return new ThinkingEvent("Working on it");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            finally
+            {
+                if (ct.IsCancellationRequested)
+                {
+                    cancelled.TrySetResult();
+                }
+            }
+
+            yield return new AnswerEvent("never", []);
+        }
+    }
+
+    [Fact]
+    public async Task Html_in_model_output_is_shown_as_text_and_unsafe_links_are_not_made()
+    {
+        const string answer = "<script>window.__pwned = 1</script><b>bold</b>";
+        const string step = "<img src=x onerror=\"window.__pwned = 2\">";
+        var runner = new ScriptedAgentRunner((request, ct) => Events(
+            new ThinkingEvent(step),
+            new ToolCallEvent("c1", "browse", "{\"urls\":[\"<svg onload=alert(1)>\"]}"),
+            new AnswerEvent(answer, [new Citation(1, "<i>evil</i>", "javascript:window.__pwned=3"), new Citation(2, "ok", "https://example.org/a?b=<c>")])));
+        await using var app = await TestApp.StartAsync(runner);
+        var page = await OpenAsync(app);
+
+        await page.GetByTestId("question").FillAsync("<script>window.__pwned = 4</script>");
+        await page.GetByTestId("send").ClickAsync();
+        var run = page.GetByTestId("run").Last;
+        await Expect(run.GetByTestId("answer")).ToHaveTextAsync(answer, Wait);
+        await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
+
+        Assert.Contains("&lt;script&gt;", await run.GetByTestId("answer").InnerHTMLAsync());
+        Assert.Equal(0, await run.GetByTestId("answer").Locator("script, b").CountAsync());
+        Assert.Equal(0, await run.Locator("img, svg, i").CountAsync());
+        Assert.Equal(step, await run.GetByTestId("step").First.EvaluateAsync<string>("e => e.lastChild.textContent"));
+        var links = run.GetByTestId("citations").Locator("a");
+        await Expect(links).ToHaveCountAsync(1);
+        await Expect(links).ToHaveAttributeAsync("href", "https://example.org/a?b=%3Cc%3E");
+        await Expect(run.GetByTestId("citations").Locator("li").First).ToContainTextAsync("<i>evil</i>");
+        Assert.Equal("<script>window.__pwned = 4</script>", await page.Locator(".msg.user").Last.TextContentAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"));
+    }
+
+    [Fact]
+    public async Task Conversations_are_kept_apart_and_can_be_reopened()
+    {
+        var runner = new ScriptedAgentRunner((request, ct) => Events(new AnswerEvent("Answer to " + request.Question + " after " + request.History.Count + " turns", [])));
+        await using var app = await TestApp.StartAsync(runner);
+        var page = await OpenAsync(app);
+
+        await page.GetByTestId("question").FillAsync("first question");
+        await page.GetByTestId("send").ClickAsync();
+        await Expect(page.GetByTestId("answer").Last).ToHaveTextAsync("Answer to first question after 0 turns", Wait);
+
+        await page.GetByTestId("new-chat").ClickAsync();
+        await Expect(page.GetByTestId("run")).ToHaveCountAsync(0);
+        await page.GetByTestId("question").FillAsync("second question");
+        await page.GetByTestId("send").ClickAsync();
+        await Expect(page.GetByTestId("answer").Last).ToHaveTextAsync("Answer to second question after 0 turns", Wait);
+
+        var conversations = page.GetByTestId("conversation");
+        await Expect(conversations).ToHaveCountAsync(2);
+        await Expect(conversations.First).ToHaveTextAsync("first question");
+        await conversations.First.ClickAsync();
+        await Expect(page.GetByTestId("answer")).ToHaveTextAsync("Answer to first question after 0 turns", Wait);
+        await page.GetByTestId("question").FillAsync("follow-up");
+        await page.GetByTestId("send").ClickAsync();
+        await Expect(page.GetByTestId("answer").Last).ToHaveTextAsync("Answer to follow-up after 2 turns", Wait);
+    }
+
+    [Fact]
+    public async Task Budget_above_the_server_maximum_is_refused_with_a_clear_message()
+    {
+        var runner = new ScriptedAgentRunner((request, ct) => Events(new AnswerEvent("should not run", [])));
+        await using var app = await TestApp.StartAsync(runner, new Dictionary<string, string?> { ["ChatApp:Limits:MaxSearchUnits"] = "20" });
+        var page = await OpenAsync(app);
+
+        await page.GetByTestId("budget-search").FillAsync("500");
+        await page.GetByTestId("question").FillAsync("spend a lot");
+        await page.GetByTestId("send").ClickAsync();
+
+        await Expect(page.GetByTestId("status")).ToHaveTextAsync(
+            "budget.searchUnits is 500; it must be between 0 and the server maximum 20.", Wait);
+        Assert.Empty(runner.Requests);
+        await Expect(page.GetByTestId("run")).ToHaveCountAsync(0);
+    }
+
+    private async Task<IPage> OpenAsync(TestApp app)
+    {
+        var context = await _browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.BaseAddress.ToString());
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        return page;
+    }
+
+    private static BudgetEvent Budget(AgentRunRequest request, long search, long browse, decimal cost) =>
+        new([new BudgetCategoryUsage("search", search, request.Budget.SearchUnits), new BudgetCategoryUsage("browse", browse, 2)],
+            InputTokens: 100 * search, OutputTokens: 10 * search, MaxTokens: request.Budget.MaxTokens,
+            CostUsd: cost, MaxCostUsd: request.Budget.MaxCostUsd,
+            RemainingFraction: 1.0 - ((double)search / request.Budget.SearchUnits), Regime: search >= 3 ? "MEDIUM" : "HIGH");
+
+    private static async IAsyncEnumerable<AgentEvent> Events(params AgentEvent[] events)
+    {
+        foreach (var e in events)
+        {
+            await Task.Yield();
+            yield return e;
+        }
+    }
+}
