@@ -4,7 +4,8 @@ namespace Agents.Budget;
 /// What a <see cref="BudgetTracker"/> has spent: committed tool units per category, tokens, money and wall-clock
 /// time. Take it with <see cref="BudgetTracker.GetSpend"/>, store it (it round-trips through System.Text.Json),
 /// and add it to a fresh tracker in a later process with <see cref="BudgetTracker.RestoreSpend"/>, so that a run
-/// that is stopped and resumed spends one budget in total.
+/// that is stopped and resumed spends one budget in total. Two spends are equal when all values are, the units
+/// compared by content (category names case-insensitively).
 /// </summary>
 public sealed record BudgetSpend
 {
@@ -44,5 +45,46 @@ public sealed record BudgetSpend
         }
 
         return 0;
+    }
+
+    /// <summary>Compares all values; the units by content, category names case-insensitively.</summary>
+    /// <param name="other">The other spend.</param>
+    /// <returns><see langword="true"/> when equal.</returns>
+    public bool Equals(BudgetSpend? other)
+    {
+        if (ReferenceEquals(this, other))
+        {
+            return true;
+        }
+
+        if (other is null
+            || InputTokens != other.InputTokens
+            || OutputTokens != other.OutputTokens
+            || CachedInputTokens != other.CachedInputTokens
+            || TokenCostUsd != other.TokenCostUsd
+            || ToolCostUsd != other.ToolCostUsd
+            || Elapsed != other.Elapsed)
+        {
+            return false;
+        }
+
+        if (Units is null || other.Units is null)
+        {
+            return Units is null && other.Units is null;
+        }
+
+        return Units.Count == other.Units.Count && Units.All(pair => other.GetUnits(pair.Key) == pair.Value);
+    }
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        long units = 0;
+        foreach (KeyValuePair<string, long> pair in Units ?? new Dictionary<string, long>())
+        {
+            units += pair.Value;
+        }
+
+        return HashCode.Combine(InputTokens, OutputTokens, CachedInputTokens, TokenCostUsd, ToolCostUsd, Elapsed, units);
     }
 }

@@ -57,8 +57,14 @@ public sealed class BudgetSpendTests
         BudgetSpend back = JsonSerializer.Deserialize<BudgetSpend>(json)!;
 
         Assert.Equal(spend.Units.OrderBy(p => p.Key), back.Units.OrderBy(p => p.Key));
-        Assert.Equal(spend with { Units = back.Units }, back);
+        Assert.Equal(spend, back);
+        Assert.Equal(spend.GetHashCode(), back.GetHashCode());
         Assert.Equal(json, JsonSerializer.Serialize(back));
+        Assert.NotEqual(spend, back with { Units = new Dictionary<string, long> { ["search"] = 4, ["browse"] = 3 } });
+        Assert.NotEqual(spend, back with { Units = new Dictionary<string, long> { ["search"] = 4 } });
+        Assert.Equal(spend, back with { Units = new Dictionary<string, long> { ["SEARCH"] = 4, ["browse"] = 2 } });
+        Assert.NotEqual(spend, back with { Elapsed = TimeSpan.Zero });
+        Assert.NotEqual(spend, back with { TokenCostUsd = 0 });
     }
 
     [Fact]
