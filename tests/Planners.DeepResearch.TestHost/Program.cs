@@ -27,5 +27,6 @@ var script = new ResearchScript(workspace.RootPath)
 var tools = new LocalWebTools(http, new Uri(args[1]), new SourceArchive(workspace), TimeProvider.System).Create();
 var workflow = new DeepResearchWorkflow(new CallbackChatClient(script.Respond), workspace, budget, tools);
 var result = await workflow.RunAsync("How is renewable energy capacity growing?", CancellationToken.None);
-Console.WriteLine($"RESULT builder={result.ContextBuilder.StopReason}/{result.ContextBuilder.RoundsRun} writer={result.ReportWriter.StopReason}/{result.ReportWriter.RoundsRun} citations={result.Citations?.IsValid}");
+Console.WriteLine($"RESULT builder={result.ContextBuilder.StopReason}/{result.ContextBuilder.RoundsRun} writer={result.ReportWriter.StopReason}/{result.ReportWriter.RoundsRun} citations={result.Citations?.IsValid}"
+    + $" search={result.Budget.GetCategory("search")!.Used} browse={result.Budget.GetCategory("browse")!.Used} input={result.Budget.InputTokens}");
 return result.IsComplete ? 0 : 1;

@@ -22,4 +22,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(6, LogLevel.Debug, "Released {Units} {Category} unit(s): the call did not run.")]
     public static partial void Released(ILogger logger, int units, string category);
+
+    [LoggerMessage(7, LogLevel.Information, "Restored earlier spend: {Input} input, {Output} output tokens; cost {Cost} USD.")]
+    public static partial void Restored(ILogger logger, long input, long output, decimal cost);
 }

@@ -45,6 +45,7 @@ public sealed class BudgetTracker
     private decimal _tokenCost;
     private decimal _toolCost;
     private decimal _reservedCost;
+    private long _priorElapsedTicks;
 
     /// <summary>Creates a tracker. The options are validated and frozen.</summary>
     /// <param name="options">The budgets.</param>
@@ -227,6 +228,118 @@ public sealed class BudgetTracker
         }
     }
 
+    /// <summary>
+    /// Returns what this tracker has spent (committed units, tokens, money, elapsed time, restored spend included),
+    /// to be stored and handed to <see cref="RestoreSpend"/> of a tracker in a later process.
+    /// </summary>
+    /// <returns>The spend; categories without committed units are left out.</returns>
+    public BudgetSpend GetSpend()
+    {
+        TimeSpan elapsed = Elapsed();
+        lock (_gate)
+        {
+            var units = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+            foreach (CategoryState c in _order)
+            {
+                if (c.Used > 0)
+                {
+                    units[c.Name] = c.Used;
+                }
+            }
+
+            return new BudgetSpend
+            {
+                Units = units,
+                InputTokens = _inputTokens,
+                OutputTokens = _outputTokens,
+                CachedInputTokens = _cachedTokens,
+                TokenCostUsd = _tokenCost,
+                ToolCostUsd = _toolCost,
+                Elapsed = elapsed,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Adds spend carried over from an earlier process (see <see cref="GetSpend"/>) to this tracker's counters: units to
+    /// their categories, tokens, costs, and elapsed time, which then counts against <see cref="BudgetOptions.MaxDuration"/>.
+    /// Raises <see cref="Exhausted"/> when a limit is now reached. Restore into a fresh tracker once, before it spends.
+    /// </summary>
+    /// <remarks>Thread-safe. The restored spend is not added to the <c>Agents.Budget</c> metrics, which count this process's spend.</remarks>
+    /// <param name="prior">The spend to add.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="prior"/> is null.</exception>
+    /// <exception cref="ArgumentException">A value is negative, cached tokens exceed input tokens, a category is empty or
+    /// not known to this tracker (neither configured in its options nor used by it so far).</exception>
+    public void RestoreSpend(BudgetSpend prior)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        if (prior.Units is null)
+        {
+            throw new ArgumentException($"{nameof(BudgetSpend)}.{nameof(BudgetSpend.Units)} must not be null.", nameof(prior));
+        }
+
+        NotNegative(prior.InputTokens, nameof(BudgetSpend.InputTokens));
+        NotNegative(prior.OutputTokens, nameof(BudgetSpend.OutputTokens));
+        NotNegative(prior.CachedInputTokens, nameof(BudgetSpend.CachedInputTokens));
+        NotNegative(prior.TokenCostUsd, nameof(BudgetSpend.TokenCostUsd));
+        NotNegative(prior.ToolCostUsd, nameof(BudgetSpend.ToolCostUsd));
+        NotNegative(prior.Elapsed.Ticks, nameof(BudgetSpend.Elapsed));
+        if (prior.CachedInputTokens > prior.InputTokens)
+        {
+            throw new ArgumentException(
+                $"{nameof(BudgetSpend)}.{nameof(BudgetSpend.CachedInputTokens)} ({prior.CachedInputTokens}) must not exceed {nameof(BudgetSpend.InputTokens)} ({prior.InputTokens}).",
+                nameof(prior));
+        }
+
+        var states = new List<(CategoryState State, long Units)>(prior.Units.Count);
+        foreach ((string name, long units) in prior.Units)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException($"{nameof(BudgetSpend)}.{nameof(BudgetSpend.Units)} has an empty category name.", nameof(prior));
+            }
+
+            NotNegative(units, $"{nameof(BudgetSpend.Units)}[{name}]");
+            if (!_categories.TryGetValue(name, out CategoryState? state))
+            {
+                throw new ArgumentException(
+                    $"The spend to restore has units of the category '{name}', which this tracker does not know (known: {string.Join(", ", _categories.Keys.Order(StringComparer.OrdinalIgnoreCase))}); configure it with BudgetOptions.WithToolLimit or a tool mapping.",
+                    nameof(prior));
+            }
+
+            states.Add((state, units));
+        }
+
+        TimeSpan elapsed;
+        lock (_gate)
+        {
+            foreach ((CategoryState state, long units) in states)
+            {
+                state.Used += units;
+                state.Spent += units;
+            }
+
+            _inputTokens += prior.InputTokens;
+            _outputTokens += prior.OutputTokens;
+            _cachedTokens += prior.CachedInputTokens;
+            _tokenCost += prior.TokenCostUsd;
+            _toolCost += prior.ToolCostUsd;
+            Interlocked.Add(ref _priorElapsedTicks, prior.Elapsed.Ticks);
+            elapsed = Elapsed();
+        }
+
+        BudgetLog.Restored(_logger, prior.InputTokens, prior.OutputTokens, prior.TokenCostUsd + prior.ToolCostUsd);
+        RaiseExhaustion(elapsed);
+
+        static void NotNegative(decimal value, string name)
+        {
+            if (value < 0)
+            {
+                throw new ArgumentException($"{nameof(BudgetSpend)}.{name} must not be negative (was {value}).", nameof(prior));
+            }
+        }
+    }
+
     /// <summary>Formats the budget block shown after every tool result, from <see cref="BudgetOptions.BudgetBlockTemplate"/>.</summary>
     /// <returns>For example <c>&lt;budget&gt;\nSearch used: 3, remaining: 7\nRegime: HIGH\n&lt;/budget&gt;</c>.</returns>
     public string FormatBudgetBlock() => FormatBlockCore(null);
@@ -358,6 +471,7 @@ public sealed class BudgetTracker
 
             _inputTokens = _outputTokens = _cachedTokens = 0;
             _tokenCost = _toolCost = 0;
+            Interlocked.Exchange(ref _priorElapsedTicks, 0);
             _raisedExhaustion.Clear();
             _start = _timeProvider.GetTimestamp();
         }
@@ -603,7 +717,8 @@ public sealed class BudgetTracker
         }
     }
 
-    private TimeSpan Elapsed() => _timeProvider.GetElapsedTime(Volatile.Read(ref _start));
+    private TimeSpan Elapsed() =>
+        _timeProvider.GetElapsedTime(Volatile.Read(ref _start)) + TimeSpan.FromTicks(Volatile.Read(ref _priorElapsedTicks));
 
     private string? DenyReasonCore(CategoryState state, int units, TimeSpan elapsed)
     {

@@ -23,4 +23,11 @@ public static class DeepResearchFiles
 
     /// <summary>The Report Writer log: one <c># Round N</c> heading per round.</summary>
     public const string ReportLog = "report_log.md";
+
+    /// <summary>
+    /// The spend of all runs on the workspace so far (a JSON <c>Agents.Budget.BudgetSpend</c>), written atomically by the
+    /// workflow after every model call and web tool call and restored into the tracker when a run resumes. Agents can
+    /// read it but not change it.
+    /// </summary>
+    public const string BudgetState = "budget_state.json";
 }

@@ -16,7 +16,9 @@ namespace Agents.Planners.DeepResearch;
 /// </summary>
 /// <remarks>
 /// The whole run spends one <see cref="BudgetTracker"/>: web tools are charged through it, model usage is
-/// recorded in it, and its budget block is in every round's user message. When it is exhausted the Context
+/// recorded in it, and its budget block is in every round's user message. Its spend is written atomically to
+/// <see cref="DeepResearchFiles.BudgetState"/> after every model call and web tool call, and a rerun restores it
+/// into its (fresh) tracker before the first round, so a killed and resumed run spends one budget in total. When it is exhausted the Context
 /// Builder stops; the Report Writer still writes a report from what exists (its file tools are not charged).
 /// The caller's browse tool should hand every page it reads to a <see cref="SourceArchive"/> over the same
 /// workspace, so that report citations can resolve to archived sources.
@@ -32,6 +34,7 @@ public sealed class DeepResearchWorkflow
     private readonly RoundAgent _agent;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private bool _restored;
 
     /// <summary>Creates the workflow.</summary>
     /// <param name="chatClient">The model. Function calls are run by the workflow, so do not add function invocation to it.</param>
@@ -74,6 +77,7 @@ public sealed class DeepResearchWorkflow
         };
         fileToolOptions.ProtectedFiles.UnionWith(_options.FileTools.ProtectedFiles);
         fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.Task);
+        fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.BudgetState);
         var plugin = new FileSystemMemoryPlugin(workspace, fileToolOptions, factory);
         _fileTools = [.. KernelPluginFactory.CreateFromObject(plugin, "files")];
         var names = _webTools.Concat(_fileTools).GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -87,18 +91,29 @@ public sealed class DeepResearchWorkflow
     }
 
     /// <summary>Runs (or resumes) the research on the workspace until the report is written or a limit is reached.</summary>
+    /// <remarks>
+    /// The first call on a workflow instance adds the spend stored in <see cref="DeepResearchFiles.BudgetState"/> by
+    /// earlier runs to the tracker (<see cref="BudgetTracker.RestoreSpend"/>), so give every process a fresh tracker;
+    /// the result's budget then covers all runs on the workspace.
+    /// </remarks>
     /// <param name="question">The research question; a rerun on the same workspace must pass the same question.</param>
     /// <param name="cancellationToken">Cancels the run; everything written so far stays and a rerun resumes.</param>
     /// <returns>What each stage did, the citation check of the report and the budget.</returns>
     /// <exception cref="ArgumentException">The question is empty, or differs from the one in <c>task.md</c>.</exception>
+    /// <exception cref="InvalidDataException"><see cref="DeepResearchFiles.BudgetState"/> is not valid JSON, or names a tool
+    /// category the tracker does not know.</exception>
     public async Task<DeepResearchResult> RunAsync(string question, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
         question = question.Trim();
         await BindTaskAsync(question, cancellationToken).ConfigureAwait(false);
+        await RestoreBudgetAsync(cancellationToken).ConfigureAwait(false);
 
-        var builder = await RunBuilderAsync(question, cancellationToken).ConfigureAwait(false);
-        var writer = await RunWriterAsync(question, cancellationToken).ConfigureAwait(false);
+        using var saveGate = new SemaphoreSlim(1, 1);
+        Func<Task> checkpoint = () => SaveBudgetAsync(saveGate);
+        var builder = await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        var writer = await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        await checkpoint().ConfigureAwait(false);
         var citations = _workspace.FileExists(DeepResearchFiles.Report)
             ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
             : null;
@@ -128,7 +143,47 @@ public sealed class DeepResearchWorkflow
         }
     }
 
-    private async Task<StageOutcome> RunBuilderAsync(string question, CancellationToken cancellationToken)
+    private async Task RestoreBudgetAsync(CancellationToken cancellationToken)
+    {
+        if (_restored)
+        {
+            return;
+        }
+
+        var prior = await BudgetStateFile.ReadAsync(_workspace, cancellationToken).ConfigureAwait(false);
+        if (prior is not null)
+        {
+            try
+            {
+                _budget.RestoreSpend(prior);
+            }
+            catch (ArgumentException ex)
+            {
+                throw BudgetStateFile.Invalid(_workspace, ex.Message, ex);
+            }
+
+            _logger.LogInformation("Resumed the budget of earlier runs: {Budget}", _budget.GetSnapshot());
+        }
+
+        _restored = true;
+    }
+
+    /// <summary>Writes the tracker's spend; serialized so that the file always ends with the latest spend.</summary>
+    private async Task SaveBudgetAsync(SemaphoreSlim gate)
+    {
+        // Not cancellable: the spend of a call that completed must reach the disk even while the run is being cancelled.
+        await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await BudgetStateFile.WriteAsync(_workspace, _budget.GetSpend(), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<StageOutcome> RunBuilderAsync(string question, Func<Task> checkpoint, CancellationToken cancellationToken)
     {
         const DeepResearchStage Stage = DeepResearchStage.ContextBuilder;
         var log = await ReadAsync(DeepResearchFiles.KnowledgeBaseLog, cancellationToken).ConfigureAwait(false);
@@ -158,7 +213,7 @@ public sealed class DeepResearchWorkflow
             ran++;
             _logger.LogInformation("Context Builder round {Round} of {Total}.", round, _options.MaxBuilderRounds);
             var user = DeepResearchPrompts.BuilderRound(question, round, _options.MaxBuilderRounds, _budget.FormatBudgetBlock());
-            var run = await _agent.RunAsync(system, user, _webTools, _fileTools, stopOnExhaustion: true, cancellationToken).ConfigureAwait(false);
+            var run = await _agent.RunAsync(system, user, _webTools, _fileTools, stopOnExhaustion: true, checkpoint, cancellationToken).ConfigureAwait(false);
 
             log = await ReadAsync(DeepResearchFiles.KnowledgeBaseLog, cancellationToken).ConfigureAwait(false);
             if (!StageLog.HasMarker(log) && StageLog.HasMarker(run.FinalText) && !run.BudgetStopped)
@@ -180,7 +235,7 @@ public sealed class DeepResearchWorkflow
         }
     }
 
-    private async Task<StageOutcome> RunWriterAsync(string question, CancellationToken cancellationToken)
+    private async Task<StageOutcome> RunWriterAsync(string question, Func<Task> checkpoint, CancellationToken cancellationToken)
     {
         const DeepResearchStage Stage = DeepResearchStage.ReportWriter;
         var log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
@@ -240,7 +295,7 @@ public sealed class DeepResearchWorkflow
             await StartRoundAsync(DeepResearchFiles.ReportLog, round, cancellationToken).ConfigureAwait(false);
             ran++;
             _logger.LogInformation("Report Writer round {Round} of {Total}.", round, _options.MaxWriterRounds);
-            await _agent.RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, cancellationToken).ConfigureAwait(false);
+            await _agent.RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, checkpoint, cancellationToken).ConfigureAwait(false);
             log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -8,7 +8,8 @@ namespace Agents.Planners.DeepResearch;
 
 /// <summary>
 /// Runs one round: a fresh conversation (system prompt + one user message) in a plain tool-calling loop.
-/// Web tools are charged through the <see cref="BudgetTracker"/>; file tools run directly. Tool calls of one
+/// Web tools are charged through the <see cref="BudgetTracker"/>; file tools run directly. The checkpoint (which
+/// stores the spend) runs after every model call with usage and every web tool call that ran. Tool calls of one
 /// response run in parallel; every tool error becomes a tool result text.
 /// </summary>
 internal sealed class RoundAgent
@@ -32,6 +33,7 @@ internal sealed class RoundAgent
         IReadOnlyList<AIFunction> budgetedTools,
         IReadOnlyList<AIFunction> freeTools,
         bool stopOnExhaustion,
+        Func<Task> checkpoint,
         CancellationToken cancellationToken)
     {
         var tools = new Dictionary<string, (AIFunction Function, bool Budgeted)>(StringComparer.Ordinal);
@@ -68,6 +70,7 @@ internal sealed class RoundAgent
             if (response.Usage is { } usage)
             {
                 _budget.RecordUsage(usage, response.ModelId ?? chatOptions.ModelId);
+                await checkpoint().ConfigureAwait(false);
             }
 
             messages.AddRange(response.Messages);
@@ -84,7 +87,7 @@ internal sealed class RoundAgent
                 await parallel.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var (text, stop) = await InvokeAsync(call, tools, cancellationToken).ConfigureAwait(false);
+                    var (text, stop) = await InvokeAsync(call, tools, checkpoint, cancellationToken).ConfigureAwait(false);
                     if (stop)
                     {
                         Volatile.Write(ref terminate, true);
@@ -112,6 +115,7 @@ internal sealed class RoundAgent
     private async Task<(string Text, bool Terminate)> InvokeAsync(
         FunctionCallContent call,
         Dictionary<string, (AIFunction Function, bool Budgeted)> tools,
+        Func<Task> checkpoint,
         CancellationToken cancellationToken)
     {
         if (!tools.TryGetValue(call.Name, out var tool))
@@ -120,15 +124,15 @@ internal sealed class RoundAgent
         }
 
         var arguments = new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>());
+        BudgetedToolResult result;
         try
         {
-            if (tool.Budgeted)
+            if (!tool.Budgeted)
             {
-                var result = await _budget.InvokeToolAsync(tool.Function, arguments, cancellationToken).ConfigureAwait(false);
-                return (ToText(result.Result), result.ShouldTerminate);
+                return (ToText(await tool.Function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false)), false);
             }
 
-            return (ToText(await tool.Function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false)), false);
+            result = await _budget.InvokeToolAsync(tool.Function, arguments, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -139,6 +143,14 @@ internal sealed class RoundAgent
             _logger.LogWarning(ex, "Tool {Tool} failed.", call.Name);
             return ($"Error: the tool '{call.Name}' failed: {ex.Message} Check the arguments and try again.", false);
         }
+
+        // Outside the catch: a failure to store the spend is the host's problem, not a tool error for the model.
+        if (result.Executed)
+        {
+            await checkpoint().ConfigureAwait(false);
+        }
+
+        return (ToText(result.Result), result.ShouldTerminate);
     }
 
     private string Cut(string text)

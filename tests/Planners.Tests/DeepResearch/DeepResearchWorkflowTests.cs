@@ -87,9 +87,10 @@ public sealed class DeepResearchWorkflowTests
     public async Task RerunOnFinishedWorkspaceSkipsBothStagesWithoutSpending()
     {
         await using var fixture = await ResearchFixture.StartAsync();
+        BudgetSnapshot firstBudget;
         {
             var budget = NewBudget();
-            await fixture.Create(budget).Workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
+            firstBudget = (await fixture.Create(budget).Workflow.RunAsync(ResearchFixture.Question, CancellationToken.None)).Budget;
         }
 
         var reportBefore = fixture.Read(DeepResearchFiles.Report);
@@ -101,7 +102,11 @@ public sealed class DeepResearchWorkflowTests
         Assert.Equal(new StageOutcome(DeepResearchStage.ContextBuilder, 0, 2, StageStopReason.AlreadyComplete), result.ContextBuilder);
         Assert.Equal(new StageOutcome(DeepResearchStage.ReportWriter, 0, 3, StageStopReason.AlreadyComplete), result.ReportWriter);
         Assert.Equal(0, model.Calls);
-        Assert.Equal(0, result.Budget.InputTokens);
+        // The rerun's tracker holds the restored spend of the first run and nothing more.
+        Assert.True(firstBudget.InputTokens > 0);
+        Assert.Equal(firstBudget.InputTokens, result.Budget.InputTokens);
+        Assert.Equal(firstBudget.GetCategory("search")!.Used, result.Budget.GetCategory("search")!.Used);
+        Assert.Equal(firstBudget.GetCategory("browse")!.Used, result.Budget.GetCategory("browse")!.Used);
         Assert.Equal(reportBefore, fixture.Read(DeepResearchFiles.Report));
         Assert.True(result.IsComplete);
     }
@@ -238,6 +243,7 @@ public sealed class DeepResearchWorkflowTests
                     new FunctionCallContent("5", "files_read_file", new Dictionary<string, object?>()),
                     new FunctionCallContent("6", "search", new Dictionary<string, object?> { ["queries"] = "not an array" }),
                     new FunctionCallContent("7", "files_create_file", new Dictionary<string, object?> { ["path"] = "task.md", ["content"] = "Another question?", ["overwrite"] = true }),
+                    new FunctionCallContent("8", "files_create_file", new Dictionary<string, object?> { ["path"] = DeepResearchFiles.BudgetState, ["content"] = "{}", ["overwrite"] = true }),
                 ]));
             }
 
@@ -253,8 +259,10 @@ public sealed class DeepResearchWorkflowTests
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 
-        Assert.Equal(7, seen.Count);
+        Assert.Equal(8, seen.Count);
         Assert.StartsWith("Error: 'task.md' is managed by the host and read-only", seen[6]);
+        Assert.StartsWith("Error: 'budget_state.json' is managed by the host and read-only", seen[7]);
+        Assert.Contains("\"InputTokens\": ", fixture.Read(DeepResearchFiles.BudgetState));
         Assert.Equal(ResearchFixture.Question + "\n", fixture.Read(DeepResearchFiles.Task));
         Assert.StartsWith("Error: there is no tool named 'nope'. Available tools: browse, files_append_file,", seen[0]);
         Assert.StartsWith("Error: '../../etc/passwd' uses '..'", seen[1]);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Agents.Budget;
 using Agents.Planners.DeepResearch;
 using Agents.Planners.DeepResearch.TestHost;
 using Agents.Plugins.Memory;
@@ -38,6 +40,13 @@ public sealed class ResumeAfterKillTests
             var solarNote = File.ReadAllText(Path.Combine(root, "knowledge_base/energy/solar.md"));
             Assert.False(File.Exists(Path.Combine(root, DeepResearchFiles.Report)));
 
+            // The spend up to the kill is on disk: round 1's search and browse and round 2's search, not the browse in flight.
+            var spendAtKill = ReadSpend(root);
+            var pagesAtKill = web.PageRequests.Count;
+            Assert.InRange(spendAtKill.GetUnits("search"), 2, 20);
+            Assert.Equal(pagesAtKill - 1, spendAtKill.GetUnits("browse"));
+            Assert.True(spendAtKill.InputTokens > 0);
+
             // Run 2: a fresh process on the same workspace resumes at round 3 and finishes.
             web.OnPage = null;
             using var rerun = StartHost(root, web.BaseUri);
@@ -45,6 +54,13 @@ public sealed class ResumeAfterKillTests
 
             Assert.True(exit2 == 0, output2);
             Assert.Contains("RESULT builder=Completed/1 writer=Completed/3 citations=True", output2);
+
+            // One budget over both processes: the resumed tracker continued from the spend stored before the kill.
+            var spend = ReadSpend(root);
+            Assert.Equal(spendAtKill.GetUnits("browse") + (web.PageRequests.Count - pagesAtKill), spend.GetUnits("browse"));
+            Assert.True(spend.GetUnits("search") > spendAtKill.GetUnits("search"));
+            Assert.True(spend.InputTokens > spendAtKill.InputTokens);
+            Assert.Contains($" search={spend.GetUnits("search")} browse={spend.GetUnits("browse")} input={spend.InputTokens}", output2);
             var kbLog = File.ReadAllText(Path.Combine(root, DeepResearchFiles.KnowledgeBaseLog));
             Assert.Equal(["# Round 1", "# Round 2", "# Round 3"], Rounds(kbLog));
             Assert.StartsWith(kbLogAfterKill, kbLog, StringComparison.Ordinal);
@@ -65,6 +81,8 @@ public sealed class ResumeAfterKillTests
             var (exit3, output3) = await WaitAsync(third);
             Assert.Equal(0, exit3);
             Assert.Contains("RESULT builder=AlreadyComplete/0 writer=AlreadyComplete/0 citations=True", output3);
+            Assert.Contains($" search={spend.GetUnits("search")} browse={spend.GetUnits("browse")} input={spend.InputTokens}", output3);
+            Assert.Equal(spend, ReadSpend(root) with { Elapsed = spend.Elapsed });
         }
         finally
         {
@@ -126,6 +144,9 @@ public sealed class ResumeAfterKillTests
             }
         }
     }
+
+    private static BudgetSpend ReadSpend(string root) =>
+        JsonSerializer.Deserialize<BudgetSpend>(File.ReadAllText(Path.Combine(root, DeepResearchFiles.BudgetState)))!;
 
     private static string[] Rounds(string log) =>
         [.. Regex.Matches(log, "^# Round \\d+$", RegexOptions.Multiline).Select(m => m.Value)];
