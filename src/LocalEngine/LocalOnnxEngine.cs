@@ -338,6 +338,9 @@ public sealed class LocalOnnxEngine : IDisposable
         }
     }
 
+    // Runs once per request but loops over every step and row: compiled fully optimised up front rather than entering
+    // through tier-0 on-stack replacement, which made the per-row work of n-way sampling cost more than the batched step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private List<LocalGenerationResult> Decode(IReadOnlyList<int> prompt, int cached, int n, LocalGenerationSettings settings, TokenSampler sampler,
         KvCache cache, RunOptions runOptions, long started, Action<int, int, string>? onToken, CancellationToken ct)
     {

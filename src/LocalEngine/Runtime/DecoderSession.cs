@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Agents.LocalEngine.Loading;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -198,6 +199,7 @@ internal sealed class DecoderSession : IDisposable
     /// ([batch, vocab]) and, when given, all positions' logits to <paramref name="allLogits"/>.
     /// On failure or cancellation the cache is left as it was.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<int> ids, int seq, KvCache cache, RunOptions runOptions, Span<float> lastLogits, float[]? allLogits = null)
     {
         var batch = cache.Batch;
@@ -309,6 +311,7 @@ internal sealed class DecoderSession : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CopyLogits(OrtValue logits, int batch, int seq, Span<float> last, float[]? all)
     {
         var v = VocabSize;
