@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Agents.Budget;
@@ -52,35 +51,12 @@ internal static class ResearchAgentApp
         """;
 
     private static ArgumentParser Parser() => new ArgumentParser()
-        .WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env")
-        .WithValue("--search").WithValue("--index").WithValue("--index-cache").WithValue("--searxng-url").WithValue("--browser")
-        .WithFlag("--allow-loopback").WithFlag("--allow-private")
+        .WithModelAndSearchOptions()
         .WithValue("--mode").WithValue("--strategy").WithValue("--budget").WithValue("--price").WithValue("--workspace")
         .WithFlag("--plain").WithFlag("--verbose").WithFlag("--help");
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cts.Cancel();
-        });
-        try
-        {
-            return await RunAsync(args, Environment.GetEnvironmentVariable, cts.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public static Task<int> RunAsync(string[] args) =>
+        ConsoleCancellation.RunAsync(token => RunAsync(args, Environment.GetEnvironmentVariable, token));
 
     private static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
     {

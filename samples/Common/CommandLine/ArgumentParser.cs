@@ -22,6 +22,15 @@ public sealed class ArgumentParser
         return this;
     }
 
+    /// <summary>
+    /// Declares the model and search options every console sample shares (read by <c>ModelSettings.From</c> and
+    /// <c>SearchSettings.From</c>).
+    /// </summary>
+    public ArgumentParser WithModelAndSearchOptions() => this
+        .WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env")
+        .WithValue("--search").WithValue("--index").WithValue("--index-cache").WithValue("--searxng-url").WithValue("--browser")
+        .WithFlag("--allow-loopback").WithFlag("--allow-private");
+
     /// <summary>Parses <paramref name="args"/>.</summary>
     /// <exception cref="CommandLineException">An unknown option, a missing value, or an option given twice.</exception>
     public ParsedArguments Parse(IReadOnlyList<string> args)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Agents.LocalEngine;
 using Agents.Samples.Common.Budgeting;
 using Agents.Samples.Common.CommandLine;
@@ -45,37 +44,14 @@ internal static class EvalApp
           --search, --index, --browser, --allow-loopback, ...)
         """;
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            cts.Cancel();
-        });
-        try
-        {
-            return await RunAsync(args, Environment.GetEnvironmentVariable, cts.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    public static Task<int> RunAsync(string[] args) =>
+        ConsoleCancellation.RunAsync(token => RunAsync(args, Environment.GetEnvironmentVariable, token));
 
     private static ArgumentParser Parser() => new ArgumentParser()
         .WithValue("--dataset").WithFlag("--offline-web").WithValue("--corpus-documents").WithValue("--corpus-queries").WithValue("--corpus-answers").WithValue("--seed").WithValue("--questions")
         .WithValue("--out").WithValue("--strategies").WithValue("--budgets").WithValue("--parallel").WithValue("--limit")
         .WithFlag("--report-only").WithValue("--price")
-        .WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env")
-        .WithValue("--search").WithValue("--index").WithValue("--index-cache").WithValue("--searxng-url").WithValue("--browser")
-        .WithFlag("--allow-loopback").WithFlag("--allow-private").WithFlag("--verbose").WithFlag("--help");
+        .WithModelAndSearchOptions().WithFlag("--verbose").WithFlag("--help");
 
     private static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
     {
