@@ -8,6 +8,18 @@ if (args.Length > 0 && args[0] == "compare")
     return await CompareCommand.RunAsync(args[1..]);
 }
 
+// "sampling [ROUNDS]": microseconds per token choice, top-p by rejection vs by selection (see docs/benchmarks.md).
+if (args.Length > 0 && args[0] == "sampling")
+{
+    return SamplingCommand.Run(args[1..]);
+}
+
+// "steps DIR THREADS": prefill, cache broadcast and batch-1 / batch-8 decode step costs of one model folder.
+if (args.Length == 3 && args[0] == "steps")
+{
+    return StepCostCommand.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+}
+
 // "write-models DIR": writes the benchmark's test models (for other engines, e.g. transformers.js).
 if (args.Length == 2 && args[0] == "write-models")
 {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
@@ -386,8 +387,9 @@ public sealed class LocalOnnxEngine : IDisposable
                 }
                 else
                 {
+                    var before = row.Text.Length;
                     row.Text.Append(row.Detokenizer.Append(token));
-                    if (FindStop(row.Text, stops) is { } at)
+                    if (FindStop(row.Text, stops, before) is { } at)
                     {
                         row.Text.Length = at;
                         row.Finish = LocalFinishReason.Stop;
@@ -404,12 +406,13 @@ public sealed class LocalOnnxEngine : IDisposable
 
                 if (row.Finish is not null)
                 {
+                    var before = row.Text.Length;
                     if (row.Finish != LocalFinishReason.Stop || Array.IndexOf(_eosIds, token) >= 0)
                     {
                         row.Text.Append(row.Detokenizer.Flush());
                     }
 
-                    if (FindStop(row.Text, stops) is { } late)
+                    if (FindStop(row.Text, stops, before) is { } late)
                     {
                         row.Text.Length = late;
                         row.Finish = LocalFinishReason.Stop;
@@ -483,25 +486,50 @@ public sealed class LocalOnnxEngine : IDisposable
         }
     }
 
-    private static int? FindStop(StringBuilder text, IList<string> stops)
+    /// <summary>
+    /// Finds the earliest stop sequence that ends in the text appended since <paramref name="appendedFrom"/> (earlier text was
+    /// searched when it was appended). Only the new text and the longest stop's length before it are looked at, so a long
+    /// generation with stop sequences costs no more per token than a short one.
+    /// </summary>
+    private static int? FindStop(StringBuilder text, IList<string> stops, int appendedFrom)
     {
-        if (stops.Count == 0)
+        if (stops.Count == 0 || text.Length == appendedFrom)
         {
             return null;
         }
 
-        var s = text.ToString();
-        int? best = null;
+        var longest = 0;
         foreach (var stop in stops)
         {
-            var at = s.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (best is null || at < best))
-            {
-                best = at;
-            }
+            longest = Math.Max(longest, stop.Length);
         }
 
-        return best;
+        var start = Math.Max(0, appendedFrom - (longest - 1));
+        var count = text.Length - start;
+        var rented = count > 256 ? ArrayPool<char>.Shared.Rent(count) : null;
+        try
+        {
+            Span<char> window = rented is null ? stackalloc char[count] : rented.AsSpan(0, count);
+            text.CopyTo(start, window, count);
+            int? best = null;
+            foreach (var stop in stops)
+            {
+                var at = stop.Length == 0 ? -1 : window.IndexOf(stop, StringComparison.Ordinal);
+                if (at >= 0 && (best is null || start + at < best))
+                {
+                    best = start + at;
+                }
+            }
+
+            return best;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     private static int HoldBack(StringBuilder text, IList<string> stops)

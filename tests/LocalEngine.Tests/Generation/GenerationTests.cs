@@ -99,6 +99,26 @@ public sealed class GenerationTests(ModelFixture models)
     }
 
     [Fact]
+    public async Task A_late_stop_sequence_is_found_among_long_and_overlapping_ones()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var free = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 120, MinTokens = 120, DoSample = false });
+        Assert.True(free.Text.Length > 60);
+        var late = free.Text.Substring(free.Text.Length - 12, 4);
+        var first = free.Text.IndexOf(late, StringComparison.Ordinal);
+
+        // A stop longer than the whole text (searched through a pooled window) and one that starts one character later
+        // than `late` and so ends later: the earliest start wins.
+        var settings = new LocalGenerationSettings { MaxTokens = 120, MinTokens = 120, DoSample = false };
+        settings.StopSequences.Add(new string('\u2603', 300));
+        settings.StopSequences.Add(free.Text.Substring(first + 1, 5));
+        settings.StopSequences.Add(late);
+        var stopped = await engine.GenerateAsync(Prompt, settings);
+        Assert.Equal(LocalFinishReason.Stop, stopped.FinishReason);
+        Assert.Equal(free.Text[..first], stopped.Text);
+    }
+
+    [Fact]
     public async Task Streaming_yields_the_same_tokens_and_text_and_holds_back_a_pending_stop_sequence()
     {
         using var engine = new LocalOnnxEngine(models.Qwen.Directory);

@@ -134,4 +134,143 @@ public sealed class TokenSamplerTests
         Assert.Subset(allowed, drawn);
         Assert.True(drawn.Count >= Math.Min(allowed.Count, 3));
     }
+
+    [Theory]
+    [InlineData(0, 0.9f, 1003)]
+    [InlineData(0, 0.5f, 1003)]
+    [InlineData(0, 0.95f, 64)]
+    [InlineData(0, 0.3f, 7)]
+    [InlineData(20, 1f, 1003)]
+    [InlineData(20, 0.8f, 1003)]
+    [InlineData(3, 0.9f, 7)]
+    [InlineData(256, 0.9f, 1003)]
+    public void Fast_paths_and_the_selection_path_follow_the_exact_top_k_top_p_distribution(int topK, float topP, int vocab)
+    {
+        // A peaked distribution whose likeliest tokens sit in the last, partial chunk and vector (vocab not a multiple of 8 or 64).
+        var rng = new Random(vocab);
+        var logits = new float[vocab];
+        for (var i = 0; i < vocab; i++)
+        {
+            logits[i] = (float)(rng.NextDouble() * 2) + (i >= vocab - 5 ? 4f : 0f);
+        }
+
+        var probs = logits.Select(l => Math.Exp(l - logits.Max())).ToArray();
+        var sorted = Enumerable.Range(0, vocab).OrderByDescending(i => probs[i]).ThenBy(i => i).Take(topK > 0 ? topK : vocab).ToList();
+        var total = sorted.Sum(i => probs[i]);
+        var nucleus = new List<int>();
+        double mass = 0;
+        foreach (var i in sorted)
+        {
+            nucleus.Add(i);
+            mass += probs[i];
+            if (mass >= topP * total)
+            {
+                break;
+            }
+        }
+
+        const int draws = 24000;
+        foreach (var forceSelection in new[] { false, true })
+        {
+            var sampler = new TokenSampler(vocab, false, 1f, topK, topP, 1f, 11) { ForceSelection = forceSelection };
+            var counts = new int[vocab];
+            for (var d = 0; d < draws; d++)
+            {
+                counts[sampler.Next(logits.ToArray(), new bool[vocab], [])]++;
+            }
+
+            Assert.Equal(draws, nucleus.Sum(i => counts[i]));
+            foreach (var i in nucleus.Take(5))
+            {
+                var expected = probs[i] / mass;
+                var sd = Math.Sqrt(expected * (1 - expected) / draws);
+                Assert.InRange(counts[i] / (double)draws, expected - (5 * sd) - 1e-3, expected + (5 * sd) + 1e-3);
+            }
+        }
+    }
+
+    [Fact]
+    public void Top_k_by_heap_breaks_ties_by_token_id()
+    {
+        var sampler = new TokenSampler(1000, false, 1f, 10, 1f, 1f, 13);
+        var logits = new float[1000];
+        logits[700] = 1f;
+        var drawn = new HashSet<int>();
+        for (var i = 0; i < 4000; i++)
+        {
+            drawn.Add(sampler.Next(logits.ToArray(), new bool[1000], [2]));
+        }
+
+        // Token 700 is likeliest; the other nine are the lowest ids among the equal rest, banned token 2 excluded.
+        Assert.Equal(new HashSet<int> { 700, 0, 1, 3, 4, 5, 6, 7, 8, 9 }, drawn);
+    }
+
+    [Fact]
+    public void Top_p_by_rejection_breaks_ties_by_token_id_and_skips_banned_tokens()
+    {
+        var sampler = new TokenSampler(1000, false, 1f, 0, 0.5f, 1f, 12);
+        var drawn = new HashSet<int>();
+        for (var i = 0; i < 4000; i++)
+        {
+            // Token 3 is banned: the 500 kept tokens are then ids 0-2 and 4-500.
+            drawn.Add(sampler.Next(new float[1000], new bool[1000], [3]));
+        }
+
+        Assert.DoesNotContain(3, drawn);
+        Assert.All(drawn, t => Assert.InRange(t, 0, 500));
+        Assert.True(drawn.Count > 450);
+    }
+
+    [Fact]
+    public void The_same_seed_draws_the_same_tokens()
+    {
+        var a = new TokenSampler(1003, false, 0.8f, 0, 0.9f, 1f, 99);
+        var b = new TokenSampler(1003, false, 0.8f, 0, 0.9f, 1f, 99);
+        var rng = new Random(5);
+        for (var i = 0; i < 200; i++)
+        {
+            var logits = Enumerable.Range(0, 1003).Select(_ => (float)rng.NextDouble() * 5).ToArray();
+            Assert.Equal(a.Next(logits.ToArray(), new bool[1003], []), b.Next(logits, new bool[1003], []));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(512)]
+    [InlineData(1003)]
+    public void ArgMax_returns_the_first_largest_logit(int vocab)
+    {
+        var rng = new Random(vocab);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            // Few distinct values, so the largest often repeats; the first of them must win.
+            var logits = Enumerable.Range(0, vocab).Select(_ => (float)rng.Next(-3, 4)).ToArray();
+            var expected = 0;
+            for (var i = 1; i < vocab; i++)
+            {
+                expected = logits[i] > logits[expected] ? i : expected;
+            }
+
+            Assert.Equal(expected, TokenSampler.ArgMax(logits));
+        }
+
+        // NaN logits are skipped wherever they are (none at the largest value's position).
+        for (var trial = 0; trial < 50; trial++)
+        {
+            var logits = Enumerable.Range(0, vocab).Select(_ => (float)rng.NextDouble()).ToArray();
+            var expected = vocab == 1 ? 0 : Array.IndexOf(logits, logits.Max());
+            for (var i = 0; i < vocab; i++)
+            {
+                if (i != expected && rng.Next(4) == 0)
+                {
+                    logits[i] = float.NaN;
+                }
+            }
+
+            Assert.Equal(expected, TokenSampler.ArgMax(logits));
+        }
+    }
 }
