@@ -102,6 +102,12 @@ public sealed class LocalOnnxEngine : IDisposable
 
     internal DecoderSession Session => _session;
 
+    /// <summary>Gets or sets a value indicating whether n-way sampling drops finished rows from the batch (tests compare both).</summary>
+    internal bool CompactFinishedRows { get; set; } = true;
+
+    /// <summary>Gets the number of sequence positions computed by decode steps so far (batch rows summed over steps), for tests.</summary>
+    internal long RowStepsComputed { get; private set; }
+
     /// <summary>Encodes text; special tokens written as text become their ids. <paramref name="addBos"/> adds BOS when the tokenizer config asks for it.</summary>
     /// <param name="text">The text.</param>
     /// <param name="addBos">Whether to add the BOS token per tokenizer_config.json add_bos_token.</param>
@@ -362,6 +368,16 @@ public sealed class LocalOnnxEngine : IDisposable
 
         var stops = settings.StopSequences;
         var next = new int[n];
+
+        // slots[r]: row r's position in the batch (its logits and next token); finished rows leave the batch when
+        // CompactFinishedRows is on, so later steps compute only the rows still generating.
+        var slots = new int[n];
+        for (var r = 0; r < n; r++)
+        {
+            slots[r] = r;
+        }
+
+        var batch = n;
         TimeSpan prefill = default;
         long decodeStarted = 0;
         var steps = 0;
@@ -377,10 +393,10 @@ public sealed class LocalOnnxEngine : IDisposable
                 }
 
                 var banned = row.Tokens.Count < settings.MinTokens ? _eosIds : [];
-                var token = sampler.Next(_logits.AsSpan(r * vocab, vocab), row.Seen, banned);
+                var token = sampler.Next(_logits.AsSpan(slots[r] * vocab, vocab), row.Seen, banned);
                 row.Tokens.Add(token);
                 row.Seen[token] = true;
-                next[r] = token;
+                next[slots[r]] = token;
                 if (Array.IndexOf(_eosIds, token) >= 0)
                 {
                     row.Finish = LocalFinishReason.Stop;
@@ -443,7 +459,27 @@ public sealed class LocalOnnxEngine : IDisposable
                 break;
             }
 
-            Run(next, 1, cache, runOptions, _logits.AsSpan(0, n * vocab), ct);
+            if (active < batch && CompactFinishedRows)
+            {
+                var keep = new int[active];
+                var i = 0;
+                for (var r = 0; r < n; r++)
+                {
+                    if (rows[r].Finish is null)
+                    {
+                        keep[i] = slots[r];
+                        slots[r] = i;
+                        next[i] = rows[r].Tokens[^1];
+                        i++;
+                    }
+                }
+
+                cache.KeepRows(keep);
+                batch = active;
+            }
+
+            Run(next.AsSpan(0, batch), 1, cache, runOptions, _logits.AsSpan(0, batch * vocab), ct);
+            RowStepsComputed += batch;
             steps++;
             if (n == 1)
             {

@@ -23,7 +23,7 @@ internal sealed class KvCache : IDisposable
 
     public OrtValue[] Values { get; }
 
-    public int Batch { get; }
+    public int Batch { get; private set; }
 
     /// <summary>Gets the number of positions held.</summary>
     public int Length { get; private set; }
@@ -89,6 +89,57 @@ internal sealed class KvCache : IDisposable
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// Keeps only the batch rows listed (ascending), moved to the front of the same memory; the tensors become views with the
+    /// smaller batch, so the next run computes only those rows. No memory is allocated or freed: the original tensors stay
+    /// owned and are released with the cache (a growing cache's are replaced by the next run's present outputs anyway).
+    /// </summary>
+    public void KeepRows(ReadOnlySpan<int> rows)
+    {
+        if (rows.IsEmpty || rows.Length > Batch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), $"Between 1 and {Batch} rows can be kept; {rows.Length} were given.");
+        }
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] < i || rows[i] >= Batch || (i > 0 && rows[i] <= rows[i - 1]))
+            {
+                throw new ArgumentException("Rows must be distinct batch rows in ascending order.", nameof(rows));
+            }
+        }
+
+        for (var l = 0; l < Keys.Length; l++)
+        {
+            Keys[l] = Own(CompactRows(Keys[l], rows));
+            Values[l] = Own(CompactRows(Values[l], rows));
+        }
+
+        Batch = rows.Length;
+    }
+
+    private static unsafe OrtValue CompactRows(OrtValue source, ReadOnlySpan<int> rows)
+    {
+        var info = source.GetTensorTypeAndShape();
+        var shape = info.Shape; // [B, H, T, D]
+        var data = source.GetTensorMutableRawData();
+        var rowBytes = data.Length / (int)shape[0];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            // rows[i] >= i, so a row only ever moves towards the front, onto a row that was already moved or dropped.
+            if (rows[i] != i)
+            {
+                data.Slice(rows[i] * rowBytes, rowBytes).CopyTo(data.Slice(i * rowBytes, rowBytes));
+            }
+        }
+
+        fixed (byte* start = data)
+        {
+            return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, info.ElementDataType, [rows.Length, shape[1], shape[2], shape[3]],
+                (IntPtr)start, (long)rows.Length * rowBytes);
+        }
     }
 
     private static OrtValue CopyRows(OrtValue source, int length, int batch, int capacity)

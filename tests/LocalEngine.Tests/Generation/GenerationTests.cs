@@ -64,6 +64,60 @@ public sealed class GenerationTests(ModelFixture models)
         Assert.All(sampled, r => Assert.True(r.TokenIds.Count >= 30));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Finished_rows_leave_the_batch_without_changing_any_row(bool sharedBuffer)
+    {
+        using var engine = new LocalOnnxEngine(sharedBuffer ? models.Shared.Directory : models.Qwen.Directory);
+        LocalGenerationSettings S(string? stop)
+        {
+            // TopK = 0 overrides the genai folder's search defaults (top_k 1, i.e. greedy).
+            var s = new LocalGenerationSettings { MaxTokens = 24, MinTokens = 24, Temperature = 2f, TopK = 0, Seed = 21 };
+            if (stop is not null)
+            {
+                s.StopSequences.Add(stop);
+            }
+
+            return s;
+        }
+
+        // A character that some rows produce early, some late and some never, so rows finish on different steps.
+        var free = await engine.GenerateManyAsync(Prompt, 6, S(null));
+        var stop = free.SelectMany(r => Enumerable.Range(1, 3).SelectMany(len => Enumerable.Range(0, Math.Max(0, r.Text.Length - len + 1)).Select(i => r.Text.Substring(i, len)))).Distinct()
+            .OrderByDescending(c => free.Select(r => r.Text.IndexOf(c, StringComparison.Ordinal)).Distinct().Count())
+            .First(c => free.Count(r => r.Text.Contains(c, StringComparison.Ordinal)) is > 1 and < 6);
+
+        engine.CompactFinishedRows = false;
+        var before = engine.RowStepsComputed;
+        var full = await engine.GenerateManyAsync(Prompt, 6, S(stop));
+        var fullRowSteps = engine.RowStepsComputed - before;
+
+        engine.CompactFinishedRows = true;
+        before = engine.RowStepsComputed;
+        var compact = await engine.GenerateManyAsync(Prompt, 6, S(stop));
+        var compactRowSteps = engine.RowStepsComputed - before;
+
+        Assert.Contains(full, r => r.FinishReason == LocalFinishReason.Stop);
+        Assert.Contains(full, r => r.FinishReason == LocalFinishReason.Length);
+        Assert.True(full.Select(r => r.TokenIds.Count).Distinct().Count() > 2);
+        for (var r = 0; r < 6; r++)
+        {
+            Assert.Equal(full[r].TokenIds, compact[r].TokenIds);
+            Assert.Equal(full[r].Text, compact[r].Text);
+            Assert.Equal(full[r].FinishReason, compact[r].FinishReason);
+        }
+
+        // Without compaction every step computes 6 rows; with it, only the rows still generating.
+        Assert.Equal(6 * full[0].DecodeSteps, fullRowSteps);
+        // (a row's first token comes from the prefill, each later one from a step that included the row).
+        Assert.Equal(compact.Sum(r => r.TokenIds.Count - 1), compactRowSteps);
+        Assert.True(compactRowSteps < fullRowSteps);
+
+        // The engine is still usable for plain requests afterwards.
+        Assert.NotEmpty((await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 4, DoSample = false })).TokenIds);
+    }
+
     [Fact]
     public async Task Sampling_with_a_seed_is_reproducible_and_differs_from_greedy()
     {
