@@ -405,11 +405,11 @@ internal sealed class TokenSampler
     }
 
     /// <summary>
-    /// Writes exp((logits[i] - max) * <paramref name="scale"/>) to <paramref name="probs"/> (the same element-wise operations
-    /// as TensorPrimitives.Max, Subtract, Multiply and Exp, in one pass, compiled optimised on first use), the sum of every
-    /// <see cref="Chunk"/> tokens to <paramref name="chunkSums"/>, and returns the total.
-    /// TensorPrimitives' generic loops start at tier 0 and, called once per token, stayed there for whole benchmark runs,
-    /// costing tens of microseconds per token (more than a batched decode step of a small model).
+    /// Writes exp((logits[i] - max) * <paramref name="scale"/>) to <paramref name="probs"/> in one pass, compiled optimised on
+    /// first use, the sum of every <see cref="Chunk"/> tokens to <paramref name="chunkSums"/>, and returns the total.
+    /// TensorPrimitives' generic loops and Vector256.Exp are ordinary methods that start at tier 0 and, called once per token,
+    /// stayed there for whole benchmark runs (the runtime promotes them only after a quiet period), costing several
+    /// microseconds per token; the exponential is therefore written out here (<see cref="ExpNonPositive"/>) and inlined.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Exponentiate(ReadOnlySpan<float> logits, float scale, Span<float> probs, Span<float> chunkSums)
@@ -455,7 +455,7 @@ internal sealed class TokenSampler
         var full = n - (n % width);
         for (var i = 0; i < full; i += width)
         {
-            var e = Vector256.Exp((Vector256.LoadUnsafe(ref src, (nuint)i) - vmax) * vscale);
+            var e = ExpNonPositive((Vector256.LoadUnsafe(ref src, (nuint)i) - vmax) * vscale);
             e.StoreUnsafe(ref dst, (nuint)i);
             acc += e;
             if ((i + width) % Chunk == 0)
@@ -471,7 +471,7 @@ internal sealed class TokenSampler
         if (full < n)
         {
             // The last (overlapping) vector goes through the same vector exp; only its last n - full elements are new.
-            var e = Vector256.Exp((Vector256.LoadUnsafe(ref src, (nuint)last) - vmax) * vscale);
+            var e = ExpNonPositive((Vector256.LoadUnsafe(ref src, (nuint)last) - vmax) * vscale);
             for (var k = full - last; k < width; k++)
             {
                 probs[last + k] = e[k];
@@ -487,6 +487,29 @@ internal sealed class TokenSampler
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// exp(x) for x &lt;= 0 (logit minus the maximum, scaled), eight lanes at a time: x = n ln 2 + r with |r| &lt;= ln 2 / 2,
+    /// e^r by its degree-6 Taylor polynomial (relative error below 2e-7 there), times 2^n built in the exponent bits.
+    /// Inputs below -87 (including -inf for banned tokens) give exactly 0, like e^x underflowing a float's normal range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        var underflow = Vector256.LessThan(x, Vector256.Create(-87f));
+        x = Vector256.Max(x, Vector256.Create(-87f));
+        var n = Vector256.Round(x * Vector256.Create(1.44269504f));
+        var r = x - (n * Vector256.Create(0.693145752f)) - (n * Vector256.Create(1.42860677e-6f));
+        var p = Vector256.Create(1f / 720);
+        p = (p * r) + Vector256.Create(1f / 120);
+        p = (p * r) + Vector256.Create(1f / 24);
+        p = (p * r) + Vector256.Create(1f / 6);
+        p = (p * r) + Vector256.Create(0.5f);
+        p = (p * r) + Vector256<float>.One;
+        p = (p * r) + Vector256<float>.One;
+        var scale = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        return Vector256.AndNot(p * scale.AsSingle(), underflow.AsSingle());
     }
 
     /// <summary>

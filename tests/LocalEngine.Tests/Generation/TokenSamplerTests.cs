@@ -273,4 +273,26 @@ public sealed class TokenSamplerTests
             Assert.Equal(expected, TokenSampler.ArgMax(logits));
         }
     }
+
+    [Fact]
+    public void The_vector_exponential_matches_MathF_Exp_on_non_positive_inputs()
+    {
+        var inputs = new List<float> { 0f, -1e-8f, -0.3465736f, -0.6931472f, -1f, -10f, -50f, -86.9f, -87f, -87.5f, -100f, float.NegativeInfinity, float.MinValue };
+        var rng = new Random(3);
+        for (var i = 0; i < 20000; i++)
+        {
+            inputs.Add(-(float)(rng.NextDouble() * 90));
+        }
+
+        for (var i = 0; i + 8 <= inputs.Count; i += 8)
+        {
+            var e = TokenSampler.ExpNonPositive(System.Runtime.Intrinsics.Vector256.Create(inputs.Skip(i).Take(8).ToArray()));
+            for (var k = 0; k < 8; k++)
+            {
+                var x = inputs[i + k];
+                var expected = x < -87f ? 0f : MathF.Exp(x);
+                Assert.True(Math.Abs(e[k] - expected) <= 1e-6f * expected, $"exp({x}) = {e[k]}, expected {expected}");
+            }
+        }
+    }
 }
