@@ -15,15 +15,17 @@ internal static class SentencePieceModelLoader
     public static TokenizerParts Load(string path, string directory)
     {
         var added = ReadConfigAddedTokens(Path.Combine(directory, "tokenizer_config.json"));
+        var bytes = File.ReadAllBytes(path);
         SentencePieceTokenizer sp;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = new MemoryStream(bytes, writable: false);
             sp = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false,
                 added.Count == 0 ? null : added.ToDictionary(a => a.Content, a => a.Id, StringComparer.Ordinal));
         }
-        catch (Exception ex) when (ex is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Protobuf parse errors (an IOException), unsupported model types and bad specs alike.
             throw new LocalModelLoadException(path, $"not a usable SentencePiece model ({ex.Message}).", ex);
         }
 
