@@ -29,7 +29,7 @@ internal sealed class SentencePieceBpeEncoder : ITokenEncoder
     /// <param name="normalizer">The normalizer.</param>
     /// <param name="metaspace">The Metaspace pre-tokenizer, or null for none.</param>
     /// <param name="path">tokenizer.json, for errors.</param>
-    public SentencePieceBpeEncoder(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, BpeOptions options,
+    public SentencePieceBpeEncoder(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, ModelOptions options,
         AddedTokenSplitter added, TextNormalizer normalizer, MetaspaceSettings? metaspace, string path)
     {
         _vocab = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -263,7 +263,7 @@ internal sealed class SentencePieceBpeEncoder : ITokenEncoder
             : throw new LocalModelLoadException(path, $"model.merges[{rank}] needs '{token}', which is not in model.vocab.", null);
 
     /// <summary>model options of a BPE tokenizer.json.</summary>
-    internal sealed record BpeOptions(string? UnkToken, bool FuseUnk, bool ByteFallback, bool IgnoreMerges);
+    internal sealed record ModelOptions(string? UnkToken, bool FuseUnk, bool ByteFallback, bool IgnoreMerges);
 
     private readonly record struct Merge(int Rank, int Id);
 

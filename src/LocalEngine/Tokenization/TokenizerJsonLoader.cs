@@ -111,7 +111,7 @@ internal static class TokenizerJsonLoader
             throw new LocalModelLoadException(path, "model.end_of_word_suffix is not supported.", null);
         }
 
-        var options = new SentencePieceBpeEncoder.BpeOptions(
+        var options = new SentencePieceBpeEncoder.ModelOptions(
             m.TryGetProperty("unk_token", out var unk) && unk.ValueKind == JsonValueKind.String ? unk.GetString() : null,
             Flag(m, "fuse_unk"),
             Flag(m, "byte_fallback"),
@@ -411,7 +411,8 @@ internal static class TokenizerJsonLoader
                     strip += e.TryGetProperty("start", out var start) && start.ValueKind == JsonValueKind.Number ? start.GetInt32() : 0;
                     break;
                 case "Metaspace":
-                    // The Metaspace decoder turns the replacement into spaces and drops the one it prepended at the start.
+                    // The Metaspace decoder turns the replacement into spaces and drops the one it prepended at the start
+                    // (tokenizers drops every replacement in the first token; that differs only for a first token made of several).
                     replacements.Add((Replacement(e, "decoder", path).ToString(), " "));
                     strip += Scheme(e, path) == PrependScheme.Never ? 0 : 1;
                     break;
