@@ -19,6 +19,9 @@ public enum TestFamily
 
     /// <summary>Phi-3 chat format with the Llama-2 style (SentencePiece BPE, byte fallback) tokenizer.json fixture.</summary>
     Phi3,
+
+    /// <summary>Llama-2 [INST] chat format with the same tokenizer.json fixture.</summary>
+    Llama2,
 }
 
 /// <summary>A test-built model folder and the weights it was written from.</summary>
@@ -32,6 +35,7 @@ public static class TestModelFactory
 
     public const string QwenTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
     public const string Phi3Template = "{% for message in messages %}{{'<|' + message['role'] + '|>' + '\n' + message['content'] + '<|end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}";
+    public const string Llama2Template = "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% else %}{{ ' ' + message['content'] + ' ' + eos_token }}{% endif %}{% endfor %}";
     public const string Llama3Template = "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}";
 
     public static TestModel Create(string directory, TestLayout layout = TestLayout.Optimum, TestFamily family = TestFamily.Qwen, TinyLlamaSpec? spec = null, bool positionIds = true, float[]? positionLogits = null)
@@ -39,9 +43,9 @@ public static class TestModelFactory
         spec ??= new TinyLlamaSpec();
         System.IO.Directory.CreateDirectory(directory);
         var weights = TinyLlamaWeights.Create(spec);
-        if (family == TestFamily.Phi3)
+        if (family is TestFamily.Phi3 or TestFamily.Llama2)
         {
-            return CreatePhi3(directory, layout, spec, weights, positionIds, positionLogits);
+            return CreateLlamaStyle(directory, family, layout, spec, weights, positionIds, positionLogits);
         }
 
         var specials = family == TestFamily.Qwen ? QwenSpecials : Llama3Specials;
@@ -64,8 +68,8 @@ public static class TestModelFactory
         return WriteModel(directory, layout, spec, weights, vocab, bos, eos, modelType, family == TestFamily.Qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM", positionIds, positionLogits);
     }
 
-    /// <summary>A Phi-3 style folder: the Llama-2 style tokenizer.json fixture (&lt;s&gt; BOS, &lt;|end|&gt; end of turn).</summary>
-    private static TestModel CreatePhi3(string directory, TestLayout layout, TinyLlamaSpec spec, TinyLlamaWeights weights, bool positionIds, float[]? positionLogits)
+    /// <summary>A Phi-3 (&lt;|end|&gt; ends a turn) or Llama-2 (&lt;/s&gt;) folder with the Llama-2 style tokenizer.json fixture (&lt;s&gt; BOS).</summary>
+    private static TestModel CreateLlamaStyle(string directory, TestFamily family, TestLayout layout, TinyLlamaSpec spec, TinyLlamaWeights weights, bool positionIds, float[]? positionLogits)
     {
         var json = LlamaStyleFixtures.Json("llama-legacy");
         File.WriteAllText(Path.Combine(directory, "tokenizer.json"), json.ToJsonString());
@@ -79,16 +83,18 @@ public static class TestModelFactory
         {
             ["add_bos_token"] = true,
             ["bos_token"] = "<s>",
-            ["eos_token"] = "<|end|>",
+            ["eos_token"] = family == TestFamily.Phi3 ? "<|end|>" : "</s>",
             ["unk_token"] = "<unk>",
             ["pad_token"] = "</s>",
-            ["chat_template"] = Phi3Template,
+            ["chat_template"] = family == TestFamily.Phi3 ? Phi3Template : Llama2Template,
             ["model_max_length"] = spec.MaxPositions,
             ["tokenizer_class"] = "LlamaTokenizer",
             ["legacy"] = true,
         };
         File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), tokConfig.ToJsonString());
-        return WriteModel(directory, layout, spec, weights, vocab, vocab["<s>"], [vocab["<|end|>"], vocab["</s>"]], "phi3", "Phi3ForCausalLM", positionIds, positionLogits);
+        return family == TestFamily.Phi3
+            ? WriteModel(directory, layout, spec, weights, vocab, vocab["<s>"], [vocab["<|end|>"], vocab["</s>"]], "phi3", "Phi3ForCausalLM", positionIds, positionLogits)
+            : WriteModel(directory, layout, spec, weights, vocab, vocab["<s>"], [vocab["</s>"]], "llama", "LlamaForCausalLM", positionIds, positionLogits);
     }
 
     private static TestModel WriteModel(string directory, TestLayout layout, TinyLlamaSpec spec, TinyLlamaWeights weights, Dictionary<string, int> vocab,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.AI;
 namespace Agents.LocalEngine.Tests.Tokenization;
 
 /// <summary>
-/// A Phi-3 style model folder with the Llama-2 style tokenizer.json (and the same vocabulary as tokenizer.model): a
+/// Phi-3 and Llama-2 style model folders with the Llama-2 style tokenizer.json (and the same vocabulary as tokenizer.model): a
 /// scripted test model (logits chosen per position) replies with a text that needs merges, byte fallback and the
 /// dummy-prefix strip; streamed and whole texts must be that reply.
 /// </summary>
@@ -19,17 +19,17 @@ public sealed class LlamaStyleEndToEndTests(ModelFixture models)
     private static readonly List<ChatMessage> Question = [new(ChatRole.User, "say hi to the world")];
 
     /// <summary>Builds the scripted folder; returns it with the prompt and the reply's tokens (without end of turn).</summary>
-    private (string Dir, IReadOnlyList<int> Prompt, IReadOnlyList<int> Reply, int End) Build()
+    private (string Dir, IReadOnlyList<int> Prompt, IReadOnlyList<int> Reply, int End) Build(TestFamily family)
     {
-        var probe = models.NewDirectory("phi3-probe");
-        TestModelFactory.Create(probe, family: TestFamily.Phi3);
+        var probe = models.NewDirectory("llama-style-probe");
+        TestModelFactory.Create(probe, family: family);
         IReadOnlyList<int> prompt, reply;
         int end;
         using (var engine = new LocalOnnxEngine(probe))
         {
             prompt = engine.TokenizeChat(Question);
             reply = engine.Tokenize(Reply, addBos: false);
-            end = engine.Tokenize("<|end|>", addBos: false).Single();
+            end = engine.Tokenize(family == TestFamily.Phi3 ? "<|end|>" : "</s>", addBos: false).Single();
         }
 
         var spec = new TinyLlamaSpec();
@@ -45,17 +45,19 @@ public sealed class LlamaStyleEndToEndTests(ModelFixture models)
             table[(row * spec.VocabSize) + end] = 50f;
         }
 
-        var dir = models.NewDirectory("phi3-scripted");
-        TestModelFactory.Create(dir, family: TestFamily.Phi3, spec: spec, positionLogits: table);
+        var dir = models.NewDirectory("llama-style-scripted");
+        TestModelFactory.Create(dir, family: family, spec: spec, positionLogits: table);
         return (dir, prompt, reply, end);
     }
 
-    [Fact]
-    public async Task A_llama_style_model_generates_and_streams_the_same_text()
+    [Theory]
+    [InlineData(TestFamily.Phi3)]
+    [InlineData(TestFamily.Llama2)]
+    public async Task A_llama_style_model_generates_and_streams_the_same_text(TestFamily family)
     {
-        var (dir, prompt, reply, end) = Build();
+        var (dir, prompt, reply, end) = Build(family);
         using var engine = new LocalOnnxEngine(dir);
-        Assert.IsType<Phi3Formatter>(engine.PromptFormatter);
+        Assert.IsType(family == TestFamily.Phi3 ? typeof(Phi3Formatter) : typeof(Llama2Formatter), engine.PromptFormatter);
         Assert.Equal(engine.Tokenize("<s>", addBos: false).Single(), prompt[0]);
         Assert.Contains(end, engine.EndOfSequenceTokenIds);
 
@@ -100,7 +102,7 @@ public sealed class LlamaStyleEndToEndTests(ModelFixture models)
     [Fact]
     public async Task A_folder_with_only_tokenizer_model_loads_and_decodes_the_same()
     {
-        var (dir, prompt, reply, end) = Build();
+        var (dir, prompt, reply, end) = Build(TestFamily.Phi3);
         File.Delete(Path.Combine(dir, "tokenizer.json"));
         SentencePieceModelWriter.Write(Path.Combine(dir, "tokenizer.model"));
         var configPath = Path.Combine(dir, "tokenizer_config.json");
