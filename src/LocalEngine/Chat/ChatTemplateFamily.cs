@@ -17,4 +17,7 @@ public enum ChatTemplateFamily
 
     /// <summary>Gemma (<c>&lt;start_of_turn&gt;user ... &lt;end_of_turn&gt;</c>).</summary>
     Gemma,
+
+    /// <summary>Llama 2 and Mistral instructions (<c>&lt;s&gt;[INST] ... [/INST] ... &lt;/s&gt;</c>).</summary>
+    Llama2,
 }

@@ -26,6 +26,11 @@ internal static class ChatTemplateSelector
             {
                 return ChatTemplateFamily.Phi3;
             }
+
+            if (chatTemplate.Contains("[INST]", StringComparison.Ordinal))
+            {
+                return ChatTemplateFamily.Llama2;
+            }
         }
 
         var type = modelType.ToUpperInvariant();
@@ -44,6 +49,11 @@ internal static class ChatTemplateSelector
             return ChatTemplateFamily.Phi3;
         }
 
+        if (type.StartsWith("MISTRAL", StringComparison.Ordinal))
+        {
+            return ChatTemplateFamily.Llama2;
+        }
+
         if (type == "LLAMA" && hasToken("<|start_header_id|>"))
         {
             return ChatTemplateFamily.Llama3;
@@ -58,6 +68,7 @@ internal static class ChatTemplateSelector
         ChatTemplateFamily.Llama3 => new Llama3Formatter(),
         ChatTemplateFamily.Phi3 => new Phi3Formatter(),
         ChatTemplateFamily.Gemma => new GemmaFormatter(),
+        ChatTemplateFamily.Llama2 => new Llama2Formatter(),
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Auto must be resolved before creating a formatter."),
     };
 }

@@ -12,6 +12,7 @@ internal sealed class ModelDescriptor
     /// <summary>The file the model-shape values were read from (config.json or genai_config.json), for error messages.</summary>
     public required string ConfigPath { get; init; }
 
+    /// <summary>tokenizer.json, or tokenizer.model when the folder has only a SentencePiece model.</summary>
     public required string TokenizerPath { get; init; }
 
     public string ModelType { get; init; } = string.Empty;

@@ -13,7 +13,14 @@ internal static class ModelFolderReader
             throw new LocalModelLoadException(directory, "the model directory does not exist.", null);
         }
 
+        // tokenizer.json; a SentencePiece tokenizer.model only when there is no tokenizer.json.
         var tokenizerPath = Path.Combine(directory, "tokenizer.json");
+        var sentencePiecePath = Path.Combine(directory, "tokenizer.model");
+        if (!File.Exists(tokenizerPath) && File.Exists(sentencePiecePath))
+        {
+            tokenizerPath = sentencePiecePath;
+        }
+
         var genaiPath = Path.Combine(directory, "genai_config.json");
         var configPath = Path.Combine(directory, "config.json");
         var tokConfig = ReadOptional(Path.Combine(directory, "tokenizer_config.json"));
@@ -40,7 +47,7 @@ internal static class ModelFolderReader
 
         if (!File.Exists(tokenizerPath))
         {
-            throw new LocalModelLoadException(tokenizerPath, "the tokenizer file does not exist.", null);
+            throw new LocalModelLoadException(tokenizerPath, "the tokenizer file does not exist (nor does a SentencePiece tokenizer.model).", null);
         }
 
         return descriptor;

@@ -59,8 +59,19 @@ public sealed class ChatFormatterTests
         Assert.Equal("<bos><start_of_turn>user\nS\n\nU<end_of_turn>\n<start_of_turn>model\nA<end_of_turn>\n<start_of_turn>model\n", text);
     }
 
+    [Fact]
+    public void Llama2_puts_the_system_text_in_the_first_instruction_and_closes_answers_with_eos()
+    {
+        var text = new Llama2Formatter().Format([new(ChatRole.System, "S"), new(ChatRole.User, "U"), new(ChatRole.Assistant, "A"), new(ChatRole.User, "U2")], []);
+        Assert.Equal("<s>[INST] <<SYS>>\nS\n<</SYS>>\n\nU [/INST] A </s><s>[INST] U2 [/INST]", text);
+        Assert.Equal("<s>[INST] U [/INST]", new Llama2Formatter().Format([new(ChatRole.User, "U")], []));
+        Assert.Equal("</s>", new Llama2Formatter().EndOfTurnToken);
+    }
+
     [Theory]
     [InlineData("{% for m in messages %}<|im_start|>{{ m.role }}{% endfor %}", "", ChatTemplateFamily.ChatMl)]
+    [InlineData("{{ bos_token + '[INST] ' + message['content'] + ' [/INST]' }}", "llama", ChatTemplateFamily.Llama2)]
+    [InlineData(null, "mistral", ChatTemplateFamily.Llama2)]
     [InlineData("<|start_header_id|>{{ role }}<|end_header_id|>", "llama", ChatTemplateFamily.Llama3)]
     [InlineData("<start_of_turn>user", "", ChatTemplateFamily.Gemma)]
     [InlineData("<|user|>\n{{ content }}<|end|>\n<|assistant|>", "", ChatTemplateFamily.Phi3)]

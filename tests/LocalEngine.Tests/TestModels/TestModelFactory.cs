@@ -16,6 +16,12 @@ public enum TestFamily
 {
     Qwen,
     Llama3,
+
+    /// <summary>Phi-3 chat format with the Llama-2 style (SentencePiece BPE, byte fallback) tokenizer.json fixture.</summary>
+    Phi3,
+
+    /// <summary>Llama-2 [INST] chat format with the same tokenizer.json fixture.</summary>
+    Llama2,
 }
 
 /// <summary>A test-built model folder and the weights it was written from.</summary>
@@ -28,6 +34,8 @@ public static class TestModelFactory
     public static readonly string[] Llama3Specials = ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"];
 
     public const string QwenTemplate = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+    public const string Phi3Template = "{% for message in messages %}{{'<|' + message['role'] + '|>' + '\n' + message['content'] + '<|end|>' + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\n' }}{% endif %}";
+    public const string Llama2Template = "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% else %}{{ ' ' + message['content'] + ' ' + eos_token }}{% endif %}{% endfor %}";
     public const string Llama3Template = "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}";
 
     public static TestModel Create(string directory, TestLayout layout = TestLayout.Optimum, TestFamily family = TestFamily.Qwen, TinyLlamaSpec? spec = null, bool positionIds = true, float[]? positionLogits = null)
@@ -35,6 +43,11 @@ public static class TestModelFactory
         spec ??= new TinyLlamaSpec();
         System.IO.Directory.CreateDirectory(directory);
         var weights = TinyLlamaWeights.Create(spec);
+        if (family is TestFamily.Phi3 or TestFamily.Llama2)
+        {
+            return CreateLlamaStyle(directory, family, layout, spec, weights, positionIds, positionLogits);
+        }
+
         var specials = family == TestFamily.Qwen ? QwenSpecials : Llama3Specials;
         var vocab = TestTokenizerWriter.Write(Path.Combine(directory, "tokenizer.json"), spec.VocabSize, specials);
         int? bos = family == TestFamily.Llama3 ? vocab["<|begin_of_text|>"] : null;
@@ -52,7 +65,41 @@ public static class TestModelFactory
             ["tokenizer_class"] = "PreTrainedTokenizerFast",
         };
         File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), tokConfig.ToJsonString());
+        return WriteModel(directory, layout, spec, weights, vocab, bos, eos, modelType, family == TestFamily.Qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM", positionIds, positionLogits);
+    }
 
+    /// <summary>A Phi-3 (&lt;|end|&gt; ends a turn) or Llama-2 (&lt;/s&gt;) folder with the Llama-2 style tokenizer.json fixture (&lt;s&gt; BOS).</summary>
+    private static TestModel CreateLlamaStyle(string directory, TestFamily family, TestLayout layout, TinyLlamaSpec spec, TinyLlamaWeights weights, bool positionIds, float[]? positionLogits)
+    {
+        var json = LlamaStyleFixtures.Json("llama-legacy");
+        File.WriteAllText(Path.Combine(directory, "tokenizer.json"), json.ToJsonString());
+        var vocab = json["model"]!["vocab"]!.AsObject().ToDictionary(kv => kv.Key, kv => (int)kv.Value!, StringComparer.Ordinal);
+        foreach (var token in json["added_tokens"]!.AsArray())
+        {
+            vocab[(string)token!["content"]!] = (int)token["id"]!;
+        }
+
+        var tokConfig = new JsonObject
+        {
+            ["add_bos_token"] = true,
+            ["bos_token"] = "<s>",
+            ["eos_token"] = family == TestFamily.Phi3 ? "<|end|>" : "</s>",
+            ["unk_token"] = "<unk>",
+            ["pad_token"] = "</s>",
+            ["chat_template"] = family == TestFamily.Phi3 ? Phi3Template : Llama2Template,
+            ["model_max_length"] = spec.MaxPositions,
+            ["tokenizer_class"] = "LlamaTokenizer",
+            ["legacy"] = true,
+        };
+        File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), tokConfig.ToJsonString());
+        return family == TestFamily.Phi3
+            ? WriteModel(directory, layout, spec, weights, vocab, vocab["<s>"], [vocab["<|end|>"], vocab["</s>"]], "phi3", "Phi3ForCausalLM", positionIds, positionLogits)
+            : WriteModel(directory, layout, spec, weights, vocab, vocab["<s>"], [vocab["</s>"]], "llama", "LlamaForCausalLM", positionIds, positionLogits);
+    }
+
+    private static TestModel WriteModel(string directory, TestLayout layout, TinyLlamaSpec spec, TinyLlamaWeights weights, Dictionary<string, int> vocab,
+        int? bos, int[] eos, string modelType, string architecture, bool positionIds, float[]? positionLogits)
+    {
         string modelFile;
         if (layout is TestLayout.GenAi or TestLayout.GenAiSharedBuffer)
         {
@@ -139,7 +186,7 @@ public static class TestModelFactory
                 float16Io: true);
             var config = new JsonObject
             {
-                ["architectures"] = new JsonArray(family == TestFamily.Qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM"),
+                ["architectures"] = new JsonArray(architecture),
                 ["model_type"] = modelType,
                 ["vocab_size"] = spec.VocabSize,
                 ["hidden_size"] = spec.Hidden,
