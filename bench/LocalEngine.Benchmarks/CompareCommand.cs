@@ -255,9 +255,17 @@ internal static class CompareCommand
 
         double rawMed = Median(rawMs), engMed = Median(engineMs);
         double rawCpuMed = Median(rawCpu), engCpuMed = Median(engineCpu);
+
+        // Ratios are medians of per-pair ratios: the two sides of a pair ran back to back, so drifting machine speed
+        // (this shared 2-core VM's speed varies by +-10% from minute to minute) cancels within a pair.
+        static double PairMedian(List<double> a, List<double> b) => Median(a.Zip(b, (x, y) => x / y).ToList());
+        var cpuRatio = PairMedian(engineCpu, rawCpu);
+        var wallRatio = PairMedian(engineMs, rawMs);
+        var batchRatio = PairMedian(batch, seqOff);
+        var batchCpuRatio = PairMedian(batchCpu, seqOffCpu);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: session.Forward alone (no sampling/text) CPU {Median(forwardMs):F4} ms/token"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {rawCpuMed:F4} | {engCpuMed:F4} | {engCpuMed / rawCpuMed:F3} | {engMed / rawMed:F3} | {engineAlloc:F0} ({engineEarly:F0} / {engineLate:F0}) | {rawAlloc:F0} | {Median(seqOff):F0} | {Median(seqOn):F0} | {Median(batch):F0} | {Median(batch) / Median(seqOff):F2} | {Median(batchCpu) / Median(seqOffCpu):F2} |"));
+            $"| {name} | {rawCpuMed:F4} | {engCpuMed:F4} | {cpuRatio:F3} | {wallRatio:F3} | {engineAlloc:F0} ({engineEarly:F0} / {engineLate:F0}) | {rawAlloc:F0} | {Median(seqOff):F0} | {Median(seqOn):F0} | {Median(batch):F0} | {batchRatio:F2} | {batchCpuRatio:F2} |"));
     }
 
     /// <summary>Decode steps through the engine's session wrapper alone (no sampling or text), for diagnosis.</summary>
