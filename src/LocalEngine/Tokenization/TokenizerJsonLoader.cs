@@ -269,7 +269,7 @@ internal static class TokenizerJsonLoader
 
         string? split = null;
         var byteLevel = false;
-        void Visit(JsonElement e)
+        foreach (var e in Flatten(pre, "pretokenizers"))
         {
             switch (TypeOf(e))
             {
@@ -288,19 +288,11 @@ internal static class TokenizerJsonLoader
                     }
 
                     break;
-                case "Sequence" when e.TryGetProperty("pretokenizers", out var list) && list.ValueKind == JsonValueKind.Array:
-                    foreach (var child in list.EnumerateArray())
-                    {
-                        Visit(child);
-                    }
-
-                    break;
                 default:
                     break;
             }
         }
 
-        Visit(pre);
         return byteLevel ? split ?? Gpt2Pattern : null;
     }
 
@@ -312,18 +304,11 @@ internal static class TokenizerJsonLoader
         }
 
         var steps = new List<TextNormalizer.Step>();
-        void Visit(JsonElement e)
+        foreach (var e in Flatten(normalizer, "normalizers"))
         {
             var type = TypeOf(e);
             switch (type)
             {
-                case "Sequence" when e.TryGetProperty("normalizers", out var list) && list.ValueKind == JsonValueKind.Array:
-                    foreach (var child in list.EnumerateArray())
-                    {
-                        Visit(child);
-                    }
-
-                    break;
                 case "Prepend":
                     steps.Add(new(TextNormalizer.StepKind.Prepend, Text(e, "prepend") ?? throw Bad(path, "normalizer Prepend has no \"prepend\" string."), "", default));
                     break;
@@ -345,7 +330,6 @@ internal static class TokenizerJsonLoader
             }
         }
 
-        Visit(normalizer);
         return new TextNormalizer(steps);
     }
 
@@ -382,18 +366,11 @@ internal static class TokenizerJsonLoader
             return new PieceDecoding(replacements, byteFallback, strip);
         }
 
-        void Visit(JsonElement e)
+        foreach (var e in Flatten(decoder, "decoders"))
         {
             var type = TypeOf(e);
             switch (type)
             {
-                case "Sequence" when e.TryGetProperty("decoders", out var list) && list.ValueKind == JsonValueKind.Array:
-                    foreach (var child in list.EnumerateArray())
-                    {
-                        Visit(child);
-                    }
-
-                    break;
                 case "Replace":
                     replacements.Add((ReplacePattern(e, "decoder", path), Text(e, "content") ?? ""));
                     break;
@@ -421,7 +398,6 @@ internal static class TokenizerJsonLoader
             }
         }
 
-        Visit(decoder);
         return new PieceDecoding(replacements, byteFallback, strip);
     }
 
@@ -454,6 +430,28 @@ internal static class TokenizerJsonLoader
     };
 
     private static LocalModelLoadException Bad(string path, string message) => new(path, message, null);
+
+    /// <summary>
+    /// The steps of a normalizer, pre-tokenizer or decoder in order: nested Sequences (their steps listed under
+    /// <paramref name="listProperty"/>) are flattened; anything else, a malformed Sequence included, is a step itself.
+    /// </summary>
+    private static IEnumerable<JsonElement> Flatten(JsonElement e, string listProperty)
+    {
+        if (TypeOf(e) == "Sequence" && e.TryGetProperty(listProperty, out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var child in list.EnumerateArray())
+            {
+                foreach (var step in Flatten(child, listProperty))
+                {
+                    yield return step;
+                }
+            }
+
+            yield break;
+        }
+
+        yield return e;
+    }
 
     private static int[] CharToByte()
     {
