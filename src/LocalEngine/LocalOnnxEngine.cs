@@ -367,6 +367,12 @@ public sealed class LocalOnnxEngine : IDisposable
         }
 
         var stops = settings.StopSequences;
+        var longestStop = 0;
+        foreach (var stop in stops)
+        {
+            longestStop = Math.Max(longestStop, stop.Length);
+        }
+
         var next = new int[n];
 
         // slots[r]: row r's position in the batch (its logits and next token); finished rows leave the batch when
@@ -405,7 +411,7 @@ public sealed class LocalOnnxEngine : IDisposable
                 {
                     var before = row.Text.Length;
                     row.Text.Append(row.Detokenizer.Append(token));
-                    if (FindStop(row.Text, stops, before) is { } at)
+                    if (FindStop(row.Text, stops, longestStop, before) is { } at)
                     {
                         row.Text.Length = at;
                         row.Finish = LocalFinishReason.Stop;
@@ -428,7 +434,7 @@ public sealed class LocalOnnxEngine : IDisposable
                         row.Text.Append(row.Detokenizer.Flush());
                     }
 
-                    if (FindStop(row.Text, stops, before) is { } late)
+                    if (FindStop(row.Text, stops, longestStop, before) is { } late)
                     {
                         row.Text.Length = late;
                         row.Finish = LocalFinishReason.Stop;
@@ -524,20 +530,14 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>
     /// Finds the earliest stop sequence that ends in the text appended since <paramref name="appendedFrom"/> (earlier text was
-    /// searched when it was appended). Only the new text and the longest stop's length before it are looked at, so a long
+    /// searched when it was appended); <paramref name="longest"/> is the longest stop's length. Only the new text and the longest stop's length before it are looked at, so a long
     /// generation with stop sequences costs no more per token than a short one.
     /// </summary>
-    private static int? FindStop(StringBuilder text, IList<string> stops, int appendedFrom)
+    private static int? FindStop(StringBuilder text, IList<string> stops, int longest, int appendedFrom)
     {
         if (stops.Count == 0 || text.Length == appendedFrom)
         {
             return null;
-        }
-
-        var longest = 0;
-        foreach (var stop in stops)
-        {
-            longest = Math.Max(longest, stop.Length);
         }
 
         var start = Math.Max(0, appendedFrom - (longest - 1));
