@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Agents.Budget;
-using Agents.LocalEngine;
 using Agents.Planners.DeepResearch;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
@@ -119,21 +118,10 @@ internal static class ResearchAgentApp
             }
         });
 
-        ResearchStack stack;
-        try
+        var (stack, modelFailed) = await ResearchStack.TryCreateAsync(model, search, loggerFactory, Console.Error, "the agent", cancellationToken).ConfigureAwait(false);
+        if (stack is null)
         {
-            stack = await ResearchStack.CreateAsync(model, search, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LocalModelLoadException ex)
-        {
-            Console.Error.WriteLine($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}");
-            return ExitModel;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Bad search or browser settings (for example a browser that cannot start) are reported, not thrown.
-            Console.Error.WriteLine($"error: could not set up the agent: {ex.Message}");
-            return ExitUsage;
+            return modelFailed ? ExitModel : ExitUsage;
         }
 
         await using (stack.ConfigureAwait(false))

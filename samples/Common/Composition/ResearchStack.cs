@@ -43,6 +43,37 @@ public sealed class ResearchStack : IAsyncDisposable
     /// <summary>The page fetcher behind <c>browse</c>.</summary>
     public IPageFetcher Fetcher { get; private set; } = null!;
 
+    /// <summary>
+    /// Builds the stack for a console sample: a failure is written to <paramref name="error"/> as one "error: ..." line
+    /// instead of thrown (bad search or browser settings, for example a browser that cannot start, are reported too);
+    /// <c>purpose</c> names what is being set up in that line ("the agent", "the agents").
+    /// </summary>
+    /// <returns>The stack, or null and whether it was the local model folder that could not be loaded.</returns>
+    public static async Task<(ResearchStack? Stack, bool ModelFailed)> TryCreateAsync(
+        ModelSettings model,
+        SearchSettings search,
+        ILoggerFactory loggerFactory,
+        TextWriter error,
+        string purpose,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        try
+        {
+            return (await CreateAsync(model, search, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false), false);
+        }
+        catch (LocalModelLoadException ex)
+        {
+            await error.WriteLineAsync($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}").ConfigureAwait(false);
+            return (null, true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"error: could not set up {purpose}: {ex.Message}").ConfigureAwait(false);
+            return (null, false);
+        }
+    }
+
     /// <summary>Builds the stack.</summary>
     /// <exception cref="LocalModelLoadException">The local model folder cannot be loaded (the message names the file).</exception>
     public static async Task<ResearchStack> CreateAsync(

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Agents.LocalEngine;
 using Agents.Samples.Common.Budgeting;
 using Agents.Samples.Common.CommandLine;
 using Agents.Samples.Common.Composition;
@@ -239,20 +238,10 @@ internal static class EvalApp
                 return ExitUsage;
             }
 
-            ResearchStack stack;
-            try
+            var (stack, modelFailed) = await ResearchStack.TryCreateAsync(model, search, loggerFactory, Console.Error, "the agents", cancellationToken).ConfigureAwait(false);
+            if (stack is null)
             {
-                stack = await ResearchStack.CreateAsync(model, search, loggerFactory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            }
-            catch (LocalModelLoadException ex)
-            {
-                Console.Error.WriteLine($"error: the local model in '{model.ModelDirectory}' cannot be loaded: {ex.Message}");
-                return ExitModel;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Console.Error.WriteLine($"error: could not set up the agents: {ex.Message}");
-                return ExitUsage;
+                return modelFailed ? ExitModel : ExitUsage;
             }
 
             await using (stack.ConfigureAwait(false))
