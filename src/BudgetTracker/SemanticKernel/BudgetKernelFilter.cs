@@ -56,18 +56,23 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
             return;
         }
 
+        var charge = new ToolChargeContext(tool.Category.Name, units);
         try
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            await next(context).ConfigureAwait(false);
+            using (ToolChargeContext.Enter(charge))
+            {
+                await next(context).ConfigureAwait(false);
+            }
         }
         catch
         {
+            charge.Close();
             Tracker.ReleaseCore(tool.Category, units);
             throw;
         }
 
-        Tracker.CommitCore(tool.Category, units, tool.DisplayName);
+        Tracker.CommitCore(tool.Category, units, charge.Close(), tool.DisplayName);
         if (scope is not null && !context.IsStreaming)
         {
             context.Result = new FunctionResult(context.Result, Tracker.AppendBudgetBlock(context.Result.GetValue<object>()));

@@ -13,6 +13,7 @@ public sealed class BudgetReservation : IDisposable
 
     private readonly BudgetTracker? _tracker;
     private readonly CategoryState? _state;
+    private readonly ToolChargeContext? _charge;
     private int _status;
 
     internal BudgetReservation(BudgetTracker tracker, CategoryState state, int units)
@@ -22,6 +23,7 @@ public sealed class BudgetReservation : IDisposable
         Category = state.Name;
         Units = units;
         Granted = true;
+        _charge = new ToolChargeContext(state.Name, units);
     }
 
     internal BudgetReservation(string category, int units, string deniedReason)
@@ -44,12 +46,34 @@ public sealed class BudgetReservation : IDisposable
     /// <summary>Gets the units asked for.</summary>
     public int Units { get; }
 
+    /// <summary>Gets the units given back through <see cref="ToolChargeContext.Refund"/> while the call ran; they are not charged.</summary>
+    public int RefundedUnits => _charge?.RefundedUnits ?? 0;
+
     /// <summary>Gets a value indicating whether <see cref="Commit"/> was called on a granted reservation.</summary>
     public bool IsCommitted => Volatile.Read(ref _status) == Committed;
 
-    /// <summary>Counts the reserved units as used: the call ran.</summary>
+    /// <summary>
+    /// Makes this reservation the <see cref="ToolChargeContext.Current"/> tool call until the returned scope is disposed:
+    /// run the tool inside it, so that it can give back units for work it refused before doing it.
+    /// </summary>
+    /// <returns>The scope; dispose it when the tool returned.</returns>
+    /// <exception cref="InvalidOperationException">The reservation was denied.</exception>
+    public IDisposable EnterCall()
+    {
+        if (!Granted)
+        {
+            throw new InvalidOperationException($"A denied reservation has no call to run: {DeniedReason}");
+        }
+
+        return ToolChargeContext.Enter(_charge!);
+    }
+
+    /// <summary>Counts the reserved units, less any refunded while the call ran, as used: the call ran.</summary>
     /// <exception cref="InvalidOperationException">The reservation was denied or already released.</exception>
-    public void Commit()
+    public void Commit() => CommitFor(null);
+
+    /// <summary>Commits on behalf of the named function.</summary>
+    internal void CommitFor(string? function)
     {
         if (!Granted)
         {
@@ -64,7 +88,7 @@ public sealed class BudgetReservation : IDisposable
 
         if (previous == Pending)
         {
-            _tracker!.CommitCore(_state!, Units, null);
+            _tracker!.CommitCore(_state!, Units, _charge!.Close(), function);
         }
     }
 

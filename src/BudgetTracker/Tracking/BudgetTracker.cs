@@ -172,19 +172,25 @@ public sealed class BudgetTracker
         }
 
         object? raw;
+        var charge = new ToolChargeContext(tool.Category.Name, units);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            raw = await function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false);
+            using (ToolChargeContext.Enter(charge))
+            {
+                raw = await function.InvokeAsync(arguments, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
+            charge.Close();
             ReleaseCore(tool.Category, units);
             throw;
         }
 
-        CommitCore(tool.Category, units, tool.DisplayName);
-        return new BudgetedToolResult(AppendBudgetBlock(raw), true, units, tool.Category.Name, IsExhausted, null, raw);
+        int refunded = charge.Close();
+        CommitCore(tool.Category, units, refunded, tool.DisplayName);
+        return new BudgetedToolResult(AppendBudgetBlock(raw), true, units - refunded, tool.Category.Name, IsExhausted, null, raw);
     }
 
     /// <summary>Records the tokens of one model response.</summary>
@@ -509,6 +515,21 @@ public sealed class BudgetTracker
         BudgetLog.Denied(_logger, function, reason);
         RaiseExhaustion(elapsed);
         return false;
+    }
+
+    /// <summary>Counts <paramref name="reserved"/> less <paramref name="refunded"/> units as used, and gives the refunded ones back.</summary>
+    internal void CommitCore(CategoryState state, int reserved, int refunded, string? function)
+    {
+        refunded = Math.Clamp(refunded, 0, reserved);
+        if (refunded > 0)
+        {
+            ReleaseCore(state, refunded);
+        }
+
+        if (reserved - refunded > 0)
+        {
+            CommitCore(state, reserved - refunded, function);
+        }
     }
 
     internal void CommitCore(CategoryState state, int units, string? function)

@@ -118,7 +118,10 @@ internal sealed class ToolInvoker
         object? result;
         try
         {
-            result = await function.InvokeAsync(new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+            using (reservation.EnterCall())
+            {
+                result = await function.InvokeAsync(new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -132,7 +135,7 @@ internal sealed class ToolInvoker
         }
 
         reservation.Commit();
-        return (Serialize(result), category, units, true);
+        return (Serialize(result), category, units - reservation.RefundedUnits, true);
     }
 
     private static string Serialize(object? result) => result switch

@@ -1,0 +1,89 @@
+namespace Agents.Budget;
+
+/// <summary>
+/// The tool call being charged on the current asynchronous flow. The charge paths (<see cref="BudgetTracker.InvokeToolAsync"/>,
+/// the Semantic Kernel filter, and <see cref="BudgetReservation.EnterCall"/>) set <see cref="Current"/> while the tool runs,
+/// so that a tool can give back units for work it refused before doing any (for example a URL refused by a security
+/// check before anything was fetched): such work costs nothing.
+/// </summary>
+/// <remarks>Thread-safe. Refunds are capped at the reserved units; a refund after the call was committed has no effect.</remarks>
+public sealed class ToolChargeContext
+{
+    private static readonly AsyncLocal<ToolChargeContext?> Ambient = new();
+    private readonly Lock _gate = new();
+    private int _refunded;
+    private bool _closed;
+
+    internal ToolChargeContext(string category, int reservedUnits)
+    {
+        Category = category;
+        ReservedUnits = reservedUnits;
+    }
+
+    /// <summary>Gets the tool call being charged on this asynchronous flow; <see langword="null"/> outside a charged call.</summary>
+    public static ToolChargeContext? Current => Ambient.Value;
+
+    /// <summary>Gets the budget category the call is charged to.</summary>
+    public string Category { get; }
+
+    /// <summary>Gets the units reserved for the call before it ran.</summary>
+    public int ReservedUnits { get; }
+
+    /// <summary>Gets the units given back so far.</summary>
+    public int RefundedUnits => Volatile.Read(ref _refunded);
+
+    /// <summary>Gets the units the call will be charged when it completes: reserved less refunded.</summary>
+    public int ChargedUnits => ReservedUnits - RefundedUnits;
+
+    /// <summary>Gives back units for work the tool refused before doing it. The total refund never exceeds <see cref="ReservedUnits"/>.</summary>
+    /// <param name="units">The units to give back, 1 or more.</param>
+    /// <returns>The units actually given back (less than asked when the reservation is used up, 0 once the call was committed).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
+    public int Refund(int units)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return 0;
+            }
+
+            int granted = Math.Min(units, ReservedUnits - _refunded);
+            if (granted <= 0)
+            {
+                return 0;
+            }
+
+            Volatile.Write(ref _refunded, _refunded + granted);
+            return granted;
+        }
+    }
+
+    /// <summary>Makes <paramref name="context"/> the current one until the returned scope is disposed.</summary>
+    internal static Scope Enter(ToolChargeContext context) => new(context);
+
+    /// <summary>Stops further refunds and returns the final refunded units.</summary>
+    internal int Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            return _refunded;
+        }
+    }
+
+    /// <summary>Restores the previous <see cref="Current"/> when disposed.</summary>
+    internal readonly struct Scope : IDisposable
+    {
+        private readonly ToolChargeContext? _previous;
+
+        internal Scope(ToolChargeContext context)
+        {
+            _previous = Ambient.Value;
+            Ambient.Value = context;
+        }
+
+        public void Dispose() => Ambient.Value = _previous;
+    }
+}
