@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Agents.Plugins.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,15 +37,7 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         _guard = guard;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.All,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            UseCookies = false,
-            ConnectCallback = ConnectAsync,
-        };
+        var handler = GuardedConnector.CreateHandler(guard);
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -145,29 +136,6 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
             }
 
             return buffer.ToArray();
-        }
-    }
-
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host;
-        var addresses = await _guard.ResolveAsync(host, cancellationToken).ConfigureAwait(false);
-        var allowed = _guard.IsHostAllowed(host) ? addresses : addresses.Where(_guard.IsAddressAllowed).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException($"refused: '{host}' resolves only to loopback, link-local or private addresses");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 }

@@ -11,6 +11,23 @@ namespace Agents.Plugins.Browsing;
 /// </summary>
 public sealed class PlaywrightBrowser : IAsyncDisposable
 {
+    /// <summary>
+    /// Launch flags added to every launch, whatever <see cref="PlaywrightBrowserOptions.Arguments"/> says, as a
+    /// second wall behind the routing (which serves every request through the guarded client): Chromium can
+    /// resolve no name (so preconnects, DNS prefetches and any request that escaped routing fail before a
+    /// socket opens), sends everything else to a proxy that cannot be resolved (IP literals included, loopback
+    /// too), and WebRTC may not send UDP around that proxy.
+    /// </summary>
+    internal static readonly string[] NetworkIsolationArguments =
+    [
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=http://chromium-has-no-network.invalid:9",
+        "--proxy-bypass-list=<-loopback>",
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+        "--dns-prefetch-disable",
+    ];
+
     private readonly PlaywrightBrowserOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
@@ -49,7 +66,13 @@ public sealed class PlaywrightBrowser : IAsyncDisposable
     public async Task<PlaywrightPageFetcher> CreateFetcherAsync(WebAccessOptions? access = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var guard = new UrlGuard(access ?? new WebAccessOptions());
+        return await CreateGuardedFetcherAsync(new UrlGuard(access ?? new WebAccessOptions()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a fetcher whose guard is given (tests give it a resolver).</summary>
+    internal async Task<PlaywrightPageFetcher> CreateGuardedFetcherAsync(UrlGuard guard, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var browser = await GetBrowserAsync(cancellationToken).ConfigureAwait(false);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -58,6 +81,10 @@ public sealed class PlaywrightBrowser : IAsyncDisposable
             UserAgent = _options.UserAgent,
             JavaScriptEnabled = true,
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Page routing does not see WebSockets: answer every one inside the page, never connecting to a server.
+        await context.RouteWebSocketAsync(_ => true, socket => _ = socket.CloseAsync(new WebSocketRouteCloseOptions { Code = 1008, Reason = "blocked" }))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
         return new PlaywrightPageFetcher(context, guard, _options, _timeProvider, _loggerFactory.CreateLogger<PlaywrightPageFetcher>());
     }
 
@@ -98,7 +125,7 @@ public sealed class PlaywrightBrowser : IAsyncDisposable
                     ExecutablePath = _options.ExecutablePath,
                     Channel = _options.ExecutablePath is null ? _options.Channel : null,
                     Headless = true,
-                    Args = [.. _options.Arguments],
+                    Args = [.. _options.Arguments, .. NetworkIsolationArguments],
                     Timeout = 60_000,
                 }).WaitAsync(cancellationToken).ConfigureAwait(false);
                 return _browser;

@@ -44,13 +44,14 @@ internal sealed class UrlGuard
 
         if (IPAddress.TryParse(uri.IdnHost, out var literal) && !IsHostAllowed(uri.IdnHost) && !IsAddressAllowed(literal))
         {
-            return $"the address {literal} is loopback, link-local or private and is not allowed";
+            return $"the address {literal} is loopback, link-local or private and is not allowed ({Describe(literal)})";
         }
 
         return null;
     }
 
     /// <summary>Checks the URL and every address its host resolves to; returns a refusal reason or null.</summary>
+    /// <remarks>An allow-listed host is not resolved here; whoever connects resolves it.</remarks>
     public async Task<string?> CheckAsync(Uri uri, CancellationToken cancellationToken)
     {
         var reason = CheckSyntax(uri);
@@ -59,30 +60,51 @@ internal sealed class UrlGuard
             return reason;
         }
 
+        return (await CheckHostAsync(uri.IdnHost, uri.Host, cancellationToken).ConfigureAwait(false)).Refusal;
+    }
+
+    /// <summary>
+    /// Checks the URL and resolves its host once, also for an allow-listed host, and returns the addresses that
+    /// passed: a caller that dials only these (see <see cref="GuardedConnector"/>) cannot be rebound by a later lookup.
+    /// </summary>
+    public async Task<UrlCheck> CheckAndResolveAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        var reason = CheckSyntax(uri);
+        return reason is not null
+            ? UrlCheck.Refused(reason)
+            : await CheckHostAsync(uri.IdnHost, uri.Host, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves a host (IDN form) once and checks every address; <paramref name="displayHost"/> is named in refusals.</summary>
+    public async Task<UrlCheck> CheckHostAsync(string host, string displayHost, CancellationToken cancellationToken)
+    {
         IPAddress[] addresses;
         try
         {
-            addresses = await ResolveAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
+            addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
-            return $"the host '{uri.Host}' could not be resolved ({ex.SocketErrorCode})";
+            return UrlCheck.Refused($"the host '{displayHost}' could not be resolved ({ex.SocketErrorCode})");
         }
 
         if (addresses.Length == 0)
         {
-            return $"the host '{uri.Host}' could not be resolved";
+            return UrlCheck.Refused($"the host '{displayHost}' could not be resolved");
         }
 
-        foreach (var address in addresses)
+        if (!IsHostAllowed(host))
         {
-            if (!IsAddressAllowed(address))
+            foreach (var address in addresses)
             {
-                return $"the host '{uri.Host}' resolves to {address}, a loopback, link-local or private address, which is not allowed";
+                if (!IsAddressAllowed(address))
+                {
+                    return UrlCheck.Refused($"the host '{displayHost}' resolves to {address}, a loopback, link-local or private address, which is not allowed ({Describe(address)})");
+                }
             }
         }
 
-        return null;
+        return new UrlCheck(null, addresses);
     }
 
     public bool IsHostAllowed(string host) => _options.AllowedHosts.Contains(host.TrimEnd('.'));
@@ -97,66 +119,9 @@ internal sealed class UrlGuard
         };
     }
 
-    internal enum AddressKind
-    {
-        Public,
-        Loopback,
-        NonPublic,
-    }
+    /// <summary>Classifies an address with the special-purpose table (<see cref="SpecialPurposeAddresses"/>).</summary>
+    internal static AddressKind Classify(IPAddress address) => SpecialPurposeAddresses.Classify(address).Kind;
 
-    internal static AddressKind Classify(IPAddress address)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            Span<byte> b = stackalloc byte[4];
-            address.TryWriteBytes(b, out _);
-            return b[0] switch
-            {
-                127 => AddressKind.Loopback,
-                0 or 10 => AddressKind.NonPublic,
-                100 when (b[1] & 0xC0) == 64 => AddressKind.NonPublic, // 100.64.0.0/10
-                169 when b[1] == 254 => AddressKind.NonPublic, // link-local, cloud metadata
-                172 when (b[1] & 0xF0) == 16 => AddressKind.NonPublic,
-                192 when b[1] == 168 => AddressKind.NonPublic,
-                192 when b[1] == 0 && b[2] == 0 => AddressKind.NonPublic,
-                198 when (b[1] & 0xFE) == 18 => AddressKind.NonPublic, // benchmarking 198.18/15
-                >= 224 => AddressKind.NonPublic, // multicast, reserved, broadcast
-                _ => AddressKind.Public,
-            };
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            if (IPAddress.IPv6Loopback.Equals(address))
-            {
-                return AddressKind.Loopback;
-            }
-
-            Span<byte> b = stackalloc byte[16];
-            address.TryWriteBytes(b, out _);
-            if (IPAddress.IPv6Any.Equals(address) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal
-                || address.IsIPv6Multicast || (b[0] & 0xFE) == 0xFC)
-            {
-                return AddressKind.NonPublic;
-            }
-
-            // NAT64 (64:ff9b::/96) and IPv4-compatible addresses carry an IPv4 address: judge that one.
-            bool nat64 = b[0] == 0 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4..12].IndexOfAnyExcept((byte)0) < 0;
-            bool compatible = b[..12].IndexOfAnyExcept((byte)0) < 0;
-            if (nat64 || compatible)
-            {
-                return Classify(new IPAddress(b[12..]));
-            }
-
-            return AddressKind.Public;
-        }
-
-        return AddressKind.NonPublic;
-    }
+    /// <summary>Names the range that makes an address non-public, for refusal messages.</summary>
+    internal static string Describe(IPAddress address) => SpecialPurposeAddresses.Classify(address).Range ?? "public";
 }
