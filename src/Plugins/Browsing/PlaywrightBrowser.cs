@@ -82,6 +82,9 @@ public sealed class PlaywrightBrowser : IAsyncDisposable
             JavaScriptEnabled = true,
         }).WaitAsync(cancellationToken).ConfigureAwait(false);
 
+        // Pages the fetcher did not create (popups) have no page route of their own: their requests end here.
+        await context.RouteAsync("**/*", route => route.AbortAsync("blockedbyclient")).WaitAsync(cancellationToken).ConfigureAwait(false);
+
         // Page routing does not see WebSockets: answer every one inside the page, never connecting to a server.
         await context.RouteWebSocketAsync(_ => true, socket => _ = socket.CloseAsync(new WebSocketRouteCloseOptions { Code = 1008, Reason = "blocked" }))
             .WaitAsync(cancellationToken).ConfigureAwait(false);

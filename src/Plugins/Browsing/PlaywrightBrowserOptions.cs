@@ -37,7 +37,10 @@ public sealed class PlaywrightBrowserOptions
     /// <summary>Gets or sets the most pages one agent reads at once (pages are pooled and reused). Default: 4.</summary>
     public int MaxPagesPerAgent { get; set; } = 4;
 
-    /// <summary>Gets or sets the largest main document (HTML or PDF) read, in bytes; larger ones are refused. Default: 5 MiB.</summary>
+    /// <summary>
+    /// Gets or sets the largest response read, in bytes: a larger main document (HTML or PDF) is refused, a larger
+    /// subresource (image, script, ...) is not loaded. Default: 5 MiB.
+    /// </summary>
     public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
 
     /// <summary>Gets or sets the most characters of rendered HTML kept per page; the rest is cut. Default: 4,000,000.</summary>
