@@ -145,6 +145,11 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
         {
             return await NavigateCoreAsync(pooled, read, url, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only the navigation's own time limit cancels without the caller (a slow lookup of a redirect target, ...).
+            throw new PageFetchException($"the page did not load within {_options.NavigationTimeout.TotalSeconds:0.#} s", ex);
+        }
         finally
         {
             // Whatever the page still asks for after the read (timers, late scripts) is refused.
