@@ -14,9 +14,11 @@ public sealed class WebAccessOptions
     public bool AllowLoopback { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether private, link-local, carrier-grade NAT, unique-local and other
-    /// non-public ranges (<c>10/8</c>, <c>172.16/12</c>, <c>192.168/16</c>, <c>169.254/16</c>, <c>fc00::/7</c>,
-    /// <c>fe80::/10</c>, ...) may be reached. Default: <see langword="false"/>.
+    /// Gets or sets a value indicating whether private, link-local, carrier-grade NAT, unique-local and the other
+    /// ranges of the IANA IPv4 and IPv6 special-purpose registries (<c>10/8</c>, <c>172.16/12</c>, <c>192.168/16</c>,
+    /// <c>169.254/16</c>, <c>100.64/10</c>, documentation, benchmarking, multicast, reserved, <c>fc00::/7</c>,
+    /// <c>fe80::/10</c>, Teredo, IPv6 outside <c>2000::/3</c>, ...) may be reached, as well as IPv6 transition
+    /// addresses (IPv4-mapped, NAT64, 6to4, ...) that embed such an IPv4 address. Default: <see langword="false"/>.
     /// </summary>
     public bool AllowPrivateNetworks { get; set; }
 
