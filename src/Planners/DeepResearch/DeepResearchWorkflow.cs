@@ -161,9 +161,10 @@ public sealed class DeepResearchWorkflow
         var prior = await BudgetStateFile.ReadAsync(_workspace, cancellationToken).ConfigureAwait(false);
         if (prior is not null)
         {
+            BudgetRestoreResult restored;
             try
             {
-                _budget.RestoreSpend(prior);
+                restored = _budget.RestoreSpend(prior);
             }
             catch (ArgumentException ex)
             {
@@ -171,6 +172,10 @@ public sealed class DeepResearchWorkflow
             }
 
             _logger.LogInformation("Resumed the budget of earlier runs: {Budget}", _budget.GetSnapshot());
+            if (restored.IsExhausted)
+            {
+                _logger.LogWarning("The budget of earlier runs is used up ({Restore}); tool calls will be refused.", restored);
+            }
         }
 
         _restored = true;
