@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed class BudgetTracker
     private readonly ConcurrentDictionary<(string? Plugin, string Function, MethodInfo? Method), ResolvedTool> _tools = new();
     private readonly StringBuilder _blockBuilder = new(256);
     private readonly HashSet<string> _raisedExhaustion = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConditionalWeakTable<object, object> _countedUsage = [];
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly BudgetMetrics _metrics;
@@ -214,6 +216,31 @@ public sealed class BudgetTracker
         ArgumentNullException.ThrowIfNull(usage);
         (long input, long output, long cached) = UsageReader.Read(usage);
         RecordCore(input, output, cached, modelId);
+    }
+
+    /// <summary>Gets the request scope of the <see cref="BudgetChatClient"/> layers on this tracker in the current async flow.</summary>
+    internal AsyncLocal<UsageScope?> UsageScopes { get; } = new();
+
+    /// <summary>
+    /// Records a usage object that a chat-client layer or the kernel filter saw, unless this tracker already recorded that
+    /// very object: the same <see cref="UsageDetails"/> passing two layers (or a layer and the filter) is counted once.
+    /// </summary>
+    /// <returns><see langword="true"/> when it was recorded now.</returns>
+    internal bool RecordUsageOnce(object usage, string? modelId)
+    {
+        object key = usage is UsageContent { Details: { } details } ? details : usage;
+        lock (_countedUsage)
+        {
+            if (_countedUsage.TryGetValue(key, out _))
+            {
+                return false;
+            }
+
+            _countedUsage.Add(key, key);
+        }
+
+        RecordUsage(usage, modelId);
+        return true;
     }
 
     /// <summary>Takes an immutable snapshot of the state.</summary>
