@@ -20,7 +20,7 @@ internal sealed class RoundAgent
     private readonly ILogger _logger;
     private readonly Func<string, string> _redactPaths;
 
-    /// <param name="redactPaths">Rewrites an error text so that it does not show the workspace's absolute path.</param>
+    // redactPaths rewrites an error text so that it does not show the workspace's absolute path.
     public RoundAgent(IChatClient chatClient, BudgetTracker budget, DeepResearchOptions options, ILogger logger, Func<string, string> redactPaths)
     {
         _chatClient = chatClient;
