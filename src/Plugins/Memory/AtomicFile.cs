@@ -8,7 +8,7 @@ internal static class AtomicFile
     /// <summary>The prefix of temporary files; they are hidden from listings and searches.</summary>
     public const string TempPrefix = ".tmp-";
 
-    private const int MaxAttempts = 3;
+    private const int MaxAttempts = 5;
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
@@ -62,7 +62,7 @@ internal static class AtomicFile
     /// <summary>
     /// Removes the temporary files a killed process left below <paramref name="root"/>: regular files whose name has the form
     /// <see cref="IsTempFileName"/> and that no open handle holds. A writer that is still running holds its temporary file
-    /// open with <see cref="FileShare.None"/>; one that closed it and has not yet renamed it retries (see <see cref="WriteAsync"/>).
+    /// open with <see cref="FileShare.None"/> (an exclusive lock); one that closed it and has not yet renamed it retries (see <see cref="WriteAsync"/>).
     /// </summary>
     /// <param name="root">The folder to clean, recursively (symbolic links are not followed).</param>
     /// <param name="onError">Called for a file that could not be examined or removed.</param>
@@ -91,8 +91,9 @@ internal static class AtomicFile
                     continue;
                 }
 
-                // Exclusive and delete-on-close: fails while a writer holds the file; deletes it when closed otherwise.
-                using (new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose))
+                // A shared lock fails while a writer holds its exclusive one. It is only shared so that, should the writer
+                // rename the file in the meantime, readers of the renamed file are not blocked. Deleted when closed.
+                using (new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.DeleteOnClose))
                 {
                 }
 
