@@ -18,8 +18,7 @@ public sealed class BudgetCategoryAttribute : Attribute
     /// <exception cref="ArgumentException">The category is empty or white space.</exception>
     public BudgetCategoryAttribute(string category)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(category);
-        Category = category;
+        Category = CategoryName.Normalize(category);
     }
 
     /// <summary>Gets the category this function spends.</summary>

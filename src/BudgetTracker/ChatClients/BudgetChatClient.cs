@@ -13,13 +13,16 @@ namespace Agents.Budget;
 /// <c>new ChatClientBuilder(inner).UseBudgetTracker(tracker).UseFunctionInvocation().Build()</c>. It then wraps the
 /// request's <see cref="AIFunction"/> tools so that <see cref="FunctionInvokingChatClient"/> calls them through the
 /// tracker, and sets <see cref="FunctionInvocationContext.Terminate"/> when a hard limit is reached.</para>
-/// <para><b>Usage, counted once.</b> Streaming: each inner response's <see cref="UsageContent"/> passes through and is
-/// counted as it arrives, so token and money limits apply from the next tool call on. Non-streaming:
-/// <see cref="FunctionInvokingChatClient"/> sums the usage of all its model calls into the final
-/// <see cref="ChatResponse.Usage"/>, which is counted once when the request completes (tool-unit and time limits still
-/// apply to every call). For token limits checked after every non-streaming model call, add a second, usage-only
-/// layer inside function invocation and turn usage off in the outer one:
-/// <c>.UseBudgetTracker(tracker, o =&gt; o.CountUsage = false).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
+/// <para><b>Usage, counted once per model call, whatever the outcome.</b> Streaming: each inner response's
+/// <see cref="UsageContent"/> passes through and is counted as it arrives, so token and money limits apply from the next
+/// tool call on, and the calls made before a failure stay counted. Non-streaming with tools while function invocation
+/// sits below this client: <see cref="FunctionInvokingChatClient"/> would only report the sum of its model calls at the
+/// end, and nothing when a tool throws or the request is cancelled, so the request is served by the streaming pipeline
+/// and assembled into one <see cref="ChatResponse"/> (turn this off with <see cref="BudgetChatClientOptions.CountUsagePerModelCall"/>).
+/// In the other order (<c>UseFunctionInvocation().UseBudgetTracker()</c>) this client sees, and counts, every model call.
+/// Several layers on the same tracker never count a call twice: the same usage object is recorded once, and the outermost
+/// layer leaves the aggregated usage alone when a layer inside it counted the calls, for example
+/// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
 /// <para><b>Exhaustion.</b> With <see cref="ExhaustionBehavior.Terminate"/> the loop stops after the tool results
 /// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
 /// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools
@@ -34,6 +37,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private readonly BudgetTracker _tracker;
     private readonly BudgetChatClientOptions _options;
     private readonly ConditionalWeakTable<AIFunction, object> _validated = [];
+    private readonly Lazy<bool> _hasFunctionInvocationBelow;
 
     /// <summary>Creates the client.</summary>
     /// <param name="innerClient">The inner client, normally a <see cref="FunctionInvokingChatClient"/>.</param>
@@ -45,17 +49,26 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(tracker);
         _tracker = tracker;
         _options = options ?? new BudgetChatClientOptions();
+        _hasFunctionInvocationBelow = new Lazy<bool>(() => innerClient.GetService<FunctionInvokingChatClient>() is not null);
     }
 
     /// <inheritdoc/>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (CountsPerModelCall(options))
+        {
+            // Outside function invocation a non-streaming response only carries the sum of all model calls, and nothing
+            // when the request fails part-way. Streamed, every model call's usage passes here as it arrives.
+            return await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var state = new BudgetRequestState();
         ChatOptions? prepared = Prepare(options, state);
         messages = WithGuideline(messages);
+        (UsageScope scope, bool outermost) = EnterScope();
         ChatResponse response = await base.GetResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false);
-        Count(response.Usage, response.ModelId);
+        CountResponse(response.Usage, response.ModelId, scope, outermost);
         if (!NeedsFinalAnswer(state))
         {
             return response;
@@ -63,7 +76,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
 
         List<ChatMessage> conversation = [.. messages, .. response.Messages];
         ChatResponse final = await base.GetResponseAsync(conversation, WithoutTools(options), cancellationToken).ConfigureAwait(false);
-        Count(final.Usage, final.ModelId);
+        CountResponse(final.Usage, final.ModelId, scope, outermost);
         foreach (ChatMessage message in final.Messages)
         {
             response.Messages.Add(message);
@@ -96,11 +109,12 @@ public sealed class BudgetChatClient : DelegatingChatClient
         var state = new BudgetRequestState();
         ChatOptions? prepared = Prepare(options, state);
         messages = WithGuideline(messages);
+        (UsageScope scope, bool outermost) = EnterScope();
         bool mayNeedFinal = _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
         List<ChatResponseUpdate>? updates = mayNeedFinal ? [] : null;
-        await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false))
+        await foreach (ChatResponseUpdate update in Scoped(base.GetStreamingResponseAsync(messages, prepared, cancellationToken), scope, cancellationToken).ConfigureAwait(false))
         {
-            CountStreaming(update);
+            CountStreaming(update, outermost, scope);
             updates?.Add(update);
             yield return update;
         }
@@ -111,10 +125,56 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         List<ChatMessage> conversation = [.. messages, .. updates.ToChatResponse().Messages];
-        await foreach (ChatResponseUpdate update in base.GetStreamingResponseAsync(conversation, WithoutTools(options), cancellationToken).ConfigureAwait(false))
+        await foreach (ChatResponseUpdate update in Scoped(base.GetStreamingResponseAsync(conversation, WithoutTools(options), cancellationToken), scope, cancellationToken).ConfigureAwait(false))
         {
-            CountStreaming(update);
+            CountStreaming(update, outermost, scope);
             yield return update;
+        }
+    }
+
+    /// <summary>
+    /// Whether a non-streaming request is served by the streaming pipeline: usage is counted, the request has tools and
+    /// function invocation sits below this client (it would otherwise only report the sum at the end).
+    /// </summary>
+    private bool CountsPerModelCall(ChatOptions? options) =>
+        _options.CountUsage
+        && _options.CountUsagePerModelCall
+        && options?.Tools is { Count: > 0 }
+        && _hasFunctionInvocationBelow.Value;
+
+    /// <summary>Joins the request scope of an outer layer on the same tracker, or opens one.</summary>
+    private (UsageScope Scope, bool Outermost) EnterScope()
+    {
+        if (_tracker.UsageScopes.Value is { } outer)
+        {
+            return (outer, false);
+        }
+
+        var scope = new UsageScope();
+        _tracker.UsageScopes.Value = scope;
+        return (scope, true);
+    }
+
+    /// <summary>
+    /// Enumerates <paramref name="source"/> with <paramref name="scope"/> as the ambient scope of every step (an async
+    /// iterator does not keep async-local values from one step to the next).
+    /// </summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> Scoped(IAsyncEnumerable<ChatResponseUpdate> source, UsageScope scope, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _tracker.UsageScopes.Value = scope;
+        IAsyncEnumerator<ChatResponseUpdate> enumerator = source.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                _tracker.UsageScopes.Value = scope;
+                if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                yield return enumerator.Current;
+            }
         }
     }
 
@@ -193,15 +253,29 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private bool NeedsFinalAnswer(BudgetRequestState state) =>
         state.HardLimitReached && _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
 
-    private void Count(UsageDetails? usage, string? modelId)
+    /// <summary>
+    /// Counts a non-streaming response: an inner layer counts every model call; the outermost one counts the (aggregated)
+    /// usage unless an inner layer already counted the calls it sums.
+    /// </summary>
+    private void CountResponse(UsageDetails? usage, string? modelId, UsageScope scope, bool outermost)
     {
-        if (_options.CountUsage && usage is not null)
+        if (!_options.CountUsage || usage is null)
         {
-            _tracker.RecordUsage(usage, modelId);
+            return;
+        }
+
+        if (!outermost)
+        {
+            scope.InnerCounted = true;
+            _tracker.RecordUsageOnce(usage, modelId);
+        }
+        else if (!scope.InnerCounted)
+        {
+            _tracker.RecordUsageOnce(usage, modelId);
         }
     }
 
-    private void CountStreaming(ChatResponseUpdate update)
+    private void CountStreaming(ChatResponseUpdate update, bool outermost, UsageScope scope)
     {
         if (!_options.CountUsage)
         {
@@ -212,7 +286,13 @@ public sealed class BudgetChatClient : DelegatingChatClient
         {
             if (content is UsageContent { Details: { } details })
             {
-                _tracker.RecordUsage(details, update.ModelId);
+                if (!outermost)
+                {
+                    scope.InnerCounted = true;
+                }
+
+                // The same UsageContent passes every layer: the first layer that sees it counts it.
+                _tracker.RecordUsageOnce(details, update.ModelId);
             }
         }
     }

@@ -17,6 +17,8 @@ internal sealed class BudgetedAIFunction : DelegatingAIFunction
 
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
+        // A tool may run a request of its own (a sub-agent): that request is a new top-level request, not a layer of this one.
+        _tracker.UsageScopes.Value = null;
         BudgetedToolResult result = await _tracker.InvokeToolAsync(InnerFunction, arguments, cancellationToken).ConfigureAwait(false);
         if (result.ShouldTerminate)
         {

@@ -25,4 +25,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(7, LogLevel.Information, "Restored earlier spend: {Input} input, {Output} output tokens; cost {Cost} USD.")]
     public static partial void Restored(ILogger logger, long input, long output, decimal cost);
+
+    [LoggerMessage(8, LogLevel.Warning, "The restored spend is beyond the budget: {Overruns}")]
+    public static partial void RestoredOverLimit(ILogger logger, string overruns);
 }

@@ -29,8 +29,8 @@ public sealed class BudgetOptions
         "CRITICAL (< 10% left or any budget at 0): do not use a depleted tool; give your best final answer now, or \"None\" if still uncertain.\n" +
         "Current regime: {regime}.";
 
-    private readonly Dictionary<string, long> _toolLimits = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _declaredCategories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, long> _toolLimits = new(CategoryName.Comparer);
+    private readonly HashSet<string> _declaredCategories = new(CategoryName.Comparer);
     private readonly List<ToolMapping> _mappings = [];
     private long? _maxInputTokens;
     private long? _maxOutputTokens;
@@ -103,8 +103,7 @@ public sealed class BudgetOptions
         set
         {
             ThrowIfFrozen();
-            ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(DefaultCategory));
-            _defaultCategory = value;
+            _defaultCategory = CategoryName.Normalize(value, nameof(DefaultCategory));
         }
     }
 
@@ -171,7 +170,7 @@ public sealed class BudgetOptions
     public BudgetOptions WithToolLimit(string category, long maxUnits)
     {
         ThrowIfFrozen();
-        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        category = CategoryName.Normalize(category);
         if (maxUnits <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(maxUnits), maxUnits, $"The limit of tool category '{category}' must be greater than 0.");
@@ -187,8 +186,7 @@ public sealed class BudgetOptions
     public BudgetOptions AddCategory(string category)
     {
         ThrowIfFrozen();
-        ArgumentException.ThrowIfNullOrWhiteSpace(category);
-        _declaredCategories.Add(category);
+        _declaredCategories.Add(CategoryName.Normalize(category));
         return this;
     }
 
@@ -204,7 +202,7 @@ public sealed class BudgetOptions
     {
         ThrowIfFrozen();
         ArgumentException.ThrowIfNullOrWhiteSpace(functionPattern);
-        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        category = CategoryName.Normalize(category);
         if (unitsArgument is not null && string.IsNullOrWhiteSpace(unitsArgument))
         {
             throw new ArgumentException("unitsArgument must name an argument, or be null for one unit a call.", nameof(unitsArgument));
@@ -241,11 +239,14 @@ public sealed class BudgetOptions
         }
     }
 
-    internal bool IsKnownCategory(string category) =>
-        string.Equals(category, _defaultCategory, StringComparison.OrdinalIgnoreCase)
-        || _toolLimits.ContainsKey(category)
-        || _declaredCategories.Contains(category)
-        || _mappings.Exists(m => string.Equals(m.Category, category, StringComparison.OrdinalIgnoreCase));
+    internal bool IsKnownCategory(string category)
+    {
+        category = category.Trim();
+        return CategoryName.Same(category, _defaultCategory)
+            || _toolLimits.ContainsKey(category)
+            || _declaredCategories.Contains(category)
+            || _mappings.Exists(m => CategoryName.Same(m.Category, category));
+    }
 
     internal IEnumerable<string> KnownCategories() =>
         new[] { _defaultCategory }.Concat(_toolLimits.Keys).Concat(_declaredCategories).Concat(_mappings.Select(m => m.Category))

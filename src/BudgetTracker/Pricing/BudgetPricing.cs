@@ -47,7 +47,7 @@ public sealed class BudgetPricing
     public BudgetPricing SetUnitPrice(string category, decimal usd)
     {
         ThrowIfFrozen();
-        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        category = CategoryName.Normalize(category);
         ArgumentOutOfRangeException.ThrowIfNegative(usd);
         _unitPrices[category] = usd;
         return this;
@@ -85,7 +85,7 @@ public sealed class BudgetPricing
     public decimal GetUnitPrice(string category)
     {
         ArgumentNullException.ThrowIfNull(category);
-        return _unitPrices.TryGetValue(category, out decimal price) ? price : _defaultUnitPrice;
+        return _unitPrices.TryGetValue(category.Trim(), out decimal price) ? price : _defaultUnitPrice;
     }
 
     /// <summary>Gets the token prices of <paramref name="modelId"/>.</summary>

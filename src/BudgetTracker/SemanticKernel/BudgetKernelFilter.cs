@@ -163,7 +163,8 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 
         try
         {
-            Tracker.RecordUsage(usage is UsageContent { Details: { } d } ? d : usage, message.ModelId);
+            // Once per usage object: a usage layer in the chat pipeline may have counted this very object already.
+            Tracker.RecordUsageOnce(usage is UsageContent { Details: { } d } ? d : usage, message.ModelId);
         }
         catch (ArgumentException)
         {

@@ -66,7 +66,7 @@ public sealed class BudgetSnapshot
     /// <summary>Gets the spending regime.</summary>
     public BudgetRegime Regime { get; }
 
-    /// <summary>Gets a category by name (case-insensitive).</summary>
+    /// <summary>Gets a category by name (case-insensitive, surrounding white space ignored).</summary>
     /// <param name="name">The category.</param>
     /// <returns>The category, or <see langword="null"/> when unknown.</returns>
     public BudgetCategorySnapshot? GetCategory(string name)
@@ -74,7 +74,7 @@ public sealed class BudgetSnapshot
         ArgumentNullException.ThrowIfNull(name);
         foreach (BudgetCategorySnapshot c in Categories)
         {
-            if (string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (CategoryName.Same(c.Name, name))
             {
                 return c;
             }

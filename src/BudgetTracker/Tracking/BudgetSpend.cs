@@ -30,21 +30,22 @@ public sealed record BudgetSpend
     /// <summary>Gets the wall-clock time spent; it counts against <see cref="BudgetOptions.MaxDuration"/> when restored.</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Gets the units of a category (case-insensitive), 0 when it has none.</summary>
+    /// <summary>Gets the units of a category (case-insensitive, surrounding white space ignored), 0 when it has none.</summary>
     /// <param name="category">The category.</param>
-    /// <returns>The units.</returns>
+    /// <returns>The units; the sum when several keys name the same category (for example <c>search</c> and <c>"search "</c>).</returns>
     public long GetUnits(string category)
     {
         ArgumentNullException.ThrowIfNull(category);
+        long units = 0;
         foreach (KeyValuePair<string, long> pair in Units ?? throw new InvalidOperationException($"{nameof(BudgetSpend)}.{nameof(Units)} is null."))
         {
-            if (string.Equals(pair.Key, category, StringComparison.OrdinalIgnoreCase))
+            if (CategoryName.Same(pair.Key, category))
             {
-                return pair.Value;
+                units += pair.Value;
             }
         }
 
-        return 0;
+        return units;
     }
 
     /// <summary>Compares all values; the units by content, category names case-insensitively.</summary>

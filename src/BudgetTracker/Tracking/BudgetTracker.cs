@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -26,11 +27,12 @@ public sealed class BudgetTracker
     internal const string RefusalMarker = "The call was not executed because of the budget.";
 
     private readonly Lock _gate = new();
-    private readonly ConcurrentDictionary<string, CategoryState> _categories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CategoryState> _categories = new(CategoryName.Comparer);
     private readonly List<CategoryState> _order = [];
     private readonly ConcurrentDictionary<(string? Plugin, string Function, MethodInfo? Method), ResolvedTool> _tools = new();
     private readonly StringBuilder _blockBuilder = new(256);
     private readonly HashSet<string> _raisedExhaustion = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConditionalWeakTable<object, object> _countedUsage = [];
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly BudgetMetrics _metrics;
@@ -109,7 +111,7 @@ public sealed class BudgetTracker
     }
 
     /// <summary>Reserves units of a category atomically. Commit the reservation once the call ran; dispose it otherwise.</summary>
-    /// <param name="category">The category (case-insensitive); an unknown one is created unlimited.</param>
+    /// <param name="category">The category (case-insensitive, surrounding white space ignored); an unknown one is created unlimited.</param>
     /// <param name="units">The units, 1 or more.</param>
     /// <returns>A granted reservation, or a denied one whose <see cref="BudgetReservation.DeniedReason"/> names the exhausted budget.</returns>
     public BudgetReservation TryReserve(string category, int units)
@@ -216,6 +218,31 @@ public sealed class BudgetTracker
         RecordCore(input, output, cached, modelId);
     }
 
+    /// <summary>Gets the request scope of the <see cref="BudgetChatClient"/> layers on this tracker in the current async flow.</summary>
+    internal AsyncLocal<UsageScope?> UsageScopes { get; } = new();
+
+    /// <summary>
+    /// Records a usage object that a chat-client layer or the kernel filter saw, unless this tracker already recorded that
+    /// very object: the same <see cref="UsageDetails"/> passing two layers (or a layer and the filter) is counted once.
+    /// </summary>
+    /// <returns><see langword="true"/> when it was recorded now.</returns>
+    internal bool RecordUsageOnce(object usage, string? modelId)
+    {
+        object key = usage is UsageContent { Details: { } details } ? details : usage;
+        lock (_countedUsage)
+        {
+            if (_countedUsage.TryGetValue(key, out _))
+            {
+                return false;
+            }
+
+            _countedUsage.Add(key, key);
+        }
+
+        RecordUsage(usage, modelId);
+        return true;
+    }
+
     /// <summary>Takes an immutable snapshot of the state.</summary>
     /// <returns>The snapshot.</returns>
     public BudgetSnapshot GetSnapshot()
@@ -269,14 +296,18 @@ public sealed class BudgetTracker
     /// <summary>
     /// Adds spend carried over from an earlier process (see <see cref="GetSpend"/>) to this tracker's counters: units to
     /// their categories, tokens, costs, and elapsed time, which then counts against <see cref="BudgetOptions.MaxDuration"/>.
-    /// Raises <see cref="Exhausted"/> when a limit is now reached. Restore into a fresh tracker once, before it spends.
+    /// Restored spend counts against the limits like any other spend: it is never clamped, a limit it reaches denies
+    /// further calls, and the result lists every limit it reached or went beyond. Raises <see cref="Exhausted"/> when a
+    /// limit is now reached. Restore into a fresh tracker once, before it spends.
     /// </summary>
-    /// <remarks>Thread-safe. The restored spend is not added to the <c>Agents.Budget</c> metrics, which count this process's spend.</remarks>
+    /// <remarks>Thread-safe. The restored spend is not added to the <c>Agents.Budget</c> metrics, which count this process's spend.
+    /// Category names are trimmed and compared case-insensitively; keys naming the same category are added up.</remarks>
     /// <param name="prior">The spend to add.</param>
+    /// <returns>Whether the tracker is now exhausted and which limits the spend is beyond.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="prior"/> is null.</exception>
     /// <exception cref="ArgumentException">A value is negative, cached tokens exceed input tokens, a category is empty or
     /// not known to this tracker (neither configured in its options nor used by it so far).</exception>
-    public void RestoreSpend(BudgetSpend prior)
+    public BudgetRestoreResult RestoreSpend(BudgetSpend prior)
     {
         ArgumentNullException.ThrowIfNull(prior);
         if (prior.Units is null)
@@ -306,7 +337,7 @@ public sealed class BudgetTracker
             }
 
             NotNegative(units, $"{nameof(BudgetSpend.Units)}[{name}]");
-            if (!_categories.TryGetValue(name, out CategoryState? state))
+            if (!_categories.TryGetValue(name.Trim(), out CategoryState? state))
             {
                 throw new ArgumentException(
                     $"The spend to restore has units of the category '{name}', which this tracker does not know (known: {string.Join(", ", _categories.Keys.Order(StringComparer.OrdinalIgnoreCase))}); configure it with BudgetOptions.WithToolLimit or a tool mapping.",
@@ -336,6 +367,18 @@ public sealed class BudgetTracker
 
         BudgetLog.Restored(_logger, prior.InputTokens, prior.OutputTokens, prior.TokenCostUsd + prior.ToolCostUsd);
         RaiseExhaustion(elapsed);
+        BudgetRestoreResult result;
+        lock (_gate)
+        {
+            result = new BudgetRestoreResult(IsExhaustedCore(elapsed), ExhaustedReasonsCore(elapsed), OverrunsCore(elapsed));
+        }
+
+        if (result.IsOverLimit)
+        {
+            BudgetLog.RestoredOverLimit(_logger, result.ToString());
+        }
+
+        return result;
 
         static void NotNegative(decimal value, string name)
         {
@@ -689,6 +732,7 @@ public sealed class BudgetTracker
 
     private CategoryState GetOrAddCategory(string category)
     {
+        category = CategoryName.Normalize(category, nameof(category));
         if (_categories.TryGetValue(category, out CategoryState? state))
         {
             return state;
@@ -830,6 +874,40 @@ public sealed class BudgetTracker
         }
 
         return reasons;
+    }
+
+    private List<BudgetOverrun> OverrunsCore(TimeSpan elapsed)
+    {
+        var overruns = new List<BudgetOverrun>();
+        foreach (CategoryState c in _order)
+        {
+            if (c.Limit is { } l && c.Used > l)
+            {
+                overruns.Add(new BudgetOverrun(c.Name, c.Used, l));
+            }
+        }
+
+        if (_maxInput is { } mi && _inputTokens > mi)
+        {
+            overruns.Add(new BudgetOverrun("input tokens", _inputTokens, mi));
+        }
+
+        if (_maxOutput is { } mo && _outputTokens > mo)
+        {
+            overruns.Add(new BudgetOverrun("output tokens", _outputTokens, mo));
+        }
+
+        if (_maxCost is { } mc && _tokenCost + _toolCost > mc)
+        {
+            overruns.Add(new BudgetOverrun("cost", _tokenCost + _toolCost, mc));
+        }
+
+        if (_maxDuration is { } md && elapsed > md)
+        {
+            overruns.Add(new BudgetOverrun("time", (decimal)elapsed.TotalSeconds, (decimal)md.TotalSeconds));
+        }
+
+        return overruns;
     }
 
     private string[] ExhaustedReasonsCore(TimeSpan elapsed) => ExhaustedCore(elapsed).Select(r => r.Reason).ToArray();

@@ -19,7 +19,7 @@ internal sealed class CategoryState
 
     public decimal UnitPrice { get; }
 
-    /// <summary>Committed units plus units reserved by calls in flight; never above <see cref="Limit"/>.</summary>
+    /// <summary>Committed units plus units reserved by calls in flight; above <see cref="Limit"/> only through restored spend.</summary>
     public long Spent { get; set; }
 
     /// <summary>Committed units: the units of calls that ran.</summary>

@@ -38,6 +38,6 @@ internal static class BudgetStateFile
 
     /// <summary>The error for a state file that cannot be read or restored, naming the file.</summary>
     public static InvalidDataException Invalid(MemoryWorkspace workspace, string problem, Exception inner) =>
-        new($"The budget state '{Path.Combine(workspace.RootPath, DeepResearchFiles.BudgetState)}' cannot be restored: {problem} "
+        new($"The budget state '{DeepResearchFiles.BudgetState}' of the workspace cannot be restored: {workspace.RedactPaths(problem)} "
             + "Fix the file, or delete it to start the budget of this workspace afresh.", inner);
 }

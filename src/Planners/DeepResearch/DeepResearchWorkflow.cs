@@ -78,6 +78,14 @@ public sealed class DeepResearchWorkflow
         fileToolOptions.ProtectedFiles.UnionWith(_options.FileTools.ProtectedFiles);
         fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.Task);
         fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.BudgetState);
+        fileToolOptions.HostFiles.UnionWith(
+        [
+            DeepResearchFiles.Index,
+            DeepResearchFiles.KnowledgeBaseLog,
+            DeepResearchFiles.ReportOutline,
+            DeepResearchFiles.Report,
+            DeepResearchFiles.ReportLog,
+        ]);
         var plugin = new FileSystemMemoryPlugin(workspace, fileToolOptions, factory);
         _fileTools = [.. KernelPluginFactory.CreateFromObject(plugin, "files")];
         var names = _webTools.Concat(_fileTools).GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -87,7 +95,7 @@ public sealed class DeepResearchWorkflow
         }
 
         _citations = new CitationChecker(workspace);
-        _agent = new RoundAgent(chatClient, budget, _options, _logger);
+        _agent = new RoundAgent(chatClient, budget, _options, _logger, workspace.RedactPaths);
     }
 
     /// <summary>Runs (or resumes) the research on the workspace until the report is written or a limit is reached.</summary>
@@ -130,7 +138,7 @@ public sealed class DeepResearchWorkflow
         else if (!string.Equals(existing.Trim(), question, StringComparison.Ordinal))
         {
             throw new ArgumentException(
-                $"The workspace '{_workspace.RootPath}' belongs to another question (see {DeepResearchFiles.Task}); use a new workspace folder for a new question.",
+                $"The workspace belongs to another question (see {DeepResearchFiles.Task}); use a new workspace folder for a new question.",
                 nameof(question));
         }
 
@@ -153,9 +161,10 @@ public sealed class DeepResearchWorkflow
         var prior = await BudgetStateFile.ReadAsync(_workspace, cancellationToken).ConfigureAwait(false);
         if (prior is not null)
         {
+            BudgetRestoreResult restored;
             try
             {
-                _budget.RestoreSpend(prior);
+                restored = _budget.RestoreSpend(prior);
             }
             catch (ArgumentException ex)
             {
@@ -163,6 +172,10 @@ public sealed class DeepResearchWorkflow
             }
 
             _logger.LogInformation("Resumed the budget of earlier runs: {Budget}", _budget.GetSnapshot());
+            if (restored.IsExhausted)
+            {
+                _logger.LogWarning("The budget of earlier runs is used up ({Restore}); tool calls will be refused.", restored);
+            }
         }
 
         _restored = true;

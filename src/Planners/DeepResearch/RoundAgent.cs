@@ -18,13 +18,16 @@ internal sealed class RoundAgent
     private readonly BudgetTracker _budget;
     private readonly DeepResearchOptions _options;
     private readonly ILogger _logger;
+    private readonly Func<string, string> _redactPaths;
 
-    public RoundAgent(IChatClient chatClient, BudgetTracker budget, DeepResearchOptions options, ILogger logger)
+    // redactPaths rewrites an error text so that it does not show the workspace's absolute path.
+    public RoundAgent(IChatClient chatClient, BudgetTracker budget, DeepResearchOptions options, ILogger logger, Func<string, string> redactPaths)
     {
         _chatClient = chatClient;
         _budget = budget;
         _options = options;
         _logger = logger;
+        _redactPaths = redactPaths;
     }
 
     public async Task<RoundRun> RunAsync(
@@ -141,7 +144,7 @@ internal sealed class RoundAgent
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _logger.LogWarning(ex, "Tool {Tool} failed.", call.Name);
-            return ($"Error: the tool '{call.Name}' failed: {ex.Message} Check the arguments and try again.", false);
+            return (_redactPaths($"Error: the tool '{call.Name}' failed: {ex.Message} Check the arguments and try again."), false);
         }
 
         // Outside the catch: a failure to store the spend is the host's problem, not a tool error for the model.

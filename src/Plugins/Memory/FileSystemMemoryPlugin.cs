@@ -347,7 +347,7 @@ public sealed class FileSystemMemoryPlugin
             }
 
             return matches == 0
-                ? $"No line matches '{pattern}' in {files} file(s) under '{MemoryWorkspace.Display(_workspace.NormalizePath(path))}'."
+                ? _workspace.RedactPaths($"No line matches '{pattern}' in {files} file(s) under '{MemoryWorkspace.Display(_workspace.NormalizePath(path))}'.")
                 : builder.ToString();
         });
     }
@@ -371,7 +371,7 @@ public sealed class FileSystemMemoryPlugin
             var hits = await _workspace.SearchNotesAsync(query, Math.Clamp(top, 1, _options.MaxSearchResults), folder, cancellationToken).ConfigureAwait(false);
             if (hits.Count == 0)
             {
-                return $"No note matches '{query}'.";
+                return _workspace.RedactPaths($"No note matches '{query}'.");
             }
 
             var builder = new StringBuilder();
@@ -421,9 +421,16 @@ public sealed class FileSystemMemoryPlugin
             }
 
             var normalized = _workspace.NormalizePath(path);
-            if (_options.ProtectedFiles.Count > 0 && _options.ProtectedFiles.Any(p => string.Equals(_workspace.NormalizePath(p), normalized, StringComparison.OrdinalIgnoreCase)))
+            if (FindAncestorOrSelf(_options.ProtectedFiles, normalized) is { } protectedFile)
             {
-                return $"Error: '{normalized}' is managed by the host and read-only; you can read it but not change it.";
+                return protectedFile.Length == normalized.Length
+                    ? $"Error: '{normalized}' is managed by the host and read-only; you can read it but not change it."
+                    : $"Error: '{normalized}' is refused: '{protectedFile}' is a file managed by the host, so nothing can be created below it. Choose another path.";
+            }
+
+            if (FindAncestorOrSelf(_options.HostFiles, normalized) is { } hostFile && hostFile.Length < normalized.Length)
+            {
+                return $"Error: '{normalized}' is refused: '{hostFile}' is a file the host writes, so nothing can be created below it. Choose another path.";
             }
 
             var written = await _workspace.EditAsync(path, mustExist, edit, cancellationToken).ConfigureAwait(false);
@@ -432,11 +439,32 @@ public sealed class FileSystemMemoryPlugin
         });
     }
 
+    /// <summary>The entry of <paramref name="paths"/> that is <paramref name="normalized"/> or one of its folders, as it appears in <paramref name="normalized"/>.</summary>
+    private string? FindAncestorOrSelf(ISet<string> paths, string normalized)
+    {
+        foreach (var entry in paths)
+        {
+            var candidate = _workspace.NormalizePath(entry);
+            if (candidate.Length == 0)
+            {
+                continue;
+            }
+
+            if (normalized.Equals(candidate, StringComparison.OrdinalIgnoreCase)
+                || normalized.StartsWith(candidate + "/", StringComparison.OrdinalIgnoreCase))
+            {
+                return normalized[..candidate.Length];
+            }
+        }
+
+        return null;
+    }
+
     private string Guard(Func<string> action)
     {
         try
         {
-            return action();
+            return RedactError(action());
         }
         catch (Exception ex) when (ex is WorkspaceAccessException or IOException or UnauthorizedAccessException)
         {
@@ -448,7 +476,7 @@ public sealed class FileSystemMemoryPlugin
     {
         try
         {
-            return await action().ConfigureAwait(false);
+            return RedactError(await action().ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is WorkspaceAccessException or IOException or UnauthorizedAccessException)
         {
@@ -456,14 +484,19 @@ public sealed class FileSystemMemoryPlugin
         }
     }
 
+    /// <summary>Error texts echo the model's input, which may hold the workspace's absolute path: show it relative.</summary>
+    private string RedactError(string result) =>
+        result.StartsWith("Error:", StringComparison.Ordinal) ? _workspace.RedactPaths(result) : result;
+
+    /// <summary>The error text for the model; it never shows the workspace's absolute path (OS messages name full paths).</summary>
     private string Fail(Exception ex)
     {
         if (ex is WorkspaceAccessException)
         {
-            return "Error: " + ex.Message;
+            return "Error: " + _workspace.RedactPaths(ex.Message);
         }
 
         _logger.LogWarning(ex, "File tool failed.");
-        return "Error: the file operation failed (" + ex.GetType().Name + ": " + ex.Message + "). Check the path and try again.";
+        return "Error: the file operation failed (" + ex.GetType().Name + ": " + _workspace.RedactPaths(ex.Message) + "). Check the path and try again.";
     }
 }

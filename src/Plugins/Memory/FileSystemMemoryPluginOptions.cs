@@ -8,9 +8,17 @@ public sealed class FileSystemMemoryPluginOptions
 
     /// <summary>
     /// Gets the files (paths relative to the workspace root, case-insensitive) that the write functions refuse,
-    /// for example files the host manages. Empty by default.
+    /// for example files the host manages. They are protected as path prefixes too: nothing may be created below
+    /// them (<c>budget_state.json/x.md</c> is refused), so they can never become folders. Empty by default.
     /// </summary>
     public ISet<string> ProtectedFiles { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets the files (paths relative to the workspace root, case-insensitive) that the host writes itself and the model
+    /// may edit too, for example logs: the write functions refuse any path below them, so that they can never become
+    /// folders that break the host's own writes. Empty by default.
+    /// </summary>
+    public ISet<string> HostFiles { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the most lines one <c>read_file</c> call returns. Default 200.</summary>
     public int MaxReadLines { get; set; } = 200;

@@ -46,6 +46,7 @@ public sealed class MemoryWorkspace : IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<MemoryWorkspace>();
         RootPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.RootPath));
         Directory.CreateDirectory(RootPath);
+        RemoveStaleTempFiles();
     }
 
     /// <summary>Gets the absolute path of the workspace root.</summary>
@@ -65,6 +66,28 @@ public sealed class MemoryWorkspace : IDisposable
     /// <returns>The normalized relative path.</returns>
     /// <exception cref="WorkspaceAccessException">The path is absolute, uses <c>..</c>, or passes through a symbolic link.</exception>
     public string NormalizePath(string? path) => Resolve(path).Relative;
+
+    /// <summary>
+    /// Rewrites <paramref name="text"/> (for example an operating-system error message) so that it never shows the
+    /// workspace's absolute location: every path below the root becomes relative to it, and the root itself <c>.</c>.
+    /// </summary>
+    /// <param name="text">The text; <see langword="null"/> gives an empty string.</param>
+    /// <returns>The text without the absolute root path.</returns>
+    public string RedactPaths(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var result = text;
+        foreach (var separator in new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar })
+        {
+            result = result.Replace(RootPath + separator, string.Empty, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return result.Replace(RootPath, ".", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Gets whether the normalized path lies in the read-only source archive.</summary>
     /// <param name="normalizedPath">A path returned by <see cref="NormalizePath"/>.</param>
@@ -267,6 +290,7 @@ public sealed class MemoryWorkspace : IDisposable
             throw new WorkspaceAccessException($"'{resolved.Relative}': names starting with '.' are reserved; choose another name.");
         }
 
+        ThrowIfBelowAFile(resolved.Relative);
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -355,6 +379,36 @@ public sealed class MemoryWorkspace : IDisposable
     }
 
     internal static string Display(string relative) => relative.Length == 0 ? "." : relative;
+
+    /// <summary>Refuses a path one of whose folders is an existing file (the operating system would fail with its full path).</summary>
+    private void ThrowIfBelowAFile(string relative)
+    {
+        var segments = relative.Split('/');
+        var current = RootPath;
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            current = Path.Combine(current, segments[i]);
+            if (File.Exists(current))
+            {
+                var file = string.Join('/', segments.Take(i + 1));
+                throw new WorkspaceAccessException($"'{relative}' cannot be written: '{file}' is a file, not a folder. Choose a path in a folder.");
+            }
+
+            if (!Directory.Exists(current))
+            {
+                return;
+            }
+        }
+    }
+
+    private void RemoveStaleTempFiles()
+    {
+        var removed = AtomicFile.RemoveStale(RootPath, (file, ex) => _logger.LogWarning("Could not remove the leftover temporary file {Path}: {Error}", ToRelative(file), RedactPaths(ex.Message)));
+        if (removed > 0)
+        {
+            _logger.LogInformation("Removed {Count} temporary file(s) left by an interrupted write.", removed);
+        }
+    }
 
     private static string EnsureTrailingNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
 
@@ -545,8 +599,10 @@ public sealed class MemoryWorkspace : IDisposable
         text = text.Replace('\\', '/');
         if (text.StartsWith('/') || text.StartsWith('~') || Path.IsPathRooted(text) || (text.Length >= 2 && text[1] == ':'))
         {
-            throw new WorkspaceAccessException(
-                $"'{path}' is an absolute path; only paths relative to the workspace root are allowed, for example knowledge_base/topic/note.md.");
+            var shown = RedactPaths(path);
+            throw new WorkspaceAccessException(string.Equals(shown, path, StringComparison.Ordinal)
+                ? $"'{path}' is an absolute path; only paths relative to the workspace root are allowed, for example knowledge_base/topic/note.md."
+                : $"Absolute paths are not allowed; use the path relative to the workspace root, here '{shown}'.");
         }
 
         var segments = new List<string>();
@@ -559,7 +615,7 @@ public sealed class MemoryWorkspace : IDisposable
 
             if (segment == "..")
             {
-                throw new WorkspaceAccessException($"'{path}' uses '..'; paths must stay inside the workspace. Use a path relative to the workspace root without '..'.");
+                throw new WorkspaceAccessException($"'{RedactPaths(path)}' uses '..'; paths must stay inside the workspace. Use a path relative to the workspace root without '..'.");
             }
 
             segments.Add(segment);
@@ -569,7 +625,7 @@ public sealed class MemoryWorkspace : IDisposable
         var full = segments.Count == 0 ? RootPath : Path.GetFullPath(Path.Combine(RootPath, relative));
         if (!full.Equals(RootPath, StringComparison.Ordinal) && !full.StartsWith(RootPath + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new WorkspaceAccessException($"'{path}' resolves outside the workspace; use a path relative to the workspace root.");
+            throw new WorkspaceAccessException($"'{RedactPaths(path)}' resolves outside the workspace; use a path relative to the workspace root.");
         }
 
         // No component below the root may be a symbolic link: a link could point anywhere (for example /etc).
@@ -590,7 +646,7 @@ public sealed class MemoryWorkspace : IDisposable
             if (info.LinkTarget is not null)
             {
                 throw new WorkspaceAccessException(
-                    $"'{path}' passes through the symbolic link '{ToRelative(current)}'; links are not followed, so that files stay inside the workspace.");
+                    $"'{RedactPaths(path)}' passes through the symbolic link '{ToRelative(current)}'; links are not followed, so that files stay inside the workspace.");
             }
         }
 
