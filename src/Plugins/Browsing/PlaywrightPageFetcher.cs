@@ -46,7 +46,7 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (await _guard.CheckAsync(url, cancellationToken).ConfigureAwait(false) is { } refusal)
         {
-            throw new PageFetchException($"refused: {refusal}");
+            throw PageFetchException.Refusal($"refused: {refusal}");
         }
 
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
