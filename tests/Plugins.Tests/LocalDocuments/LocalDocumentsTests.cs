@@ -79,6 +79,25 @@ public sealed class LocalDocumentsTests : IDisposable
     }
 
     [Fact]
+    public async Task Canonical_links_are_used_only_when_asked()
+    {
+        Write("saved/page.html", "<html><head><link rel=\"canonical\" href=\"https://example.org/wiki/Heron\"><title>Heron</title></head><body><p>Herons wade.</p></body></html>");
+        Write("saved/local.html", "<html><head><link rel=\"canonical\" href=\"file:///etc/passwd\"></head><body><p>Herons wade.</p></body></html>");
+        var engine = new FakeSearchEngine((_, _) =>
+        [
+            new SearchHit("Heron", new Uri("http://local-documents.invalid/saved/page.html"), "s", "fake"),
+            new SearchHit("Local", new Uri(Path.Combine(_root, "saved", "local.html")), "s", "fake"),
+        ]);
+
+        var plain = await engine.WithLocalDocuments(Links()).SearchAsync("q", 5, CancellationToken.None);
+        Assert.Equal(["http://local-documents.invalid/saved/page.html", "http://local-documents.invalid/saved/local.html"], plain.Select(h => h.Url.AbsoluteUri));
+
+        var canonical = new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = _root, UseCanonicalLinks = true });
+        var mapped = await engine.WithLocalDocuments(canonical).SearchAsync("q", 5, CancellationToken.None);
+        Assert.Equal(["https://example.org/wiki/Heron", "http://local-documents.invalid/saved/local.html"], mapped.Select(h => h.Url.AbsoluteUri));
+    }
+
+    [Fact]
     public async Task Browse_opens_a_local_index_hit_and_charges_one_unit()
     {
         using var index = new LocalIndexSearchEngine(new LocalIndexOptions { DocumentsDirectory = _root });
