@@ -102,7 +102,9 @@ public sealed partial class LocalDocumentLinks
 
     /// <summary>Removes the folder's absolute path from text shown to the model (for example a snippet).</summary>
     internal string Scrub(string text) =>
-        text.Replace(_root, string.Empty, StringComparison.Ordinal).Replace(_root[..^1], ".", StringComparison.Ordinal);
+        string.Equals(Path.GetPathRoot(_root), _root, StringComparison.Ordinal)
+            ? text
+            : text.Replace(_root, string.Empty, StringComparison.Ordinal).Replace(_root[..^1], ".", StringComparison.Ordinal);
 
     /// <summary>
     /// The file behind a local document address, or null with <paramref name="refusal"/> saying (without any server
@@ -148,13 +150,24 @@ public sealed partial class LocalDocumentLinks
         foreach (string segment in segments)
         {
             current = Path.Join(current, segment);
-            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (info.LinkTarget is null)
+            string? target;
+            try
             {
-                continue;
+                FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+                if (info.LinkTarget is null)
+                {
+                    continue;
+                }
+
+                target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // For example a loop of links; the exception's message holds the server path.
+                refusal = "the document's links could not be followed";
+                return null;
             }
 
-            string? target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
             if (target is null || !Inside(Path.GetFullPath(target)))
             {
                 refusal = "the document links to a place outside the local documents";

@@ -55,6 +55,16 @@ public sealed class LocalDocumentsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_index_does_not_read_files_behind_links_that_leave_the_folder()
+    {
+        using var index = new LocalIndexSearchEngine(new LocalIndexOptions { DocumentsDirectory = _root });
+        var hits = await index.SearchAsync("top secret outside folder", 5, CancellationToken.None);
+        Assert.Empty(hits);
+        var text = await new WebSearchPlugin(index).SearchAsync(["secret"]);
+        Assert.DoesNotContain(Secret, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_failing_engine_does_not_show_its_error_text_which_may_hold_server_paths()
     {
         var engine = new FakeSearchEngine((_, _) => throw new IOException($"Could not find a part of the path '{_root}/x'."));

@@ -36,6 +36,7 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _root;
+    private readonly LocalDocumentLinks _links;
     private readonly LuceneDirectory _directory;
     private readonly StandardAnalyzer _analyzer;
     private readonly IndexWriter _writer;
@@ -58,6 +59,10 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _root = Path.GetFullPath(options.DocumentsDirectory!);
+        var served = new LocalDocumentsOptions { RootDirectory = _root, HostName = options.DocumentsHostName, MaxDocumentBytes = options.MaxFileBytes };
+        served.Extensions.Clear();
+        served.Extensions.UnionWith(options.Extensions);
+        _links = new LocalDocumentLinks(served);
         _directory = options.IndexDirectory is null ? new RAMDirectory() : FSDirectory.Open(new DirectoryInfo(options.IndexDirectory));
         _analyzer = new StandardAnalyzer(Version);
         _writer = new IndexWriter(_directory, new IndexWriterConfig(Version, _analyzer) { OpenMode = OpenMode.CREATE_OR_APPEND });
@@ -205,6 +210,14 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
             }
 
             var relative = Path.GetRelativePath(_root, file);
+
+            // Index only what the local documents virtual host would serve: nothing hidden, nothing behind a link
+            // that leads out of the folder (its text would otherwise show up in snippets).
+            if (_links.Resolve(LocalDocumentAddress.Create(_options.DocumentsHostName, relative), out _) is null)
+            {
+                continue;
+            }
+
             present.Add(relative);
             var stamp = string.Create(CultureInfo.InvariantCulture, $"{info.LastWriteTimeUtc.Ticks}:{info.Length}");
             var known = _stamps.TryGetValue(relative, out var old);
