@@ -1,6 +1,7 @@
 using Agents.Budget;
 using Agents.Plugins.Archiving;
 using Agents.Plugins.Browsing;
+using Agents.Plugins.LocalDocuments;
 using Agents.Plugins.Memory;
 using Agents.Plugins.Security;
 using Agents.Plugins.Search;
@@ -12,7 +13,9 @@ namespace Agents.Samples.Shared;
 
 /// <summary>
 /// The research tools a sample offers: <c>web</c> (search), <c>browser</c> (browse) and <c>memory</c> (file-system notes) Semantic Kernel
-/// plugins built from <see cref="ResearchSettings"/>, plus the budget mapping of their functions.
+/// plugins built from <see cref="ResearchSettings"/>, plus the budget mapping of their functions. With the local search
+/// engine, hits carry addresses of the read-only local documents virtual host (<see cref="LocalDocumentLinks"/>), which
+/// <c>browse</c> reads from the documents folder.
 /// </summary>
 internal sealed class ResearchToolset : IAsyncDisposable
 {
@@ -22,11 +25,12 @@ internal sealed class ResearchToolset : IAsyncDisposable
 
     private readonly ISearchEngine _engine;
     private readonly IPageFetcher _fetcher;
+    private readonly IPageFetcher _browserFetcher;
     private readonly HttpClient? _http;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
 
-    private ResearchToolset(ISearchEngine engine, HttpClient? http, ResearchSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    private ResearchToolset(ISearchEngine engine, LocalDocumentLinks? links, HttpClient? http, ResearchSettings settings, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
         _engine = engine;
         var access = new WebAccessOptions { AllowLoopback = settings.AllowLoopback, AllowPrivateNetworks = settings.AllowPrivateNetworks };
@@ -35,12 +39,13 @@ internal sealed class ResearchToolset : IAsyncDisposable
                 new PlaywrightBrowser(new PlaywrightBrowserOptions { ExecutablePath = settings.ChromiumPath ?? PlaywrightBrowserOptions.DebianChromiumPath }, timeProvider, loggerFactory),
                 access)
             : new HttpPageFetcher(new HttpPageFetcherOptions(), access, timeProvider, loggerFactory.CreateLogger<HttpPageFetcher>());
+        _browserFetcher = links is null ? _fetcher : _fetcher.WithLocalDocuments(links);
         _http = http;
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
         Settings = settings;
         WebPlugin = KernelPluginFactory.CreateFromObject(
-            new WebSearchPlugin(engine, new WebSearchPluginOptions(), timeProvider, loggerFactory.CreateLogger<WebSearchPlugin>()),
+            new WebSearchPlugin(links is null ? engine : engine.WithLocalDocuments(links), new WebSearchPluginOptions(), timeProvider, loggerFactory.CreateLogger<WebSearchPlugin>()),
             WebPluginName);
     }
 
@@ -52,7 +57,7 @@ internal sealed class ResearchToolset : IAsyncDisposable
     /// <summary>Creates the <c>browser</c> plugin (<c>browse</c>, <c>find_in_page</c>), archiving every page read into <paramref name="archive"/> when given.</summary>
     public KernelPlugin CreateBrowserPlugin(IPageArchiveSink? archive) =>
         KernelPluginFactory.CreateFromObject(
-            new BrowserPlugin(_fetcher, new BrowserPluginOptions(), archive, _timeProvider, _loggerFactory.CreateLogger<BrowserPlugin>()),
+            new BrowserPlugin(_browserFetcher, new BrowserPluginOptions(), archive, _timeProvider, _loggerFactory.CreateLogger<BrowserPlugin>()),
             BrowserPluginName);
 
     /// <summary>Builds the toolset; throws naming the option when the settings are wrong.</summary>
@@ -67,14 +72,15 @@ internal sealed class ResearchToolset : IAsyncDisposable
         {
             var http = new HttpClient();
             var engine = new SearxngSearchEngine(http, new SearxngSearchOptions { BaseAddress = new Uri(settings.SearxngUrl!) }, timeProvider, loggerFactory.CreateLogger<SearxngSearchEngine>());
-            return new ResearchToolset(engine, http, settings, loggerFactory, timeProvider);
+            return new ResearchToolset(engine, null, http, settings, loggerFactory, timeProvider);
         }
 
+        var links = new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = settings.DocumentsFolder });
         var local = new LocalIndexSearchEngine(
-            new LocalIndexOptions { DocumentsDirectory = settings.DocumentsFolder },
+            new LocalIndexOptions { DocumentsDirectory = settings.DocumentsFolder, DocumentsHostName = links.HostName },
             timeProvider,
             loggerFactory.CreateLogger<LocalIndexSearchEngine>());
-        return new ResearchToolset(local, null, settings, loggerFactory, timeProvider);
+        return new ResearchToolset(local, links, null, settings, loggerFactory, timeProvider);
     }
 
     /// <summary>Checks the settings without opening anything.</summary>

@@ -1,6 +1,7 @@
 using Agents.LocalEngine;
 using Agents.Plugins.Archiving;
 using Agents.Plugins.Browsing;
+using Agents.Plugins.LocalDocuments;
 using Agents.Plugins.Search;
 using Agents.Plugins.Security;
 using Agents.Samples.Common.Models;
@@ -150,8 +151,11 @@ public sealed class ResearchStack : IAsyncDisposable
         _owned.Add(http);
         var engineInstance = SearchEngineFactory.Create(search.Engine, http, _timeProvider, _loggerFactory);
         _owned.Add(engineInstance);
-        LocalDocumentLinks? links = search.IndexFolder is null ? null : new LocalDocumentLinks(search.IndexFolder);
-        SearchEngine = links is null ? engineInstance : new BrowsableSearchEngine(engineInstance, links);
+        // Saved or generated web pages with a canonical link are browsed at that address (through the web fetcher's rules).
+        LocalDocumentLinks? links = search.IndexFolder is null
+            ? null
+            : new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = search.IndexFolder, UseCanonicalLinks = true });
+        SearchEngine = links is null ? engineInstance : engineInstance.WithLocalDocuments(links);
 
         var access = new WebAccessOptions { AllowLoopback = search.AllowLoopback, AllowPrivateNetworks = search.AllowPrivate };
         IPageFetcher fetcher;
@@ -171,6 +175,6 @@ public sealed class ResearchStack : IAsyncDisposable
             fetcher = plain;
         }
 
-        Fetcher = links is null ? fetcher : new LocalDocumentsPageFetcher(fetcher, links);
+        Fetcher = links is null ? fetcher : fetcher.WithLocalDocuments(links);
     }
 }

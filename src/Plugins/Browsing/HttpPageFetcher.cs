@@ -74,7 +74,7 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         {
             if (await _guard.CheckAsync(current, cancellationToken).ConfigureAwait(false) is { } refusal)
             {
-                throw new PageFetchException(hop == 0 ? $"refused: {refusal}" : $"refused a redirect to {current}: {refusal}");
+                throw hop == 0 ? PageFetchException.Refusal($"refused: {refusal}") : new PageFetchException($"refused a redirect to {current}: {refusal}");
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Get, current);

@@ -23,4 +23,15 @@ public sealed class PageFetchException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the URL was refused before anything was fetched (a forbidden address or
+    /// scheme, a path outside the local documents): <see cref="BrowserPlugin"/> charges no budget for such a URL.
+    /// </summary>
+    public bool RefusedBeforeFetch { get; private init; }
+
+    /// <summary>Creates the exception for a URL refused before anything was fetched (see <see cref="RefusedBeforeFetch"/>).</summary>
+    /// <param name="message">Why it was refused, in words the model can act on.</param>
+    /// <returns>The exception.</returns>
+    public static PageFetchException Refusal(string message) => new(message) { RefusedBeforeFetch = true };
 }

@@ -74,7 +74,7 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
         var read = new PageRead(_guard);
         if ((await read.CheckAsync(url, cancellationToken).ConfigureAwait(false)).Refusal is { } refusal)
         {
-            throw new PageFetchException($"refused: {refusal}");
+            throw PageFetchException.Refusal($"refused: {refusal}");
         }
 
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);

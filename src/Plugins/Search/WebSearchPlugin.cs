@@ -134,7 +134,8 @@ public sealed class WebSearchPlugin
 #pragma warning restore CA1031
         {
             _logger.LogError(ex, "search engine {Engine} threw for {Query}", _engine.Name, query);
-            return new Outcome(query, [], $"{_engine.Name} failed unexpectedly ({ex.GetType().Name}: {ex.Message}).", false);
+            // The exception's message may hold server details (file paths, internal addresses): it is logged, not shown.
+            return new Outcome(query, [], $"{_engine.Name} failed unexpectedly ({ex.GetType().Name}; the details were logged on the server).", false);
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class LocalIndexSearchEngineTests : IDisposable
         Assert.Equal("Zebra habitats", Assert.Single(zebra).Title);
         Assert.Contains("savanna", zebra[0].Snippet);
         Assert.Equal("local", zebra[0].Engine);
-        Assert.Equal(Path.Combine(_root, "page.html"), zebra[0].Url.LocalPath);
+        Assert.Equal(new Uri("http://local-documents.invalid/page.html"), zebra[0].Url);
         Assert.Equal("Quasar notes", Assert.Single(quasar).Title);
         Assert.Equal("plain", Assert.Single(marmalade).Title);
         Assert.Equal("Tachyon paper", Assert.Single(tachyon).Title);

@@ -106,7 +106,8 @@ public sealed class WebSearchPluginTests
     {
         var engine = new FakeSearchEngine((_, _) => throw new InvalidOperationException("boom"));
         var text = await new WebSearchPlugin(engine).SearchAsync(["q"]);
-        Assert.Contains("Search failed: fake failed unexpectedly (InvalidOperationException: boom)", text);
+        Assert.Contains("Search failed: fake failed unexpectedly (InvalidOperationException; the details were logged on the server)", text);
+        Assert.DoesNotContain("boom", text);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Agents.Plugins.LocalDocuments;
+
 namespace Agents.Plugins.Search.Local;
 
 /// <summary>Options of <see cref="LocalIndexSearchEngine"/>, an embedded Lucene.Net index over a folder.</summary>
@@ -28,6 +30,14 @@ public sealed class LocalIndexOptions
     /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets the host name of the addresses the hits carry: <c>http://&lt;host&gt;/&lt;path relative to the
+    /// folder&gt;</c>, never a <c>file:</c> URL with the server's absolute path. A <see cref="LocalDocumentsPageFetcher"/>
+    /// whose <see cref="LocalDocumentsOptions.HostName"/> is the same serves them to <c>browse</c>. Must be a name under
+    /// the reserved <c>.invalid</c> domain. Default: <see cref="LocalDocumentsOptions.DefaultHostName"/>.
+    /// </summary>
+    public string DocumentsHostName { get; set; } = LocalDocumentsOptions.DefaultHostName;
+
     /// <summary>Gets or sets how many characters of each document are stored for snippets. Default: 20,000.</summary>
     public int MaxStoredCharacters { get; set; } = 20_000;
 
@@ -45,6 +55,8 @@ public sealed class LocalIndexOptions
         {
             throw new DirectoryNotFoundException($"{nameof(LocalIndexOptions)}.{nameof(DocumentsDirectory)}: the folder '{DocumentsDirectory}' does not exist.");
         }
+
+        LocalDocumentAddress.ValidateHostName(DocumentsHostName, $"{nameof(LocalIndexOptions)}.{nameof(DocumentsHostName)}");
 
         if (Extensions.Count == 0 || Extensions.Any(e => string.IsNullOrWhiteSpace(e) || e[0] != '.'))
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agents.Plugins.Extraction;
+using Agents.Plugins.LocalDocuments;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
@@ -17,7 +18,10 @@ namespace Agents.Plugins.Search.Local;
 /// An embedded Lucene.Net index over a folder of HTML, Markdown, text and PDF files: the search engine that
 /// works offline, and the default when no web search API is configured. The folder is rescanned
 /// incrementally (changed, new and deleted files) when the last scan is older than
-/// <see cref="LocalIndexOptions.RefreshInterval"/>.
+/// <see cref="LocalIndexOptions.RefreshInterval"/>. Hits carry the documents' addresses on the local documents
+/// virtual host (<c>http://local-documents.invalid/&lt;relative path&gt;</c>, see
+/// <see cref="LocalIndexOptions.DocumentsHostName"/>), never the server's file paths; a
+/// <see cref="LocalDocumentsPageFetcher"/> over the same folder serves them to <c>browse</c>.
 /// </summary>
 public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
 {
@@ -32,6 +36,7 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _root;
+    private readonly LocalDocumentLinks _links;
     private readonly LuceneDirectory _directory;
     private readonly StandardAnalyzer _analyzer;
     private readonly IndexWriter _writer;
@@ -54,6 +59,10 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _root = Path.GetFullPath(options.DocumentsDirectory!);
+        var served = new LocalDocumentsOptions { RootDirectory = _root, HostName = options.DocumentsHostName, MaxDocumentBytes = options.MaxFileBytes };
+        served.Extensions.Clear();
+        served.Extensions.UnionWith(options.Extensions);
+        _links = new LocalDocumentLinks(served);
         _directory = options.IndexDirectory is null ? new RAMDirectory() : FSDirectory.Open(new DirectoryInfo(options.IndexDirectory));
         _analyzer = new StandardAnalyzer(Version);
         _writer = new IndexWriter(_directory, new IndexWriterConfig(Version, _analyzer) { OpenMode = OpenMode.CREATE_OR_APPEND });
@@ -107,7 +116,16 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
 
         if (_lastRefresh is not { } last || _timeProvider.GetUtcNow() - last >= _options.RefreshInterval)
         {
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The exception's message holds the server's path: log it, tell the model only what happened.
+                _logger.LogError(ex, "local index: the documents folder could not be scanned");
+                throw new SearchEngineException("the local documents folder could not be read (the details were logged on the server).", ex);
+            }
         }
 
         var parsed = Parse(query);
@@ -127,7 +145,7 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
                     : null;
                 hits.Add(new SearchHit(
                     doc.Get(TitleField, CultureInfo.InvariantCulture) ?? Path.GetFileName(path),
-                    new Uri(Path.Combine(_root, path)),
+                    LocalDocumentAddress.Create(_options.DocumentsHostName, path),
                     Snippet(doc.Get(ContentField, CultureInfo.InvariantCulture) ?? string.Empty, terms),
                     Name,
                     modified));
@@ -192,6 +210,14 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
             }
 
             var relative = Path.GetRelativePath(_root, file);
+
+            // Index only what the local documents virtual host would serve: nothing hidden, nothing behind a link
+            // that leads out of the folder (its text would otherwise show up in snippets).
+            if (_links.Resolve(LocalDocumentAddress.Create(_options.DocumentsHostName, relative), out _) is null)
+            {
+                continue;
+            }
+
             present.Add(relative);
             var stamp = string.Create(CultureInfo.InvariantCulture, $"{info.LastWriteTimeUtc.Ticks}:{info.Length}");
             var known = _stamps.TryGetValue(relative, out var old);
@@ -202,7 +228,7 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
 
             try
             {
-                var extracted = Extract(file);
+                var extracted = Extract(file, LocalDocumentAddress.Create(_options.DocumentsHostName, relative));
                 var doc = new Document
                 {
                     new StringField(PathField, relative, Field.Store.YES),
@@ -249,14 +275,14 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
         return new LocalIndexRefreshResult(added, updated, removed, failed);
     }
 
-    private static ExtractedDocument Extract(string file)
+    private static ExtractedDocument Extract(string file, Uri address)
     {
         var extension = Path.GetExtension(file).ToUpperInvariant();
         var name = Path.GetFileNameWithoutExtension(file);
         switch (extension)
         {
             case ".HTML" or ".HTM":
-                var html = ContentExtractor.FromHtml(File.ReadAllText(file), new Uri(file), 0);
+                var html = ContentExtractor.FromHtml(File.ReadAllText(file), address, 0);
                 return html.Title.Length > 0 ? html : html with { Title = name };
             case ".PDF":
                 var pdf = ContentExtractor.FromPdf(File.ReadAllBytes(file));
