@@ -4,3 +4,12 @@ using Agents.Samples.ChatApp.Hosting;
 // Configuration: appsettings.json, environment (ChatApp__Urls=...) or arguments (--ChatApp:Urls=...).
 var app = ChatAppHost.Build(args);
 await app.RunAsync().ConfigureAwait(false);
+
+// The server stops itself when it is bound beyond loopback without an API key (see ChatAppHost).
+if (ChatAppHost.RefusalOf(app) is { } refusal)
+{
+    await Console.Error.WriteLineAsync("Refusing to run: " + refusal).ConfigureAwait(false);
+    return 2;
+}
+
+return 0;
