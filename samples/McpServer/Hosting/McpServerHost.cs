@@ -2,6 +2,7 @@ using Agents.Budget;
 using Agents.Samples.McpServer.Http;
 using Agents.Samples.McpServer.Tools;
 using Agents.Samples.Shared;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -71,9 +72,15 @@ internal static class McpServerHost
                 k.Limits.MaxRequestBodySize = server.MaxRequestBytes;
             });
             var app = builder.Build();
+
+            // Nothing is served until the addresses Kestrel actually bound (Mcp:Urls, Kestrel:Endpoints, --urls, ...) are
+            // checked: beyond loopback without Mcp:ApiKey the server stops. Host is checked on every request, Origin on /mcp.
+            var guard = new ExposureGuard(McpServerSettings.SectionName, server.ApiKey, server.AllowedHosts, server.AllowedOrigins,
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>());
+            ExposureGuardSetup.Use(app, guard, [StreamableHttpEndpoint.Path], StreamableHttpEndpoint.WriteErrorAsync);
             StreamableHttpEndpoint.Map(app, server);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return guard.Refusal is { } refusal ? throw new McpConfigurationException(refusal) : 0;
         }
 
         var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });

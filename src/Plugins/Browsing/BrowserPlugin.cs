@@ -56,7 +56,7 @@ public sealed class BrowserPlugin
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>The text of each page, or a message saying what to fix.</returns>
     [KernelFunction("browse")]
-    [Description("Read web pages. Give the URLs to read and your goal; each URL costs one unit of the browse budget. Returns the readable main text (in pages of limited size), the title, the final URL and numbered outgoing links. Long documents are split: call again with page=2, 3, ... to read on (pages already read are free). PDFs are supported.")]
+    [Description("Read web pages. Give the URLs to read and your goal; each URL costs one unit of the browse budget. Returns the readable main text (in pages of limited size), the title, the final URL and numbered outgoing links. Long documents are split: call again with page=2, 3, ... to read on (from the copy already fetched). PDFs are supported.")]
     [BudgetCategory("browse", UnitsArgument = "urls")]
     public async Task<string> BrowseAsync(
         [Description("The http or https URLs to read.")] string[] urls,
@@ -100,7 +100,7 @@ public sealed class BrowserPlugin
     /// <param name="text">The words to find (case-insensitive).</param>
     /// <returns>Each match with its surrounding text and page number, or a message saying what to fix.</returns>
     [KernelFunction("find_in_page")]
-    [Description("Find words in a page you already read with browse (free: it does not read the page again). Returns each match with surrounding text and the page number to read with browse.")]
+    [Description("Find words in a page you already read with browse; it does not read the page again and spends no browse unit. Returns each match with surrounding text and the page number to read with browse.")]
     public string FindInPage(
         [Description("The URL of a page already read with browse.")] string url,
         [Description("The words to find, case-insensitive.")] string text)
