@@ -42,7 +42,12 @@ internal static class ChatAppHost
 
         builder.Services.AddSingleton(sp => new ExposureGuard(
             ChatAppOptions.SectionName, options.ApiKey, options.AllowedHosts, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>()));
-        builder.WebHost.UseUrls(ChatAppOptionsValidator.SplitUrls(options.Urls).ToArray());
+        // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over ChatApp:Urls, as in any
+        // ASP.NET Core app; whatever is bound is checked once the server listens.
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(ChatAppOptionsValidator.SplitUrls(options.Urls).ToArray());
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -71,9 +76,9 @@ internal static class ChatAppHost
         return app;
     }
 
-    /// <summary>Returns why the app refused to run (bound beyond loopback without an API key), or <see langword="null"/>.</summary>
+    /// <summary>Returns the app's <see cref="ExposureGuard"/>; after the app stops, its <see cref="ExposureGuard.Refusal"/> says whether it refused to run.</summary>
     /// <param name="app">An app built by <see cref="Build"/>.</param>
-    public static string? RefusalOf(WebApplication app) => app.Services.GetRequiredService<ExposureGuard>().Refusal;
+    public static ExposureGuard ExposureOf(WebApplication app) => app.Services.GetRequiredService<ExposureGuard>();
 
     private static Task WriteGuardErrorAsync(HttpContext context, int status, string message) =>
         context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)

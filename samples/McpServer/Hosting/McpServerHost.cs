@@ -65,7 +65,12 @@ internal static class McpServerHost
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder.Services, server, research, chatModel);
-            builder.WebHost.UseUrls([.. McpServerSettingsValidator.SplitUrls(server.Urls)]);
+            // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over Mcp:Urls, as in any
+            // ASP.NET Core app; whatever is bound is checked once the server listens.
+            if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            {
+                builder.WebHost.UseUrls([.. McpServerSettingsValidator.SplitUrls(server.Urls)]);
+            }
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;

@@ -240,7 +240,7 @@ internal sealed partial class ExposureGuard
         }
 
         // Link-local addresses carry a zone (%eth0) the Host header does not.
-        return ip.ScopeId != 0 ? new IPAddress(ip.GetAddressBytes()) : ip;
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ip.ScopeId != 0 ? new IPAddress(ip.GetAddressBytes()) : ip;
     }
 
     private static string NormalizeHost(string host) => host.Trim().Trim('[', ']').TrimEnd('.').ToLowerInvariant();
