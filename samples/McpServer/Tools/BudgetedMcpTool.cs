@@ -54,8 +54,15 @@ internal sealed partial class BudgetedMcpTool : McpServerTool
 
     public override async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
+        var given = request.Params?.Arguments ?? new Dictionary<string, JsonElement>();
+        if (ToolArguments.Check(ProtocolTool.Name, ProtocolTool.InputSchema, given.AsReadOnly()) is { } argumentError)
+        {
+            // Nothing ran and nothing was charged; the message names the parameter as the input schema does.
+            return Result($"Error: {argumentError} Nothing was run or charged; check the arguments against the tool's input schema.\n{_tracker.FormatBudgetBlock()}", isError: true);
+        }
+
         var arguments = new AIFunctionArguments();
-        foreach (var (key, value) in request.Params?.Arguments ?? new Dictionary<string, JsonElement>())
+        foreach (var (key, value) in given)
         {
             arguments[key] = value;
         }
@@ -66,13 +73,7 @@ internal sealed partial class BudgetedMcpTool : McpServerTool
         {
             var outcome = await _tracker.InvokeToolAsync(_function, arguments, cancellationToken).ConfigureAwait(false);
             text = outcome.Executed ? outcome.Result : "Refused: " + outcome.Result;
-            isError = !outcome.Executed || ReportsFailure(outcome.RawResult as string);
-        }
-        catch (Exception ex) when (ex is ArgumentException or KernelException or JsonException)
-        {
-            // The arguments did not bind (missing, wrong type): the message names the parameter and holds only what the client sent.
-            text = $"Error: the arguments of '{ProtocolTool.Name}' are invalid: {ex.Message} Check them against the tool's input schema.\n{_tracker.FormatBudgetBlock()}";
-            isError = true;
+            isError = !outcome.Executed || ReportsFailure(outcome.Result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -83,13 +84,15 @@ internal sealed partial class BudgetedMcpTool : McpServerTool
             isError = true;
         }
 
-        return new CallToolResult
-        {
-            Content = [new TextContentBlock { Text = UseToolName(text) }],
-            StructuredContent = BudgetStatus.ToJson(_tracker.GetSnapshot()),
-            IsError = isError,
-        };
+        return Result(text, isError);
     }
+
+    private CallToolResult Result(string text, bool isError) => new()
+    {
+        Content = [new TextContentBlock { Text = UseToolName(text) }],
+        StructuredContent = BudgetStatus.ToJson(_tracker.GetSnapshot()),
+        IsError = isError,
+    };
 
     /// <summary>The plugins report failures as text: <c>Error: ...</c>, <c>browse: ...</c>, or a browse whose every URL could not be read.</summary>
     private bool ReportsFailure(string? raw)
