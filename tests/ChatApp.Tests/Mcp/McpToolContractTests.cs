@@ -95,6 +95,7 @@ public sealed partial class McpToolContractTests
             ("browse", new() { ["urls"] = new[] { "file:///etc/passwd" }, ["goal"] = "x" }, "URL 1"),
             ("find_in_page", new() { ["url"] = web.Article.ToString(), ["text"] = "tracker" }, "browse"),
             ("search", new() { ["query"] = "lucene" }, "'search'"),
+            ("search", new() { ["queries"] = Array.Empty<string>() }, "array of 'search' is empty"),
             ("search", new() { ["queries"] = new[] { "lucene", "tracker" } }, "Refused: "),
         };
         foreach (var (tool, arguments, expected) in failures)
