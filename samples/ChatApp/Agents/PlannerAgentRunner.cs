@@ -7,6 +7,7 @@ using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
 using Agents.Samples.ChatApp.Hosting;
 using Agents.Samples.Shared;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -28,7 +29,8 @@ internal sealed class PlannerAgentRunner : IAgentRunner
 
     public PlannerAgentRunner(IChatClient chatClient, ResearchToolset tools, IOptions<ChatAppOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
-        _chatClient = chatClient;
+        // Upstream failures reach the page only as an error id; the raw error is logged.
+        _chatClient = new UpstreamErrorChatClient(chatClient, loggerFactory.CreateLogger<PlannerAgentRunner>());
         _tools = tools;
         _options = options.Value;
         _timeProvider = timeProvider;

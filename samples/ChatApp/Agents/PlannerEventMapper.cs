@@ -3,6 +3,7 @@ using Agents.Budget;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Agents.Samples.ChatApp.Hosting;
+using Agents.Samples.Shared.Hosting;
 
 namespace Agents.Samples.ChatApp.Agents;
 
@@ -58,7 +59,7 @@ internal sealed class PlannerEventMapper
             case RunCompletedEvent completed when completed.ParentRunId is null:
                 var result = completed.Result;
                 var text = string.IsNullOrWhiteSpace(result.Answer)
-                    ? $"No answer: {result.StatusReason}"
+                    ? $"No answer: {ErrorIds.SafeStatusReason(result)}"
                     : result.Answer;
                 yield return Budget(tracker.GetSnapshot());
                 yield return new AnswerEvent(text, CitationExtractor.Extract(text, _pagesRead), StatusText(result.Status), result.Confidence);

@@ -1,6 +1,7 @@
 using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.Hosting;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -180,9 +181,11 @@ internal static partial class ChatEndpoints
             }
             catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
             {
-                LogRunFailed(logger, ex, conversation.Id);
+                // The raw error goes to the log only; the page gets its id.
+                var errorId = ErrorIds.New();
+                LogRunFailed(logger, ex, conversation.Id, errorId);
                 status = "failed";
-                await writer.WriteAsync(new ErrorEvent($"The agent failed: {ex.Message}"), context.RequestAborted).ConfigureAwait(false);
+                await writer.WriteAsync(new ErrorEvent(ErrorIds.ClientMessage("The agent", errorId)), context.RequestAborted).ConfigureAwait(false);
             }
 
             if (!context.RequestAborted.IsCancellationRequested)
@@ -209,6 +212,6 @@ internal static partial class ChatEndpoints
     [LoggerMessage(Level = LogLevel.Information, Message = "Run in conversation {ConversationId} ended: {Status}")]
     private static partial void LogRunEnded(ILogger logger, string conversationId, string status);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run in conversation {ConversationId} failed")]
-    private static partial void LogRunFailed(ILogger logger, Exception exception, string conversationId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run in conversation {ConversationId} failed (error id {ErrorId})")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception, string conversationId, string errorId);
 }

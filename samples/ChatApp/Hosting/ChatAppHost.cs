@@ -1,6 +1,7 @@
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.OpenAICompat;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +40,14 @@ internal static class ChatAppHost
             throw new OptionsValidationException(ChatAppOptions.SectionName, typeof(ChatAppOptions), result.Failures);
         }
 
-        builder.WebHost.UseUrls(ChatAppOptionsValidator.SplitUrls(options.Urls).ToArray());
+        builder.Services.AddSingleton(sp => new ExposureGuard(
+            ChatAppOptions.SectionName, options.ApiKey, options.AllowedHosts, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>()));
+        // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over ChatApp:Urls, as in any
+        // ASP.NET Core app; whatever is bound is checked once the server listens.
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(ChatAppOptionsValidator.SplitUrls(options.Urls).ToArray());
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -47,6 +55,10 @@ internal static class ChatAppHost
         });
 
         var app = builder.Build();
+
+        // Nothing is served until the addresses Kestrel actually bound (ChatApp:Urls, Kestrel:Endpoints, --urls, ...)
+        // are checked: beyond loopback without ChatApp:ApiKey the app stops. Every request's Host must name this server.
+        ExposureGuardSetup.Use(app, app.Services.GetRequiredService<ExposureGuard>(), [], WriteGuardErrorAsync);
         app.Use(static (context, next) =>
         {
             var headers = context.Response.Headers;
@@ -63,4 +75,13 @@ internal static class ChatAppHost
         ChatCompletionsEndpoints.Map(app);
         return app;
     }
+
+    /// <summary>Returns the app's <see cref="ExposureGuard"/>; after the app stops, its <see cref="ExposureGuard.Refusal"/> says whether it refused to run.</summary>
+    /// <param name="app">An app built by <see cref="Build"/>.</param>
+    public static ExposureGuard ExposureOf(WebApplication app) => app.Services.GetRequiredService<ExposureGuard>();
+
+    private static Task WriteGuardErrorAsync(HttpContext context, int status, string message) =>
+        context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)
+            ? ChatCompletionsEndpoints.Error(status, message, "invalid_request_error", null).ExecuteAsync(context)
+            : Problems.Create(status, status == StatusCodes.Status503ServiceUnavailable ? "Not serving" : "Request refused", message).ExecuteAsync(context);
 }

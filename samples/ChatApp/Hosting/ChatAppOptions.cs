@@ -18,6 +18,15 @@ internal sealed class ChatAppOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets the extra host names clients may use in the <c>Host</c> header, separated by <c>;</c>
+    /// (names, IP addresses, <c>*.example.org</c>, or <c>*</c> for any host). Default none: only loopback names
+    /// (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>) and the addresses the server is bound to (with a wildcard
+    /// bind such as <c>0.0.0.0</c>: this machine's interface addresses) are answered; any other <c>Host</c> gets 400,
+    /// which stops DNS-rebinding pages from reaching the app.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
     /// <summary>Gets the server-side limits that no request can exceed.</summary>
     public ChatAppLimits Limits { get; set; } = new();
 

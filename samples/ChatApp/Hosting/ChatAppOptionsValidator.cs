@@ -1,4 +1,5 @@
 using System.Net;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Hosting;
@@ -34,6 +35,8 @@ internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
         {
             failures.Add("ChatApp:ApiKey must be at least 16 characters long.");
         }
+
+        failures.AddRange(ExposureGuard.ValidateHosts(ChatAppOptions.SectionName, options.AllowedHosts));
 
         var limits = options.Limits;
         if (limits.MaxRequestBytes < 1024) failures.Add("ChatApp:Limits:MaxRequestBytes must be at least 1024.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Hosting;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -63,6 +64,13 @@ internal static partial class ChatCompletionsEndpoints
             {
                 return Error(StatusCodes.Status400BadRequest, ex.Message, "invalid_request_error", ex.Param);
             }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException or ArgumentException or JsonException)
+            {
+                // The parser names every field it rejects; anything else it threw is still the request's fault, never a 500.
+                var errorId = ErrorIds.New();
+                LogUnreadable(loggerFactory.CreateLogger("Agents.Samples.ChatApp.Completions"), ex, errorId);
+                return Error(StatusCodes.Status400BadRequest, $"The request body could not be read (error id {errorId}); check it against the OpenAI chat/completions format.", "invalid_request_error", null);
+            }
         }
 
         var totalChars = request.Messages.Sum(m => m.Text.Length);
@@ -85,8 +93,10 @@ internal static partial class ChatCompletionsEndpoints
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogFailed(logger, ex);
-                return Error(StatusCodes.Status500InternalServerError, $"The model failed: {ex.Message}", "server_error", null);
+                // The raw error (paths, endpoints, upstream bodies) goes to the log only; the client gets its id.
+                var errorId = ErrorIds.New();
+                LogFailed(logger, ex, errorId);
+                return Error(StatusCodes.Status500InternalServerError, ErrorIds.ClientMessage("The model", errorId), "server_error", null);
             }
 
             var body = new JsonObject
@@ -178,8 +188,9 @@ internal static partial class ChatCompletionsEndpoints
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Headers are sent; report the failure inside the stream the way OpenAI does.
-            LogFailed(logger, ex);
-            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = $"The model failed: {ex.Message}", ["type"] = "server_error" } };
+            var errorId = ErrorIds.New();
+            LogFailed(logger, ex, errorId);
+            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = ErrorIds.ClientMessage("The model", errorId), ["type"] = "server_error", ["param"] = null, ["code"] = null } };
             await WriteChunkAsync(context, error, context.RequestAborted).ConfigureAwait(false);
         }
 
@@ -262,12 +273,16 @@ internal static partial class ChatCompletionsEndpoints
         return "stop";
     }
 
-    private static IResult Error(int status, string message, string type, string? param) =>
+    /// <summary>An error in OpenAI's shape: <c>{"error":{"message","type","param","code"}}</c>.</summary>
+    internal static IResult Error(int status, string message, string type, string? param) =>
         Results.Text(
             new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = null } }.ToJsonString(),
             "application/json",
             statusCode: status);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A chat completion failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A chat completion failed (error id {ErrorId})")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string errorId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A chat completion request could not be read (error id {ErrorId})")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, string errorId);
 }

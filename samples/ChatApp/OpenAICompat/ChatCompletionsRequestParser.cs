@@ -4,16 +4,46 @@ using Microsoft.Extensions.AI;
 namespace Agents.Samples.ChatApp.OpenAICompat;
 
 /// <summary>
-/// Parses an OpenAI <c>chat/completions</c> request body into M.E.AI messages and options, naming the field
-/// that is wrong when it cannot.
+/// Parses an OpenAI <c>chat/completions</c> request body into M.E.AI messages and options. Every field it reads,
+/// and every other field of OpenAI's request it knows, is type-checked: a wrong-typed or malformed field is an
+/// <see cref="InvalidCompletionRequestException"/> naming it, never ignored and never another exception.
 /// </summary>
 internal static class ChatCompletionsRequestParser
 {
+    /// <summary>OpenAI request fields this endpoint accepts but does not use, with the JSON kinds they may have.</summary>
+    private static readonly Dictionary<string, (JsonValueKind[] Kinds, string Expected)> IgnoredFields = new(StringComparer.Ordinal)
+    {
+        ["parallel_tool_calls"] = ([JsonValueKind.True, JsonValueKind.False], "true or false"),
+        ["logprobs"] = ([JsonValueKind.True, JsonValueKind.False], "true or false"),
+        ["store"] = ([JsonValueKind.True, JsonValueKind.False], "true or false"),
+        ["top_logprobs"] = ([JsonValueKind.Number], "an integer"),
+        ["user"] = ([JsonValueKind.String], "a string"),
+        ["service_tier"] = ([JsonValueKind.String], "a string"),
+        ["reasoning_effort"] = ([JsonValueKind.String], "a string"),
+        ["verbosity"] = ([JsonValueKind.String], "a string"),
+        ["safety_identifier"] = ([JsonValueKind.String], "a string"),
+        ["prompt_cache_key"] = ([JsonValueKind.String], "a string"),
+        ["response_format"] = ([JsonValueKind.Object], "an object"),
+        ["logit_bias"] = ([JsonValueKind.Object], "an object"),
+        ["metadata"] = ([JsonValueKind.Object], "an object"),
+        ["prediction"] = ([JsonValueKind.Object], "an object"),
+        ["audio"] = ([JsonValueKind.Object], "an object"),
+        ["web_search_options"] = ([JsonValueKind.Object], "an object"),
+        ["modalities"] = ([JsonValueKind.Array], "an array"),
+    };
+
     public static ChatCompletionsRequest Parse(JsonElement root, int maxCompletionTokens)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidCompletionRequestException("The request body must be a JSON object.", null);
+        }
+
+        // Strings are transcoded lazily; find invalid UTF-8 (or a lone escaped surrogate) anywhere before reading any.
+        if (FindInvalidText(root, string.Empty) is { } badText)
+        {
+            throw new InvalidCompletionRequestException(
+                $"'{(badText.Length == 0 ? "body" : badText)}' contains invalid UTF-8 or an unpaired surrogate; send valid UTF-8 JSON.", badText.Length == 0 ? null : badText);
         }
 
         if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind != JsonValueKind.Array)
@@ -33,28 +63,28 @@ internal static class ChatCompletionsRequestParser
             throw new InvalidCompletionRequestException("'messages' is empty; send at least one message.", "messages");
         }
 
-
-        if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && (!n.TryGetInt32(out var count) || count != 1))
+        if (Present(root, "n", out var n) && (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out var count) || count != 1))
         {
-            throw new InvalidCompletionRequestException("'n' must be 1; this endpoint returns one choice.", "n");
+            throw new InvalidCompletionRequestException("'n' must be the integer 1; this endpoint returns one choice.", "n");
+        }
+
+        foreach (var (name, (kinds, expected)) in IgnoredFields)
+        {
+            if (Present(root, name, out var value) && !kinds.Contains(value.ValueKind))
+            {
+                throw new InvalidCompletionRequestException($"'{name}' must be {expected}.", name);
+            }
         }
 
         var options = new ChatOptions();
         ParseTools(root, options);
-        if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
-        {
-            options.ModelId = model.GetString();
-        }
+        options.ModelId = OptionalString(root, "model", "model");
 
-        var maxTokens = ReadInt(root, "max_completion_tokens") ?? ReadInt(root, "max_tokens");
-        if (maxTokens is { } max)
+        var maxName = Present(root, "max_completion_tokens", out _) ? "max_completion_tokens" : "max_tokens";
+        _ = ReadInt(root, "max_tokens");
+        if (ReadInt(root, maxName) is { } max)
         {
-            if (max < 1 || max > maxCompletionTokens)
-            {
-                throw new InvalidCompletionRequestException($"'max_tokens' is {max}; it must be between 1 and the server maximum {maxCompletionTokens}.", "max_tokens");
-            }
-
-            options.MaxOutputTokens = max;
+            options.MaxOutputTokens = CheckMaxTokens(max, maxName, maxCompletionTokens);
         }
 
         options.Temperature = ReadFloat(root, "temperature", 0, 2);
@@ -66,37 +96,39 @@ internal static class ChatCompletionsRequestParser
             options.Seed = seed;
         }
 
-        if (root.TryGetProperty("stop", out var stop))
+        if (Present(root, "stop", out var stop))
         {
+            const string StopError = "'stop' must be a string or an array of at most 4 strings.";
             options.StopSequences = stop.ValueKind switch
             {
                 JsonValueKind.String => [stop.GetString()!],
-                JsonValueKind.Array => [.. stop.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String
+                JsonValueKind.Array when stop.GetArrayLength() <= 4 => [.. stop.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String
                     ? s.GetString()!
-                    : throw new InvalidCompletionRequestException("'stop' must be a string or an array of strings.", "stop"))],
-                JsonValueKind.Null => null,
-                _ => throw new InvalidCompletionRequestException("'stop' must be a string or an array of strings.", "stop"),
+                    : throw new InvalidCompletionRequestException(StopError, "stop"))],
+                _ => throw new InvalidCompletionRequestException(StopError, "stop"),
             };
         }
 
-        var stream = false;
-        if (root.TryGetProperty("stream", out var streamElement) && streamElement.ValueKind != JsonValueKind.Null)
+        var stream = ReadBool(root, "stream", "stream") ?? false;
+        var includeUsage = false;
+        if (Present(root, "stream_options", out var streamOptions))
         {
-            stream = streamElement.ValueKind switch
+            if (streamOptions.ValueKind != JsonValueKind.Object)
             {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw new InvalidCompletionRequestException("'stream' must be true or false.", "stream"),
-            };
-        }
+                throw new InvalidCompletionRequestException("'stream_options' must be an object such as {\"include_usage\": true}.", "stream_options");
+            }
 
-        var includeUsage = root.TryGetProperty("stream_options", out var streamOptions)
-            && streamOptions.ValueKind == JsonValueKind.Object
-            && streamOptions.TryGetProperty("include_usage", out var usage)
-            && usage.ValueKind == JsonValueKind.True;
+            includeUsage = ReadBool(streamOptions, "include_usage", "stream_options.include_usage") ?? false;
+            _ = ReadBool(streamOptions, "include_obfuscation", "stream_options.include_obfuscation");
+        }
 
         return new ChatCompletionsRequest(messages, options, stream, includeUsage);
     }
+
+    private static int CheckMaxTokens(int value, string name, int maxCompletionTokens) =>
+        value < 1 || value > maxCompletionTokens
+            ? throw new InvalidCompletionRequestException($"'{name}' is {value}; it must be between 1 and the server maximum {maxCompletionTokens}.", name)
+            : value;
 
     private static ChatMessage ParseMessage(JsonElement item, int index)
     {
@@ -116,21 +148,27 @@ internal static class ChatCompletionsRequestParser
             _ => throw new InvalidCompletionRequestException($"{param}.role must be 'system', 'developer', 'user', 'assistant' or 'tool'.", $"{param}.role"),
         };
 
+        _ = OptionalString(item, "name", $"{param}.name");
         if (role == ChatRole.Tool)
         {
-            var callId = item.TryGetProperty("tool_call_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            var callId = OptionalString(item, "tool_call_id", $"{param}.tool_call_id");
             if (string.IsNullOrEmpty(callId))
             {
                 throw new InvalidCompletionRequestException($"{param}.tool_call_id is required on a 'tool' message.", $"{param}.tool_call_id");
             }
 
-            var result = item.TryGetProperty("content", out var toolContent) ? ReadText(toolContent, param) : string.Empty;
+            var result = Present(item, "content", out var toolContent) ? ReadText(toolContent, param) : string.Empty;
             return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(callId, result)]);
         }
 
         var calls = new List<AIContent>();
-        if (role == ChatRole.Assistant && item.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
+        if (Present(item, "tool_calls", out var toolCalls))
         {
+            if (role != ChatRole.Assistant || toolCalls.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidCompletionRequestException($"{param}.tool_calls must be an array, on an 'assistant' message only.", $"{param}.tool_calls");
+            }
+
             var j = 0;
             foreach (var call in toolCalls.EnumerateArray())
             {
@@ -138,19 +176,14 @@ internal static class ChatCompletionsRequestParser
             }
         }
 
-        if (!item.TryGetProperty("content", out var content))
+        if (!Present(item, "content", out var content))
         {
-            if (calls.Count > 0)
+            if (role == ChatRole.Assistant && (calls.Count > 0 || item.TryGetProperty("content", out _)))
             {
                 return new ChatMessage(ChatRole.Assistant, calls);
             }
 
             throw new InvalidCompletionRequestException($"{param}.content is required.", $"{param}.content");
-        }
-
-        if (content.ValueKind == JsonValueKind.Null && role == ChatRole.Assistant)
-        {
-            return new ChatMessage(ChatRole.Assistant, calls);
         }
 
         var text = ReadText(content, param);
@@ -169,7 +202,7 @@ internal static class ChatCompletionsRequestParser
             JsonValueKind.String => content.GetString()!,
             JsonValueKind.Array => string.Concat(content.EnumerateArray().Select((part, i) =>
                 part.ValueKind == JsonValueKind.Object
-                && part.TryGetProperty("type", out var type) && type.ValueEquals("text")
+                && part.TryGetProperty("type", out var type) && Is(type, "text")
                 && part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String
                     ? partText.GetString()
                     : throw new InvalidCompletionRequestException($"{param}.content[{i}] must be a text part {{\"type\":\"text\",\"text\":\"...\"}}; other parts are not supported.", $"{param}.content"))),
@@ -186,17 +219,36 @@ internal static class ChatCompletionsRequestParser
             throw new InvalidCompletionRequestException($"{param} must be {{\"id\",\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}}.", param);
         }
 
-        Dictionary<string, object?>? arguments = null;
-        if (function.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(args.GetString()))
+        if (Present(call, "type", out var type) && !Is(type, "function"))
         {
-            try
+            throw new InvalidCompletionRequestException($"{param}.type must be 'function'.", $"{param}.type");
+        }
+
+        Dictionary<string, object?>? arguments = null;
+        if (Present(function, "arguments", out var args))
+        {
+            if (args.ValueKind != JsonValueKind.String)
             {
-                arguments = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(args.GetString()!)?
-                    .ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+                throw new InvalidCompletionRequestException($"{param}.function.arguments must be a string holding a JSON object, such as \"{{\\\"city\\\":\\\"Oslo\\\"}}\".", $"{param}.function.arguments");
             }
-            catch (JsonException)
+
+            var argsText = args.GetString()!;
+            if (!string.IsNullOrWhiteSpace(argsText))
             {
-                throw new InvalidCompletionRequestException($"{param}.function.arguments is not a JSON object.", $"{param}.function.arguments");
+                try
+                {
+                    using var parsed = JsonDocument.Parse(argsText);
+                    if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new JsonException("not an object");
+                    }
+
+                    arguments = parsed.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone());
+                }
+                catch (JsonException)
+                {
+                    throw new InvalidCompletionRequestException($"{param}.function.arguments is not a JSON object.", $"{param}.function.arguments");
+                }
             }
         }
 
@@ -205,74 +257,136 @@ internal static class ChatCompletionsRequestParser
 
     private static void ParseTools(JsonElement root, ChatOptions options)
     {
-        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
-        {
-            return;
-        }
-
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidCompletionRequestException("'tools' must be an array of function tools.", "tools");
-        }
-
         var declared = new List<AITool>();
-        var i = 0;
-        foreach (var tool in tools.EnumerateArray())
+        if (Present(root, "tools", out var tools))
         {
-            var param = $"tools[{i++}]";
-            if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || !type.ValueEquals("function")
-                || !tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
-                || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+            if (tools.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidCompletionRequestException($"{param} must be {{\"type\":\"function\",\"function\":{{\"name\",\"description\",\"parameters\"}}}}.", param);
+                throw new InvalidCompletionRequestException("'tools' must be an array of function tools.", "tools");
             }
 
-            var description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-            var schema = function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                ? parameters.Clone()
-                : JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone();
-            declared.Add(AIFunctionFactory.CreateDeclaration(name.GetString()!, description, schema));
+            var i = 0;
+            foreach (var tool in tools.EnumerateArray())
+            {
+                var param = $"tools[{i++}]";
+                if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || !Is(type, "function")
+                    || !tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
+                    || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+                {
+                    throw new InvalidCompletionRequestException($"{param} must be {{\"type\":\"function\",\"function\":{{\"name\",\"description\",\"parameters\"}}}}.", param);
+                }
+
+                var description = OptionalString(function, "description", $"{param}.function.description");
+                _ = ReadBool(function, "strict", $"{param}.function.strict");
+                JsonElement schema;
+                if (Present(function, "parameters", out var parameters))
+                {
+                    schema = parameters.ValueKind == JsonValueKind.Object
+                        ? parameters.Clone()
+                        : throw new InvalidCompletionRequestException($"{param}.function.parameters must be a JSON Schema object.", $"{param}.function.parameters");
+                }
+                else
+                {
+                    schema = JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone();
+                }
+
+                declared.Add(AIFunctionFactory.CreateDeclaration(name.GetString()!, description, schema));
+            }
+        }
+
+        if (declared.Count > 0)
+        {
+            options.Tools = declared;
+        }
+
+        if (!Present(root, "tool_choice", out var choice))
+        {
+            return;
         }
 
         if (declared.Count == 0)
         {
+            throw new InvalidCompletionRequestException("'tool_choice' is only allowed when 'tools' declares at least one function.", "tool_choice");
+        }
+
+        const string ChoiceError = "'tool_choice' must be 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":\"...\"}}.";
+        if (choice.ValueKind == JsonValueKind.String)
+        {
+            options.ToolMode = choice.GetString() switch
+            {
+                "auto" => ChatToolMode.Auto,
+                "none" => ChatToolMode.None,
+                "required" => ChatToolMode.RequireAny,
+                _ => throw new InvalidCompletionRequestException(ChoiceError, "tool_choice"),
+            };
             return;
         }
 
-        options.Tools = declared;
-        if (root.TryGetProperty("tool_choice", out var choice))
+        if (choice.ValueKind != JsonValueKind.Object)
         {
-            if (choice.ValueKind == JsonValueKind.String)
-            {
-                switch (choice.GetString())
-                {
-                    case "auto":
-                        options.ToolMode = ChatToolMode.Auto;
-                        break;
-                    case "none":
-                        options.ToolMode = ChatToolMode.None;
-                        break;
-                    case "required":
-                        options.ToolMode = ChatToolMode.RequireAny;
-                        break;
-                    default:
-                        throw new InvalidCompletionRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
-                }
-            }
-            else if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var f) && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
-            {
-                options.ToolMode = ChatToolMode.RequireSpecific(n.GetString()!);
-            }
-            else if (choice.ValueKind != JsonValueKind.Null)
-            {
-                throw new InvalidCompletionRequestException("'tool_choice' must be 'auto', 'none', 'required' or a named function.", "tool_choice");
-            }
+            throw new InvalidCompletionRequestException(ChoiceError, "tool_choice");
         }
+
+        if (Present(choice, "type", out var choiceType) && !Is(choiceType, "function"))
+        {
+            throw new InvalidCompletionRequestException("'tool_choice.type' must be 'function'.", "tool_choice.type");
+        }
+
+        if (!choice.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidCompletionRequestException("'tool_choice.function' must be an object such as {\"name\":\"get_weather\"}.", "tool_choice.function");
+        }
+
+        if (!f.TryGetProperty("name", out var chosen) || chosen.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidCompletionRequestException("'tool_choice.function.name' must be a string naming one of 'tools'.", "tool_choice.function.name");
+        }
+
+        var chosenName = chosen.GetString()!;
+        if (!declared.Any(t => t.Name == chosenName))
+        {
+            throw new InvalidCompletionRequestException($"'tool_choice.function.name' is '{chosenName}', which 'tools' does not declare.", "tool_choice.function.name");
+        }
+
+        options.ToolMode = ChatToolMode.RequireSpecific(chosenName);
+    }
+
+    private static bool Is(JsonElement value, string text) => value.ValueKind == JsonValueKind.String && value.ValueEquals(text);
+
+    /// <summary>Returns whether <paramref name="name"/> is present and not <c>null</c>.</summary>
+    private static bool Present(JsonElement parent, string name, out JsonElement value) =>
+        parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    private static string? OptionalString(JsonElement parent, string name, string param)
+    {
+        if (!Present(parent, name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw new InvalidCompletionRequestException($"'{param}' must be a string.", param);
+    }
+
+    private static bool? ReadBool(JsonElement parent, string name, string param)
+    {
+        if (!Present(parent, name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new InvalidCompletionRequestException($"'{param}' must be true or false.", param),
+        };
     }
 
     private static int? ReadInt(JsonElement root, string name)
     {
-        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        if (!Present(root, name, out var e))
         {
             return null;
         }
@@ -284,7 +398,7 @@ internal static class ChatCompletionsRequestParser
 
     private static long? ReadLong(JsonElement root, string name)
     {
-        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        if (!Present(root, name, out var e))
         {
             return null;
         }
@@ -296,7 +410,7 @@ internal static class ChatCompletionsRequestParser
 
     private static float? ReadFloat(JsonElement root, string name, float min, float max)
     {
-        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+        if (!Present(root, name, out var e))
         {
             return null;
         }
@@ -307,5 +421,57 @@ internal static class ChatCompletionsRequestParser
         }
 
         return (float)value;
+    }
+
+    /// <summary>Returns the path of the first string or property name that is not valid text, or <see langword="null"/>.</summary>
+    private static string? FindInvalidText(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsValidText(() => element.GetString()) ? null : path;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindInvalidText(item, $"{path}[{i++}]") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name = string.Empty;
+                    if (!IsValidText(() => name = property.Name))
+                    {
+                        return path;
+                    }
+
+                    if (FindInvalidText(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsValidText(Func<string?> read)
+    {
+        try
+        {
+            _ = read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -2,6 +2,7 @@ using Agents.Budget;
 using Agents.Samples.McpServer.Http;
 using Agents.Samples.McpServer.Tools;
 using Agents.Samples.Shared;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -64,16 +65,27 @@ internal static class McpServerHost
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder.Services, server, research, chatModel);
-            builder.WebHost.UseUrls([.. McpServerSettingsValidator.SplitUrls(server.Urls)]);
+            // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over Mcp:Urls, as in any
+            // ASP.NET Core app; whatever is bound is checked once the server listens.
+            if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            {
+                builder.WebHost.UseUrls([.. McpServerSettingsValidator.SplitUrls(server.Urls)]);
+            }
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = server.MaxRequestBytes;
             });
             var app = builder.Build();
+
+            // Nothing is served until the addresses Kestrel actually bound (Mcp:Urls, Kestrel:Endpoints, --urls, ...) are
+            // checked: beyond loopback without Mcp:ApiKey the server stops. Host is checked on every request, Origin on /mcp.
+            var guard = new ExposureGuard(McpServerSettings.SectionName, server.ApiKey, server.AllowedHosts, server.AllowedOrigins,
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>());
+            ExposureGuardSetup.Use(app, guard, [StreamableHttpEndpoint.Path], StreamableHttpEndpoint.WriteErrorAsync);
             StreamableHttpEndpoint.Map(app, server);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return guard.Refusal is { } refusal ? throw new McpConfigurationException(refusal) : 0;
         }
 
         var host = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });

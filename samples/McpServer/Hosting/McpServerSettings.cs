@@ -14,6 +14,21 @@ internal sealed class McpServerSettings
     /// <summary>Gets or sets the key HTTP clients must send (<c>Authorization: Bearer</c> or <c>X-Api-Key</c>); required off loopback.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets the extra host names HTTP clients may use in the <c>Host</c> header, <c>;</c>-separated (names, IP
+    /// addresses, <c>*.example.org</c>, or <c>*</c> for any). Default none: only loopback names and the bound addresses
+    /// (with a wildcard bind: this machine's interface addresses); any other <c>Host</c> gets 400 (DNS rebinding).
+    /// </summary>
+    public string? AllowedHosts { get; set; }
+
+    /// <summary>
+    /// Gets or sets the extra web origins (<c>scheme://host[:port]</c>, <c>;</c>-separated, or <c>*</c> for any) whose pages
+    /// may call <c>/mcp</c>. Default none: a request with an <c>Origin</c> header is answered only when that origin is this
+    /// server itself (a loopback name or allowed host on a bound port); any other gets 403, as the MCP Streamable HTTP
+    /// specification requires. Requests without <c>Origin</c> (non-browser clients) are not affected.
+    /// </summary>
+    public string? AllowedOrigins { get; set; }
+
     /// <summary>Gets or sets the server-side budget every tool call is charged to.</summary>
     public McpBudgetSettings Budget { get; set; } = new();
 

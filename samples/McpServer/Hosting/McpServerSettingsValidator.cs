@@ -1,4 +1,5 @@
 using System.Net;
+using Agents.Samples.Shared.Hosting;
 
 namespace Agents.Samples.McpServer.Hosting;
 
@@ -36,6 +37,8 @@ internal static class McpServerSettingsValidator
             }
         }
 
+        failures.AddRange(ExposureGuard.ValidateHosts(McpServerSettings.SectionName, settings.AllowedHosts));
+        failures.AddRange(ExposureGuard.ValidateOrigins(McpServerSettings.SectionName, settings.AllowedOrigins));
         if (settings.ApiKey is { Length: > 0 and < 16 })
         {
             failures.Add("Mcp:ApiKey must be at least 16 characters long.");

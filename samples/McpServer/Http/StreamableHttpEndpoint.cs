@@ -131,7 +131,10 @@ internal static class StreamableHttpEndpoint
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), key);
     }
 
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, int code = -32000)
+    /// <summary>Writes a JSON-RPC error without id, as the transport specification allows for HTTP errors.</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, string message) => WriteErrorAsync(context, status, message, -32000);
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string message, int code)
     {
         var error = new JsonRpcError { Id = default, Error = new JsonRpcErrorDetail { Code = code, Message = message } };
         return Results.Json(error, McpJsonUtilities.DefaultOptions.GetTypeInfo<JsonRpcError>(), statusCode: status).ExecuteAsync(context);

@@ -7,6 +7,37 @@ namespace Agents.Samples.McpServer.Tools;
 /// <summary>The budget status returned with every tool result, as JSON.</summary>
 internal static class BudgetStatus
 {
+    /// <summary>The JSON Schema of <see cref="ToJson"/>, declared as every tool's <c>outputSchema</c>.</summary>
+    public static JsonElement Schema { get; } = JsonDocument.Parse("""
+        {
+          "type": "object",
+          "properties": {
+            "categories": {
+              "type": "array",
+              "description": "Units per tool category: used, limit and remaining (null when the category has no limit).",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "name": { "type": "string" },
+                  "used": { "type": "integer" },
+                  "limit": { "type": ["integer", "null"] },
+                  "remaining": { "type": ["integer", "null"] }
+                },
+                "required": ["name", "used", "limit", "remaining"]
+              }
+            },
+            "inputTokens": { "type": "integer" },
+            "outputTokens": { "type": "integer" },
+            "costUsd": { "type": "number" },
+            "remainingFraction": { "type": "number", "description": "What is left of the tightest budget, 0 to 1." },
+            "regime": { "type": "string", "enum": ["HIGH", "MEDIUM", "LOW", "CRITICAL"] },
+            "exhausted": { "type": "boolean" },
+            "exhaustedReasons": { "type": "array", "items": { "type": "string" } }
+          },
+          "required": ["categories", "inputTokens", "outputTokens", "costUsd", "remainingFraction", "regime", "exhausted", "exhaustedReasons"]
+        }
+        """).RootElement.Clone();
+
     public static JsonElement ToJson(BudgetSnapshot snapshot) => JsonSerializer.SerializeToElement(ToNode(snapshot));
 
     public static JsonObject ToNode(BudgetSnapshot snapshot)

@@ -15,8 +15,9 @@ internal sealed class BudgetStatusTool : McpServerTool
         ProtocolTool = new Tool
         {
             Name = "budget_status",
-            Description = "Shows how much of the server's budget is used and what remains, per tool category, tokens and money. Free.",
+            Description = "Shows how much of the server's budget is used and what remains, per tool category, tokens and money. Free: it charges nothing. The status is also returned as structured content.",
             InputSchema = System.Text.Json.JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone(),
+            OutputSchema = BudgetStatus.Schema,
             Annotations = new ToolAnnotations { ReadOnlyHint = true, OpenWorldHint = false },
         };
     }

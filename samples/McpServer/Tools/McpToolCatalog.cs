@@ -1,6 +1,7 @@
 using Agents.Budget;
 using Agents.Plugins.Memory;
 using Agents.Samples.Shared;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Server;
@@ -15,21 +16,32 @@ internal sealed class McpToolCatalog : IDisposable
     public McpToolCatalog(ResearchToolset toolset, BudgetTracker tracker, ChatModel? model, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _workspace = toolset.OpenWorkspace(null);
+        var logger = loggerFactory.CreateLogger<McpToolCatalog>();
         var kernel = new Kernel();
         kernel.Plugins.Add(toolset.WebPlugin);
         var browser = toolset.CreateBrowserPlugin(new SourceArchive(_workspace, loggerFactory));
         kernel.Plugins.Add(browser);
         kernel.Plugins.Add(toolset.CreateMemoryPlugin(_workspace));
+        var limits = tracker.GetSnapshot().Categories.ToDictionary(c => c.Name, c => c.Limit, StringComparer.OrdinalIgnoreCase);
+
+        // What each tool is charged; the categories are those of ResearchToolset.MapTools and McpServerHost.CreateBudget.
+        string Charge(string what, string category) =>
+            $"Charged: {what} of the server's '{category}' budget ({(limits.TryGetValue(category, out var limit) && limit is { } l ? $"{l} in all" : "no limit")}, shared by every client).";
 
         var tools = new List<McpServerTool>();
         foreach (var function in toolset.WebPlugin.AsAIFunctions(kernel))
         {
-            tools.Add(new BudgetedMcpTool(StripPlugin(function.Name, ResearchToolset.WebPluginName), function, tracker, readOnly: true, openWorld: true));
+            var name = StripPlugin(function.Name, ResearchToolset.WebPluginName);
+            tools.Add(new BudgetedMcpTool(name, function, tracker, Charge("one unit per element of 'queries'", "search"), readOnly: true, openWorld: true, logger));
         }
 
         foreach (var function in browser.AsAIFunctions(kernel))
         {
-            tools.Add(new BudgetedMcpTool(StripPlugin(function.Name, ResearchToolset.BrowserPluginName), function, tracker, readOnly: true, openWorld: true));
+            var name = StripPlugin(function.Name, ResearchToolset.BrowserPluginName);
+            var charge = name == "find_in_page"
+                ? Charge("one unit per call", "browse_find") + " It spends no 'browse' unit: it does not read the page again."
+                : Charge("one unit per element of 'urls'", "browse");
+            tools.Add(new BudgetedMcpTool(name, function, tracker, charge, readOnly: true, openWorld: true, logger));
         }
 
         foreach (var function in kernel.Plugins[ResearchToolset.MemoryPluginName].AsAIFunctions(kernel))
@@ -37,13 +49,17 @@ internal sealed class McpToolCatalog : IDisposable
             var readOnly = function.Name.Contains("list", StringComparison.Ordinal) || function.Name.Contains("read", StringComparison.Ordinal)
                 || function.Name.Contains("grep", StringComparison.Ordinal) || function.Name.Contains("search", StringComparison.Ordinal)
                 || function.Name.Contains("check", StringComparison.Ordinal);
-            tools.Add(new BudgetedMcpTool(function.Name, function, tracker, readOnly, openWorld: false));
+            tools.Add(new BudgetedMcpTool(function.Name, function, tracker, Charge("one unit per call", "memory"), readOnly, openWorld: false, logger));
         }
 
         if (model is not null)
         {
-            var research = new ResearchFunction(model, kernel, tracker, timeProvider, loggerFactory);
-            tools.Add(new BudgetedMcpTool("research", research.AsAIFunction(), tracker, readOnly: false, openWorld: true));
+            // The research agent sees upstream failures only as an error id; the raw error is logged.
+            var safeModel = model with { Client = new UpstreamErrorChatClient(model.Client, loggerFactory.CreateLogger<ResearchFunction>()) };
+            var research = new ResearchFunction(safeModel, kernel, tracker, timeProvider, loggerFactory);
+            var charge = Charge("one unit per run", "research")
+                + " The agent's own searches, reads and memory calls, its model tokens and their cost are charged to the same budget.";
+            tools.Add(new BudgetedMcpTool("research", research.AsAIFunction(), tracker, charge, readOnly: false, openWorld: true, logger));
         }
 
         tools.Add(new BudgetStatusTool(tracker));

@@ -6,6 +6,7 @@ using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
 using Agents.Samples.Shared;
+using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -63,8 +64,14 @@ internal sealed class ResearchFunction
         var result = await agent.RunAsync(question, cancellationToken).ConfigureAwait(false);
         var cost = result.Cost;
         var text = new StringBuilder();
+        if (result.Status == AgentRunStatus.GaveUp && result.StatusReason.StartsWith("The run failed:", StringComparison.Ordinal))
+        {
+            // A run that crashed is a failed call (isError); its error text is logged, the client sees an id.
+            text.Append("Error: ");
+        }
+
         text.Append("Status: ").AppendLine(result.Status.ToString());
-        text.Append("Answer: ").AppendLine(string.IsNullOrWhiteSpace(result.Answer) ? "(none) " + result.StatusReason : result.Answer);
+        text.Append("Answer: ").AppendLine(string.IsNullOrWhiteSpace(result.Answer) ? "(none) " + ErrorIds.SafeStatusReason(result) : result.Answer);
         text.Append(CultureInfo.InvariantCulture, $"Cost of this run: ${cost.CostUsd:0.######} ({cost.InputTokens} input tokens, {cost.OutputTokens} output tokens, {cost.ModelCalls} model calls");
         foreach (var (category, units) in cost.ToolUnits)
         {

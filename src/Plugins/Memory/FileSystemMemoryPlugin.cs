@@ -98,7 +98,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The numbered lines, or an error text.</returns>
     [KernelFunction("read_file")]
-    [Description("Read a file with line numbers. Long files are paged: call again with the next start_line.")]
+    [Description("Read a file with line numbers. Long files are paged: call again with the next startLine.")]
     public Task<string> ReadFileAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("First line to show, 1-based.")] int startLine = 1,
@@ -225,7 +225,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("replace_lines")]
-    [Description("Replace lines start_line..end_line (inclusive) with new text.")]
+    [Description("Replace lines startLine..endLine (inclusive) with new text.")]
     public Task<string> ReplaceLinesAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("First line to replace, 1-based.")] int startLine,
@@ -250,7 +250,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("delete_lines")]
-    [Description("Delete lines start_line..end_line (inclusive).")]
+    [Description("Delete lines startLine..endLine (inclusive).")]
     public Task<string> DeleteLinesAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("First line to delete, 1-based.")] int startLine,

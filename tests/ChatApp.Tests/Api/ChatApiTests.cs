@@ -54,7 +54,8 @@ public sealed class ChatApiTests
 
         var events = ParseSse(await response.Content.ReadAsStringAsync());
         Assert.Equal(["thinking", "error", "done"], events.Select(e => e.Name));
-        Assert.Equal("The agent failed: model endpoint unreachable", events[1].Data.GetProperty("message").GetString());
+        Assert.StartsWith("The agent failed (error id err_", events[1].Data.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("model endpoint unreachable", events[1].Data.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("failed", events[2].Data.GetProperty("status").GetString());
 
         static async IAsyncEnumerable<AgentEvent> Failing()

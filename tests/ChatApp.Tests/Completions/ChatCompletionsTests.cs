@@ -77,7 +77,7 @@ public sealed class ChatCompletionsTests
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}", "messages[0].content[0] must be a text part {\"type\":\"text\",\"text\":\"...\"}; other parts are not supported.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":100000}", "'max_tokens' is 100000; it must be between 1 and the server maximum 4096.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":7}", "'temperature' must be a number between 0 and 2.")]
-    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3}", "'n' must be 1; this endpoint returns one choice.")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3}", "'n' must be the integer 1; this endpoint returns one choice.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "'stream' must be true or false.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\"}]}", "tools[0] must be {\"type\":\"function\",\"function\":{\"name\",\"description\",\"parameters\"}}.")]
     [InlineData("{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id is required on a 'tool' message.")]
@@ -172,7 +172,7 @@ public sealed class ChatCompletionsTests
     }
 
     [Fact]
-    public async Task Model_failure_is_a_500_with_the_reason_and_the_models_list_names_the_model()
+    public async Task Model_failure_is_a_500_with_an_error_id_and_the_models_list_names_the_model()
     {
         var failing = new ScriptedChatClient((_, _) => throw new InvalidOperationException("context overflow: 5000 tokens > 2048"));
         await using var app = await StartAsync(failing);
@@ -181,7 +181,8 @@ public sealed class ChatCompletionsTests
         using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
-        Assert.Equal("The model failed: context overflow: 5000 tokens > 2048", error.GetProperty("message").GetString());
+        Assert.StartsWith("The model failed (error id err_", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
 
         var models = JsonDocument.Parse(await http.GetStringAsync("v1/models")).RootElement;
         Assert.Equal("tiny-test", models.GetProperty("data")[0].GetProperty("id").GetString());
