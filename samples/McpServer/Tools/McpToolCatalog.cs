@@ -40,7 +40,7 @@ internal sealed class McpToolCatalog : IDisposable
             var name = StripPlugin(function.Name, ResearchToolset.BrowserPluginName);
             var charge = name == "find_in_page"
                 ? Charge("one unit per call", "browse_find") + " It spends no 'browse' unit: it does not read the page again."
-                : Charge("one unit per element of 'urls'", "browse");
+                : Charge("one unit per element of 'urls'", "browse") + " A URL refused before anything is fetched, a repeated URL and a page already read are given back.";
             tools.Add(new BudgetedMcpTool(name, function, tracker, charge, readOnly: true, openWorld: true, logger));
         }
 

@@ -113,7 +113,7 @@ public sealed class BrowserPlugin
     /// <param name="text">The words to find (case-insensitive).</param>
     /// <returns>Each match with its surrounding text and page number, or a message saying what to fix.</returns>
     [KernelFunction("find_in_page")]
-    [Description("Find words in a page you already read with browse (free: it does not read the page again). Returns each match with surrounding text and the page number to read with browse.")]
+    [Description("Find words in a page you already read with browse; it does not read the page again and spends no browse unit. Returns each match with surrounding text and the page number to read with browse.")]
     public string FindInPage(
         [Description("The URL of a page already read with browse.")] string url,
         [Description("The words to find, case-insensitive.")] string text)
