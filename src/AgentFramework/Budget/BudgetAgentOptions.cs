@@ -1,0 +1,28 @@
+namespace Agents.AgentFramework;
+
+/// <summary>Options of the budget middleware added by <see cref="BudgetAgentBuilderExtensions.UseBudgetTracker"/>.</summary>
+public sealed class BudgetAgentOptions
+{
+    /// <summary>
+    /// Gets or sets a value indicating whether the run layer adds a usage-counting <see cref="Agents.Budget.BudgetChatClient"/>
+    /// around the agent's chat client (through <c>ChatClientAgentRunOptions.ChatClientFactory</c>), so that tokens and
+    /// money are charged. Default <see langword="true"/>. Set it to <see langword="false"/> when the agent's chat client
+    /// already counts usage into the same tracker (for example one built with
+    /// <c>.UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c> below function invocation, which checks token
+    /// limits after every model call).
+    /// </summary>
+    public bool CountUsage { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the budget guideline (<see cref="Agents.Budget.BudgetTracker.FormatGuideline"/>)
+    /// is put before the request's messages as a system message. Default <see langword="false"/>. Needs <see cref="CountUsage"/>.
+    /// </summary>
+    public bool AddGuideline { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the run layer keeps the tracker's spend in the <see cref="Microsoft.Agents.AI.AgentSession"/>
+    /// state bag after every run and restores it into a fresh tracker when a deserialized session is first run, so a
+    /// session resumed in another process keeps its budget. Default <see langword="true"/>.
+    /// </summary>
+    public bool PersistSpendInSession { get; set; } = true;
+}
