@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Agents.Budget;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
@@ -24,7 +25,14 @@ internal sealed class BudgetAgent : DelegatingAIAgent
         _options = options;
     }
 
-    internal static JsonSerializerOptions StateJson { get; } = new(JsonSerializerDefaults.Web);
+    internal static JsonSerializerOptions StateJson { get; } = CreateStateJson();
+
+    private static JsonSerializerOptions CreateStateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        options.MakeReadOnly();
+        return options;
+    }
 
     public override object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType == typeof(BudgetTracker) ? _tracker : base.GetService(serviceType, serviceKey);
