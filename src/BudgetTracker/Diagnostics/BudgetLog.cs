@@ -25,4 +25,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(7, LogLevel.Information, "Restored earlier spend: {Input} input, {Output} output tokens; cost {Cost} USD.")]
     public static partial void Restored(ILogger logger, long input, long output, decimal cost);
+
+    [LoggerMessage(8, LogLevel.Information, "Extended the {Category} budget by {Units} unit(s) to {Limit}.")]
+    public static partial void Extended(ILogger logger, string category, long units, long limit);
 }
