@@ -29,8 +29,10 @@ public static class BudgetAgentBuilderExtensions
         ArgumentNullException.ThrowIfNull(tracker);
         var options = new BudgetAgentOptions();
         configure?.Invoke(options);
+        options.Receipts?.Attach(tracker);
+        BudgetAskState? ask = options.AskForMoreUnits is null ? null : new BudgetAskState();
         return builder
-            .Use(inner => new BudgetAgent(inner, tracker, options))
-            .Use((agent, context, next, cancellationToken) => BudgetFunctionMiddleware.InvokeAsync(tracker, context, next, cancellationToken));
+            .Use(inner => new BudgetAgent(inner, tracker, options, ask))
+            .Use((agent, context, next, cancellationToken) => BudgetFunctionMiddleware.InvokeAsync(tracker, options.Receipts, ask, context, next, cancellationToken));
     }
 }

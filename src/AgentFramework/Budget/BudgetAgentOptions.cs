@@ -25,4 +25,30 @@ public sealed class BudgetAgentOptions
     /// session resumed in another process keeps its budget. Default <see langword="true"/>.
     /// </summary>
     public bool PersistSpendInSession { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how many more units to offer when a tool call is refused because its category is spent; <see langword="null"/>
+    /// (default) never asks. When set, such a refusal pauses the run: the response ends with a <see cref="Microsoft.Extensions.AI.ToolApprovalRequestContent"/>
+    /// for the refused call and the text "The search budget is spent; continue with N more?". Send its
+    /// <see cref="Microsoft.Extensions.AI.ToolApprovalRequestContent.CreateResponse"/> in the next run of the same session: approved,
+    /// the category's limit grows by N (<see cref="Agents.Budget.BudgetTracker.ExtendToolLimit"/>) and the run goes on where it
+    /// paused; declined, the model answers without tools. Token, money and time limits never ask.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int? AskForMoreUnits
+    {
+        get;
+        set
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(AskForMoreUnits), value, "AskForMoreUnits must be 1 or more when set.");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>Gets or sets the log that records every budget decision as a receipt; none by default.</summary>
+    public BudgetReceiptLog? Receipts { get; set; }
 }
