@@ -12,6 +12,7 @@ public sealed class BudgetAgentPropertyTests
     public async Task RandomAgentRuns_ThroughTheMiddleware_NeverOverspend_AndCountExactlyTheUnitsThatRan()
     {
         var master = new Random(20261207);
+        int pauses = 0;
         for (int scenario = 0; scenario < 150; scenario++)
         {
             int seed = master.Next();
@@ -55,30 +56,44 @@ public sealed class BudgetAgentPropertyTests
                     return calls;
                 }
             });
-            AIAgent agent = model.AsAIAgent(instructions: "x", tools: [search]).AsBuilder().UseBudgetTracker(tracker).Build();
-
-            for (int run = random.Next(1, 4); run > 0; run--)
+            int? ask = random.Next(3) == 0 ? random.Next(1, 6) : null;
+            AIAgent agent = model.AsAIAgent(instructions: "x", tools: [search]).AsBuilder().UseBudgetTracker(tracker, o => o.AskForMoreUnits = ask).Build();
+            AgentSession session = await agent.CreateSessionAsync();
+            long granted = 0;
+            long offered = 0;
+            ChatMessage next = new(ChatRole.User, "go");
+            for (int run = random.Next(1, 5); run > 0; run--)
             {
+                AgentResponse? response = null;
                 try
                 {
-                    if (random.Next(2) == 0)
-                    {
-                        await agent.RunAsync("go");
-                    }
-                    else
-                    {
-                        await agent.RunStreamingAsync("go").ToAgentResponseAsync();
-                    }
+                    response = random.Next(2) == 0
+                        ? await agent.RunAsync(next, session)
+                        : await agent.RunStreamingAsync(next, session).ToAgentResponseAsync();
                 }
                 catch (BudgetExhaustedException)
                 {
                 }
+
+                granted += offered;
+                offered = 0;
+                next = new ChatMessage(ChatRole.User, "go");
+                if (response?.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().FirstOrDefault() is { } request)
+                {
+                    pauses++;
+                    bool approve = random.Next(3) > 0;
+                    offered = approve ? ask!.Value : 0;
+                    next = new ChatMessage(ChatRole.User, [request.CreateResponse(approve)]);
+                }
             }
 
             BudgetCategorySnapshot s = tracker.GetSnapshot().GetCategory("search")!;
-            Assert.True(s.Used <= limit, $"seed {seed}: used {s.Used} > limit {limit}");
+            Assert.Equal(limit + granted, s.Limit);
+            Assert.True(s.Used <= s.Limit, $"seed {seed}: used {s.Used} > limit {s.Limit}");
             Assert.True(ran == s.Used, $"seed {seed}: used {s.Used} but {ran} units ran");
             Assert.Equal(0, s.InFlight);
         }
+
+        Assert.True(pauses > 10, $"only {pauses} runs paused to ask");
     }
 }
