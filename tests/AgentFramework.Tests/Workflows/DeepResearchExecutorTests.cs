@@ -62,4 +62,48 @@ public sealed class DeepResearchExecutorTests
         Assert.Equal(done.Budget.GetCategory("search")!.Used, fresh.GetSnapshot().GetCategory("search")!.Used);
         Assert.Equal(done.Budget.InputTokens, fresh.GetSnapshot().InputTokens);
     }
+
+    [Fact]
+    public async Task AStoppedWorkflow_ResumesFromTheFrameworksCheckpoint_InAFreshEngine_WithoutRedoingTheBuilder()
+    {
+        await using var fixture = await ResearchFixture.StartAsync();
+        CheckpointManager checkpoints = CheckpointManager.CreateInMemory();
+        (DeepResearchWorkflow first, _) = fixture.Create(NewBudget());
+        CheckpointInfo? afterBuilder = null;
+        await using (StreamingRun run = await InProcessExecution.RunStreamingAsync(DeepResearchWorkflows.Build(first), ResearchFixture.Question, checkpoints))
+        {
+            await foreach (WorkflowEvent evt in run.WatchStreamAsync())
+            {
+                if (evt is SuperStepCompletedEvent { CompletionInfo.Checkpoint: { } checkpoint })
+                {
+                    afterBuilder = checkpoint;
+                    await run.CancelRunAsync();
+                    break;
+                }
+            }
+        }
+
+        Assert.NotNull(afterBuilder);
+        Assert.Contains("[ALL COMPLETE]", fixture.Read(DeepResearchFiles.KnowledgeBaseLog), StringComparison.Ordinal);
+
+        BudgetTracker fresh = NewBudget();
+        (DeepResearchWorkflow second, _) = fixture.Create(fresh);
+        DeepResearchResult? result = null;
+        await using (StreamingRun resumed = await InProcessExecution.ResumeStreamingAsync(DeepResearchWorkflows.Build(second), afterBuilder, checkpoints))
+        {
+            await foreach (WorkflowEvent evt in resumed.WatchStreamAsync())
+            {
+                if (evt is WorkflowOutputEvent output)
+                {
+                    result = Assert.IsType<DeepResearchResult>(output.Data);
+                }
+            }
+        }
+
+        Assert.NotNull(result);
+        Assert.Equal(StageStopReason.Completed, result.ContextBuilder.StopReason);
+        Assert.True(result.IsComplete, result.Citations?.ToString());
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(fixture.Read(DeepResearchFiles.KnowledgeBaseLog), "^# Round \\d+$", System.Text.RegularExpressions.RegexOptions.Multiline));
+        Assert.Equal(2, fresh.GetSnapshot().GetCategory("search")!.Used);
+    }
 }
