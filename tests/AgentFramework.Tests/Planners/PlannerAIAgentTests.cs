@@ -2,6 +2,8 @@ using System.Text.Json;
 using Agents.AgentFramework.Tests.Fakes.Planners;
 using Agents.Budget;
 using Agents.Planners.Bats;
+using Agents.Planners.ReAct;
+using Agents.Planners.Scaling;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Microsoft.Agents.AI;
@@ -113,5 +115,33 @@ public sealed class PlannerAIAgentTests
         // Running the same session again does not restore its spend a second time.
         await resumed.RunAsync("One more?", restored);
         Assert.Equal(2, fresh.GetSnapshot().GetCategory("search")!.Used);
+    }
+
+    [Fact]
+    public async Task ReActAndAScalingStrategy_AreAIAgentsToo_AndStreamTheirSamples()
+    {
+        BudgetTracker tracker = TestTools.Tracker();
+        var model = new PlannerChatClient(call => Reply.Text(call.Index == 1 ? "<answer>Lyon</answer>" : "<answer>Paris</answer><confidence>0.8</confidence>"));
+        var react = new ReActAgent(model, new TestTools().All, tracker);
+        AIAgent strategy = new SelfConsistencyStrategy(react, new SelfConsistencyOptions { Samples = 3 }).AsAIAgent();
+
+        List<AgentResponseUpdate> updates = [];
+        await foreach (AgentResponseUpdate update in strategy.RunStreamingAsync("Capital of France?"))
+        {
+            updates.Add(update);
+        }
+
+        AgentResponse response = updates.ToAgentResponse();
+        Assert.Equal("Paris", response.Text);
+        List<RunCompletedEvent> samples = [.. updates.Select(u => u.AdditionalProperties?[PlannerAgentKeys.Event]).OfType<RunCompletedEvent>().Where(e => e.ParentRunId is not null)];
+        Assert.Equal(3, samples.Count);
+        Assert.Equal(["Lyon", "Paris", "Paris"], samples.Select(s => s.Result.Answer!).Order(StringComparer.Ordinal));
+        AgentRunResult result = Assert.IsType<AgentRunResult>(updates[^1].AdditionalProperties![PlannerAgentKeys.Result]);
+        Assert.Equal(3, result.SubRuns.Count);
+        Assert.Equal(3, result.Cost.ModelCalls);
+
+        AgentResponse plain = await react.AsAIAgent().RunAsync("Capital of France?");
+        Assert.Equal("Paris", plain.Text);
+        Assert.Equal(0.8, plain.AdditionalProperties![PlannerAgentKeys.Confidence]);
     }
 }
