@@ -28,4 +28,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(8, LogLevel.Warning, "The restored spend is beyond the budget: {Overruns}")]
     public static partial void RestoredOverLimit(ILogger logger, string overruns);
+
+    [LoggerMessage(9, LogLevel.Information, "Extended the {Category} budget by {Units} unit(s) to {Limit}.")]
+    public static partial void Extended(ILogger logger, string category, long units, long limit);
 }

@@ -526,6 +526,42 @@ public sealed class BudgetTracker
         }
     }
 
+    /// <summary>
+    /// Raises the unit limit of a limited category by <paramref name="units"/>, for example when the user grants more
+    /// budget to a paused run. The category can be reported exhausted again once the new limit is reached.
+    /// </summary>
+    /// <remarks>Thread-safe. The options keep the configured limit; snapshots and the budget block show the new one.</remarks>
+    /// <param name="category">The category (case-insensitive); it must have a limit.</param>
+    /// <param name="units">The units to add, 1 or more.</param>
+    /// <returns>The new limit.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is less than 1.</exception>
+    /// <exception cref="InvalidOperationException">The category is unknown or has no limit.</exception>
+    public long ExtendToolLimit(string category, long units)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        if (!_categories.TryGetValue(category, out CategoryState? state))
+        {
+            throw new InvalidOperationException($"The category '{category}' is unknown to this tracker.");
+        }
+
+        long limit;
+        lock (_gate)
+        {
+            if (state.Limit is not { } old)
+            {
+                throw new InvalidOperationException($"The category '{category}' has no limit to extend.");
+            }
+
+            limit = checked(old + units);
+            state.Limit = limit;
+            _raisedExhaustion.Remove(state.Name);
+        }
+
+        BudgetLog.Extended(_logger, state.Name, units, limit);
+        return limit;
+    }
+
     internal static (string? Plugin, string Name) NameOf(AIFunction function) =>
         function is KernelFunction kf ? (kf.PluginName, kf.Name) : (null, function.Name);
 

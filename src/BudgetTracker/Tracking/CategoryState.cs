@@ -15,7 +15,8 @@ internal sealed class CategoryState
 
     public string DisplayName { get; }
 
-    public long? Limit { get; }
+    /// <summary>The unit limit; raised only by <see cref="BudgetTracker.ExtendToolLimit"/>, under the tracker's lock.</summary>
+    public long? Limit { get; set; }
 
     public decimal UnitPrice { get; }
 

@@ -128,6 +128,35 @@ public sealed class DeepResearchWorkflow
         return new DeepResearchResult(builder, writer, Path.Combine(_workspace.RootPath, DeepResearchFiles.Report), citations, _budget.GetSnapshot());
     }
 
+    /// <summary>
+    /// Runs (or resumes, or skips when finished) one stage on the workspace, as <see cref="RunAsync"/> does for both;
+    /// the hook behind the Agent Framework executors, so that the stages keep one implementation.
+    /// </summary>
+    internal async Task<StageOutcome> RunStageAsync(DeepResearchStage stage, string question, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(question);
+        question = question.Trim();
+        await BindTaskAsync(question, cancellationToken).ConfigureAwait(false);
+        await RestoreBudgetAsync(cancellationToken).ConfigureAwait(false);
+
+        using var saveGate = new SemaphoreSlim(1, 1);
+        Func<Task> checkpoint = () => SaveBudgetAsync(saveGate);
+        var outcome = stage == DeepResearchStage.ContextBuilder
+            ? await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false)
+            : await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        await checkpoint().ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>Builds the result of a run whose stages ran separately: checks the report's citations and takes the budget.</summary>
+    internal async Task<DeepResearchResult> CompleteAsync(StageOutcome builder, StageOutcome writer, CancellationToken cancellationToken)
+    {
+        var citations = _workspace.FileExists(DeepResearchFiles.Report)
+            ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
+            : null;
+        return new DeepResearchResult(builder, writer, Path.Combine(_workspace.RootPath, DeepResearchFiles.Report), citations, _budget.GetSnapshot());
+    }
+
     private async Task BindTaskAsync(string question, CancellationToken cancellationToken)
     {
         var existing = await _workspace.TryReadTextAsync(DeepResearchFiles.Task, cancellationToken).ConfigureAwait(false);
