@@ -23,6 +23,19 @@ namespace Agents.Budget;
 /// Several layers on the same tracker never count a call twice: the same usage object is recorded once, and the outermost
 /// layer leaves the aggregated usage alone when a layer inside it counted the calls, for example
 /// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
+/// <para><b>Hard token and money limits.</b> A layer that makes the model call itself (no function invocation below it:
+/// <c>UseFunctionInvocation().UseBudgetTracker(tracker)</c>, or the inner layer of
+/// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>) reserves
+/// each call's worst case before making it, when the tracker or an ancestor limits tokens or money
+/// (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt's tokens, counted by
+/// <see cref="BudgetChatClientOptions.PromptTokenCounter"/> or estimated from above by <see cref="PromptTokenEstimator"/>,
+/// plus the output cap, which it lowers to what the remaining token and money budgets allow by setting
+/// <see cref="ChatOptions.MaxOutputTokens"/>. The call's usage replaces the reservation when it arrives (the worst case is
+/// charged when the response reports none); a call that fails is released. A call that does not fit is not made: with
+/// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it is made once more as a final answer without tools, from the
+/// final-answer reserve (<see cref="BudgetOptions.FinalAnswerReserveTokens"/>, <see cref="BudgetOptions.FinalAnswerReserveUsd"/>),
+/// when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown. A layer with function invocation below it
+/// sees only whole requests, so it cannot reserve per model call: add the inner layer for hard limits.</para>
 /// <para><b>Exhaustion.</b> With <see cref="ExhaustionBehavior.Terminate"/> the loop stops after the tool results
 /// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
 /// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools

@@ -75,7 +75,7 @@ public sealed class BudgetModelReservation : IDisposable
     /// a usage report the worst case is charged: the prompt tokens and the reserved output tokens at the reserved cost.
     /// </summary>
     /// <param name="usage">The call's usage, or <see langword="null"/> when the response carried none.</param>
-    /// <param name="responseModelId">The model the response names, for its prices; <see cref="ModelId"/> when null.</param>
+    /// <param name="responseModelId">The model the response names: its prices when it has any, else those of <see cref="ModelId"/>.</param>
     /// <exception cref="InvalidOperationException">The reservation was denied or already released.</exception>
     public void Commit(UsageDetails? usage, string? responseModelId = null)
     {
@@ -84,7 +84,8 @@ public sealed class BudgetModelReservation : IDisposable
             return;
         }
 
-        string? model = responseModelId ?? ModelId;
+        // A response names the exact model version (gpt-4.1-mini-2025-04-14): its own price when it has one, else the reserved model's.
+        string? model = responseModelId is not null && _tracker.Options.Pricing.ModelPrices.ContainsKey(responseModelId) ? responseModelId : ModelId ?? responseModelId;
         if (usage is null)
         {
             _tracker.RecordCore(PromptTokens, ReservedOutputTokens, 0, ReservedCostUsd, model, this);
