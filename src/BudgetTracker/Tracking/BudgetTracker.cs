@@ -18,6 +18,13 @@ namespace Agents.Budget;
 /// <para>Thread-safe: one instance may be shared by several agents or sub-agents spending one budget. Units are
 /// reserved atomically before a tool runs, committed when it ran and released when it did not, so concurrent
 /// calls can never overspend a category.</para>
+/// <para>Model calls are held the same way (<see cref="TryReserveModelCall"/>, done for you by <see cref="BudgetChatClient"/>):
+/// the prompt's tokens plus the capped output tokens, priced, are reserved before the call and replaced by the actual
+/// usage after it, so <see cref="BudgetOptions.MaxInputTokens"/>, <see cref="BudgetOptions.MaxOutputTokens"/> and
+/// <see cref="BudgetOptions.MaxCostUsd"/> hold exactly, like unit limits, as long as prompts are counted from above and the
+/// model honours its output cap. Usage recorded without a reservation (<see cref="RecordUsage(UsageDetails, string?)"/>)
+/// is counted after the fact and can go beyond a limit; the next calls are then refused.</para>
+/// <para>Sub-budgets: <see cref="CreateChild"/> gives a stage or sub-agent its own limits inside this tracker's.</para>
 /// <para>Integrations: <see cref="BudgetKernelExtensions.UseBudgetTracker(Microsoft.SemanticKernel.Kernel, BudgetTracker)"/> (Semantic Kernel) and
 /// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker"/> (Microsoft.Extensions.AI).</para>
 /// </remarks>

@@ -114,6 +114,22 @@ public sealed class HardModelLimitTests
     }
 
     [Fact]
+    public void ToolCalls_CannotSpendTheMoneyHeldForTheFinalAnswer()
+    {
+        var options = new BudgetOptions { MaxCostUsd = 0.01m, FinalAnswerReserveUsd = 0.005m }.AddCategory("search");
+        options.Pricing.SetUnitPrice("search", 0.001m).SetDefaultModelPrice(0, 1000);
+        var tracker = new BudgetTracker(options);
+
+        Assert.True(tracker.TryReserve("search", 5).Granted);
+        BudgetReservation refused = tracker.TryReserve("search", 1);
+        using BudgetModelReservation final = tracker.TryReserveModelCall(0, null, null, finalAnswer: true);
+
+        Assert.False(refused.Granted);
+        Assert.False(tracker.TryReserveModelCall(0, null, null).Granted);
+        Assert.Equal(5, final.MaxOutputTokens);
+    }
+
+    [Fact]
     public void Estimator_CountsEveryByteOfTextAndTools()
     {
         AIFunction tool = AIFunctionFactory.Create((string query) => query, "search", "Searches the web.");
