@@ -130,6 +130,42 @@ public sealed class HardModelLimitTests
     }
 
     [Fact]
+    public async Task ChildBudgetClient_IsCappedByTheParentsRemainder_AndItsSpendFlowsUp()
+    {
+        var parent = new BudgetTracker(new BudgetOptions { MaxOutputTokens = 120 });
+        BudgetTracker writer = parent.CreateChild(new BudgetOptions { MaxOutputTokens = 1000 });
+        parent.RecordUsage(new UsageDetails { InputTokenCount = 5, OutputTokenCount = 100 });
+        var model = new ScriptedChatClient((_, o, _) => Script.Answer("report", 7, o!.MaxOutputTokens!.Value));
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(writer).Build();
+
+        await client.GetResponseAsync("write", new ChatOptions { MaxOutputTokens = 800 });
+
+        Assert.Equal(20, model.Calls[0].Options!.MaxOutputTokens);
+        Assert.Equal(120, parent.GetSnapshot().OutputTokens);
+        Assert.Equal(20, writer.GetSnapshot().OutputTokens);
+        await Assert.ThrowsAsync<BudgetExhaustedException>(() => client.GetResponseAsync("more"));
+    }
+
+    [Theory]
+    [InlineData(100L, null, 0)]
+    [InlineData(null, 100L, 0)]
+    [InlineData(null, null, 1)]
+    public void FinalAnswerReserve_MustBeSmallerThanItsLimit(long? maxInput, long? maxOutput, int costLimit)
+    {
+        var options = new BudgetOptions { MaxInputTokens = maxInput, MaxOutputTokens = maxOutput, MaxCostUsd = costLimit == 0 ? null : costLimit };
+        if (costLimit == 0)
+        {
+            options.FinalAnswerReserveTokens = 100;
+        }
+        else
+        {
+            options.FinalAnswerReserveUsd = costLimit;
+        }
+
+        Assert.Throws<InvalidOperationException>(() => new BudgetTracker(options));
+    }
+
+    [Fact]
     public void Estimator_CountsEveryByteOfTextAndTools()
     {
         AIFunction tool = AIFunctionFactory.Create((string query) => query, "search", "Searches the web.");
