@@ -23,6 +23,19 @@ namespace Agents.Budget;
 /// Several layers on the same tracker never count a call twice: the same usage object is recorded once, and the outermost
 /// layer leaves the aggregated usage alone when a layer inside it counted the calls, for example
 /// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
+/// <para><b>Hard token and money limits.</b> A layer that makes the model call itself (no function invocation below it:
+/// <c>UseFunctionInvocation().UseBudgetTracker(tracker)</c>, or the inner layer of
+/// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>) reserves
+/// each call's worst case before making it, when the tracker or an ancestor limits tokens or money
+/// (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt's tokens, counted by
+/// <see cref="BudgetChatClientOptions.PromptTokenCounter"/> or estimated from above by <see cref="PromptTokenEstimator"/>,
+/// plus the output cap, which it lowers to what the remaining token and money budgets allow by setting
+/// <see cref="ChatOptions.MaxOutputTokens"/>. The call's usage replaces the reservation when it arrives (the worst case is
+/// charged when the response reports none); a call that fails is released. A call that does not fit is not made: with
+/// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it is made once more as a final answer without tools, from the
+/// final-answer reserve (<see cref="BudgetOptions.FinalAnswerReserveTokens"/>, <see cref="BudgetOptions.FinalAnswerReserveUsd"/>),
+/// when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown. A layer with function invocation below it
+/// sees only whole requests, so it cannot reserve per model call: add the inner layer for hard limits.</para>
 /// <para><b>Exhaustion.</b> With <see cref="ExhaustionBehavior.Terminate"/> the loop stops after the tool results
 /// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
 /// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools
@@ -38,6 +51,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private readonly BudgetChatClientOptions _options;
     private readonly ConditionalWeakTable<AIFunction, object> _validated = [];
     private readonly Lazy<bool> _hasFunctionInvocationBelow;
+    private readonly Lazy<string?> _defaultModelId;
 
     /// <summary>Creates the client.</summary>
     /// <param name="innerClient">The inner client, normally a <see cref="FunctionInvokingChatClient"/>.</param>
@@ -50,6 +64,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         _tracker = tracker;
         _options = options ?? new BudgetChatClientOptions();
         _hasFunctionInvocationBelow = new Lazy<bool>(() => innerClient.GetService<FunctionInvokingChatClient>() is not null);
+        _defaultModelId = new Lazy<string?>(() => innerClient.GetService<ChatClientMetadata>()?.DefaultModelId);
     }
 
     /// <inheritdoc/>
@@ -67,16 +82,15 @@ public sealed class BudgetChatClient : DelegatingChatClient
         ChatOptions? prepared = Prepare(options, state);
         messages = WithGuideline(messages);
         (UsageScope scope, bool outermost) = EnterScope();
-        ChatResponse response = await base.GetResponseAsync(messages, prepared, cancellationToken).ConfigureAwait(false);
-        CountResponse(response.Usage, response.ModelId, scope, outermost);
+        ChatResponse response = await CallModelAsync(messages, prepared, scope, outermost, cancellationToken).ConfigureAwait(false);
         if (!NeedsFinalAnswer(state))
         {
             return response;
         }
 
         List<ChatMessage> conversation = [.. messages, .. response.Messages];
-        ChatResponse final = await base.GetResponseAsync(conversation, WithoutTools(options), cancellationToken).ConfigureAwait(false);
-        CountResponse(final.Usage, final.ModelId, scope, outermost);
+        scope.FinalAnswer = true;
+        ChatResponse final = await CallModelAsync(conversation, WithoutTools(options), scope, outermost, cancellationToken).ConfigureAwait(false);
         foreach (ChatMessage message in final.Messages)
         {
             response.Messages.Add(message);
@@ -112,9 +126,8 @@ public sealed class BudgetChatClient : DelegatingChatClient
         (UsageScope scope, bool outermost) = EnterScope();
         bool mayNeedFinal = _options.ChargeTools && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools;
         List<ChatResponseUpdate>? updates = mayNeedFinal ? [] : null;
-        await foreach (ChatResponseUpdate update in Scoped(base.GetStreamingResponseAsync(messages, prepared, cancellationToken), scope, cancellationToken).ConfigureAwait(false))
+        await foreach (ChatResponseUpdate update in StreamModelAsync(messages, prepared, scope, outermost, cancellationToken).ConfigureAwait(false))
         {
-            CountStreaming(update, outermost, scope);
             updates?.Add(update);
             yield return update;
         }
@@ -125,11 +138,189 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         List<ChatMessage> conversation = [.. messages, .. updates.ToChatResponse().Messages];
-        await foreach (ChatResponseUpdate update in Scoped(base.GetStreamingResponseAsync(conversation, WithoutTools(options), cancellationToken), scope, cancellationToken).ConfigureAwait(false))
+        scope.FinalAnswer = true;
+        await foreach (ChatResponseUpdate update in StreamModelAsync(conversation, WithoutTools(options), scope, outermost, cancellationToken).ConfigureAwait(false))
         {
-            CountStreaming(update, outermost, scope);
             yield return update;
         }
+    }
+
+    /// <summary>Whether this layer reserves the model calls it makes: it makes them itself, counts usage, and a token or money limit is set.</summary>
+    private bool ReservesModelCalls(UsageScope scope) =>
+        _options.CountUsage && _options.ReserveModelCalls && !scope.ModelCallHeld && !_hasFunctionInvocationBelow.Value && _tracker.HasModelLimits;
+
+    /// <summary>Makes one call to the inner client, reserving its worst case first when this layer reserves model calls.</summary>
+    private async Task<ChatResponse> CallModelAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, UsageScope scope, bool outermost, CancellationToken cancellationToken)
+    {
+        if (!ReservesModelCalls(scope))
+        {
+            ChatResponse plain = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            CountResponse(plain.Usage, plain.ModelId, scope, outermost);
+            return plain;
+        }
+
+        List<ChatMessage> list = [.. messages];
+        (BudgetModelReservation hold, ChatOptions? capped) = Reserve(list, options, scope);
+        ChatResponse response;
+        scope.ModelCallHeld = true;
+        try
+        {
+            response = await base.GetResponseAsync(list, capped, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            hold.Release();
+            throw;
+        }
+        finally
+        {
+            scope.ModelCallHeld = false;
+        }
+
+        if (!outermost)
+        {
+            scope.InnerCounted = true;
+        }
+
+        if (response.Usage is { } usage)
+        {
+            hold.CommitOnce(usage, response.ModelId);
+        }
+        else
+        {
+            hold.Commit(null, response.ModelId);
+        }
+
+        return response;
+    }
+
+    /// <summary>Streams one call of the inner client, reserving its worst case first when this layer reserves model calls.</summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamModelAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        UsageScope scope,
+        bool outermost,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!ReservesModelCalls(scope))
+        {
+            await foreach (ChatResponseUpdate update in Scoped(base.GetStreamingResponseAsync(messages, options, cancellationToken), scope, cancellationToken).ConfigureAwait(false))
+            {
+                CountStreaming(update, outermost, scope);
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        List<ChatMessage> list = [.. messages];
+        (BudgetModelReservation hold, ChatOptions? capped) = Reserve(list, options, scope);
+        bool committed = false;
+        bool completed = false;
+        scope.ModelCallHeld = true;
+        IAsyncEnumerator<ChatResponseUpdate> enumerator = Scoped(base.GetStreamingResponseAsync(list, capped, cancellationToken), scope, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                bool next;
+                try
+                {
+                    next = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch
+                {
+                    hold.Release();
+                    throw;
+                }
+
+                if (!next)
+                {
+                    completed = true;
+                    break;
+                }
+
+                ChatResponseUpdate update = enumerator.Current;
+                foreach (AIContent content in update.Contents)
+                {
+                    if (content is UsageContent { Details: { } details })
+                    {
+                        if (!outermost)
+                        {
+                            scope.InnerCounted = true;
+                        }
+
+                        if (committed)
+                        {
+                            _tracker.RecordUsageOnce(details, update.ModelId);
+                        }
+                        else
+                        {
+                            hold.CommitOnce(details, update.ModelId);
+                            committed = true;
+                        }
+                    }
+                }
+
+                yield return update;
+            }
+        }
+        finally
+        {
+            scope.ModelCallHeld = false;
+            if (!committed && completed)
+            {
+                // The response carried no usage: the worst case that was reserved is charged.
+                hold.Commit(null);
+            }
+            else
+            {
+                hold.Release();
+            }
+
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reserves the worst case of the next model call. A call that does not fit is not made: with
+    /// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it becomes a final answer without tools, from the final-answer
+    /// reserve, when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown.
+    /// </summary>
+    private (BudgetModelReservation Hold, ChatOptions? Options) Reserve(List<ChatMessage> messages, ChatOptions? options, UsageScope scope)
+    {
+        string? model = options?.ModelId ?? _defaultModelId.Value;
+        BudgetModelReservation hold = TryReserve(messages, options, scope.FinalAnswer, model);
+        if (!hold.Granted && !scope.FinalAnswer && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools)
+        {
+            ChatOptions without = WithoutTools(options);
+            BudgetModelReservation final = TryReserve(messages, without, true, model);
+            if (final.Granted)
+            {
+                hold = final;
+                options = without;
+            }
+        }
+
+        if (!hold.Granted)
+        {
+            throw new BudgetExhaustedException($"{hold.DeniedReason} The model call was not made.");
+        }
+
+        if (hold.MaxOutputTokens is not { } cap || options?.MaxOutputTokens <= cap)
+        {
+            return (hold, options);
+        }
+
+        ChatOptions capped = options?.Clone() ?? new ChatOptions();
+        capped.MaxOutputTokens = cap;
+        return (hold, capped);
+    }
+
+    private BudgetModelReservation TryReserve(List<ChatMessage> messages, ChatOptions? options, bool final, string? model)
+    {
+        long prompt = _options.PromptTokenCounter?.Invoke(messages, options) ?? PromptTokenEstimator.Estimate(messages, options);
+        return _tracker.TryReserveModelCall(Math.Max(0, prompt), options?.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, model, final);
     }
 
     /// <summary>

@@ -30,4 +30,20 @@ public sealed class BudgetChatClientOptions
     /// before the request's messages (the caller's list is not changed). Default <see langword="false"/>.
     /// </summary>
     public bool AddGuideline { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a client that makes the model call itself (no function invocation below it)
+    /// reserves each call's worst case before making it (<see cref="BudgetTracker.TryReserveModelCall"/>), lowers the
+    /// request's <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> to what the token and money budgets allow, and commits the
+    /// call's usage after it. Only done while <see cref="CountUsage"/> is on and the tracker or an ancestor has a token or
+    /// money limit. Default <see langword="true"/>.
+    /// </summary>
+    public bool ReserveModelCalls { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the tokenizer seam: counts a request's prompt tokens (messages as sent, and the options with their tools).
+    /// Return the count the provider will report, or more. <see langword="null"/> (default) uses
+    /// <see cref="PromptTokenEstimator.Estimate"/>, a conservative estimate from the text.
+    /// </summary>
+    public Func<IReadOnlyList<Microsoft.Extensions.AI.ChatMessage>, Microsoft.Extensions.AI.ChatOptions?, long>? PromptTokenCounter { get; set; }
 }

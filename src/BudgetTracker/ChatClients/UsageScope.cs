@@ -15,4 +15,10 @@ internal sealed class UsageScope
         get => Volatile.Read(ref _innerCounted) != 0;
         set => Volatile.Write(ref _innerCounted, value ? 1 : 0);
     }
+
+    /// <summary>Gets or sets a value indicating whether the next model calls are the final answer (tools removed after a hard limit).</summary>
+    public bool FinalAnswer { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether a layer holds a reservation for the model call in progress.</summary>
+    public bool ModelCallHeld { get; set; }
 }

@@ -36,6 +36,8 @@ public sealed class BudgetOptions
     private long? _maxOutputTokens;
     private decimal? _maxCostUsd;
     private TimeSpan? _maxDuration;
+    private long _finalAnswerReserveTokens;
+    private decimal _finalAnswerReserveUsd;
     private string _defaultCategory = "default";
     private ExhaustionBehavior _onExhaustion = ExhaustionBehavior.Terminate;
     private string _budgetBlockTemplate = DefaultBudgetBlockTemplate;
@@ -75,6 +77,41 @@ public sealed class BudgetOptions
             }
 
             _maxCostUsd = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the tokens held back for the final answer: an ordinary model call (see
+    /// <see cref="BudgetTracker.TryReserveModelCall"/>) may not use the last this-many tokens of
+    /// <see cref="MaxInputTokens"/>, nor of <see cref="MaxOutputTokens"/>; a final-answer call may. Default 0.
+    /// It must be smaller than each token limit that is set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public long FinalAnswerReserveTokens
+    {
+        get => _finalAnswerReserveTokens;
+        set
+        {
+            ThrowIfFrozen();
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(FinalAnswerReserveTokens));
+            _finalAnswerReserveTokens = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the money, in US dollars, held back for the final answer: ordinary model calls and tool calls may not
+    /// spend the last this-much of <see cref="MaxCostUsd"/>; a final-answer model call may. Default 0. It must be smaller
+    /// than <see cref="MaxCostUsd"/> when that is set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public decimal FinalAnswerReserveUsd
+    {
+        get => _finalAnswerReserveUsd;
+        set
+        {
+            ThrowIfFrozen();
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(FinalAnswerReserveUsd));
+            _finalAnswerReserveUsd = value;
         }
     }
 
@@ -218,9 +255,21 @@ public sealed class BudgetOptions
     }
 
     /// <summary>Checks the whole configuration.</summary>
-    /// <exception cref="InvalidOperationException">A template lacks a required placeholder, or a price names an unknown category.</exception>
+    /// <exception cref="InvalidOperationException">A template lacks a required placeholder, a price names an unknown category,
+    /// or a final-answer reserve is not smaller than its limit.</exception>
     public void Validate()
     {
+        if (_finalAnswerReserveTokens > 0
+            && ((_maxInputTokens is { } mi && _finalAnswerReserveTokens >= mi) || (_maxOutputTokens is { } mo && _finalAnswerReserveTokens >= mo)))
+        {
+            throw new InvalidOperationException("BudgetOptions.FinalAnswerReserveTokens must be smaller than MaxInputTokens and MaxOutputTokens.");
+        }
+
+        if (_finalAnswerReserveUsd > 0 && _maxCostUsd is { } mc && _finalAnswerReserveUsd >= mc)
+        {
+            throw new InvalidOperationException("BudgetOptions.FinalAnswerReserveUsd must be smaller than MaxCostUsd.");
+        }
+
         if (!_budgetBlockTemplate.Contains("{lines}", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("BudgetOptions.BudgetBlockTemplate must contain the {lines} placeholder.");

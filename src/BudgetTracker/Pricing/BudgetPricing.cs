@@ -96,6 +96,27 @@ public sealed class BudgetPricing
 
     internal void Freeze() => _frozen = true;
 
+    /// <summary>Gets a value indicating whether no price was set (all defaults).</summary>
+    internal bool IsDefault => _unitPrices.Count == 0 && _modelPrices.Count == 0 && _defaultUnitPrice == 0.001m && _defaultModelPrice == default;
+
+    /// <summary>Copies every price of <paramref name="other"/> into this (unfrozen) pricing.</summary>
+    internal void CopyFrom(BudgetPricing other)
+    {
+        ThrowIfFrozen();
+        foreach ((string category, decimal price) in other._unitPrices)
+        {
+            _unitPrices[category] = price;
+        }
+
+        foreach ((string model, BudgetModelPrice price) in other._modelPrices)
+        {
+            _modelPrices[model] = price;
+        }
+
+        _defaultUnitPrice = other._defaultUnitPrice;
+        _defaultModelPrice = other._defaultModelPrice;
+    }
+
     private static BudgetModelPrice CreatePrice(decimal input, decimal output, decimal? cached)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(input);

@@ -2,7 +2,9 @@ namespace Agents.Budget;
 
 /// <summary>
 /// Thrown by <see cref="BudgetChatClient"/> when a new request starts while a hard limit is already reached and
-/// <see cref="BudgetOptions.OnExhaustion"/> is <see cref="ExhaustionBehavior.Terminate"/>.
+/// <see cref="BudgetOptions.OnExhaustion"/> is <see cref="ExhaustionBehavior.Terminate"/>, and when a model call's worst
+/// case does not fit the token or money budget left (nor, with <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/>,
+/// the final-answer reserve): that call is not made.
 /// </summary>
 public sealed class BudgetExhaustedException : InvalidOperationException
 {

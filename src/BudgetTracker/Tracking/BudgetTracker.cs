@@ -18,6 +18,13 @@ namespace Agents.Budget;
 /// <para>Thread-safe: one instance may be shared by several agents or sub-agents spending one budget. Units are
 /// reserved atomically before a tool runs, committed when it ran and released when it did not, so concurrent
 /// calls can never overspend a category.</para>
+/// <para>Model calls are held the same way (<see cref="TryReserveModelCall"/>, done for you by <see cref="BudgetChatClient"/>):
+/// the prompt's tokens plus the capped output tokens, priced, are reserved before the call and replaced by the actual
+/// usage after it, so <see cref="BudgetOptions.MaxInputTokens"/>, <see cref="BudgetOptions.MaxOutputTokens"/> and
+/// <see cref="BudgetOptions.MaxCostUsd"/> hold exactly, like unit limits, as long as prompts are counted from above and the
+/// model honours its output cap. Usage recorded without a reservation (<see cref="RecordUsage(UsageDetails, string?)"/>)
+/// is counted after the fact and can go beyond a limit; the next calls are then refused.</para>
+/// <para>Sub-budgets: <see cref="CreateChild"/> gives a stage or sub-agent its own limits inside this tracker's.</para>
 /// <para>Integrations: <see cref="BudgetKernelExtensions.UseBudgetTracker(Microsoft.SemanticKernel.Kernel, BudgetTracker)"/> (Semantic Kernel) and
 /// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker"/> (Microsoft.Extensions.AI).</para>
 /// </remarks>
@@ -26,7 +33,11 @@ public sealed class BudgetTracker
     /// <summary>The sentence every refusal text contains.</summary>
     internal const string RefusalMarker = "The call was not executed because of the budget.";
 
-    private readonly Lock _gate = new();
+    private readonly Lock _gate;
+    private readonly BudgetTracker? _parent;
+    private readonly BudgetTracker[] _levels;
+    private readonly long _reserveTokens;
+    private readonly decimal _reserveUsd;
     private readonly ConcurrentDictionary<string, CategoryState> _categories = new(CategoryName.Comparer);
     private readonly List<CategoryState> _order = [];
     private readonly ConcurrentDictionary<(string? Plugin, string Function, MethodInfo? Method), ResolvedTool> _tools = new();
@@ -47,6 +58,8 @@ public sealed class BudgetTracker
     private decimal _tokenCost;
     private decimal _toolCost;
     private decimal _reservedCost;
+    private long _reservedInput;
+    private long _reservedOutput;
     private long _priorElapsedTicks;
 
     /// <summary>Creates a tracker. The options are validated and frozen.</summary>
@@ -56,14 +69,24 @@ public sealed class BudgetTracker
     /// <param name="meterFactory">The meter factory for the <c>Agents.Budget</c> meter; by default one process-wide <c>Agents.Budget</c> meter shared by all trackers.</param>
     /// <exception cref="InvalidOperationException">The options are invalid (see <see cref="BudgetOptions.Validate"/>).</exception>
     public BudgetTracker(BudgetOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(options, timeProvider ?? TimeProvider.System, (ILogger?)loggerFactory?.CreateLogger<BudgetTracker>() ?? NullLogger.Instance, BudgetMetrics.Create(meterFactory), null)
+    {
+    }
+
+    private BudgetTracker(BudgetOptions options, TimeProvider timeProvider, ILogger logger, BudgetMetrics metrics, BudgetTracker? parent)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         options.Freeze();
         Options = options;
-        _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)loggerFactory?.CreateLogger<BudgetTracker>() ?? NullLogger.Instance;
-        _metrics = BudgetMetrics.Create(meterFactory);
+        _parent = parent;
+        _gate = parent?._gate ?? new Lock();
+        _levels = parent is null ? [this] : [this, .. parent._levels];
+        _reserveTokens = options.FinalAnswerReserveTokens;
+        _reserveUsd = options.FinalAnswerReserveUsd;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _metrics = metrics;
         _maxInput = options.MaxInputTokens;
         _maxOutput = options.MaxOutputTokens;
         _maxCost = options.MaxCostUsd;
@@ -85,6 +108,9 @@ public sealed class BudgetTracker
     /// <summary>Gets the (frozen) options.</summary>
     public BudgetOptions Options { get; }
 
+    /// <summary>Gets the tracker this one was created from by <see cref="CreateChild"/>; <see langword="null"/> for a root tracker.</summary>
+    public BudgetTracker? Parent => _parent;
+
     /// <summary>Gets the spending regime of the tightest budget.</summary>
     public BudgetRegime Regime
     {
@@ -92,20 +118,20 @@ public sealed class BudgetTracker
         {
             lock (_gate)
             {
-                return RegimeCore(Elapsed());
+                return RegimeChainCore();
             }
         }
     }
 
     /// <summary>Gets a value indicating whether any hard limit is reached.</summary>
+    /// <remarks>A child tracker (see <see cref="CreateChild"/>) is also exhausted when an ancestor is.</remarks>
     public bool IsExhausted
     {
         get
         {
-            TimeSpan elapsed = Elapsed();
             lock (_gate)
             {
-                return IsExhaustedCore(elapsed);
+                return IsExhaustedChainCore();
             }
         }
     }
@@ -122,6 +148,85 @@ public sealed class BudgetTracker
         return TryReserveCore(state, units, null, out string? reason)
             ? new BudgetReservation(this, state, units)
             : new BudgetReservation(state.Name, units, reason!);
+    }
+
+    /// <summary>
+    /// Reserves the worst case of one model call before it is made, atomically on this tracker and every ancestor:
+    /// the prompt's input tokens plus the most output tokens the call may produce, priced with the model's prices.
+    /// </summary>
+    /// <remarks>
+    /// <para>The output tokens are capped to what remains: <see cref="BudgetModelReservation.MaxOutputTokens"/> is the
+    /// smallest of <paramref name="maxOutputTokens"/>, the output tokens left under <see cref="BudgetOptions.MaxOutputTokens"/>
+    /// and the output tokens the money left under <see cref="BudgetOptions.MaxCostUsd"/> pays for once the prompt is paid
+    /// (at the higher of the model's uncached and cached input prices). Set it as the request's
+    /// <see cref="ChatOptions.MaxOutputTokens"/>. The call is denied when its prompt does not fit the input tokens left, or
+    /// not even one output token fits, or the time limit is reached. Reserved tokens and money count as spent for every
+    /// other reservation, tool calls included, until the call's reservation is committed or released.</para>
+    /// <para>Ordinary calls may not use <see cref="BudgetOptions.FinalAnswerReserveTokens"/> and
+    /// <see cref="BudgetOptions.FinalAnswerReserveUsd"/>; a call with <paramref name="finalAnswer"/> may.</para>
+    /// <para>The limits hold exactly when <paramref name="promptTokens"/> is at least the input tokens the provider will
+    /// report and the model honours <see cref="ChatOptions.MaxOutputTokens"/>; usage beyond the reservation is still
+    /// recorded, as spent.</para>
+    /// </remarks>
+    /// <param name="promptTokens">The prompt's input tokens, counted or conservatively estimated (see <see cref="PromptTokenEstimator"/>).</param>
+    /// <param name="maxOutputTokens">The request's own output-token cap, if any.</param>
+    /// <param name="modelId">The model, for its prices.</param>
+    /// <param name="finalAnswer">Whether this call is the agent's final answer, which may use the final-answer reserve.</param>
+    /// <returns>A granted reservation to commit with the call's usage (or release when the call failed), or a denied one
+    /// whose <see cref="BudgetModelReservation.DeniedReason"/> says which budget it does not fit.</returns>
+    public BudgetModelReservation TryReserveModelCall(long promptTokens, int? maxOutputTokens, string? modelId, bool finalAnswer = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
+        if (maxOutputTokens is { } requested)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(requested, 1, nameof(maxOutputTokens));
+        }
+
+        string? reason = TryReserveModelCore(promptTokens, maxOutputTokens, Options.Pricing.GetModelPrice(modelId), finalAnswer, out long? cap, out decimal cost);
+        if (reason is not null)
+        {
+            _metrics.Denied.Add(1, new KeyValuePair<string, object?>("category", "model"));
+            BudgetLog.Denied(_logger, modelId ?? "model", reason);
+            return new BudgetModelReservation(this, promptTokens, modelId, finalAnswer, reason);
+        }
+
+        return new BudgetModelReservation(this, promptTokens, cap, cost, modelId, finalAnswer);
+    }
+
+    /// <summary>
+    /// Creates a child budget for a stage or a sub-agent. The child enforces its own <paramref name="limits"/> and, in the
+    /// same atomic step, every ancestor's: a reservation (tool units, a model call's worst case) is granted only when it
+    /// fits the child and every ancestor, and is held, committed and released on all of them at once. So a child can
+    /// never spend more than its parent has left, and children running in parallel can never together overspend it.
+    /// </summary>
+    /// <remarks>
+    /// <para>Everything the child spends (units by category name, tokens, money) flows unchanged into its ancestors'
+    /// counters; the parent's snapshot and <see cref="GetSpend"/> include it. Money is priced with the child's options; when
+    /// <paramref name="limits"/> sets no price at all, the parent's prices are copied into it. The parent's time limit
+    /// applies to the child; the child's own <see cref="BudgetOptions.MaxDuration"/> counts from its creation.</para>
+    /// <para>Resume: <see cref="RestoreSpend"/> on a child adds to the child's counters only, because the parent's own
+    /// saved spend already contains its children's. Restore the parent from its spend, then each child from its own.
+    /// <see cref="Reset"/> on a child clears the child's counters only.</para>
+    /// <para>A child shares its parent's lock, clock, logger and meter; its spend is reported to the metrics once.</para>
+    /// </remarks>
+    /// <param name="limits">The child's limits; validated and frozen like a tracker's options.</param>
+    /// <returns>The child tracker.</returns>
+    public BudgetTracker CreateChild(BudgetOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        if (limits.Pricing.IsDefault && !Options.Pricing.IsDefault)
+        {
+            limits.Pricing.CopyFrom(Options.Pricing);
+            foreach (string category in Options.Pricing.UnitPrices.Keys)
+            {
+                if (!limits.IsKnownCategory(category))
+                {
+                    limits.AddCategory(category);
+                }
+            }
+        }
+
+        return new BudgetTracker(limits, _timeProvider, _logger, _metrics, this);
     }
 
     /// <summary>Resolves the category of a tool: the first matching <see cref="BudgetOptions.MapTool"/> entry, else its
@@ -218,6 +323,9 @@ public sealed class BudgetTracker
         RecordCore(input, output, cached, modelId);
     }
 
+    /// <summary>Gets a value indicating whether this tracker or an ancestor limits input tokens, output tokens or money.</summary>
+    internal bool HasModelLimits => _levels.Any(t => t._maxInput is not null || t._maxOutput is not null || t._maxCost is not null);
+
     /// <summary>Gets the request scope of the <see cref="BudgetChatClient"/> layers on this tracker in the current async flow.</summary>
     internal AsyncLocal<UsageScope?> UsageScopes { get; } = new();
 
@@ -228,15 +336,9 @@ public sealed class BudgetTracker
     /// <returns><see langword="true"/> when it was recorded now.</returns>
     internal bool RecordUsageOnce(object usage, string? modelId)
     {
-        object key = usage is UsageContent { Details: { } details } ? details : usage;
-        lock (_countedUsage)
+        if (!MarkCounted(usage))
         {
-            if (_countedUsage.TryGetValue(key, out _))
-            {
-                return false;
-            }
-
-            _countedUsage.Add(key, key);
+            return false;
         }
 
         RecordUsage(usage, modelId);
@@ -578,21 +680,38 @@ public sealed class BudgetTracker
 
     internal bool TryReserveCore(CategoryState state, int units, string? function, out string? reason)
     {
-        TimeSpan elapsed = _maxDuration is null ? TimeSpan.Zero : Elapsed();
+        decimal cost = units * state.UnitPrice;
         lock (_gate)
         {
-            reason = DenyReasonCore(state, units, elapsed);
+            reason = null;
+            CategoryState? s = state;
+            for (int i = 0; i < _levels.Length && reason is null; i++, s = s?.Parent)
+            {
+                BudgetTracker t = _levels[i];
+                reason = t.DenyReasonCore(s!, units, cost, t._maxDuration is null ? TimeSpan.Zero : t.Elapsed());
+                if (reason is not null && i > 0)
+                {
+                    reason = "The parent budget does not allow this call: " + reason;
+                }
+            }
+
             if (reason is null)
             {
-                state.Spent += units;
-                _reservedCost += units * state.UnitPrice;
+                s = state;
+                foreach (BudgetTracker t in _levels)
+                {
+                    s!.Spent += units;
+                    t._reservedCost += cost;
+                    s = s.Parent;
+                }
+
                 return true;
             }
         }
 
         _metrics.Denied.Add(1, new KeyValuePair<string, object?>("category", state.Name));
         BudgetLog.Denied(_logger, function, reason);
-        RaiseExhaustion(elapsed);
+        RaiseExhaustionChain();
         return false;
     }
 
@@ -615,15 +734,18 @@ public sealed class BudgetTracker
     {
         decimal cost = units * state.UnitPrice;
         long used;
-        bool exhausted;
-        TimeSpan elapsed = _maxDuration is null ? TimeSpan.Zero : Elapsed();
         lock (_gate)
         {
-            state.Used += units;
+            CategoryState? s = state;
+            foreach (BudgetTracker t in _levels)
+            {
+                s!.Used += units;
+                t._reservedCost -= cost;
+                t._toolCost += cost;
+                s = s.Parent;
+            }
+
             used = state.Used;
-            _reservedCost -= cost;
-            _toolCost += cost;
-            exhausted = IsExhaustedCore(elapsed);
         }
 
         _metrics.Units.Add(units, new KeyValuePair<string, object?>("category", state.Name));
@@ -638,18 +760,20 @@ public sealed class BudgetTracker
         }
 
         Charged?.Invoke(this, new BudgetChargedEventArgs(state.Name, units, cost, used, state.Limit, function));
-        if (exhausted)
-        {
-            RaiseExhaustion(elapsed);
-        }
+        RaiseExhaustionChain();
     }
 
     internal void ReleaseCore(CategoryState state, int units)
     {
         lock (_gate)
         {
-            state.Spent -= units;
-            _reservedCost -= units * state.UnitPrice;
+            CategoryState? s = state;
+            foreach (BudgetTracker t in _levels)
+            {
+                s!.Spent -= units;
+                t._reservedCost -= units * state.UnitPrice;
+                s = s.Parent;
+            }
         }
 
         BudgetLog.Released(_logger, units, state.Name);
@@ -774,6 +898,7 @@ public sealed class BudgetTracker
             return state;
         }
 
+        CategoryState? parentState = _parent?.GetOrAddCategory(category);
         lock (_gate)
         {
             if (_categories.TryGetValue(category, out state))
@@ -782,25 +907,35 @@ public sealed class BudgetTracker
             }
 
             long? limit = Options.ToolLimits.TryGetValue(category, out long l) ? l : null;
-            state = new CategoryState(category, limit, Options.Pricing.GetUnitPrice(category));
+            state = new CategoryState(category, limit, Options.Pricing.GetUnitPrice(category), parentState);
             _order.Add(state);
             _categories[category] = state;
             return state;
         }
     }
 
-    private void RecordCore(long input, long output, long cached, string? modelId)
+    private void RecordCore(long input, long output, long cached, string? modelId) =>
+        RecordCore(input, output, cached, Options.Pricing.GetModelPrice(modelId).Cost(input, output, cached), modelId, null);
+
+    /// <summary>Adds usage to this tracker and its ancestors, giving back <paramref name="hold"/> in the same step.</summary>
+    internal void RecordCore(long input, long output, long cached, decimal cost, string? modelId, BudgetModelReservation? hold)
     {
-        decimal cost = Options.Pricing.GetModelPrice(modelId).Cost(input, output, cached);
-        bool exhausted;
-        TimeSpan elapsed = Elapsed();
         lock (_gate)
         {
-            _inputTokens += input;
-            _outputTokens += output;
-            _cachedTokens += cached;
-            _tokenCost += cost;
-            exhausted = IsExhaustedCore(elapsed);
+            foreach (BudgetTracker t in _levels)
+            {
+                if (hold is not null)
+                {
+                    t._reservedInput -= hold.PromptTokens;
+                    t._reservedOutput -= hold.ReservedOutputTokens;
+                    t._reservedCost -= hold.ReservedCostUsd;
+                }
+
+                t._inputTokens += input;
+                t._outputTokens += output;
+                t._cachedTokens += cached;
+                t._tokenCost += cost;
+            }
         }
 
         _metrics.Tokens.Add(input, new KeyValuePair<string, object?>("direction", "input"));
@@ -812,25 +947,174 @@ public sealed class BudgetTracker
         }
 
         BudgetLog.Usage(_logger, modelId, input, cached, output, cost);
-        if (exhausted)
+        RaiseExhaustionChain();
+    }
+
+    /// <summary>Reserves one model call's worst case on this tracker and its ancestors; see <see cref="TryReserveModelCall"/>.</summary>
+    /// <returns>The reason it does not fit, or <see langword="null"/> when reserved.</returns>
+    internal string? TryReserveModelCore(long prompt, int? requested, BudgetModelPrice price, bool final, out long? cap, out decimal cost)
+    {
+        decimal inPrice = Math.Max(price.InputPerMillionTokens, price.CachedInputPerMillionTokens) / 1_000_000m;
+        decimal outPrice = price.OutputPerMillionTokens / 1_000_000m;
+        decimal promptCost = prompt * inPrice;
+        cap = requested;
+        cost = 0;
+        lock (_gate)
         {
-            RaiseExhaustion(elapsed);
+            for (int i = 0; i < _levels.Length; i++)
+            {
+                string? reason = _levels[i].ModelDenyReasonCore(prompt, promptCost, outPrice, final, ref cap);
+                if (reason is not null)
+                {
+                    return i == 0 ? reason : "The parent budget does not allow this model call: " + reason;
+                }
+            }
+
+            long output = cap ?? 0;
+            cost = promptCost + (output * outPrice);
+            foreach (BudgetTracker t in _levels)
+            {
+                t._reservedInput += prompt;
+                t._reservedOutput += output;
+                t._reservedCost += cost;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Gives back a model call's reservation on this tracker and its ancestors.</summary>
+    internal void ReleaseModelCore(BudgetModelReservation hold)
+    {
+        lock (_gate)
+        {
+            foreach (BudgetTracker t in _levels)
+            {
+                t._reservedInput -= hold.PromptTokens;
+                t._reservedOutput -= hold.ReservedOutputTokens;
+                t._reservedCost -= hold.ReservedCostUsd;
+            }
+        }
+    }
+
+    /// <summary>Marks a usage object as counted by this tracker.</summary>
+    /// <returns><see langword="true"/> when it was not counted before.</returns>
+    internal bool MarkCounted(object usage)
+    {
+        object key = usage is UsageContent { Details: { } details } ? details : usage;
+        lock (_countedUsage)
+        {
+            if (_countedUsage.TryGetValue(key, out _))
+            {
+                return false;
+            }
+
+            _countedUsage.Add(key, key);
+            return true;
+        }
+    }
+
+    private string? ModelDenyReasonCore(long prompt, decimal promptCost, decimal outPrice, bool final, ref long? cap)
+    {
+        const string Prefix = "The model call does not fit the budget: ";
+        TimeSpan elapsed = _maxDuration is null ? TimeSpan.Zero : Elapsed();
+        if (_maxDuration is { } md && elapsed >= md)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Prefix}the time budget is exhausted ({elapsed.TotalSeconds:0}s of {md.TotalSeconds:0}s).");
+        }
+
+        long heldTokens = final ? 0 : _reserveTokens;
+        string held = heldTokens > 0 ? $" ({heldTokens} are held back for the final answer)" : string.Empty;
+        if (_maxInput is { } mi)
+        {
+            long left = mi - _inputTokens - _reservedInput - heldTokens;
+            if (prompt > left)
+            {
+                return $"{Prefix}its prompt counts {prompt} input tokens but {Math.Max(0, left)} of {mi} are left{held}.";
+            }
+        }
+
+        if (_maxOutput is { } mo)
+        {
+            long left = mo - _outputTokens - _reservedOutput - heldTokens;
+            if (left < 1)
+            {
+                return $"{Prefix}no output tokens are left of {mo}{held}.";
+            }
+
+            cap = Math.Min(cap ?? left, left);
+        }
+
+        if (_maxCost is { } mc)
+        {
+            decimal heldUsd = final ? 0 : _reserveUsd;
+            decimal left = mc - _tokenCost - _toolCost - _reservedCost - heldUsd - promptCost;
+            string heldText = heldUsd > 0 ? string.Create(CultureInfo.InvariantCulture, $" (${heldUsd:0.####} is held back for the final answer)") : string.Empty;
+            if (left < 0 || (outPrice > 0 && left < outPrice))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{Prefix}its prompt and at least one output token cost more than the ${Math.Max(0, left + promptCost):0.######} left of ${mc:0.####}{heldText}.");
+            }
+
+            if (outPrice > 0)
+            {
+                long byMoney = (long)Math.Min(decimal.Floor(left / outPrice), int.MaxValue);
+                cap = Math.Min(cap ?? byMoney, byMoney);
+            }
+        }
+
+        return cap is < 1 ? $"{Prefix}the request allows no output tokens." : null;
+    }
+
+    private bool IsExhaustedChainCore()
+    {
+        foreach (BudgetTracker t in _levels)
+        {
+            if (t.IsExhaustedCore(t.Elapsed()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private BudgetRegime RegimeChainCore()
+    {
+        if (IsExhaustedChainCore())
+        {
+            return BudgetRegime.Critical;
+        }
+
+        double f = 1;
+        foreach (BudgetTracker t in _levels)
+        {
+            f = Math.Min(f, t.RemainingFractionCore(t.Elapsed()));
+        }
+
+        return f >= 0.7 ? BudgetRegime.High : f >= 0.3 ? BudgetRegime.Medium : f >= 0.1 ? BudgetRegime.Low : BudgetRegime.Critical;
+    }
+
+    private void RaiseExhaustionChain()
+    {
+        foreach (BudgetTracker t in _levels)
+        {
+            t.RaiseExhaustion(t.Elapsed());
         }
     }
 
     private TimeSpan Elapsed() =>
         _timeProvider.GetElapsedTime(Volatile.Read(ref _start)) + TimeSpan.FromTicks(Volatile.Read(ref _priorElapsedTicks));
 
-    private string? DenyReasonCore(CategoryState state, int units, TimeSpan elapsed)
+    private string? DenyReasonCore(CategoryState state, int units, decimal callCost, TimeSpan elapsed)
     {
-        if (_maxInput is { } mi && _inputTokens >= mi)
+        if (_maxInput is { } mi && _inputTokens >= mi - _reserveTokens)
         {
-            return $"The input token budget is exhausted ({_inputTokens} of {mi} used). {RefusalMarker} Do not call any more tools; give your final answer now.";
+            return $"The input token budget is exhausted ({_inputTokens} of {mi} used{HeldTokens()}). {RefusalMarker} Do not call any more tools; give your final answer now.";
         }
 
-        if (_maxOutput is { } mo && _outputTokens >= mo)
+        if (_maxOutput is { } mo && _outputTokens >= mo - _reserveTokens)
         {
-            return $"The output token budget is exhausted ({_outputTokens} of {mo} used). {RefusalMarker} Do not call any more tools; give your final answer now.";
+            return $"The output token budget is exhausted ({_outputTokens} of {mo} used{HeldTokens()}). {RefusalMarker} Do not call any more tools; give your final answer now.";
         }
 
         if (_maxDuration is { } md && elapsed >= md)
@@ -849,8 +1133,7 @@ public sealed class BudgetTracker
         if (_maxCost is { } mc)
         {
             decimal cost = _tokenCost + _toolCost + _reservedCost;
-            decimal callCost = units * state.UnitPrice;
-            if (cost >= mc || (callCost > 0 && cost + callCost > mc))
+            if (cost >= mc || (callCost > 0 && cost + callCost > mc - _reserveUsd))
             {
                 return string.Create(CultureInfo.InvariantCulture, $"The money budget does not allow this call (${cost:0.####} of ${mc:0.####} spent, the call costs ${callCost:0.####}). {RefusalMarker} Do not call any more tools; give your final answer now.");
             }
@@ -858,6 +1141,8 @@ public sealed class BudgetTracker
 
         return null;
     }
+
+    private string HeldTokens() => _reserveTokens > 0 ? $", {_reserveTokens} held back for the final answer" : string.Empty;
 
     private static string InFlight(CategoryState state) =>
         state.Spent > state.Used ? $", {state.Spent - state.Used} more held by calls in flight" : string.Empty;

@@ -3,8 +3,9 @@ namespace Agents.Budget;
 /// <summary>Mutable counters of one category; guarded by the tracker's lock.</summary>
 internal sealed class CategoryState
 {
-    public CategoryState(string name, long? limit, decimal unitPrice)
+    public CategoryState(string name, long? limit, decimal unitPrice, CategoryState? parent = null)
     {
+        Parent = parent;
         Name = name;
         DisplayName = name.Length == 0 ? name : string.Concat(char.ToUpperInvariant(name[0]).ToString(), name.AsSpan(1));
         Limit = limit;
@@ -12,6 +13,9 @@ internal sealed class CategoryState
     }
 
     public string Name { get; }
+
+    /// <summary>Gets the same-named category of the parent tracker, for a child tracker's category.</summary>
+    public CategoryState? Parent { get; }
 
     public string DisplayName { get; }
 

@@ -75,23 +75,23 @@ public sealed class BudgetChatClientTests
     }
 
     [Fact]
-    public async Task UsageOnlyInnerLayer_CountsEachModelCall_AndStopsOnTokenLimit()
+    public async Task UsageOnlyInnerLayer_CountsEachModelCall_AndDoesNotMakeACallBeyondTheTokenLimit()
     {
         var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 250 });
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 1, 100, 1, turn));
         IChatClient client = new ChatClientBuilder(model)
             .UseBudgetTracker(tracker, o => o.CountUsage = false)
             .UseFunctionInvocation()
-            .UseBudgetTracker(tracker, o => o.ChargeTools = false)
+            .UseBudgetTracker(tracker, o => { o.ChargeTools = false; o.PromptTokenCounter = (_, _) => 100; })
             .Build();
 
-        ChatResponse response = await client.GetResponseAsync("go", new ChatOptions { Tools = [SearchTool()] });
+        BudgetExhaustedException ex = await Assert.ThrowsAsync<BudgetExhaustedException>(() => client.GetResponseAsync("go", new ChatOptions { Tools = [SearchTool()] }));
 
-        // After the 3rd model call 300 input tokens are counted: its tool call is refused and the loop ends.
-        Assert.Equal(3, model.Calls.Count);
+        // After 2 model calls 200 input tokens are counted: a 3rd prompt of 100 tokens does not fit the 50 left, so it is not made.
+        Assert.Equal(2, model.Calls.Count);
         Assert.Equal(2, _searchRuns);
-        Assert.Equal(300, tracker.GetSnapshot().InputTokens);
-        Assert.Contains("input token budget is exhausted", Script.AllToolResults(response.Messages).Last(), StringComparison.Ordinal);
+        Assert.Equal(200, tracker.GetSnapshot().InputTokens);
+        Assert.Contains("100 input tokens but 50 of 250 are left", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

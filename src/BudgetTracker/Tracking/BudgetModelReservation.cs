@@ -1,0 +1,137 @@
+using Microsoft.Extensions.AI;
+
+namespace Agents.Budget;
+
+/// <summary>
+/// The worst case of one model call held by <see cref="BudgetTracker.TryReserveModelCall"/>. Make the call with
+/// <see cref="MaxOutputTokens"/> as its output cap, then <see cref="Commit"/> its usage, or <see cref="Release"/> the
+/// reservation when the call failed; <see cref="Dispose"/> releases a reservation that was not committed.
+/// </summary>
+/// <remarks>Thread-safe: only the first of <see cref="Commit"/> and <see cref="Release"/> has an effect.</remarks>
+public sealed class BudgetModelReservation : IDisposable
+{
+    private const int Pending = 0;
+    private const int Committed = 1;
+    private const int Released = 2;
+
+    private readonly BudgetTracker _tracker;
+    private readonly long? _cap;
+    private int _status;
+
+    internal BudgetModelReservation(BudgetTracker tracker, long promptTokens, long? cap, decimal cost, string? modelId, bool finalAnswer)
+    {
+        _tracker = tracker;
+        _cap = cap;
+        PromptTokens = promptTokens;
+        ReservedOutputTokens = cap ?? 0;
+        ReservedCostUsd = cost;
+        ModelId = modelId;
+        IsFinalAnswer = finalAnswer;
+        Granted = true;
+    }
+
+    internal BudgetModelReservation(BudgetTracker tracker, long promptTokens, string? modelId, bool finalAnswer, string deniedReason)
+    {
+        _tracker = tracker;
+        PromptTokens = promptTokens;
+        ModelId = modelId;
+        IsFinalAnswer = finalAnswer;
+        DeniedReason = deniedReason;
+        _status = Released;
+    }
+
+    /// <summary>Gets a value indicating whether the call's worst case was reserved and the call may be made.</summary>
+    public bool Granted { get; }
+
+    /// <summary>Gets the text naming the budget the call does not fit; <see langword="null"/> when granted.</summary>
+    public string? DeniedReason { get; }
+
+    /// <summary>Gets the prompt's input tokens that were reserved (counted or estimated).</summary>
+    public long PromptTokens { get; }
+
+    /// <summary>
+    /// Gets the most output tokens the call may produce: set it as the request's <see cref="ChatOptions.MaxOutputTokens"/>.
+    /// <see langword="null"/> when neither the request nor any budget limits the output.
+    /// </summary>
+    public int? MaxOutputTokens => _cap is { } c ? (int)Math.Min(c, int.MaxValue) : null;
+
+    /// <summary>Gets the output tokens held (0 when unbounded).</summary>
+    public long ReservedOutputTokens { get; }
+
+    /// <summary>Gets the money held for the worst case, in US dollars.</summary>
+    public decimal ReservedCostUsd { get; }
+
+    /// <summary>Gets the model whose prices were used.</summary>
+    public string? ModelId { get; }
+
+    /// <summary>Gets a value indicating whether this is a final-answer call, which may use the final-answer reserve.</summary>
+    public bool IsFinalAnswer { get; }
+
+    /// <summary>Gets a value indicating whether <see cref="Commit"/> was called on a granted reservation.</summary>
+    public bool IsCommitted => Volatile.Read(ref _status) == Committed;
+
+    /// <summary>
+    /// Replaces the reservation by the call's actual usage, in one atomic step on the tracker and its ancestors. Without
+    /// a usage report the worst case is charged: the prompt tokens and the reserved output tokens at the reserved cost.
+    /// </summary>
+    /// <param name="usage">The call's usage, or <see langword="null"/> when the response carried none.</param>
+    /// <param name="responseModelId">The model the response names: its prices when it has any, else those of <see cref="ModelId"/>.</param>
+    /// <exception cref="InvalidOperationException">The reservation was denied or already released.</exception>
+    public void Commit(UsageDetails? usage, string? responseModelId = null)
+    {
+        if (!TryTakeForCommit())
+        {
+            return;
+        }
+
+        // A response names the exact model version (gpt-4.1-mini-2025-04-14): its own price when it has one, else the reserved model's.
+        string? model = responseModelId is not null && _tracker.Options.Pricing.ModelPrices.ContainsKey(responseModelId) ? responseModelId : ModelId ?? responseModelId;
+        if (usage is null)
+        {
+            _tracker.RecordCore(PromptTokens, ReservedOutputTokens, 0, ReservedCostUsd, model, this);
+            return;
+        }
+
+        (long input, long output, long cached) = UsageReader.Read(usage);
+        decimal cost = _tracker.Options.Pricing.GetModelPrice(model).Cost(input, output, cached);
+        _tracker.RecordCore(input, output, cached, cost, model, this);
+    }
+
+    /// <summary>Gives the reservation back: the call was not made or failed. Does nothing once committed or released.</summary>
+    public void Release()
+    {
+        if (Interlocked.CompareExchange(ref _status, Released, Pending) == Pending)
+        {
+            _tracker.ReleaseModelCore(this);
+        }
+    }
+
+    /// <summary>Releases the reservation unless it was committed.</summary>
+    public void Dispose() => Release();
+
+    /// <summary>Commits <paramref name="usage"/> unless another layer on the same tracker already counted that object; then releases.</summary>
+    internal void CommitOnce(UsageDetails usage, string? responseModelId)
+    {
+        if (_tracker.MarkCounted(usage))
+        {
+            Commit(usage, responseModelId);
+        }
+        else
+        {
+            Release();
+        }
+    }
+
+    private bool TryTakeForCommit()
+    {
+        if (!Granted)
+        {
+            throw new InvalidOperationException($"A denied reservation cannot be committed: {DeniedReason}");
+        }
+
+        int previous = Interlocked.CompareExchange(ref _status, Committed, Pending);
+        return previous == Released
+            ? throw new InvalidOperationException("The reservation was already released and cannot be committed.")
+            : previous == Pending;
+    }
+}
