@@ -1,8 +1,13 @@
+using Agents.Planners.Context;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Runs;
 
-/// <summary>Calls the model for a run: applies the run's own output-token budget and records usage and messages.</summary>
+/// <summary>
+/// Calls the model for a run: fits the request into the model's context window (the given one, else the one the
+/// client announces, see <see cref="ContextWindow.FromChatClient"/>), applies the run's own output-token budget and
+/// records usage and messages.
+/// </summary>
 internal static class ModelInvoker
 {
     public static async Task<ChatResponse> CallAsync(
@@ -12,7 +17,8 @@ internal static class ModelInvoker
         ChatOptions? baseOptions,
         IReadOnlyList<AITool>? tools,
         string purpose,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ContextWindow? contextWindow = null)
     {
         ChatOptions options = baseOptions?.Clone() ?? new ChatOptions();
         options.Tools = tools is { Count: > 0 } ? [.. tools] : null;
@@ -21,6 +27,13 @@ internal static class ModelInvoker
             long remaining = Math.Max(1, max - context.OutputTokensUsed);
             int cap = (int)Math.Min(int.MaxValue, remaining);
             options.MaxOutputTokens = options.MaxOutputTokens is int existing ? Math.Min(existing, cap) : cap;
+        }
+
+        ContextWindow? window = contextWindow ?? ContextWindow.FromChatClient(client);
+        if (window is not null)
+        {
+            messages = await new ContextWindowChatReducer(window).ReduceAsync(messages, options.Tools, cancellationToken).ConfigureAwait(false);
+            options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? int.MaxValue, window.ReplyReserveTokens);
         }
 
         ChatResponse response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
