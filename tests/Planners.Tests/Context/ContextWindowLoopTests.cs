@@ -15,18 +15,10 @@ public sealed class ContextWindowLoopTests
     private const int Window = 4096;
 
     /// <summary>About 1,500 tokens (words) and 18,000 characters: two fit a 4k window, three do not.</summary>
-    internal static string Page(int n) => string.Join(' ', Enumerable.Range(0, 1500).Select(k => $"page{n}word{k}"));
+    internal static string Page(int n, int words = 1500) => string.Join(' ', Enumerable.Range(0, words).Select(k => $"page{n}word{k}"));
 
-    internal static AIFunction Browse(List<int>? opened = null) => AIFunctionFactory.Create(
-        (int page) =>
-        {
-            lock (opened ?? [])
-            {
-                opened?.Add(page);
-            }
-
-            return Page(page);
-        },
+    internal static AIFunction Browse(int words = 1500) => AIFunctionFactory.Create(
+        (int page) => Page(page, words),
         "browse",
         "Reads a page.");
 
