@@ -408,7 +408,7 @@ public sealed partial class BatsAgent : AgentRunner
         };
 
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify", cancellationToken, _options.ContextWindow, StructuredOutput.Verification).ConfigureAwait(false);
         if (VerificationParser.TryParse(response.Text, answer, out VerificationReport? report, out string error))
         {
             return report;
@@ -418,7 +418,7 @@ public sealed partial class BatsAgent : AgentRunner
         messages.AddRange(response.Messages);
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, PromptTemplate.Render(prompts.Repair, ("error", error)))));
         ChatResponse repaired = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify-repair", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify-repair", cancellationToken, _options.ContextWindow, StructuredOutput.Verification).ConfigureAwait(false);
         if (VerificationParser.TryParse(repaired.Text, answer, out report, out string secondError))
         {
             return report;
@@ -529,7 +529,7 @@ public sealed partial class BatsAgent : AgentRunner
                 prompts.JudgeUser, ("question", context.Request.Question), ("candidates", candidates.ToString())))),
         ];
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken, _options.ContextWindow, StructuredOutput.Judge).ConfigureAwait(false);
 
         if (JsonReply.TryParseObject(response.Text, out JsonDocument? document, out _))
         {

@@ -1,4 +1,5 @@
 using Agents.Planners.Context;
+using Agents.Planners.Prompts;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Runs;
@@ -6,7 +7,8 @@ namespace Agents.Planners.Runs;
 /// <summary>
 /// Calls the model for a run: fits the request into the model's context window (the given one, else the one the
 /// client announces, see <see cref="ContextWindow.FromChatClient"/>), applies the run's own output-token budget and
-/// records usage and messages.
+/// records usage and messages. With a response format (a JSON schema) it asks for structured output, and when the
+/// server refuses it, asks once more without it; the run then stops asking for it.
 /// </summary>
 internal static class ModelInvoker
 {
@@ -18,7 +20,8 @@ internal static class ModelInvoker
         IReadOnlyList<AITool>? tools,
         string purpose,
         CancellationToken cancellationToken,
-        ContextWindow? contextWindow = null)
+        ContextWindow? contextWindow = null,
+        ChatResponseFormat? responseFormat = null)
     {
         ChatOptions options = baseOptions?.Clone() ?? new ChatOptions();
         options.Tools = tools is { Count: > 0 } ? [.. tools] : null;
@@ -36,7 +39,17 @@ internal static class ModelInvoker
             options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? int.MaxValue, window.ReplyReserveTokens);
         }
 
-        ChatResponse response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response;
+        if (responseFormat is null)
+        {
+            response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            (response, options) = await StructuredOutput.GetResponseAsync(
+                client, messages, options, responseFormat, context.StructuredOutputRefused, ex => context.NoteStructuredOutputRefused(purpose, ex), cancellationToken).ConfigureAwait(false);
+        }
+
         context.RecordModelResponse(purpose, response, options.ModelId);
         return response;
     }
