@@ -18,7 +18,7 @@ namespace Agents.Planners.Context;
 /// <item>The oldest turns after the system prompt and the first user message (the question) are dropped, whole
 /// turns at a time so every tool result keeps its call; a note says how many messages went.</item>
 /// <item>The newest tool results are condensed too.</item>
-/// <item>The longest remaining texts are cut, marked as cut.</item>
+/// <item>The longest remaining texts are cut in the middle (their start and end stay), marked as cut.</item>
 /// </list>
 /// A conversation that already fits is returned as it is.
 /// </remarks>
@@ -219,7 +219,7 @@ public sealed class ContextWindowChatReducer : IChatReducer
 
     private void CutLongest(List<ChatMessage> work, List<int> counts, int budget)
     {
-        const string marker = " […cut to fit the context window]";
+        const string marker = " […cut to fit the context window…] ";
         for (int round = 0; round < 64 && counts.Sum() > budget; round++)
         {
             int bestMessage = -1, bestContent = -1, bestTokens = 0;
@@ -245,7 +245,9 @@ public sealed class ContextWindowChatReducer : IChatReducer
             int over = counts.Sum() - budget;
             int keepTokens = Math.Max(0, bestTokens - over - _window.Count(marker) - 1);
             int keepChars = (int)Math.Min(text.Length * 9L / 10, (long)text.Length * keepTokens / Math.Max(1, bestTokens));
-            string cut = text[..Math.Max(0, keepChars)] + marker;
+            keepChars = Math.Max(0, keepChars);
+            int head = keepChars * 2 / 3;
+            string cut = text[..head] + marker + text[(text.Length - (keepChars - head))..];
             if (cut.Length >= text.Length)
             {
                 cut = string.Empty;

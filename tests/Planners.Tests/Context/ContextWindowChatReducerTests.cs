@@ -50,6 +50,22 @@ public sealed class ContextWindowChatReducerTests
     }
 
     [Fact]
+    public async Task OneMessageLongerThanTheWindow_IsCutInTheMiddle_KeepingItsStartAndEnd()
+    {
+        string longText = "Question: who? " + ContextWindowLoopTests.Page(1, 3000) + " Proposed answer: Ada";
+        List<ChatMessage> messages = [new(ChatRole.System, "You are the verifier."), new(ChatRole.User, longText)];
+        var window = new ContextWindow(1024, 256) { CountTokens = WindowedChatClient.Words };
+        var reducer = new ContextWindowChatReducer(window);
+
+        List<ChatMessage> reduced = [.. await reducer.ReduceAsync(messages, CancellationToken.None)];
+
+        Assert.True(reducer.CountPromptTokens(reduced) <= window.PromptTokens);
+        Assert.StartsWith("Question: who? page1word0", reduced[1].Text, StringComparison.Ordinal);
+        Assert.EndsWith("Proposed answer: Ada", reduced[1].Text, StringComparison.Ordinal);
+        Assert.Contains("cut to fit the context window", reduced[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ContextWindow_RejectsReserveThatLeavesNoPrompt_AndEstimatesConservatively()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ContextWindow(100, 90));
