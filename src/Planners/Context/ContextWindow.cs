@@ -9,7 +9,7 @@ namespace Agents.Planners.Context;
 /// </summary>
 /// <remarks>
 /// Counting uses <see cref="CountTokens"/> when set (give the model's real tokenizer, for example
-/// <c>Microsoft.ML.Tokenizers.Tokenizer.CountTokens</c> or the local engine's tokenizer). Otherwise it uses a
+/// <c>text =&gt; tokenizer.CountTokens(text)</c> with a <c>Microsoft.ML.Tokenizers.Tokenizer</c>, or the local engine's tokenizer). Otherwise it uses a
 /// conservative estimate: one token per <see cref="EstimatedCharsPerToken"/> characters (rounded up), plus
 /// <see cref="MessageOverheadTokens"/> per message; English text averages about four characters per token, so
 /// the estimate over-counts rather than under-counts. Tool declarations offered with a request are counted too.
