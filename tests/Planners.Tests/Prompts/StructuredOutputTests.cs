@@ -75,6 +75,27 @@ public sealed class StructuredOutputTests
     }
 
     [Fact]
+    public async Task PlanAndBudget_PlannerAsksForTheDecompositionSchema_AndDegradesWhenRefused()
+    {
+        foreach (bool refuse in new[] { false, true })
+        {
+            Func<ChatCall, ChatResponse> answer = call => call.System.StartsWith("Break the question", StringComparison.Ordinal)
+                ? Reply.Text("""{"subquestions":[{"question":"Who wrote X?","complexity":4},{"question":"When was the author born?","complexity":2}]}""")
+                : Reply.Text("<answer>1950</answer>");
+            var planner = new ScriptedChatClient(call => refuse ? Refusing(call, answer) : answer(call));
+            var inner = ScriptedAgent.Answers(TestTools.Tracker(), "Jane Roe", "1950");
+
+            AgentRunResult result = await new PlanAndBudgetStrategy(inner, planner).RunAsync("When was the author of X born?");
+
+            Assert.Equal("1950", result.Answer);
+            Assert.Equal(2, inner.Requests.Count);
+            Assert.Equal("decomposition", SchemaName(planner.Calls[0]));
+            Assert.Equal(refuse ? 3 : 2, planner.Calls.Count);
+            Assert.Null(planner.Calls[^1].Options!.ResponseFormat);
+        }
+    }
+
+    [Fact]
     public async Task LlmJudgeGrader_HonouredSchema_AndRefusedSchema_BothGrade()
     {
         var honouring = new ScriptedChatClient(call => Reply.Text(SchemaName(call) == "grade" ? """{"correct": true, "reason": "same"}""" : "no schema"));
