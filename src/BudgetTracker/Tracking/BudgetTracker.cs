@@ -552,6 +552,8 @@ public sealed class BudgetTracker
             string text = sb.ToString();
             if (sb.Capacity > 16 * 1024)
             {
+                // Drop a large buffer kept for reuse; it must be empty before it can shrink.
+                sb.Clear();
                 sb.Capacity = 256;
             }
 

@@ -129,7 +129,7 @@ public sealed partial class BatsAgent : AgentRunner
             CondenseIfLong(run);
             List<ChatMessage> messages = BuildContext(context, run);
             ChatResponse response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken).ConfigureAwait(false);
+                context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
             ApplyPlanUpdate(context, run, response.Text);
 
             List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
@@ -198,7 +198,7 @@ public sealed partial class BatsAgent : AgentRunner
                 prompts.PlanningUser, ("question", context.Request.Question), ("budget", Tracker.FormatBudgetBlock())))),
         ];
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "plan", cancellationToken).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "plan", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
         return BatsPlanReply.Parse(response.Text, context.Request.Question);
     }
 
@@ -408,7 +408,7 @@ public sealed partial class BatsAgent : AgentRunner
         };
 
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify", cancellationToken).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify", cancellationToken, _options.ContextWindow, StructuredOutput.Verification).ConfigureAwait(false);
         if (VerificationParser.TryParse(response.Text, answer, out VerificationReport? report, out string error))
         {
             return report;
@@ -418,7 +418,7 @@ public sealed partial class BatsAgent : AgentRunner
         messages.AddRange(response.Messages);
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, PromptTemplate.Render(prompts.Repair, ("error", error)))));
         ChatResponse repaired = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify-repair", cancellationToken).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify-repair", cancellationToken, _options.ContextWindow, StructuredOutput.Verification).ConfigureAwait(false);
         if (VerificationParser.TryParse(repaired.Text, answer, out report, out string secondError))
         {
             return report;
@@ -476,7 +476,7 @@ public sealed partial class BatsAgent : AgentRunner
         List<ChatMessage> messages = BuildContext(context, run);
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, _options.Prompts.FinalAnswer)));
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
         string? answer = AnswerExtractor.AnswerOrText(response.Text);
         if (!AnswerNormalizer.IsNoAnswer(answer))
         {
@@ -529,7 +529,7 @@ public sealed partial class BatsAgent : AgentRunner
                 prompts.JudgeUser, ("question", context.Request.Question), ("candidates", candidates.ToString())))),
         ];
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken, _options.ContextWindow, StructuredOutput.Judge).ConfigureAwait(false);
 
         if (JsonReply.TryParseObject(response.Text, out JsonDocument? document, out _))
         {

@@ -39,6 +39,13 @@ public sealed class BatsOptions
     /// <summary>Gets or sets chat options for every call (model id, temperature, ...); tools are set by the agent.</summary>
     public ChatOptions? ChatOptions { get; set; }
 
+    /// <summary>
+    /// Gets or sets the model's context window. Every request then stays within it minus its reply reserve: older
+    /// tool results are condensed and the oldest turns dropped (see <see cref="Context.ContextWindowChatReducer"/>).
+    /// <see langword="null"/> (default): the window the chat client announces (<see cref="Context.ContextWindow.FromChatClient"/>), if any.
+    /// </summary>
+    public Context.ContextWindow? ContextWindow { get; set; }
+
     /// <summary>Gets or sets the prompt texts.</summary>
     public BatsPrompts Prompts { get; set; } = new();
 

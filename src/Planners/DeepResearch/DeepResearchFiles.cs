@@ -15,6 +15,12 @@ public static class DeepResearchFiles
     /// <summary>The folder that holds evidence notes and, below it, the source archive.</summary>
     public const string KnowledgeBase = "knowledge_base";
 
+    /// <summary>
+    /// The folder that holds the full text of tool results condensed out of a round's context window (one file per
+    /// tool call); the agents read them back with the file tools.
+    /// </summary>
+    public const string ToolResults = "tool_results";
+
     /// <summary>The report outline: one <c>- [TODO] Section title</c> line per section.</summary>
     public const string ReportOutline = "report_outline.md";
 

@@ -33,6 +33,13 @@ public sealed class DeepResearchOptions
     /// <summary>Gets or sets chat options for every model call (model id, temperature…); tools are set by the workflow.</summary>
     public ChatOptions? ChatOptions { get; set; }
 
+    /// <summary>
+    /// Gets or sets the model's context window. Every request then stays within it minus its reply reserve: older
+    /// tool results are condensed and the oldest turns dropped (see <see cref="Context.ContextWindowChatReducer"/>).
+    /// <see langword="null"/> (default): the window the chat client announces (<see cref="Context.ContextWindow.FromChatClient"/>), if any.
+    /// </summary>
+    public Context.ContextWindow? ContextWindow { get; set; }
+
     /// <summary>Gets or sets the Context Builder system prompt; <see langword="null"/> for the built-in one.</summary>
     public string? BuilderSystemPrompt { get; set; }
 

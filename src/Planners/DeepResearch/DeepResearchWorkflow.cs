@@ -95,7 +95,7 @@ public sealed class DeepResearchWorkflow
         }
 
         _citations = new CitationChecker(workspace);
-        _agent = new RoundAgent(chatClient, budget, _options, _logger, workspace.RedactPaths);
+        _agent = new RoundAgent(chatClient, budget, _options, _logger, workspace.RedactPaths, ArchiveToolResultAsync);
     }
 
     /// <summary>Runs (or resumes) the research on the workspace until the report is written or a limit is reached.</summary>
@@ -155,6 +155,23 @@ public sealed class DeepResearchWorkflow
             ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
             : null;
         return new DeepResearchResult(builder, writer, Path.Combine(_workspace.RootPath, DeepResearchFiles.Report), citations, _budget.GetSnapshot());
+    }
+
+    // FS-Researcher: a tool result condensed out of the context stays readable in the workspace.
+    private async Task<string?> ArchiveToolResultAsync(string callId, string text, CancellationToken cancellationToken)
+    {
+        var name = new string([.. callId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_')]);
+        var path = $"{DeepResearchFiles.ToolResults}/{(name.Length == 0 ? "result" : name)}.md";
+        try
+        {
+            await _workspace.WriteTextAsync(path, text, cancellationToken).ConfigureAwait(false);
+            return path;
+        }
+        catch (IOException ex)
+        {
+            _logger.LogWarning(ex, "Could not archive a condensed tool result to {Path}; the model gets only its summary.", path);
+            return null;
+        }
     }
 
     private async Task BindTaskAsync(string question, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Agents.Budget;
+using Agents.Planners.Context;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -19,15 +20,24 @@ internal sealed class RoundAgent
     private readonly DeepResearchOptions _options;
     private readonly ILogger _logger;
     private readonly Func<string, string> _redactPaths;
+    private readonly Func<string, string, CancellationToken, Task<string?>>? _archive;
 
-    // redactPaths rewrites an error text so that it does not show the workspace's absolute path.
-    public RoundAgent(IChatClient chatClient, BudgetTracker budget, DeepResearchOptions options, ILogger logger, Func<string, string> redactPaths)
+    // redactPaths rewrites an error text so that it does not show the workspace's absolute path;
+    // archive keeps the full text of a tool result condensed out of the context in the workspace.
+    public RoundAgent(
+        IChatClient chatClient,
+        BudgetTracker budget,
+        DeepResearchOptions options,
+        ILogger logger,
+        Func<string, string> redactPaths,
+        Func<string, string, CancellationToken, Task<string?>>? archive = null)
     {
         _chatClient = chatClient;
         _budget = budget;
         _options = options;
         _logger = logger;
         _redactPaths = redactPaths;
+        _archive = archive;
     }
 
     public async Task<RoundRun> RunAsync(
@@ -58,6 +68,13 @@ internal sealed class RoundAgent
             new(ChatRole.User, userMessage),
         ];
 
+        var window = _options.ContextWindow ?? ContextWindow.FromChatClient(_chatClient);
+        var reducer = window is null ? null : new ContextWindowChatReducer(window, _archive);
+        if (window is not null)
+        {
+            chatOptions.MaxOutputTokens = Math.Min(chatOptions.MaxOutputTokens ?? int.MaxValue, window.ReplyReserveTokens);
+        }
+
         var calls = 0;
         var lastText = string.Empty;
         using var parallel = new SemaphoreSlim(_options.MaxParallelToolCalls);
@@ -69,7 +86,10 @@ internal sealed class RoundAgent
             }
 
             calls++;
-            var response = await _chatClient.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            var request = reducer is null
+                ? messages
+                : await reducer.ReduceAsync(messages, chatOptions.Tools, cancellationToken).ConfigureAwait(false);
+            var response = await _chatClient.GetResponseAsync(request, chatOptions, cancellationToken).ConfigureAwait(false);
             if (response.Usage is { } usage)
             {
                 _budget.RecordUsage(usage, response.ModelId ?? chatOptions.ModelId);

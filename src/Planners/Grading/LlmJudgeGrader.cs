@@ -8,7 +8,8 @@ namespace Agents.Planners.Grading;
 /// <summary>
 /// Grades with an LLM judge that compares the answer to the reference (semantic equivalence, not spelling).
 /// An exact match after normalization is accepted without a model call. An unusable judge reply grades incorrect
-/// with the reason, never an exception. Usage is recorded on the tracker when one is given.
+/// with the reason, never an exception. The judge is asked for a JSON schema; a judge that refuses it is asked again
+/// without it, and from then on never with it. Usage is recorded on the tracker when one is given.
 /// </summary>
 public sealed class LlmJudgeGrader : IAnswerGrader
 {
@@ -28,6 +29,7 @@ public sealed class LlmJudgeGrader : IAnswerGrader
     private readonly ChatOptions? _chatOptions;
     private readonly string _systemPrompt;
     private readonly string _userPrompt;
+    private bool _schemaRefused;
 
     /// <summary>Creates the grader.</summary>
     /// <param name="judge">The judging model.</param>
@@ -70,7 +72,8 @@ public sealed class LlmJudgeGrader : IAnswerGrader
             new(ChatRole.System, _systemPrompt),
             new(ChatRole.User, PromptTemplate.Render(_userPrompt, ("question", question), ("answer", answer), ("reference", reference))),
         ];
-        ChatResponse response = await _judge.GetResponseAsync(messages, _chatOptions, cancellationToken).ConfigureAwait(false);
+        (ChatResponse response, _) = await StructuredOutput.GetResponseAsync(
+            _judge, messages, _chatOptions ?? new ChatOptions(), StructuredOutput.Grade, Volatile.Read(ref _schemaRefused), _ => Volatile.Write(ref _schemaRefused, true), cancellationToken).ConfigureAwait(false);
         if (response.Usage is not null)
         {
             _tracker?.RecordUsage(response.Usage, response.ModelId ?? _chatOptions?.ModelId);

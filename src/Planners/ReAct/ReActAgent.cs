@@ -97,7 +97,7 @@ public sealed class ReActAgent : AgentRunner
             }
 
             ChatResponse response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken).ConfigureAwait(false);
+                context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
             messages.AddRange(response.Messages);
 
             List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
@@ -142,7 +142,7 @@ public sealed class ReActAgent : AgentRunner
 
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, _options.Prompts.FinalAnswer)));
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken).ConfigureAwait(false);
+            context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
         string? answer = AnswerExtractor.AnswerOrText(response.Text);
         return answer is null
             ? context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, reason)

@@ -22,6 +22,7 @@ public sealed class AgentRunContext
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly long _started;
+    private bool _structuredOutputRefused;
 
     internal AgentRunContext(
         AgentRunRequest request,
@@ -66,6 +67,15 @@ public sealed class AgentRunContext
     public bool IsRunBudgetExhausted => Request.MaxOutputTokens is long max && OutputTokensUsed >= max;
 
     internal RunMeter Meter { get; }
+
+    /// <summary>Gets a value indicating whether the model refused a JSON-schema response format in this run (it is not asked for again).</summary>
+    internal bool StructuredOutputRefused => Volatile.Read(ref _structuredOutputRefused);
+
+    internal void NoteStructuredOutputRefused(string purpose, Exception error)
+    {
+        Volatile.Write(ref _structuredOutputRefused, true);
+        _logger.LogWarning(error, "Run {RunId}: the model refused the JSON schema for '{Purpose}'; asking again without it, and without it from now on.", RunId, purpose);
+    }
 
     /// <summary>Raises an event on the run's stream (run id, agent name and time are filled in).</summary>
     /// <param name="runEvent">The event.</param>

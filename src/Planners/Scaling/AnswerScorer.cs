@@ -22,7 +22,7 @@ internal sealed class AnswerScorer(IChatClient client, VerifierPrompts prompts, 
                 prompts.User, ("question", run.Question), ("answer", run.Answer), ("evidence", Evidence(run))))),
         ];
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, client, messages, chatOptions, tools: null, "score", cancellationToken).ConfigureAwait(false);
+            context, client, messages, chatOptions, tools: null, "score", cancellationToken, responseFormat: StructuredOutput.Score).ConfigureAwait(false);
         if (!JsonReply.TryParseObject(response.Text, out JsonDocument? document, out string error))
         {
             return (0, "The verifier's reply was unusable: " + error);

@@ -23,6 +23,13 @@ public sealed class PlanAndBudgetOptions
     /// <summary>Gets or sets chat options for the decomposition and synthesis calls.</summary>
     public ChatOptions? PlannerChatOptions { get; set; }
 
+    /// <summary>
+    /// Gets or sets the planner model's context window for the decomposition and synthesis calls (see
+    /// <see cref="Context.ContextWindow"/>); <see langword="null"/>: the one the planner client announces, if any.
+    /// The sub-agents use their own options.
+    /// </summary>
+    public Context.ContextWindow? PlannerContextWindow { get; set; }
+
     /// <summary>Gets or sets the prompts.</summary>
     public PlanAndBudgetPrompts Prompts { get; set; } = new();
 

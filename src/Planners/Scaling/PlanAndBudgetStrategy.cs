@@ -88,7 +88,7 @@ public sealed class PlanAndBudgetStrategy : AgentRunner
                 prompts.SynthesisUser, ("question", context.Request.Question), ("findings", findings.ToString())))),
         ];
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _planner, messages, synthesisOptions, tools: null, "synthesize", cancellationToken).ConfigureAwait(false);
+            context, _planner, messages, synthesisOptions, tools: null, "synthesize", cancellationToken, _options.PlannerContextWindow).ConfigureAwait(false);
         string? answer = AnswerExtractor.AnswerOrText(response.Text);
         if (AnswerNormalizer.IsNoAnswer(answer))
         {
@@ -110,7 +110,7 @@ public sealed class PlanAndBudgetStrategy : AgentRunner
             ModelInvoker.Log(context, new ChatMessage(ChatRole.User, PromptTemplate.Render(_options.Prompts.DecomposeUser, ("question", context.Request.Question)))),
         ];
         ChatResponse response = await ModelInvoker.CallAsync(
-            context, _planner, messages, _options.PlannerChatOptions, tools: null, "decompose", cancellationToken).ConfigureAwait(false);
+            context, _planner, messages, _options.PlannerChatOptions, tools: null, "decompose", cancellationToken, _options.PlannerContextWindow, StructuredOutput.Decomposition).ConfigureAwait(false);
 
         var parts = new List<(string, int)>();
         if (JsonReply.TryParseObject(response.Text, out JsonDocument? document, out string error))

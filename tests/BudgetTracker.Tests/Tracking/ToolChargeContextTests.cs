@@ -109,4 +109,20 @@ public sealed class ToolChargeContextTests
         await kernel.InvokeAsync(fetch, new KernelArguments { ["url"] = "https://example.org/" });
         Assert.Equal(1, tracker.GetSnapshot().GetCategory("browse")!.Used);
     }
+
+    [Fact]
+    public async Task InvokeToolAsync_LargeToolResult_GetsItsBudgetBlock()
+    {
+        // Regression: the budget-block formatter shrank its reused buffer while it still held text longer than 16k characters.
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 3).MapTool("browse", "browse"));
+        string page = new('x', 40_000);
+        AIFunction browse = AIFunctionFactory.Create((string url) => page, "browse");
+        for (int i = 0; i < 2; i++)
+        {
+            BudgetedToolResult result = await tracker.InvokeToolAsync(browse, new AIFunctionArguments { ["url"] = "https://example.org/" }, CancellationToken.None);
+            string text = result.Result;
+            Assert.Contains(page, text, StringComparison.Ordinal);
+            Assert.Contains("<budget>", text, StringComparison.Ordinal);
+        }
+    }
 }
