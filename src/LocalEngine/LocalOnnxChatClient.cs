@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Agents.LocalEngine.Chat;
+using Agents.LocalEngine.Constraints;
 using Agents.LocalEngine.Generation;
 using Microsoft.Extensions.AI;
 
@@ -13,6 +14,24 @@ namespace Agents.LocalEngine;
 /// (tools included), streams text, turns <c>&lt;tool_call&gt;</c> replies into <see cref="FunctionCallContent"/>, and
 /// reports exact token usage. Additional option properties read: <c>repetition_penalty</c>, <c>min_tokens</c>, <c>do_sample</c>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Constrained output: <see cref="ChatResponseFormat.Json"/> makes the reply one JSON object, and
+/// <see cref="ChatResponseFormat.ForJsonSchema(JsonElement, string?, string?)"/> one JSON value valid against the schema
+/// (subset: type, properties, required, additionalProperties, items, enum, const, anyOf; annotations such as description
+/// and format are ignored; any other keyword throws <see cref="NotSupportedException"/> naming it). Tokens that would break
+/// the JSON are masked before sampling, and the text is kept finishable within <see cref="ChatOptions.MaxOutputTokens"/>:
+/// near the end only tokens that still let it close in time are allowed. Output is compact or whitespace-separated JSON;
+/// object keys are written without escapes. When the budget is smaller than the shortest valid value the reply is cut off
+/// mid-JSON and the finish reason is <see cref="ChatFinishReason.Length"/>.
+/// </para>
+/// <para>
+/// <see cref="ChatToolMode.RequireAny"/> and <see cref="ChatToolMode.RequireSpecific(string)"/> force exactly one
+/// <c>&lt;tool_call&gt;{"name": ..., "arguments": {...}}&lt;/tool_call&gt;</c> whose name is one of the tools (or the named one)
+/// and whose arguments follow that tool's parameter schema; the reply then carries a <see cref="FunctionCallContent"/> and
+/// finish reason <see cref="ChatFinishReason.ToolCalls"/>. A required tool call takes precedence over a response format.
+/// </para>
+/// </remarks>
 public sealed class LocalOnnxChatClient : IChatClient
 {
     private readonly LocalOnnxEngine _engine;
@@ -184,6 +203,26 @@ public sealed class LocalOnnxChatClient : IChatClient
                     settings.DoSample = Convert.ToBoolean(Unwrap(sample), CultureInfo.InvariantCulture);
                 }
             }
+        }
+
+        if (options?.ToolMode is RequiredChatToolMode required && tools.Count > 0)
+        {
+            var chosen = required.RequiredFunctionName is { } name ? [.. tools.Where(t => t.Name == name)] : tools;
+            if (chosen.Count == 0)
+            {
+                throw new ArgumentException(
+                    $"ToolMode requires the function '{required.RequiredFunctionName}', which is not among the tools ({string.Join(", ", tools.Select(t => t.Name))}).", nameof(options));
+            }
+
+            settings.Constraint = JsonConstraintSpec.ToolCall(chosen);
+        }
+        else if (options?.ToolMode is RequiredChatToolMode)
+        {
+            throw new ArgumentException("ToolMode requires a tool call but no tools were given.", nameof(options));
+        }
+        else if (options?.ResponseFormat is ChatResponseFormatJson json)
+        {
+            settings.Constraint = JsonConstraintSpec.Json(json.Schema);
         }
 
         settings.Validate();

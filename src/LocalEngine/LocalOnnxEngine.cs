@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Agents.LocalEngine.Chat;
+using Agents.LocalEngine.Constraints;
 using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Loading;
 using Agents.LocalEngine.Runtime;
@@ -29,6 +30,7 @@ public sealed class LocalOnnxEngine : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly int[] _eosIds;
     private readonly List<int> _cachedTokens = [];
+    private readonly Lazy<ConstraintVocabulary> _constraintVocabulary;
     private KvCache? _conversation;
     private float[] _logits = [];
     private bool _disposed;
@@ -71,6 +73,7 @@ public sealed class LocalOnnxEngine : IDisposable
             }
 
             _eosIds = [.. eos];
+            _constraintVocabulary = new(() => new ConstraintVocabulary(_session.VocabSize, id => _tokenizer.TokenBytes(id).ToArray(), _eosIds));
             ModelId = Path.GetFileName(model.Directory.TrimEnd(Path.DirectorySeparatorChar));
             Descriptor = model;
             _logger.LogInformation("Loaded {Model} ({Layout}, {Layers} layers, vocab {Vocab}, context {Context}) on {Provider}.",
@@ -104,6 +107,9 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>Gets or sets a value indicating whether n-way sampling drops finished rows from the batch (tests compare both).</summary>
     internal bool CompactFinishedRows { get; set; } = true;
+
+    /// <summary>Gets the token texts constrained decoding works over (built on first use).</summary>
+    internal ConstraintVocabulary ConstraintVocabulary => _constraintVocabulary.Value;
 
     /// <summary>Gets the number of sequence positions computed by decode steps so far (batch rows summed over steps), for tests.</summary>
     internal long RowStepsComputed { get; private set; }
@@ -356,7 +362,7 @@ public sealed class LocalOnnxEngine : IDisposable
         var rows = new Row[n];
         for (var r = 0; r < n; r++)
         {
-            rows[r] = new Row(new StreamingDetokenizer(_tokenizer), vocab);
+            rows[r] = new Row(new StreamingDetokenizer(_tokenizer), vocab) { Constraint = settings.Constraint?.Start(ConstraintVocabulary) };
             if (sampler.RepetitionPenalty != 1f)
             {
                 foreach (var t in prompt)
@@ -398,11 +404,25 @@ public sealed class LocalOnnxEngine : IDisposable
                     continue;
                 }
 
-                var banned = row.Tokens.Count < settings.MinTokens ? _eosIds : [];
-                var token = sampler.Next(_logits.AsSpan(slots[r] * vocab, vocab), row.Seen, banned);
+                var banned = row.Tokens.Count < settings.MinTokens && row.Constraint is null ? _eosIds : [];
+                var logits = _logits.AsSpan(slots[r] * vocab, vocab);
+                if (row.Constraint is { } constraint)
+                {
+                    var left = Math.Min(settings.MaxTokens, ContextLength - prompt.Count) - row.Tokens.Count;
+                    if (!constraint.Mask(logits, left))
+                    {
+                        // Nothing can continue the text (the tokenizer lacks the bytes it needs): end it as cut off.
+                        row.Text.Append(row.Detokenizer.Flush());
+                        row.Finish = LocalFinishReason.Length;
+                        continue;
+                    }
+                }
+
+                var token = sampler.Next(logits, row.Seen, banned);
                 row.Tokens.Add(token);
                 row.Seen[token] = true;
                 next[slots[r]] = token;
+                row.Constraint?.Accept(token);
                 if (Array.IndexOf(_eosIds, token) >= 0)
                 {
                     row.Finish = LocalFinishReason.Stop;
@@ -415,6 +435,11 @@ public sealed class LocalOnnxEngine : IDisposable
                     {
                         row.Text.Length = at;
                         row.Finish = LocalFinishReason.Stop;
+                    }
+                    else if (row.Constraint?.IsFinished == true)
+                    {
+                        row.Finish = LocalFinishReason.Stop;
+                        row.Text.Append(row.Detokenizer.Flush());
                     }
                     else if (row.Tokens.Count >= settings.MaxTokens)
                     {
@@ -631,5 +656,8 @@ public sealed class LocalOnnxEngine : IDisposable
         public int Emitted { get; set; }
 
         public LocalFinishReason? Finish { get; set; }
+
+        /// <summary>Gets the JSON automaton this row's tokens must follow, or null.</summary>
+        public JsonTokenConstraint? Constraint { get; init; }
     }
 }
