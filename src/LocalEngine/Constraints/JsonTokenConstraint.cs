@@ -44,6 +44,9 @@ internal sealed class JsonTokenConstraint
     /// <summary>Gets a value indicating whether the text is complete and nothing more may be written.</summary>
     public bool IsFinished => _states.TrueForAll(s => s.IsDone);
 
+    /// <summary>Gets a value indicating whether the text is inside a free string, where plain content is allowed wholesale.</summary>
+    public bool InPlainString => _states.Count == 1 && _states[0] is StringFrame { IsPlain: true };
+
     /// <summary>Gets a value indicating whether the text may end now.</summary>
     public bool IsAccepting => _states.Exists(s => s.IsAccepting());
 
@@ -75,7 +78,7 @@ internal sealed class JsonTokenConstraint
         // Feasible while one byte per token suffices; otherwise only grammar is enforced and the text may be cut off.
         _enforce = current <= tokensLeft;
         _allowedCount = 0;
-        if (_states.Count == 1 && _states[0] is StringFrame { IsPlain: true })
+        if (InPlainString)
         {
             // Plain string content leaves the state (and so the distance) unchanged.
             if (!_enforce || current <= _budget)
