@@ -297,6 +297,11 @@ internal static class ConstrainedCommand
                 _next = _sampler.Next(_logits, _seen, []);
                 c.Accept(_next);
                 LastMaskMs = Stopwatch.GetElapsedTime(maskStart).TotalMilliseconds;
+                if (LastMaskMs > 5 && Environment.GetEnvironmentVariable("BENCH_TRACE") is not null)
+                {
+                    Console.Error.WriteLine($"slow mask {LastMaskMs:F1} ms after '{Encoding.UTF8.GetString([.. _text])}' GC gen0 {GC.CollectionCount(0)}");
+                }
+
                 _text.AddRange(_vocabulary.TokenBytes[_next]);
                 if (c.IsFinished || c.IsAccepting && _next == _vocabulary.EndOfSequenceIds[0])
                 {

@@ -12,7 +12,8 @@ namespace Agents.LocalEngine;
 /// <summary>
 /// <see cref="IChatClient"/> over a <see cref="LocalOnnxEngine"/>: formats the conversation with the model's chat format
 /// (tools included), streams text, turns <c>&lt;tool_call&gt;</c> replies into <see cref="FunctionCallContent"/>, and
-/// reports exact token usage. Additional option properties read: <c>repetition_penalty</c>, <c>min_tokens</c>, <c>do_sample</c>.
+/// reports exact token usage. Additional option properties read: <c>repetition_penalty</c>, <c>min_tokens</c>, <c>do_sample</c>,
+/// and <c>n</c> / <c>results_per_prompt</c> (several replies from one prefill, see <see cref="LocalChatOptionsExtensions"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -53,27 +54,60 @@ public sealed class LocalOnnxChatClient : IChatClient
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// With <see cref="LocalChatOptionsExtensions.WithResultsPerPrompt"/> (n &gt; 1) the prompt is prefilled once and the n
+    /// replies are sampled as one batch: the response has n assistant messages, each with <c>choice_index</c> and
+    /// <c>finish_reason</c> in its additional properties; usage counts the prompt once and the tokens of all replies; the
+    /// response's finish reason is tool calls when any reply calls a tool, else length when any was cut off, else stop.
+    /// </remarks>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (prompt, settings, tools) = Prepare(messages, options);
-        var result = await _engine.GenerateAsync(prompt, settings, cancellationToken).ConfigureAwait(false);
+        var n = options.GetResultsPerPrompt();
+        var results = await _engine.GenerateManyAsync(prompt, n, settings, cancellationToken).ConfigureAwait(false);
         var responseId = NewId("resp");
-        var contents = tools.Count > 0 ? ToolCallParser.Parse(result.Text, NewId("call")) : [new TextContent(result.Text)];
-        var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = responseId };
-        return new ChatResponse(message)
+        var replies = new List<ChatMessage>(n);
+        var reasons = new List<ChatFinishReason>(n);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var contents = tools.Count > 0 ? ToolCallParser.Parse(result.Text, NewId("call")) : [new TextContent(result.Text)];
+            var reason = FinishReason(result, contents);
+            reasons.Add(reason);
+            var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = n == 1 ? responseId : $"{responseId}_{i.ToString(CultureInfo.InvariantCulture)}" };
+            if (n > 1)
+            {
+                message.AdditionalProperties = new() { ["choice_index"] = i, ["finish_reason"] = reason.Value };
+            }
+
+            replies.Add(message);
+        }
+
+        var first = results[0];
+        var usage = Usage(first);
+        usage.OutputTokenCount = results.Sum(r => r.TokenIds.Count);
+        usage.TotalTokenCount = first.PromptTokens + usage.OutputTokenCount;
+        return new ChatResponse(replies)
         {
             ResponseId = responseId,
             ModelId = _engine.ModelId,
             CreatedAt = _timeProvider.GetUtcNow(),
-            FinishReason = FinishReason(result, contents),
-            Usage = Usage(result),
-            AdditionalProperties = Timing(result),
+            FinishReason = reasons.Contains(ChatFinishReason.ToolCalls) ? ChatFinishReason.ToolCalls
+                : reasons.Contains(ChatFinishReason.Length) ? ChatFinishReason.Length : reasons[0],
+            Usage = usage,
+            AdditionalProperties = Timing(first),
         };
     }
 
     /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">More than one reply was asked for (<see cref="LocalChatOptionsExtensions.WithResultsPerPrompt"/>).</exception>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (options.GetResultsPerPrompt() > 1)
+        {
+            throw new NotSupportedException("Streaming gives one reply; ask for several replies (n > 1) with GetResponseAsync.");
+        }
+
         var (prompt, settings, tools) = Prepare(messages, options);
         var responseId = NewId("resp");
         var created = _timeProvider.GetUtcNow();
