@@ -51,6 +51,7 @@ internal static class ConstrainedCommand
         var pairs = 400;
         var threads = 1;
         var big = false;
+        var jsonMode = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -58,8 +59,9 @@ internal static class ConstrainedCommand
                 case "--pairs": pairs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--big": big = true; break;
+                case "--json-mode": jsonMode = true; break;
                 default:
-                    Console.Error.WriteLine("usage: constrained [--pairs N] [--threads N] [--big]");
+                    Console.Error.WriteLine("usage: constrained [--pairs N] [--threads N] [--big] [--json-mode]");
                     return 2;
             }
         }
@@ -80,7 +82,7 @@ internal static class ConstrainedCommand
             var vocabulary = new ConstraintVocabulary(session.VocabSize, id => id < tokens.Length ? tokens[id] : [], [eos]);
             var build = sw.Elapsed.TotalMilliseconds;
             using var schemaDoc = JsonDocument.Parse(Schema);
-            var spec2 = JsonConstraintSpec.Json(schemaDoc.RootElement.Clone());
+            var spec2 = JsonConstraintSpec.Json(jsonMode ? null : schemaDoc.RootElement.Clone());
 
             var plain = new Loop(session, null, vocabulary, 1);
             var constrained = new Loop(session, spec2, vocabulary, 2);
@@ -121,7 +123,7 @@ internal static class ConstrainedCommand
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"model: vocab {Vocab}, hidden {spec.Hidden}, {spec.Layers} layers; ORT threads {threads}; {pairs} pairs; cores {Environment.ProcessorCount}; {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
+                $"{(jsonMode ? "ChatResponseFormat.Json (any object)" : "JSON schema (8 properties, nested object, enum, anyOf)")}; model: vocab {Vocab}, hidden {spec.Hidden}, {spec.Layers} layers; ORT threads {threads}; {pairs} pairs; cores {Environment.ProcessorCount}; {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"vocabulary index built in {build:F0} ms ({vocabulary.All.Byte.Length} trie nodes; {vocabulary.PlainString.Count(x => x)} plain-string tokens); {constrained.Completed} JSON texts completed, all valid: {constrained.AllValid}"));
             Console.WriteLine();

@@ -20,7 +20,7 @@ if (args.Length == 3 && args[0] == "steps")
     return StepCostCommand.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
 }
 
-// "constrained [--pairs N] [--threads N] [--big]": constrained vs unconstrained decode step at vocab 32000 (pair ratios).
+// "constrained [--pairs N] [--threads N] [--big] [--json-mode]": constrained vs unconstrained decode step at vocab 32000 (pair ratios).
 if (args.Length > 0 && args[0] == "constrained")
 {
     return ConstrainedCommand.Run(args[1..]);

@@ -2,8 +2,9 @@ namespace Agents.LocalEngine.Constraints;
 
 /// <summary>
 /// Inside an object. <c>used</c> marks the declared properties written so far; <c>key</c> is the key read so far (while in
-/// a key); <c>property</c> is the declared property whose value is being written, or -1 for an additional one. Keys are
-/// matched literally: a key may not contain a backslash escape or control byte.
+/// a key, while it may still be a declared name); <c>property</c> is the declared property whose value is being written, or
+/// -1 for an additional one. Declared names are matched literally (as their minimal JSON escape); a key that leaves every
+/// declared name becomes an ordinary string (escapes allowed) and, where additionalProperties allows, an additional property.
 /// </summary>
 internal sealed class ObjectFrame(JsonSchemaNode node, JsonFrame parent, ObjectFrame.Phase phase, ulong used, byte[] key, int property) : JsonFrame(parent)
 {
@@ -12,6 +13,9 @@ internal sealed class ObjectFrame(JsonSchemaNode node, JsonFrame parent, ObjectF
         AfterOpen,
         AfterComma,
         InKey,
+
+        /// <summary>Inside a key that matches no declared property (a string frame is open on top): an additional property.</summary>
+        InFreeKey,
         AfterKey,
         AfterColon,
         InValue,
@@ -23,6 +27,7 @@ internal sealed class ObjectFrame(JsonSchemaNode node, JsonFrame parent, ObjectF
         Phase.AfterOpen => node.RequiredCost(used, out _) + 1,
         Phase.AfterComma => node.RequiredCost(used, out var missing) is var cost && missing > 0 ? cost + 1 : (node.CheapestOptionalEntry(used) ?? 1_000_000) + 1,
         Phase.InKey => KeyRemaining(),
+        Phase.InFreeKey => 1 + node.Additional!.MinSize + Tail(used),
         Phase.AfterKey => 1 + ValueSchema.MinSize + Tail(used),
         Phase.AfterColon => ValueSchema.MinSize + Tail(used),
         _ => Tail(used),
@@ -40,6 +45,9 @@ internal sealed class ObjectFrame(JsonSchemaNode node, JsonFrame parent, ObjectF
 
         switch (phase)
         {
+            case Phase.AfterOpen or Phase.AfterComma when b == (byte)'"' && node.PropertyKeys.Length == 0 && node.Additional is not null:
+                output.Add(new StringFrame(With(Phase.InFreeKey, used, [], -1), 0));
+                break;
             case Phase.AfterOpen or Phase.AfterComma when b == (byte)'"' && node.CanAddProperty(used):
                 output.Add(With(Phase.InKey, used, [], -1));
                 break;
@@ -63,7 +71,7 @@ internal sealed class ObjectFrame(JsonSchemaNode node, JsonFrame parent, ObjectF
         }
     }
 
-    public override JsonFrame AfterChild() => With(Phase.AfterValue, used, [], -1);
+    public override JsonFrame AfterChild() => phase == Phase.InFreeKey ? With(Phase.AfterKey, used, [], -1) : With(Phase.AfterValue, used, [], -1);
 
     private void StepKey(byte b, List<JsonFrame> output)
     {
@@ -91,27 +99,23 @@ internal sealed class ObjectFrame(JsonSchemaNode node, JsonFrame parent, ObjectF
             return;
         }
 
-        if (b < 0x20 || b == (byte)'\\')
-        {
-            return;
-        }
-
         var longer = new byte[key.Length + 1];
         key.CopyTo(longer, 0);
         longer[^1] = b;
-        if (node.Additional is not null)
-        {
-            output.Add(With(Phase.InKey, used, longer, -1));
-            return;
-        }
-
         for (var i = 0; i < keys.Length; i++)
         {
-            if ((used & (1UL << i)) == 0 && keys[i].AsSpan().StartsWith(longer))
+            // Used names are followed too, with additional properties allowed: the key may still grow past them.
+            if (((used & (1UL << i)) == 0 || node.Additional is not null) && keys[i].AsSpan().StartsWith(longer))
             {
                 output.Add(With(Phase.InKey, used, longer, -1));
                 return;
             }
+        }
+
+        if (node.Additional is not null)
+        {
+            // No declared name starts so: the rest is an ordinary string (escapes allowed), the property an additional one.
+            new StringFrame(With(Phase.InFreeKey, used, [], -1), 0).Step(b, output);
         }
     }
 

@@ -66,6 +66,17 @@ public sealed class JsonAutomatonTests
         Assert.Empty(Run(Schema, text));
     }
 
+    [Theory]
+    [InlineData("""{"a":1,"na":{"x":[true,null,"s\u0041"]},"name":"n","nam\u0065x":2}""", true)]
+    [InlineData("""{"name":"n","name":"m"}""", false)]
+    [InlineData("""{"name":1}""", false)]
+    public void Additional_properties_take_any_key_but_declared_ones_keep_their_schema(string text, bool valid)
+    {
+        const string open = """{"type":"object","properties":{"name":{"type":"string"}}}""";
+        var frames = Run(open, text);
+        Assert.Equal(valid, frames.Exists(f => f.IsAccepting()));
+    }
+
     [Fact]
     public void Distance_is_the_shortest_completion()
     {
