@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agents.LocalEngine.Tests.TestModels;
 using Json.Schema;
 using Microsoft.Extensions.AI;
 
@@ -90,6 +91,25 @@ public sealed class ConstrainedChatTests(ModelFixture models)
 
                 Assert.Equal(response.Text, string.Concat(streamed.Select(u => u.Text)));
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(TestFamily.Phi3)]
+    [InlineData(TestFamily.Llama3)]
+    public async Task Other_tokenizers_and_formats_also_give_valid_json_for_every_seed(TestFamily family)
+    {
+        var model = TestModelFactory.Create(models.NewDirectory(family.ToString()), family: family);
+        using var engine = new LocalOnnxEngine(model.Directory);
+        using IChatClient client = new LocalOnnxChatClient(engine);
+        using var schemaDoc = JsonDocument.Parse(PersonSchema);
+        var validator = JsonSchema.FromText(PersonSchema);
+        for (var seed = 1; seed <= 8; seed++)
+        {
+            var options = Sampled(seed, 120);
+            options.ResponseFormat = ChatResponseFormat.ForJsonSchema(schemaDoc.RootElement.Clone());
+            var response = await client.GetResponseAsync(Question, options);
+            AssertValid(validator, response.Text, $"{family} seed {seed}");
         }
     }
 
