@@ -28,6 +28,7 @@ public sealed class LocalOnnxEngine : IDisposable
     private readonly LocalOnnxEngineOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _requests;
     private readonly int[] _eosIds;
     private readonly List<int> _cachedTokens = [];
     private readonly Lazy<ConstraintVocabulary> _constraintVocabulary;
@@ -170,15 +171,28 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         settings ??= new LocalGenerationSettings();
         Check(promptTokens, count, settings);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Admit();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => GenerateCore(promptTokens, count, settings, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (GateEntered is { } hook)
+                {
+                    await hook(cancellationToken).ConfigureAwait(false);
+                }
+
+                return await Task.Run(() => GenerateCore(promptTokens, count, settings, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
         finally
         {
-            _gate.Release();
+            Interlocked.Decrement(ref _requests);
         }
     }
 
@@ -191,6 +205,7 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         settings ??= new LocalGenerationSettings();
         Check(promptTokens, 1, settings);
+        Admit();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateUnbounded<LocalGenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(async () =>
@@ -214,6 +229,10 @@ public sealed class LocalOnnxEngine : IDisposable
             catch (Exception ex)
             {
                 channel.Writer.TryComplete(ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _requests);
             }
         }, CancellationToken.None);
 
@@ -242,10 +261,31 @@ public sealed class LocalOnnxEngine : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>Gets or sets a callback awaited once a request holds the engine, before it runs (tests hold the engine with it).</summary>
+    internal Func<CancellationToken, Task>? GateEntered { get; set; }
+
+    /// <summary>Counts a request in, refusing it when <see cref="LocalOnnxEngineOptions.MaxQueuedRequests"/> are already waiting.</summary>
+    private void Admit()
+    {
+        var active = Interlocked.Increment(ref _requests);
+        if (_options.MaxQueuedRequests is { } max && active > max + 1)
+        {
+            Interlocked.Decrement(ref _requests);
+            throw new InvalidOperationException(
+                $"The local engine is busy: one request is running and {max} are waiting ({nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxQueuedRequests)} = {max}); retry later.");
+        }
+    }
+
     private void Check(IReadOnlyList<int> promptTokens, int count, LocalGenerationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(promptTokens);
         settings.Validate();
+        if (_options.MaxTokensPerRequest is { } limit && settings.MaxTokens > limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxTokens,
+                $"The request asks for {settings.MaxTokens} new tokens; {nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxTokensPerRequest)} allows {limit}.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (promptTokens.Count == 0)
         {
