@@ -20,6 +20,12 @@ if (args.Length == 3 && args[0] == "steps")
     return StepCostCommand.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
 }
 
+// "constrained [--pairs N] [--threads N] [--big] [--json-mode]": constrained vs unconstrained decode step at vocab 32000 (pair ratios).
+if (args.Length > 0 && args[0] == "constrained")
+{
+    return ConstrainedCommand.Run(args[1..]);
+}
+
 // "write-models DIR": writes the benchmark's test models (for other engines, e.g. transformers.js).
 if (args.Length == 2 && args[0] == "write-models")
 {

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Agents.LocalEngine.Chat;
+using Agents.LocalEngine.Constraints;
 using Agents.LocalEngine.Generation;
 using Microsoft.Extensions.AI;
 
@@ -11,8 +12,27 @@ namespace Agents.LocalEngine;
 /// <summary>
 /// <see cref="IChatClient"/> over a <see cref="LocalOnnxEngine"/>: formats the conversation with the model's chat format
 /// (tools included), streams text, turns <c>&lt;tool_call&gt;</c> replies into <see cref="FunctionCallContent"/>, and
-/// reports exact token usage. Additional option properties read: <c>repetition_penalty</c>, <c>min_tokens</c>, <c>do_sample</c>.
+/// reports exact token usage. Additional option properties read: <c>repetition_penalty</c>, <c>min_tokens</c>, <c>do_sample</c>,
+/// and <c>n</c> / <c>results_per_prompt</c> (several replies from one prefill, see <see cref="LocalChatOptionsExtensions"/>).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Constrained output: <see cref="ChatResponseFormat.Json"/> makes the reply one JSON object, and
+/// <see cref="ChatResponseFormat.ForJsonSchema(JsonElement, string?, string?)"/> one JSON value valid against the schema
+/// (subset: type, properties, required, additionalProperties, items, enum, const, anyOf; annotations such as description
+/// and format are ignored; any other keyword throws <see cref="NotSupportedException"/> naming it). Tokens that would break
+/// the JSON are masked before sampling, and the text is kept finishable within <see cref="ChatOptions.MaxOutputTokens"/>:
+/// near the end only tokens that still let it close in time are allowed. Output is compact or whitespace-separated JSON;
+/// object keys are written without escapes. When the budget is smaller than the shortest valid value the reply is cut off
+/// mid-JSON and the finish reason is <see cref="ChatFinishReason.Length"/>.
+/// </para>
+/// <para>
+/// <see cref="ChatToolMode.RequireAny"/> and <see cref="ChatToolMode.RequireSpecific(string)"/> force exactly one
+/// <c>&lt;tool_call&gt;{"name": ..., "arguments": {...}}&lt;/tool_call&gt;</c> whose name is one of the tools (or the named one)
+/// and whose arguments follow that tool's parameter schema; the reply then carries a <see cref="FunctionCallContent"/> and
+/// finish reason <see cref="ChatFinishReason.ToolCalls"/>. A required tool call takes precedence over a response format.
+/// </para>
+/// </remarks>
 public sealed class LocalOnnxChatClient : IChatClient
 {
     private readonly LocalOnnxEngine _engine;
@@ -34,27 +54,60 @@ public sealed class LocalOnnxChatClient : IChatClient
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// With <see cref="LocalChatOptionsExtensions.WithResultsPerPrompt"/> (n &gt; 1) the prompt is prefilled once and the n
+    /// replies are sampled as one batch: the response has n assistant messages, each with <c>choice_index</c> and
+    /// <c>finish_reason</c> in its additional properties; usage counts the prompt once and the tokens of all replies; the
+    /// response's finish reason is tool calls when any reply calls a tool, else length when any was cut off, else stop.
+    /// </remarks>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var (prompt, settings, tools) = Prepare(messages, options);
-        var result = await _engine.GenerateAsync(prompt, settings, cancellationToken).ConfigureAwait(false);
+        var n = options.GetResultsPerPrompt();
+        var results = await _engine.GenerateManyAsync(prompt, n, settings, cancellationToken).ConfigureAwait(false);
         var responseId = NewId("resp");
-        var contents = tools.Count > 0 ? ToolCallParser.Parse(result.Text, NewId("call")) : [new TextContent(result.Text)];
-        var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = responseId };
-        return new ChatResponse(message)
+        var replies = new List<ChatMessage>(n);
+        var reasons = new List<ChatFinishReason>(n);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var contents = tools.Count > 0 ? ToolCallParser.Parse(result.Text, NewId("call")) : [new TextContent(result.Text)];
+            var reason = FinishReason(result, contents);
+            reasons.Add(reason);
+            var message = new ChatMessage(ChatRole.Assistant, contents) { MessageId = n == 1 ? responseId : $"{responseId}_{i.ToString(CultureInfo.InvariantCulture)}" };
+            if (n > 1)
+            {
+                message.AdditionalProperties = new() { ["choice_index"] = i, ["finish_reason"] = reason.Value };
+            }
+
+            replies.Add(message);
+        }
+
+        var first = results[0];
+        var usage = Usage(first);
+        usage.OutputTokenCount = results.Sum(r => r.TokenIds.Count);
+        usage.TotalTokenCount = first.PromptTokens + usage.OutputTokenCount;
+        return new ChatResponse(replies)
         {
             ResponseId = responseId,
             ModelId = _engine.ModelId,
             CreatedAt = _timeProvider.GetUtcNow(),
-            FinishReason = FinishReason(result, contents),
-            Usage = Usage(result),
-            AdditionalProperties = Timing(result),
+            FinishReason = reasons.Contains(ChatFinishReason.ToolCalls) ? ChatFinishReason.ToolCalls
+                : reasons.Contains(ChatFinishReason.Length) ? ChatFinishReason.Length : reasons[0],
+            Usage = usage,
+            AdditionalProperties = Timing(first),
         };
     }
 
     /// <inheritdoc/>
+    /// <exception cref="NotSupportedException">More than one reply was asked for (<see cref="LocalChatOptionsExtensions.WithResultsPerPrompt"/>).</exception>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (options.GetResultsPerPrompt() > 1)
+        {
+            throw new NotSupportedException("Streaming gives one reply; ask for several replies (n > 1) with GetResponseAsync.");
+        }
+
         var (prompt, settings, tools) = Prepare(messages, options);
         var responseId = NewId("resp");
         var created = _timeProvider.GetUtcNow();
@@ -184,6 +237,26 @@ public sealed class LocalOnnxChatClient : IChatClient
                     settings.DoSample = Convert.ToBoolean(Unwrap(sample), CultureInfo.InvariantCulture);
                 }
             }
+        }
+
+        if (options?.ToolMode is RequiredChatToolMode required && tools.Count > 0)
+        {
+            var chosen = required.RequiredFunctionName is { } name ? [.. tools.Where(t => t.Name == name)] : tools;
+            if (chosen.Count == 0)
+            {
+                throw new ArgumentException(
+                    $"ToolMode requires the function '{required.RequiredFunctionName}', which is not among the tools ({string.Join(", ", tools.Select(t => t.Name))}).", nameof(options));
+            }
+
+            settings.Constraint = JsonConstraintSpec.ToolCall(chosen);
+        }
+        else if (options?.ToolMode is RequiredChatToolMode)
+        {
+            throw new ArgumentException("ToolMode requires a tool call but no tools were given.", nameof(options));
+        }
+        else if (options?.ResponseFormat is ChatResponseFormatJson json)
+        {
+            settings.Constraint = JsonConstraintSpec.Json(json.Schema);
         }
 
         settings.Validate();

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using Agents.LocalEngine.Chat;
+using Agents.LocalEngine.Constraints;
 using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Loading;
 using Agents.LocalEngine.Runtime;
@@ -27,8 +28,10 @@ public sealed class LocalOnnxEngine : IDisposable
     private readonly LocalOnnxEngineOptions _options;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _requests;
     private readonly int[] _eosIds;
     private readonly List<int> _cachedTokens = [];
+    private readonly Lazy<ConstraintVocabulary> _constraintVocabulary;
     private KvCache? _conversation;
     private float[] _logits = [];
     private bool _disposed;
@@ -71,6 +74,7 @@ public sealed class LocalOnnxEngine : IDisposable
             }
 
             _eosIds = [.. eos];
+            _constraintVocabulary = new(() => new ConstraintVocabulary(_session.VocabSize, id => _tokenizer.TokenBytes(id).ToArray(), _eosIds));
             ModelId = Path.GetFileName(model.Directory.TrimEnd(Path.DirectorySeparatorChar));
             Descriptor = model;
             _logger.LogInformation("Loaded {Model} ({Layout}, {Layers} layers, vocab {Vocab}, context {Context}) on {Provider}.",
@@ -104,6 +108,9 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>Gets or sets a value indicating whether n-way sampling drops finished rows from the batch (tests compare both).</summary>
     internal bool CompactFinishedRows { get; set; } = true;
+
+    /// <summary>Gets the token texts constrained decoding works over (built on first use).</summary>
+    internal ConstraintVocabulary ConstraintVocabulary => _constraintVocabulary.Value;
 
     /// <summary>Gets the number of sequence positions computed by decode steps so far (batch rows summed over steps), for tests.</summary>
     internal long RowStepsComputed { get; private set; }
@@ -164,15 +171,28 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         settings ??= new LocalGenerationSettings();
         Check(promptTokens, count, settings);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Admit();
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return await Task.Run(() => GenerateCore(promptTokens, count, settings, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (GateEntered is { } hook)
+                {
+                    await hook(cancellationToken).ConfigureAwait(false);
+                }
+
+                return await Task.Run(() => GenerateCore(promptTokens, count, settings, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
         finally
         {
-            _gate.Release();
+            Interlocked.Decrement(ref _requests);
         }
     }
 
@@ -185,6 +205,7 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         settings ??= new LocalGenerationSettings();
         Check(promptTokens, 1, settings);
+        Admit();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateUnbounded<LocalGenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(async () =>
@@ -208,6 +229,10 @@ public sealed class LocalOnnxEngine : IDisposable
             catch (Exception ex)
             {
                 channel.Writer.TryComplete(ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _requests);
             }
         }, CancellationToken.None);
 
@@ -236,10 +261,31 @@ public sealed class LocalOnnxEngine : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>Gets or sets a callback awaited once a request holds the engine, before it runs (tests hold the engine with it).</summary>
+    internal Func<CancellationToken, Task>? GateEntered { get; set; }
+
+    /// <summary>Counts a request in, refusing it when <see cref="LocalOnnxEngineOptions.MaxQueuedRequests"/> are already waiting.</summary>
+    private void Admit()
+    {
+        var active = Interlocked.Increment(ref _requests);
+        if (_options.MaxQueuedRequests is { } max && active > max + 1)
+        {
+            Interlocked.Decrement(ref _requests);
+            throw new InvalidOperationException(
+                $"The local engine is busy: one request is running and {max} are waiting ({nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxQueuedRequests)} = {max}); retry later.");
+        }
+    }
+
     private void Check(IReadOnlyList<int> promptTokens, int count, LocalGenerationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(promptTokens);
         settings.Validate();
+        if (_options.MaxTokensPerRequest is { } limit && settings.MaxTokens > limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.MaxTokens,
+                $"The request asks for {settings.MaxTokens} new tokens; {nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxTokensPerRequest)} allows {limit}.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (promptTokens.Count == 0)
         {
@@ -356,7 +402,7 @@ public sealed class LocalOnnxEngine : IDisposable
         var rows = new Row[n];
         for (var r = 0; r < n; r++)
         {
-            rows[r] = new Row(new StreamingDetokenizer(_tokenizer), vocab);
+            rows[r] = new Row(new StreamingDetokenizer(_tokenizer), vocab) { Constraint = settings.Constraint?.Start(ConstraintVocabulary) };
             if (sampler.RepetitionPenalty != 1f)
             {
                 foreach (var t in prompt)
@@ -398,11 +444,25 @@ public sealed class LocalOnnxEngine : IDisposable
                     continue;
                 }
 
-                var banned = row.Tokens.Count < settings.MinTokens ? _eosIds : [];
-                var token = sampler.Next(_logits.AsSpan(slots[r] * vocab, vocab), row.Seen, banned);
+                var banned = row.Tokens.Count < settings.MinTokens && row.Constraint is null ? _eosIds : [];
+                var logits = _logits.AsSpan(slots[r] * vocab, vocab);
+                if (row.Constraint is { } constraint)
+                {
+                    var left = Math.Min(settings.MaxTokens, ContextLength - prompt.Count) - row.Tokens.Count;
+                    if (!constraint.Mask(logits, left))
+                    {
+                        // Nothing can continue the text (the tokenizer lacks the bytes it needs): end it as cut off.
+                        row.Text.Append(row.Detokenizer.Flush());
+                        row.Finish = LocalFinishReason.Length;
+                        continue;
+                    }
+                }
+
+                var token = sampler.Next(logits, row.Seen, banned);
                 row.Tokens.Add(token);
                 row.Seen[token] = true;
                 next[slots[r]] = token;
+                row.Constraint?.Accept(token);
                 if (Array.IndexOf(_eosIds, token) >= 0)
                 {
                     row.Finish = LocalFinishReason.Stop;
@@ -415,6 +475,11 @@ public sealed class LocalOnnxEngine : IDisposable
                     {
                         row.Text.Length = at;
                         row.Finish = LocalFinishReason.Stop;
+                    }
+                    else if (row.Constraint?.IsFinished == true)
+                    {
+                        row.Finish = LocalFinishReason.Stop;
+                        row.Text.Append(row.Detokenizer.Flush());
                     }
                     else if (row.Tokens.Count >= settings.MaxTokens)
                     {
@@ -631,5 +696,8 @@ public sealed class LocalOnnxEngine : IDisposable
         public int Emitted { get; set; }
 
         public LocalFinishReason? Finish { get; set; }
+
+        /// <summary>Gets the JSON automaton this row's tokens must follow, or null.</summary>
+        public JsonTokenConstraint? Constraint { get; init; }
     }
 }

@@ -29,6 +29,15 @@ public sealed class LocalOnnxEngineOptions
     /// <summary>Gets or sets a value indicating whether the KV cache of the previous request is reused when the next prompt extends it. Default true.</summary>
     public bool EnablePrefixReuse { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how many requests may wait while one runs; a request beyond that fails at once with
+    /// <see cref="InvalidOperationException"/> (back-pressure). Null (default): no limit.
+    /// </summary>
+    public int? MaxQueuedRequests { get; set; }
+
+    /// <summary>Gets or sets the largest <c>MaxTokens</c> a request may ask for; more fails with <see cref="ArgumentOutOfRangeException"/>. Null (default): no limit.</summary>
+    public int? MaxTokensPerRequest { get; set; }
+
     /// <summary>Gets or sets the time provider used for timings. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -59,6 +68,16 @@ public sealed class LocalOnnxEngineOptions
         if (IntraOpNumThreads < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(IntraOpNumThreads), IntraOpNumThreads, $"{nameof(LocalOnnxEngineOptions)}.{nameof(IntraOpNumThreads)} must be >= 0 (0 lets ONNX Runtime choose).");
+        }
+
+        if (MaxQueuedRequests is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxQueuedRequests), MaxQueuedRequests, $"{nameof(LocalOnnxEngineOptions)}.{nameof(MaxQueuedRequests)} must be >= 0 (or null for no limit).");
+        }
+
+        if (MaxTokensPerRequest is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTokensPerRequest), MaxTokensPerRequest, $"{nameof(LocalOnnxEngineOptions)}.{nameof(MaxTokensPerRequest)} must be >= 1 (or null for no limit).");
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));

@@ -12,6 +12,7 @@ public sealed class ModelFixture : IDisposable
         External = TestModelFactory.Create(Path.Combine(Root, "qwen-external"), TestLayout.OptimumExternalData);
         GenAi = TestModelFactory.Create(Path.Combine(Root, "llama-genai"), TestLayout.GenAi, TestFamily.Llama3, positionIds: false);
         Shared = TestModelFactory.Create(Path.Combine(Root, "qwen-genai-gqa"), TestLayout.GenAiSharedBuffer);
+        LongContext = TestModelFactory.Create(Path.Combine(Root, "qwen-long"), spec: new TinyLlamaSpec { MaxPositions = 1024 });
     }
 
     public string Root { get; }
@@ -24,6 +25,9 @@ public sealed class ModelFixture : IDisposable
 
     /// <summary>genai layout, GroupQueryAttention, past_present_share_buffer = true.</summary>
     public TestModel Shared { get; }
+
+    /// <summary>Qwen format with a 1024-token context (room for tool definitions in the prompt).</summary>
+    public TestModel LongContext { get; }
 
     /// <summary>A fresh folder under the fixture root.</summary>
     public string NewDirectory(string name)

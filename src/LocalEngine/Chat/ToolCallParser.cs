@@ -10,28 +10,63 @@ namespace Agents.LocalEngine.Chat;
 /// cannot be read becomes a <see cref="FunctionCallContent"/> carrying an <see cref="FunctionCallContent.Exception"/> that
 /// tells the model what was wrong, so a function-invoking client answers it with an error result instead of crashing.
 /// </summary>
-internal static partial class ToolCallParser
+internal static class ToolCallParser
 {
     public const string InvalidCallName = "invalid_tool_call";
 
-    [GeneratedRegex(@"<tool_call>(.*?)(?:</tool_call>|\z)", RegexOptions.Singleline)]
-    private static partial Regex CallRegex();
-
+    /// <summary>
+    /// Splits <paramref name="text"/>. A call's JSON object is delimited by its own braces (strings and escapes respected), so
+    /// a <c>&lt;/tool_call&gt;</c> written inside a JSON string does not end the call; text that is not a whole object runs
+    /// to the next <c>&lt;/tool_call&gt;</c> (or the end) and is reported as an invalid call.
+    /// </summary>
     public static IList<AIContent> Parse(string text, string callIdPrefix)
     {
         var contents = new List<AIContent>();
         var last = 0;
         var index = 0;
-        foreach (Match m in CallRegex().Matches(text))
+        while (last < text.Length)
         {
-            var before = text[last..m.Index].Trim();
+            var open = text.IndexOf(ToolPrompt.CallOpen, last, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                break;
+            }
+
+            var before = text[last..open].Trim();
             if (before.Length > 0)
             {
                 contents.Add(new TextContent(before));
             }
 
-            contents.Add(ParseCall(m.Groups[1].Value.Trim(), $"{callIdPrefix}_{index++.ToString(CultureInfo.InvariantCulture)}"));
-            last = m.Index + m.Length;
+            var start = open + ToolPrompt.CallOpen.Length;
+            var bodyStart = start;
+            while (bodyStart < text.Length && char.IsWhiteSpace(text[bodyStart]))
+            {
+                bodyStart++;
+            }
+
+            int bodyEnd;
+            int next;
+            if (ObjectEnd(text, bodyStart) is { } end)
+            {
+                bodyEnd = end;
+                next = end;
+                while (next < text.Length && char.IsWhiteSpace(text[next]))
+                {
+                    next++;
+                }
+
+                next = string.CompareOrdinal(text, next, ToolPrompt.CallClose, 0, ToolPrompt.CallClose.Length) == 0 ? next + ToolPrompt.CallClose.Length : end;
+            }
+            else
+            {
+                var close = text.IndexOf(ToolPrompt.CallClose, start, StringComparison.Ordinal);
+                bodyEnd = close < 0 ? text.Length : close;
+                next = close < 0 ? text.Length : close + ToolPrompt.CallClose.Length;
+            }
+
+            contents.Add(ParseCall(text[start..bodyEnd].Trim(), $"{callIdPrefix}_{index++.ToString(CultureInfo.InvariantCulture)}"));
+            last = next;
         }
 
         var rest = text[last..].Trim();
@@ -41,6 +76,47 @@ internal static partial class ToolCallParser
         }
 
         return contents;
+    }
+
+    /// <summary>The index just past the JSON object starting at <paramref name="start"/>, or null when there is no whole object there.</summary>
+    private static int? ObjectEnd(string text, int start)
+    {
+        if (start >= text.Length || text[start] != '{')
+        {
+            return null;
+        }
+
+        var depth = 0;
+        var inString = false;
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c is '{' or '[')
+            {
+                depth++;
+            }
+            else if (c is '}' or ']' && --depth == 0)
+            {
+                return i + 1;
+            }
+        }
+
+        return null;
     }
 
     private static FunctionCallContent ParseCall(string json, string callId)

@@ -33,6 +33,12 @@ public sealed class LocalGenerationSettings
     /// <summary>Gets the texts that end generation; they are not included in the output.</summary>
     public IList<string> StopSequences { get; } = [];
 
+    /// <summary>
+    /// Gets or sets what the output must be (a JSON value of a schema, or a tool call); null for free text. Set by
+    /// <see cref="LocalOnnxChatClient"/> from <c>ResponseFormat</c> and <c>ToolMode</c>.
+    /// </summary>
+    internal Constraints.JsonConstraintSpec? Constraint { get; set; }
+
     /// <summary>Throws when a value is out of range, naming it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()

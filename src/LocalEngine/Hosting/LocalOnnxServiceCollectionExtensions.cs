@@ -41,6 +41,8 @@ public static class LocalOnnxServiceCollectionExtensions
     /// <summary>
     /// Registers a singleton <see cref="LocalOnnxEngine"/> and an <see cref="IChatCompletionService"/> over it that invokes
     /// kernel functions the model calls (Semantic Kernel's function-invocation loop, including its auto-invocation filters).
+    /// Settings with <c>results_per_prompt</c> (or <c>n</c>) &gt; 1 in their extension data (OpenAI settings' ResultsPerPrompt)
+    /// return that many replies, sampled from one prefill of the prompt.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="modelDirectory">The model folder; it must exist.</param>
@@ -52,11 +54,16 @@ public static class LocalOnnxServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = Configure(modelDirectory, configure);
         AddEngine(services, modelDirectory, options, serviceId);
-        IChatCompletionService Create(IServiceProvider sp, LocalOnnxEngine engine) =>
-            new ChatClientBuilder(new LocalOnnxChatClient(engine, options.TimeProvider))
+        IChatCompletionService Create(IServiceProvider sp, LocalOnnxEngine engine)
+        {
+            var client = new LocalOnnxChatClient(engine, options.TimeProvider);
+            var inner = new ChatClientBuilder(client)
                 .UseKernelFunctionInvocation(sp.GetService<ILoggerFactory>())
                 .Build(sp)
                 .AsChatCompletionService(sp);
+            return new ResultsPerPromptChatCompletionService(inner, client);
+        }
+
         if (serviceId is null)
         {
             services.AddSingleton(sp => Create(sp, sp.GetRequiredService<LocalOnnxEngine>()));

@@ -24,6 +24,17 @@ public sealed class ToolCallParserTests
     }
 
     [Fact]
+    public void A_closing_tag_inside_a_json_string_does_not_end_the_call()
+    {
+        var contents = ToolCallParser.Parse("<tool_call>\n{\"name\":\"echo\",\"arguments\":{\"text\":\"a</tool_call>b\\\"}\"}}\n</tool_call> done", "c");
+        Assert.Equal(2, contents.Count);
+        var call = Assert.IsType<FunctionCallContent>(contents[0]);
+        Assert.Null(call.Exception);
+        Assert.Equal("a</tool_call>b\"}", ((JsonElement)call.Arguments!["text"]!).GetString());
+        Assert.Equal("done", Assert.IsType<TextContent>(contents[1]).Text);
+    }
+
+    [Fact]
     public void Arguments_given_as_a_json_string_and_an_unclosed_final_call_are_accepted()
     {
         var contents = ToolCallParser.Parse("<tool_call>{\"name\":\"f\",\"arguments\":\"{\\\"x\\\":1}\"}", "c");
