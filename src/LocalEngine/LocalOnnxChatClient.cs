@@ -35,6 +35,18 @@ namespace Agents.LocalEngine;
 /// </remarks>
 public sealed class LocalOnnxChatClient : IChatClient
 {
+    /// <summary>
+    /// The service key under which <see cref="GetService"/> answers the model's context length for <see cref="int"/>:
+    /// agent loops read it to keep every request inside the window.
+    /// </summary>
+    public const string ContextWindowTokensKey = "agents:context-window-tokens";
+
+    /// <summary>
+    /// The service key under which <see cref="GetService"/> answers a <see cref="Func{T, TResult}"/> of string to int that counts
+    /// tokens with the model's own tokenizer.
+    /// </summary>
+    public const string TokenCounterKey = "agents:token-counter";
+
     private readonly LocalOnnxEngine _engine;
     private readonly TimeProvider _timeProvider;
     private readonly bool _ownsEngine;
@@ -166,6 +178,18 @@ public sealed class LocalOnnxChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null)
         {
+            // Agent loops ask a chat client for its model's window and token counter under these keys
+            // (Agents.Planners.Context.ContextWindow.FromChatClient), with no reference to this engine.
+            if (ContextWindowTokensKey.Equals(serviceKey) && serviceType == typeof(int))
+            {
+                return _engine.ContextLength;
+            }
+
+            if (TokenCounterKey.Equals(serviceKey) && serviceType == typeof(Func<string, int>))
+            {
+                return new Func<string, int>(text => _engine.Tokenize(text ?? string.Empty, addBos: false).Count);
+            }
+
             return null;
         }
 

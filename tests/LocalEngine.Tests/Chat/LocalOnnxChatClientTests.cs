@@ -31,6 +31,11 @@ public sealed class LocalOnnxChatClientTests(ModelFixture models)
         Assert.True(response.AdditionalProperties!.ContainsKey("prefill_ms"));
         Assert.Equal("local-onnx", client.GetService<ChatClientMetadata>()!.ProviderName);
         Assert.Same(engine, client.GetService<LocalOnnxEngine>());
+        Assert.Equal(engine.ContextLength, client.GetService(typeof(int), "agents:context-window-tokens"));
+        var count = Assert.IsType<Func<string, int>>(client.GetService(typeof(Func<string, int>), "agents:token-counter"));
+        Assert.Equal(engine.Tokenize("The weather in Paris", addBos: false).Count, count("The weather in Paris"));
+        Assert.Null(client.GetService(typeof(string), "agents:context-window-tokens"));
+        Assert.Null(client.GetService(typeof(int), "other"));
     }
 
     [Fact]
