@@ -1,6 +1,7 @@
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.OpenAICompat;
+using Agents.Samples.ChatApp.Rendering;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,7 @@ internal static class ChatAppHost
         builder.Services.AddSingleton<IValidateOptions<ChatAppOptions>, ChatAppOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ConversationStore>();
+        builder.Services.TryAddSingleton<AnswerRenderer>();
         ChatAppModelSetup.AddConfiguredModel(builder);
 
         // Validate now, before binding any socket, so a bad configuration names the option and nothing listens.
@@ -47,6 +49,12 @@ internal static class ChatAppHost
         });
 
         var app = builder.Build();
+        if (!ModelStatus.For(app.Services).Configured)
+        {
+            // Say it at start-up, not only when the first question fails; the page shows the same text as a banner.
+            app.Logger.LogWarning("{Help}", ModelStatus.NoModelHelp);
+        }
+
         app.Use(static (context, next) =>
         {
             var headers = context.Response.Headers;
