@@ -22,13 +22,17 @@ public static class EvalPlots
         MarkerShape.Cross, MarkerShape.OpenTriangleDown, MarkerShape.FilledSquare, MarkerShape.Asterisk,
     ];
 
-    private static readonly LinePattern[] Lines = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+    private static readonly (string Name, LinePattern Pattern)[] Lines =
+        [("solid", LinePattern.Solid), ("dashed", LinePattern.Dashed), ("dotted", LinePattern.Dotted), ("densely dashed", LinePattern.DenselyDashed)];
 
     /// <summary>Gets the marker shape of the strategy at <paramref name="index"/> (strategies in ordinal order).</summary>
     public static MarkerShape MarkerFor(int index) => Markers[index % Markers.Length];
 
     /// <summary>Gets the line pattern of the strategy at <paramref name="index"/> (strategies in ordinal order).</summary>
-    public static LinePattern LineFor(int index) => Lines[index % Lines.Length];
+    public static LinePattern LineFor(int index) => Lines[index % Lines.Length].Pattern;
+
+    /// <summary>Gets the name of the line pattern of the strategy at <paramref name="index"/>, for example <c>dashed</c>.</summary>
+    public static string LineNameFor(int index) => Lines[index % Lines.Length].Name;
 
     /// <summary>Writes accuracy (%) against budget (units per tool), one line per strategy, to <paramref name="path"/> (PNG) and the same name with <c>.svg</c>.</summary>
     /// <param name="rows">The summary rows.</param>
@@ -96,6 +100,10 @@ public static class EvalPlots
         line.LineWidth = 1.5f;
         line.Color = Colors.Black.WithAlpha(0.6);
 
+        // Room on the right for the labels of the most expensive points.
+        double minCost = rows.Min(r => r.MeanCostUsd), maxCost = rows.Max(r => r.MeanCostUsd);
+        double span = maxCost > minCost ? maxCost - minCost : Math.Max(maxCost * 0.5, 1e-6);
+        plot.Axes.SetLimitsX(minCost - (0.08 * span), maxCost + (0.3 * span));
         plot.Title(Title("Accuracy vs cost", datasetName));
         plot.XLabel("Mean unified cost per question (USD)");
         plot.YLabel("Accuracy (%)");
@@ -122,7 +130,8 @@ public static class EvalPlots
 
     private static void PercentAxis(Plot plot)
     {
-        plot.Axes.SetLimitsY(0, 100);
+        // Ticks stop at 100 %; the small pad keeps markers at 0 % and 100 % (and their labels) whole instead of clipped.
+        plot.Axes.SetLimitsY(-4, 106);
         double[] ticks = [0, 20, 40, 60, 80, 100];
         plot.Axes.Left.SetTicks(ticks, [.. ticks.Select(t => t.ToString(CultureInfo.InvariantCulture) + " %")]);
     }
