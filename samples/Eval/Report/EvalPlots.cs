@@ -45,17 +45,31 @@ public static class EvalPlots
         Check(rows, path, width, height);
         var plot = new Plot();
         var groups = Groups(rows);
+        var budgets = rows.Select(r => r.Budget).Distinct().Order().ToArray();
+        double range = Math.Max(budgets[^1] - budgets[0], 1);
+
+        // Strategies sit side by side around each budget (a small dodge), so equal results never hide each other.
+        double dodge = range * 0.012;
         for (int i = 0; i < groups.Count; i++)
         {
             var points = groups[i].OrderBy(r => r.Budget).ToList();
-            var line = plot.Add.Scatter(points.Select(r => (double)r.Budget).ToArray(), points.Select(r => r.Accuracy * 100).ToArray());
+            double shift = (i - ((groups.Count - 1) / 2.0)) * dodge;
+            var line = plot.Add.Scatter(points.Select(r => r.Budget + shift).ToArray(), points.Select(r => r.Accuracy * 100).ToArray());
             line.LegendText = groups[i].Key;
             Style(line, i, groups.Count);
             line.LineWidth = 2;
             line.LinePattern = LineFor(i);
+
+            // The strategy's name at the end of its line, stacked per strategy so that equal ends stay readable.
+            var last = points[^1];
+            var label = plot.Add.Text(groups[i].Key, last.Budget + shift, last.Accuracy * 100);
+            label.LabelFontSize = 11;
+            label.LabelFontColor = line.Color;
+            label.OffsetX = 10;
+            label.OffsetY = (float)(-8 + (14 * (i - ((groups.Count - 1) / 2.0))));
         }
 
-        var budgets = rows.Select(r => r.Budget).Distinct().Order().ToArray();
+        plot.Axes.SetLimitsX(budgets[0] - (0.05 * range), budgets[^1] + (0.2 * range));
         plot.Axes.Bottom.SetTicks(budgets.Select(b => (double)b).ToArray(), budgets.Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray());
         plot.Title(Title("Accuracy vs budget", datasetName));
         plot.XLabel("Budget (units per tool)");

@@ -65,6 +65,11 @@ public sealed class ChatPagePlannerTests
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("I will search the local library first.", wait);
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("web_search {\"queries\":[\"Lucene full-text\",\"budget tracker\"]}", wait);
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("lucene.md", wait);
+        await Expect(run.GetByTestId("step-result").First).ToContainTextAsync(" for 2 queries", wait);
+        await Expect(run.GetByTestId("card").First).ToBeAttachedAsync();
+        await Expect(run.GetByTestId("steps")).Not.ToContainTextAsync("<search_results");
+        await Expect(run.GetByTestId("steps")).Not.ToContainTextAsync("## Query");
+        await Expect(run.GetByTestId("budget-units")).Not.ToContainTextAsync("memory");
         await Expect(run.GetByTestId("budget-units")).ToContainTextAsync("search 2/5", wait);
         await Expect(run.GetByTestId("budget-totals")).ToContainTextAsync("tokens in 1,200/50,000tokens out 40/50,000", wait);
         await Expect(run.GetByTestId("answer")).ToHaveTextAsync(string.Empty);

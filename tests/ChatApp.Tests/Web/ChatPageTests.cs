@@ -328,6 +328,9 @@ public sealed class ChatPageTests
         await Expect(page.GetByTestId("answer").Last.Locator("strong")).ToHaveTextAsync("short", Wait);
 
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= 390"), "the page scrolls sideways at 390 px");
+        var composer = await page.Locator("#composer").BoundingBoxAsync();
+        Assert.NotNull(composer);
+        Assert.True(composer.Y >= 0 && composer.Y + composer.Height <= 844, $"the question box scrolled out of the 844 px high screen: y={composer.Y}, height={composer.Height}");
         foreach (var id in new[] { "send", "question", "new-chat", "answer" })
         {
             var box = await page.GetByTestId(id).Last.BoundingBoxAsync();
