@@ -36,6 +36,7 @@ internal static class Bench
                 writer.WriteNumber("cached_prompt_tokens", result.CachedPromptTokens);
                 writer.WriteNumber("prefill_ms", Math.Round(result.PrefillTime.TotalMilliseconds, 3));
                 writer.WriteNumber("prefill_tokens_per_s", Math.Round(prefillSpeed, 2));
+                writer.WriteNumber("generated_tokens", result.TokenIds.Count);
                 writer.WriteNumber("decode_tokens", result.DecodeSteps);
                 writer.WriteNumber("decode_ms", Math.Round(result.DecodeTime.TotalMilliseconds, 3));
                 writer.WriteNumber("decode_tokens_per_s", Math.Round(decodeSpeed, 2));
@@ -48,6 +49,7 @@ internal static class Bench
 
         var inv = CultureInfo.InvariantCulture;
         Console.Out.WriteLine(string.Create(inv, $"prefill: {prefilled} prompt tokens in {result.PrefillTime.TotalMilliseconds:0.0} ms = {prefillSpeed:0.0} tokens/s"));
+        // The prefill yields the first token; the decode steps yield the rest.
         Console.Out.WriteLine(string.Create(inv, $"decode:  {result.DecodeSteps} tokens in {result.DecodeTime.TotalMilliseconds:0.0} ms = {decodeSpeed:0.0} tokens/s ({(result.DecodeSteps == 0 ? 0 : result.DecodeTime.TotalMilliseconds / result.DecodeSteps):0.00} ms/token)"));
         return 0;
     }

@@ -99,7 +99,8 @@ public sealed class LocalChatCliTests(ModelFixture models)
         {
             var root = doc.RootElement;
             Assert.True(root.GetProperty("prompt_tokens").GetInt32() > 0);
-            Assert.Equal(6, root.GetProperty("decode_tokens").GetInt32());
+            Assert.Equal(6, root.GetProperty("generated_tokens").GetInt32());
+            Assert.Equal(5, root.GetProperty("decode_tokens").GetInt32());
             Assert.True(root.GetProperty("prefill_tokens_per_s").GetDouble() > 0);
             Assert.True(root.GetProperty("decode_tokens_per_s").GetDouble() > 0);
         }
@@ -109,7 +110,7 @@ public sealed class LocalChatCliTests(ModelFixture models)
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Matches(@"^prefill: \d+ prompt tokens in [0-9.]+ ms = [0-9.]+ tokens/s$", lines[0]);
-        Assert.Matches(@"^decode:  5 tokens in [0-9.]+ ms = [0-9.]+ tokens/s \([0-9.]+ ms/token\)$", lines[1]);
+        Assert.Matches(@"^decode:  4 tokens in [0-9.]+ ms = [0-9.]+ tokens/s \([0-9.]+ ms/token\)$", lines[1]);
     }
 
     [Theory]
