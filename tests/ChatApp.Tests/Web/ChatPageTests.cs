@@ -312,6 +312,29 @@ public sealed class ChatPageTests
     }
 
     [Fact]
+    public async Task Keyboard_alone_sends_a_question_and_opens_a_cited_source()
+    {
+        var runner = new ScriptedAgentRunner((request, ct) => Events(
+            new AnswerEvent("Paris is on the Seine [1].", [new Citation(1, "Paris", "https://en.wikipedia.org/wiki/Paris") { Evidence = "The Seine flows through Paris." }])));
+        await using var app = await TestApp.StartAsync(runner);
+        var page = await OpenAsync(app);
+
+        await page.GetByTestId("question").FocusAsync();
+        await page.Keyboard.TypeAsync("Which river?");
+        await page.Keyboard.PressAsync("Enter");
+        var run = page.GetByTestId("run").Last;
+        await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
+
+        await run.Locator("a.cite").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await Expect(run.GetByTestId("source")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("selected"));
+        await Expect(run.GetByTestId("evidence")).ToBeVisibleAsync();
+        await Expect(run.GetByTestId("source").Locator("a")).ToBeFocusedAsync();
+        Assert.Equal("Which river?", runner.Requests.Single().Question);
+    }
+
+    [Fact]
     public async Task Page_works_at_phone_width()
     {
         var runner = new ScriptedAgentRunner((request, ct) => Events(
