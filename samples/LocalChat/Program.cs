@@ -4,12 +4,32 @@ using Agents.LocalEngine;
 using Agents.LocalEngine.Generation;
 using Microsoft.Extensions.AI;
 
-// LocalChat: run a local ONNX model from the command line.
-//   --model DIR  --prompt TEXT  [--raw] [--max-tokens N] [--greedy] [--min-tokens N] [--json]
-const string Usage = "usage: LocalChat --model DIR --prompt TEXT [--raw] [--max-tokens N] [--greedy] [--min-tokens N] [--json]";
+// LocalChat: run a local ONNX model from the command line (see README.md next to this file).
+const string Usage = "usage: LocalChat --model DIR (--prompt TEXT | --bench) [--raw] [--max-tokens N] [--greedy] [--min-tokens N] [--json]   (--help for details)";
+const string Help = """
+    LocalChat: run a local ONNX model folder from the command line, on the Agents.LocalEngine (ONNX Runtime, CPU).
+
+    usage: LocalChat --model DIR --prompt TEXT [options]
+           LocalChat --model DIR --bench [--prompt TEXT] [--max-tokens N]
+
+      --model DIR       the model folder: a Hugging Face Optimum / transformers.js export (config.json, tokenizer.json,
+                        onnx/model*.onnx) or an onnxruntime-genai folder (genai_config.json, model.onnx); see README.md
+      --prompt TEXT     the user message; it is wrapped in the model's chat template unless --raw is given
+      --raw             send TEXT as plain text (with the BOS token) instead of a chat turn
+      --max-tokens N    the most tokens to generate (default 128)
+      --min-tokens N    do not stop at the end-of-sequence token before N tokens (default 0)
+      --greedy          always pick the most likely token (default: the model's sampling settings)
+      --json            print one JSON object: token_ids, text, prefill_ms, decode_ms_per_token
+      --bench           measure speed: one warm-up run, then a greedy run of exactly --max-tokens tokens; prints
+                        prefill speed (prompt tokens/s) and decode speed (tokens/s); --prompt is optional here
+      -h, --help        this text
+
+    Exit codes: 0 done, 1 the model could not be loaded or generation failed, 2 bad arguments, 130 Ctrl+C.
+    """;
+const string BenchPrompt = "Summarize in a few sentences why budget limits matter for research agents that search the web, read pages and call tools many times before they answer a question.";
 
 string? model = null, prompt = null;
-bool raw = false, greedy = false, json = false;
+bool raw = false, greedy = false, json = false, bench = false;
 int maxTokens = 128, minTokens = 0;
 try
 {
@@ -32,9 +52,22 @@ try
             case "--raw": raw = true; break;
             case "--greedy": greedy = true; break;
             case "--json": json = true; break;
+            case "--bench": bench = true; break;
+            case "--help" or "-h":
+                Console.Out.Write(Help);
+                return 0;
             case "--max-tokens": maxTokens = Number(); break;
             case "--min-tokens": minTokens = Number(); break;
             default: throw new ArgumentException($"unknown argument '{args[i]}'.");
+        }
+    }
+
+    if (bench)
+    {
+        prompt ??= BenchPrompt;
+        if (maxTokens == 0)
+        {
+            throw new ArgumentException("--bench needs --max-tokens of at least 1.");
         }
     }
 
@@ -66,6 +99,11 @@ try
         e.Cancel = true;
         cts.Cancel();
     };
+
+    if (bench)
+    {
+        return await Bench.RunAsync(engine, ids, maxTokens, json, cts.Token);
+    }
 
     LocalGenerationResult? result = null;
     await foreach (var update in engine.GenerateStreamingAsync(ids, settings, cts.Token))

@@ -92,13 +92,23 @@ internal static class ResearchAgentApp
             budget = BudgetSpec.Parse(parsed.Get("--budget") ?? BudgetFactory.DefaultBudget);
             prices = parsed.Get("--price") is { } p ? PriceSpec.Parse(p) : null;
             model = ModelSettings.From(parsed, env);
-            if (model is null)
+            string? searchProblem = null;
+            try
             {
-                Console.Error.WriteLine(ModelSettings.NoModelHelp("the research agent"));
-                return ExitUsage;
+                search = SearchSettings.From(parsed, env);
+            }
+            catch (CommandLineException ex) when (model is null)
+            {
+                // Name this together with the missing model, so a first run learns everything it needs at once.
+                searchProblem = ex.Message;
+                search = null!;
             }
 
-            search = SearchSettings.From(parsed, env);
+            if (model is null)
+            {
+                Console.Error.WriteLine(FirstRunHelp.Missing(ModelSettings.NoModelHelp("the research agent"), searchProblem));
+                return ExitUsage;
+            }
         }
         catch (CommandLineException ex)
         {

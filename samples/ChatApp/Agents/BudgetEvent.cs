@@ -19,5 +19,11 @@ internal sealed record BudgetEvent(
     double RemainingFraction,
     string Regime) : AgentEvent
 {
+    /// <summary>Gets the seconds the run has taken so far, when known.</summary>
+    public double? ElapsedSeconds { get; init; }
+
+    /// <summary>Gets the run's time limit in seconds, when known.</summary>
+    public double? MaxSeconds { get; init; }
+
     public override string EventName => "budget";
 }

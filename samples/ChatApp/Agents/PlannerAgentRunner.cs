@@ -57,7 +57,7 @@ internal sealed class PlannerAgentRunner : IAgentRunner
             ? new BatsAgent(_chatClient, kernel, tracker, new BatsOptions(), _timeProvider, _loggerFactory)
             : new ReActAgent(_chatClient, kernel, tracker, new ReActOptions { BudgetAware = true }, _timeProvider, _loggerFactory);
 
-        var mapper = new PlannerEventMapper(request.Budget);
+        var mapper = new PlannerEventMapper(request.Budget, _options.Limits.MaxRunDuration);
         yield return mapper.Budget(tracker.GetSnapshot());
         var plannerRequest = new PlannerRequest(request.Question) { Context = FormatHistory(request.History) };
         await foreach (var runEvent in agent.RunStreamingAsync(plannerRequest, cancellationToken).ConfigureAwait(false))

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Budget;
+using Agents.Plugins.Memory;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Agents.Samples.ChatApp.Hosting;
@@ -10,12 +11,20 @@ namespace Agents.Samples.ChatApp.Agents;
 /// <summary>Turns the planners' run events into the page's <see cref="AgentEvent"/>s.</summary>
 internal sealed class PlannerEventMapper
 {
-    private const int MaxSummaryChars = 400;
     private readonly SessionBudget _budget;
+    private readonly TimeSpan? _maxDuration;
     private readonly List<string> _pagesRead = [];
+    private readonly Dictionary<string, ResultCard> _seen = new(StringComparer.Ordinal);
     private int _callCounter;
 
-    public PlannerEventMapper(SessionBudget budget) => _budget = budget;
+    /// <summary>Creates the mapper for one run.</summary>
+    /// <param name="budget">The user's budget of the run.</param>
+    /// <param name="maxDuration">The run's time limit, shown on the meter.</param>
+    public PlannerEventMapper(SessionBudget budget, TimeSpan? maxDuration = null)
+    {
+        _budget = budget;
+        _maxDuration = maxDuration;
+    }
 
     public IEnumerable<AgentEvent> Map(AgentRunEvent runEvent, BudgetTracker tracker)
     {
@@ -49,8 +58,18 @@ internal sealed class PlannerEventMapper
                     _pagesRead.AddRange(Strings(urls));
                 }
 
+                var (summary, cards) = ToolResultParser.Parse(call.Result);
+                foreach (var card in cards)
+                {
+                    // Pages read win over search snippets as evidence: they are what the agent quoted from.
+                    if (!_seen.ContainsKey(card.Url) || call.Arguments.ContainsKey("urls"))
+                    {
+                        _seen[card.Url] = card;
+                    }
+                }
+
                 yield return new ToolCallEvent(id, call.Name, SerializeArguments(call.Arguments));
-                yield return new ToolResultEvent(id, call.Name, Summarize(call.Result), call.Executed);
+                yield return new ToolResultEvent(id, call.Name, summary, call.Executed) { Cards = cards };
                 yield return Budget(tracker.GetSnapshot());
                 break;
             case BudgetChangedEvent changed:
@@ -62,7 +81,7 @@ internal sealed class PlannerEventMapper
                     ? $"No answer: {ErrorIds.SafeStatusReason(result)}"
                     : result.Answer;
                 yield return Budget(tracker.GetSnapshot());
-                yield return new AnswerEvent(text, CitationExtractor.Extract(text, _pagesRead), StatusText(result.Status), result.Confidence);
+                yield return new AnswerEvent(text, [.. CitationExtractor.Extract(text, _pagesRead).Select(WithEvidence)], StatusText(result.Status), result.Confidence);
                 break;
         }
     }
@@ -75,7 +94,28 @@ internal sealed class PlannerEventMapper
         snapshot.CostUsd,
         _budget.MaxCostUsd,
         snapshot.RemainingFraction,
-        snapshot.Regime.ToString().ToUpperInvariant());
+        snapshot.Regime.ToString().ToUpperInvariant())
+    {
+        ElapsedSeconds = snapshot.Elapsed.TotalSeconds,
+        MaxSeconds = _maxDuration?.TotalSeconds,
+    };
+
+    /// <summary>Adds what the agent saw of a cited source: the page text or search snippet, and the archived copy of a page it read.</summary>
+    private Citation WithEvidence(Citation citation)
+    {
+        if (!_seen.TryGetValue(citation.Url, out var card))
+        {
+            return citation;
+        }
+
+        var title = Uri.TryCreate(citation.Url, UriKind.Absolute, out var uri) && citation.Title == uri.Host && card.Title.Length > 0 ? card.Title : citation.Title;
+        return citation with
+        {
+            Title = title,
+            Evidence = card.Text.Length > 0 ? card.Text : null,
+            Archive = uri is not null && _pagesRead.Contains(citation.Url) ? SourceArchive.GetSourcePath(uri) : null,
+        };
+    }
 
     private static string StatusText(AgentRunStatus status) => status switch
     {
@@ -85,13 +125,6 @@ internal sealed class PlannerEventMapper
         AgentRunStatus.Cancelled => "cancelled",
         _ => status.ToString().ToLowerInvariant(),
     };
-
-    private static string Summarize(string result)
-    {
-        var start = result.IndexOf("<budget>", StringComparison.Ordinal);
-        var text = (start >= 0 ? result[..start] : result).Trim();
-        return text.Length <= MaxSummaryChars ? text : string.Concat(text.AsSpan(0, MaxSummaryChars), "...");
-    }
 
     private static string SerializeArguments(IReadOnlyDictionary<string, object?> arguments)
     {

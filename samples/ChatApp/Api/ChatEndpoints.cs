@@ -1,6 +1,7 @@
 using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.Hosting;
+using Agents.Samples.ChatApp.Rendering;
 using Agents.Samples.Shared.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -22,11 +23,12 @@ internal static partial class ChatEndpoints
         api.MapPost("/conversations/{id}/stop", StopRun);
     }
 
-    private static IResult GetConfig([FromServices] IOptions<ChatAppOptions> options)
+    private static IResult GetConfig([FromServices] IOptions<ChatAppOptions> options, [FromServices] IServiceProvider services)
     {
         var o = options.Value;
         return Results.Json(new
         {
+            model = ModelStatus.For(services),
             strategies = new[] { new { id = "bats", name = "BATS" }, new { id = "react", name = "ReAct + budget tracker" } },
             limits = new
             {
@@ -83,6 +85,7 @@ internal static partial class ChatEndpoints
         [FromServices] IServiceProvider services,
         [FromServices] IOptions<ChatAppOptions> options,
         [FromServices] TimeProvider timeProvider,
+        [FromServices] AnswerRenderer renderer,
         [FromServices] ILoggerFactory loggerFactory)
     {
         var settings = options.Value;
@@ -159,17 +162,13 @@ internal static partial class ChatEndpoints
 
             SseWriter.Start(context);
             var writer = new SseWriter(context.Response);
+            var recorder = new RunRecorder(renderer);
             string status;
             try
             {
                 await foreach (var agentEvent in runner.RunAsync(request, linked.Token).WithCancellation(linked.Token).ConfigureAwait(false))
                 {
-                    if (agentEvent is AnswerEvent answer)
-                    {
-                        conversation.Add(new ChatTurn("assistant", answer.Text, answer.Citations));
-                    }
-
-                    await writer.WriteAsync(agentEvent, linked.Token).ConfigureAwait(false);
+                    await writer.WriteAsync(recorder.Record(agentEvent), linked.Token).ConfigureAwait(false);
                 }
 
                 status = "completed";
@@ -185,17 +184,18 @@ internal static partial class ChatEndpoints
                 var errorId = ErrorIds.New();
                 LogRunFailed(logger, ex, conversation.Id, errorId);
                 status = "failed";
-                await writer.WriteAsync(new ErrorEvent(ErrorIds.ClientMessage("The agent", errorId)), context.RequestAborted).ConfigureAwait(false);
+                await writer.WriteAsync(recorder.Record(new ErrorEvent(ErrorIds.ClientMessage("The agent", errorId))), context.RequestAborted).ConfigureAwait(false);
+            }
+
+            var done = recorder.Record(new DoneEvent(status));
+            if (recorder.ToTurn() is { } turn)
+            {
+                conversation.Add(turn);
             }
 
             if (!context.RequestAborted.IsCancellationRequested)
             {
-                if (status is "cancelled" or "timed_out")
-                {
-                    conversation.Add(new ChatTurn("assistant", status == "cancelled" ? "(stopped)" : "(stopped: the run took too long)", []));
-                }
-
-                await writer.WriteAsync(new DoneEvent(status), context.RequestAborted).ConfigureAwait(false);
+                await writer.WriteAsync(done, context.RequestAborted).ConfigureAwait(false);
             }
 
             return Results.Empty;

@@ -1,6 +1,7 @@
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.OpenAICompat;
+using Agents.Samples.ChatApp.Rendering;
 using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ internal static class ChatAppHost
         builder.Services.AddSingleton<IValidateOptions<ChatAppOptions>, ChatAppOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<ConversationStore>();
+        builder.Services.TryAddSingleton<AnswerRenderer>();
         ChatAppModelSetup.AddConfiguredModel(builder);
 
         // Validate now, before binding any socket, so a bad configuration names the option and nothing listens.
@@ -59,6 +61,13 @@ internal static class ChatAppHost
         // Nothing is served until the addresses Kestrel actually bound (ChatApp:Urls, Kestrel:Endpoints, --urls, ...)
         // are checked: beyond loopback without ChatApp:ApiKey the app stops. Every request's Host must name this server.
         ExposureGuardSetup.Use(app, app.Services.GetRequiredService<ExposureGuard>(), [], WriteGuardErrorAsync);
+
+        if (!ModelStatus.For(app.Services).Configured)
+        {
+            // Say it at start-up, not only when the first question fails; the page shows the same text as a banner.
+            app.Logger.LogWarning("{Help}", ModelStatus.NoModelHelp);
+        }
+
         app.Use(static (context, next) =>
         {
             var headers = context.Response.Headers;

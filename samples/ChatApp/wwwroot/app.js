@@ -1,5 +1,6 @@
-// Chat page. Model and web text is untrusted: it is only ever put into the page with textContent,
-// and links are made only from http(s) addresses.
+// Chat page. Model and web text is untrusted: it is put into the page with textContent, except the answer's
+// HTML, which the server renders from Markdown and sanitizes; links are made only from http(s) addresses, and the
+// page's Content-Security-Policy allows no inline script.
 "use strict";
 
 const state = {
@@ -47,6 +48,10 @@ async function loadConfig() {
   set("budget-tokens", b.maxTokens, l.maxTokens);
   set("budget-cost", b.maxCostUsd, l.maxCostUsd);
   $("question").maxLength = l.maxMessageChars;
+  const model = state.config.model || { configured: true };
+  $("banner").hidden = !!model.configured;
+  $("banner").textContent = model.configured ? "" : model.help;
+  state.modelConfigured = !!model.configured;
 }
 
 async function loadConversations() {
@@ -58,11 +63,15 @@ function renderConversationList() {
   const list = $("conversations");
   list.replaceChildren();
   for (const c of state.conversations) {
-    const item = el("li", c.id === state.activeId ? "active" : "", c.title);
+    const item = el("li", c.id === state.activeId ? "active" : "");
+    const button = el("button", "conversation", c.title);
+    button.type = "button";
     if (state.running && state.running.conversationId === c.id) item.classList.add("running");
-    item.dataset.id = c.id;
-    item.dataset.testid = "conversation";
-    item.addEventListener("click", () => selectConversation(c.id));
+    if (c.id === state.activeId) button.setAttribute("aria-current", "true");
+    button.dataset.id = c.id;
+    button.dataset.testid = "conversation";
+    button.addEventListener("click", () => selectConversation(c.id).catch((e) => setStatus(e.message)));
+    item.appendChild(button);
     list.appendChild(item);
   }
 }
@@ -84,47 +93,138 @@ async function selectConversation(id) {
       box.appendChild(el("div", "msg user", m.text));
     } else {
       const run = createRunView();
-      showAnswer(run, { text: m.text, citations: m.citations || [] });
+      if (m.events && m.events.length) {
+        // The server kept the run: replay it, so a reload shows the steps, sources and budget too.
+        run.replay = true;
+        for (const e of m.events) handleEvent(run, e.type, e);
+        run.replay = false;
+        if (run.count > 0 && run.answer.childNodes.length > 0) run.timeline.open = false;
+      } else {
+        showAnswer(run, { text: m.text, html: m.html, citations: m.citations || [] });
+      }
       box.appendChild(run.root);
     }
   }
   updateButtons();
 }
 
+function oneLine(text, max) {
+  const line = String(text || "").replace(/\s+/g, " ").trim();
+  return line.length <= max ? line : line.slice(0, max - 1) + "\u2026";
+}
+
 function createRunView() {
-  const root = el("div", "msg assistant");
+  const root = el("article", "msg assistant");
   root.dataset.testid = "run";
-  const steps = el("ul", "steps");
+  root.setAttribute("aria-label", "Agent run");
+  const timeline = el("details", "timeline");
+  timeline.open = true;
+  const timelineTitle = el("summary", "timeline-title", "Steps");
+  timelineTitle.dataset.testid = "steps-toggle";
+  const steps = el("ol", "steps");
   steps.dataset.testid = "steps";
+  timeline.append(timelineTitle, steps);
+  timeline.hidden = true;
   const meter = el("div", "meter");
   meter.dataset.testid = "budget-meter";
+  meter.setAttribute("role", "group");
+  meter.setAttribute("aria-label", "Budget");
   meter.hidden = true;
-  const bar = el("div", "bar");
-  const fill = el("div", "fill");
-  bar.appendChild(fill);
   const units = el("div", "units");
   units.dataset.testid = "budget-units";
   const totals = el("div", "totals");
   totals.dataset.testid = "budget-totals";
-  meter.append(bar, units, totals);
+  const regime = el("div", "regime");
+  regime.dataset.testid = "budget-regime";
+  meter.append(units, totals, regime);
   const answer = el("div", "answer");
   answer.dataset.testid = "answer";
+  answer.addEventListener("click", (e) => {
+    const cite = e.target.closest("a.cite");
+    if (!cite) return;
+    e.preventDefault();
+    openSource(run, cite.dataset.cite);
+  });
+  const sources = el("section", "sources");
+  sources.setAttribute("aria-label", "Sources");
+  sources.hidden = true;
+  const sourcesTitle = el("h3", null, "Sources");
   const citations = el("ol", "citations");
   citations.dataset.testid = "citations";
+  sources.append(sourcesTitle, citations);
   const status = el("div", "run-status");
   status.dataset.testid = "run-status";
-  root.append(steps, meter, answer, citations, status);
-  return { root, steps, meter, fill, units, totals, answer, citations, status };
+  root.append(timeline, meter, answer, sources, status);
+  const run = { root, timeline, timelineTitle, steps, meter, units, totals, regime, answer, sources, citations, status, calls: new Map(), count: 0, replay: false };
+  return run;
 }
 
-function addStep(run, label, text, className) {
-  const item = el("li", className || "");
-  item.appendChild(el("span", "label", label));
-  item.appendChild(document.createTextNode(text));
+function addStep(run, kind, label, line, detail, className) {
+  const item = el("li", "step " + (className || ""));
   item.dataset.testid = "step";
+  item.dataset.kind = kind;
+  const fold = el("details");
+  const summary = el("summary");
+  summary.appendChild(el("span", "label", label));
+  const text = el("span", "line", line);
+  summary.appendChild(text);
+  fold.appendChild(summary);
+  const body = el("div", "detail");
+  if (detail) body.appendChild(el("div", "full", detail));
+  fold.appendChild(body);
+  item.appendChild(fold);
   run.steps.appendChild(item);
-  item.scrollIntoView({ block: "nearest" });
-  return item;
+  run.timeline.hidden = false;
+  run.count++;
+  run.timelineTitle.textContent = "Steps (" + run.count + ")";
+  if (!run.replay) item.scrollIntoView({ block: "nearest" });
+  return { item, summary, text, body };
+}
+
+function renderCards(cards) {
+  const list = el("ul", "cards");
+  list.dataset.testid = "cards";
+  for (const c of cards || []) {
+    const card = el("li", "card");
+    card.dataset.testid = "card";
+    const href = safeHref(c.url);
+    if (href) {
+      const link = el("a", "card-title", c.title || c.url);
+      link.href = href;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer nofollow";
+      card.appendChild(link);
+    } else {
+      card.appendChild(el("span", "card-title", c.title || c.url));
+    }
+    card.appendChild(el("div", "card-url", c.url));
+    if (c.text) card.appendChild(el("p", "card-text", c.text));
+    list.appendChild(card);
+  }
+  return list;
+}
+
+function addToolCall(run, data) {
+  const step = addStep(run, "tool_call", "tool", data.tool + " " + data.arguments, null, "tool");
+  run.calls.set(data.callId, step);
+}
+
+function addToolResult(run, data) {
+  let step = run.calls.get(data.callId);
+  if (!step) step = addStep(run, "tool_result", data.tool, "", null, "tool");
+  step.item.dataset.kind = "tool_result";
+  const result = el("span", data.executed ? "result" : "result refused", (data.executed ? " \u2192 " : " \u2192 refused: ") + oneLine(data.summary, 160));
+  result.dataset.testid = "step-result";
+  step.summary.appendChild(result);
+  if (!data.executed) step.item.classList.add("refused");
+  if (data.cards && data.cards.length) step.body.appendChild(renderCards(data.cards));
+  else if (data.summary && data.summary.length > 160) step.body.appendChild(el("div", "full", data.summary));
+}
+
+function addThinking(run, data) {
+  const text = String(data.text || "");
+  const line = oneLine(text, 200);
+  addStep(run, "thinking", data.label || "step", line, text.trim() !== line ? text : null);
 }
 
 function safeHref(url) {
@@ -135,56 +235,109 @@ function safeHref(url) {
 }
 
 function showAnswer(run, answer) {
-  run.answer.textContent = answer.text;
+  // answer.html is rendered by the server from Markdown and sanitized there (HtmlSanitizer allow-list); the
+  // page's CSP also forbids inline script. Without it the answer is shown as plain text.
+  if (typeof answer.html === "string") run.answer.innerHTML = answer.html;
+  else run.answer.textContent = answer.text;
+  run.answer.classList.toggle("markdown", typeof answer.html === "string");
   run.citations.replaceChildren();
   for (const c of answer.citations || []) {
-    const item = el("li");
+    const item = el("li", "source");
     item.value = c.number;
+    item.dataset.testid = "source";
+    item.dataset.number = String(c.number);
     const href = safeHref(c.url);
     if (href) {
-      const link = el("a", null, c.title || c.url);
+      const link = el("a", "source-title", c.title || c.url);
       link.href = href;
       link.target = "_blank";
       link.rel = "noopener noreferrer nofollow";
       item.appendChild(link);
+      item.appendChild(el("div", "source-url", c.url));
     } else {
       item.textContent = (c.title || "") + " " + c.url;
     }
+    if (c.evidence || c.archive) {
+      const fold = el("details", "evidence");
+      fold.appendChild(el("summary", null, "What the agent read"));
+      if (c.evidence) {
+        const quote = el("blockquote", null, c.evidence);
+        quote.dataset.testid = "evidence";
+        fold.appendChild(quote);
+      }
+      if (c.archive) {
+        const archive = el("div", "archive", "Archived copy in the run's workspace: " + c.archive);
+        archive.dataset.testid = "archive";
+        fold.appendChild(archive);
+      }
+      item.appendChild(fold);
+    }
     run.citations.appendChild(item);
   }
+  run.sources.hidden = run.citations.childElementCount === 0;
+  if (run.count > 0 && !run.replay) run.timeline.open = false; // fold the steps once the answer is there
+}
+
+function openSource(run, number) {
+  const item = run.citations.querySelector('li[data-number="' + CSS.escape(String(number)) + '"]');
+  if (!item) return;
+  for (const other of run.citations.querySelectorAll("li.selected")) other.classList.remove("selected");
+  item.classList.add("selected");
+  const fold = item.querySelector("details");
+  if (fold) fold.open = true;
+  item.scrollIntoView({ block: "nearest" });
+  const link = item.querySelector("a");
+  if (link) link.focus();
+}
+
+function meterRow(name, used, limit, text) {
+  const row = el("div", "meter-row");
+  row.dataset.category = name;
+  const label = el("span", "name", name);
+  const bar = el("div", "bar");
+  bar.setAttribute("role", "progressbar");
+  bar.setAttribute("aria-label", name);
+  bar.setAttribute("aria-valuemin", "0");
+  bar.setAttribute("aria-valuemax", String(limit));
+  bar.setAttribute("aria-valuenow", String(Math.min(used, limit)));
+  const fill = el("div", "fill");
+  const fraction = limit > 0 ? Math.max(0, Math.min(1, used / limit)) : 1;
+  fill.style.width = (fraction * 100).toFixed(1) + "%";
+  if (fraction >= 0.9) fill.classList.add("critical");
+  else if (fraction >= 0.6) fill.classList.add("medium");
+  bar.appendChild(fill);
+  row.append(label, bar, el("span", "value", " " + text));
+  return row;
 }
 
 function showBudget(run, b) {
   run.meter.hidden = false;
-  const fraction = Math.max(0, Math.min(1, Number(b.remainingFraction)));
-  run.fill.style.width = (fraction * 100).toFixed(1) + "%";
-  run.fill.className = "fill " + String(b.regime || "").toLowerCase();
   run.meter.dataset.regime = b.regime;
   run.units.replaceChildren();
+  // Only limited categories: an unlimited one has nothing to measure against.
   for (const c of b.categories || []) {
-    const span = el("span", null, c.name + " " + c.used + (c.limit === null || c.limit === undefined ? "" : "/" + c.limit));
-    span.dataset.category = c.name;
-    run.units.appendChild(span);
+    if (c.limit === null || c.limit === undefined) continue;
+    run.units.appendChild(meterRow(c.name, Number(c.used), Number(c.limit), c.used + "/" + c.limit));
   }
-  const max = Number(b.maxTokens).toLocaleString("en-US");
-  run.totals.textContent =
-    "tokens in " + Number(b.inputTokens).toLocaleString("en-US") + "/" + max +
-    ", out " + Number(b.outputTokens).toLocaleString("en-US") + "/" + max +
-    " \u00B7 cost $" + Number(b.costUsd).toFixed(4) + "/$" + Number(b.maxCostUsd).toFixed(2) +
-    " \u00B7 " + b.regime;
+  const n = (v) => Number(v).toLocaleString("en-US");
+  run.totals.replaceChildren(
+    meterRow("tokens in", Number(b.inputTokens), Number(b.maxTokens), n(b.inputTokens) + "/" + n(b.maxTokens)),
+    meterRow("tokens out", Number(b.outputTokens), Number(b.maxTokens), n(b.outputTokens) + "/" + n(b.maxTokens)),
+    meterRow("cost", Number(b.costUsd), Number(b.maxCostUsd), "$" + Number(b.costUsd).toFixed(4) + "/$" + Number(b.maxCostUsd).toFixed(2)));
+  if (b.maxSeconds) {
+    run.totals.appendChild(meterRow("time", Number(b.elapsedSeconds || 0), Number(b.maxSeconds),
+      Math.round(Number(b.elapsedSeconds || 0)) + "s/" + Math.round(Number(b.maxSeconds)) + "s"));
+  }
+  run.regime.textContent = "Budget left: " + Math.round(Math.max(0, Math.min(1, Number(b.remainingFraction))) * 100) + "% (" + b.regime + ")";
 }
 
 const doneText = { completed: "Finished", cancelled: "Stopped", timed_out: "Stopped: the run took too long", failed: "Failed", disconnected: "Disconnected" };
 
 function handleEvent(run, name, data) {
   switch (name) {
-    case "thinking": addStep(run, data.label || "step", data.text); break;
-    case "tool_call": addStep(run, "tool", data.tool + " " + data.arguments, "tool").dataset.kind = "tool_call"; break;
-    case "tool_result": {
-      const item = addStep(run, data.executed ? "result" : "refused", data.tool + ": " + data.summary, data.executed ? "" : "refused");
-      item.dataset.kind = "tool_result";
-      break;
-    }
+    case "thinking": addThinking(run, data); break;
+    case "tool_call": addToolCall(run, data); break;
+    case "tool_result": addToolResult(run, data); break;
     case "budget": showBudget(run, data); break;
     case "answer": showAnswer(run, data); break;
     case "error": run.status.textContent = data.message; break;
@@ -228,7 +381,7 @@ function readBudget() {
 
 function updateButtons() {
   const busyHere = state.running && state.running.conversationId === state.activeId;
-  $("send").disabled = !!state.running;
+  $("send").disabled = !!state.running || state.modelConfigured === false;
   $("stop").disabled = !busyHere;
 }
 
@@ -247,6 +400,7 @@ async function send(event) {
     $("messages").appendChild(el("div", "msg user", question));
     const run = createRunView();
     $("messages").appendChild(run.root);
+    run.timeline.hidden = false;
     state.running = { conversationId };
     updateButtons();
     await loadConversations();

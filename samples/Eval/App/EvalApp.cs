@@ -122,7 +122,7 @@ internal static class EvalApp
         {
             await using var journal = await ResultsJournal.OpenAsync(resultsPath, cancellationToken).ConfigureAwait(false);
             ReportProblems(journal.Problems, "results");
-            return WriteReport(journal.Results, outDir, title: Path.GetFileName(outDir)) ? ExitOk : ExitUsage;
+            return WriteReport(journal.Results, outDir, ReadDatasetName(outDir) ?? Path.GetFileName(outDir)) ? ExitOk : ExitUsage;
         }
 
         using var loggerFactory = parsed.Has("--verbose")
@@ -185,6 +185,14 @@ internal static class EvalApp
             {
                 datasetPath = Path.GetFullPath(parsed.Get("--dataset")!);
             }
+
+            string datasetName = web is not null
+                ? string.Create(CultureInfo.InvariantCulture, $"offline web (seed {seed}, {questionCount} questions)")
+                : parsed.Get("--corpus-documents") is { } corpusDocuments
+                    ? "corpus " + Path.GetFileNameWithoutExtension(corpusDocuments)
+                    : Path.GetFileNameWithoutExtension(datasetPath);
+            Directory.CreateDirectory(outDir);
+            await File.WriteAllTextAsync(Path.Combine(outDir, DatasetNameFile), datasetName + "\n", cancellationToken).ConfigureAwait(false);
 
             EvalDataset dataset;
             try
@@ -278,7 +286,7 @@ internal static class EvalApp
                 }
 
                 var inGrid = journal.Results.Where(r => strategies.Contains(r.Strategy) && budgets.Contains(r.Budget)).ToList();
-                WriteReport(inGrid, outDir, Path.GetFileNameWithoutExtension(datasetPath));
+                WriteReport(inGrid, outDir, datasetName);
                 return exit != ExitOk ? exit : dataset.Problems.Count > 0 || badCorpusLines ? ExitBadLines : ExitOk;
             }
         }
@@ -315,6 +323,15 @@ internal static class EvalApp
         }
     }
 
+    /// <summary>The file in the results folder that names the dataset, so <c>--report-only</c> titles the report as the run did.</summary>
+    private const string DatasetNameFile = "dataset-name.txt";
+
+    private static string? ReadDatasetName(string outDir)
+    {
+        string path = Path.Combine(outDir, DatasetNameFile);
+        return File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } name ? name : null;
+    }
+
     private static bool WriteReport(IReadOnlyList<EvalResult> results, string outDir, string title)
     {
         if (results.Count == 0)
@@ -328,15 +345,20 @@ internal static class EvalApp
         string reportPath = Path.Combine(outDir, "report.md");
         string budgetPlot = Path.Combine(outDir, "accuracy-vs-budget.png");
         string costPlot = Path.Combine(outDir, "accuracy-vs-cost.png");
+        string htmlPath = Path.Combine(outDir, "report.html");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(reportPath + ".tmp", markdown + "\n![Accuracy vs budget](accuracy-vs-budget.png)\n\n![Accuracy vs cost](accuracy-vs-cost.png)\n");
         File.Move(reportPath + ".tmp", reportPath, overwrite: true);
-        EvalPlots.WriteAccuracyVsBudget(rows, budgetPlot);
-        EvalPlots.WriteAccuracyVsCost(rows, costPlot);
+        EvalPlots.WriteAccuracyVsBudget(rows, budgetPlot, datasetName: title);
+        EvalPlots.WriteAccuracyVsCost(rows, costPlot, datasetName: title);
+        string html = EvalReport.ToHtml(rows, $"Evaluation: {title}",
+            [("accuracy-vs-budget.svg", "Accuracy vs budget, one line per strategy"), ("accuracy-vs-cost.svg", "Accuracy vs mean cost per question, with the Pareto frontier")]);
+        File.WriteAllText(htmlPath + ".tmp", html);
+        File.Move(htmlPath + ".tmp", htmlPath, overwrite: true);
         Console.Out.WriteLine();
         Console.Out.WriteLine(markdown);
-        Console.Out.WriteLine($"Report: {reportPath}");
-        Console.Out.WriteLine($"Plots: {budgetPlot}, {costPlot}");
+        Console.Out.WriteLine($"Report: {reportPath} and {htmlPath}");
+        Console.Out.WriteLine($"Plots: {budgetPlot}, {costPlot} (and .svg beside each)");
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Agents.Samples.Eval.Grid;
 
@@ -77,5 +78,49 @@ public static class EvalReport
             ? "none"
             : string.Join(" → ", frontier.Select(r => $"{r.Strategy} at {r.Budget.ToString(inv)} ({(r.Accuracy * 100).ToString("0.0", inv)}%, ${r.MeanCostUsd.ToString("0.0000", inv)})")));
         return sb.Append('\n').ToString();
+    }
+
+    /// <summary>
+    /// Renders a self-contained HTML report: the title, the table, the Pareto frontier and the plots (SVG images
+    /// named relative to the report), so one page shows the numbers and the plots together.
+    /// </summary>
+    /// <param name="rows">The summary rows.</param>
+    /// <param name="title">The page title, for example <c>Evaluation: hotpot-dev</c>.</param>
+    /// <param name="plots">Image paths relative to the report, with their alternative text.</param>
+    public static string ToHtml(IReadOnlyList<EvalSummaryRow> rows, string title, IReadOnlyList<(string Path, string Alt)> plots)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(plots);
+        var inv = CultureInfo.InvariantCulture;
+        static string E(string text) => WebUtility.HtmlEncode(text);
+        var sb = new StringBuilder();
+        sb.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+            .Append(E(title)).Append("</title>\n<style>\n")
+            .Append("body{font:15px/1.5 system-ui,sans-serif;margin:24px auto;max-width:1000px;padding:0 16px;color:#1d1d1f}\n")
+            .Append("table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border:1px solid #d0d5dd;padding:4px 8px}td.n{text-align:right}th{background:#f2f4f7}\n")
+            .Append("figure{margin:16px 0}img{max-width:100%;height:auto;border:1px solid #eaecf0}\n</style>\n</head>\n<body>\n<h1>")
+            .Append(E(title)).Append("</h1>\n<table>\n<thead><tr><th>Strategy</th><th>Budget</th><th>Runs</th><th>Accuracy</th><th>Mean cost (USD)</th><th>Mean tool units</th><th>Mean tokens in / out</th><th>Cost-of-pass (USD)</th></tr></thead>\n<tbody>\n");
+        foreach (var r in rows)
+        {
+            sb.Append("<tr><td>").Append(E(r.Strategy))
+                .Append("</td><td class=\"n\">").Append(r.Budget.ToString(inv))
+                .Append("</td><td class=\"n\">").Append(r.Runs.ToString(inv))
+                .Append("</td><td class=\"n\">").Append((r.Accuracy * 100).ToString("0.0", inv)).Append("% (").Append(r.Correct.ToString(inv)).Append(')')
+                .Append("</td><td class=\"n\">").Append(r.MeanCostUsd.ToString("0.0000", inv))
+                .Append("</td><td class=\"n\">").Append(r.MeanToolUnits.ToString("0.0", inv))
+                .Append("</td><td class=\"n\">").Append(r.MeanInputTokens.ToString("0", inv)).Append(" / ").Append(r.MeanOutputTokens.ToString("0", inv))
+                .Append("</td><td class=\"n\">").Append(double.IsPositiveInfinity(r.CostOfPass) ? "∞" : r.CostOfPass.ToString("0.0000", inv))
+                .Append("</td></tr>\n");
+        }
+
+        sb.Append("</tbody>\n</table>\n<p>").Append(E(FrontierMarkdown(rows).Trim())).Append("</p>\n");
+        foreach (var (path, alt) in plots)
+        {
+            sb.Append("<figure><img src=\"").Append(E(Uri.EscapeDataString(path))).Append("\" alt=\"").Append(E(alt)).Append("\"><figcaption>")
+                .Append(E(alt)).Append("</figcaption></figure>\n");
+        }
+
+        return sb.Append("</body>\n</html>\n").ToString();
     }
 }

@@ -182,7 +182,7 @@ public sealed partial class BatsAgent : AgentRunner
         {
             endReason = context.IsRunBudgetExhausted
                 ? "The run's output-token budget is spent."
-                : "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons);
+                : "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons) + ".";
         }
 
         return await FinishAsync(context, run, exhausted, endReason, cancellationToken).ConfigureAwait(false);

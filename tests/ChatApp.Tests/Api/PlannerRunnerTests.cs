@@ -47,7 +47,10 @@ public sealed class PlannerRunnerTests
         Assert.Contains(events, e => e.Name == "thinking" && e.Data.GetProperty("label").GetString() == "plan" && e.Data.GetProperty("text").GetString()!.Contains("search the library docs", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Name == "thinking" && e.Data.GetProperty("label").GetString() == "attempt");
         Assert.Contains(events, e => e.Name == "tool_call" && e.Data.GetProperty("tool").GetString() == "web_search");
-        Assert.Contains(events, e => e.Name == "tool_result" && e.Data.GetProperty("executed").GetBoolean() && e.Data.GetProperty("summary").GetString()!.Contains("lucene.md", StringComparison.OrdinalIgnoreCase));
+        var result = events.First(e => e.Name == "tool_result").Data;
+        Assert.True(result.GetProperty("executed").GetBoolean());
+        Assert.EndsWith(" for 1 query", result.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains(result.GetProperty("cards").EnumerateArray(), c => (c.GetProperty("url").GetString() + " " + c.GetProperty("title").GetString()).Contains("lucene", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(events, e => e.Name == "thinking" && e.Data.GetProperty("label").GetString() == "verify" && e.Data.GetProperty("text").GetString()!.StartsWith("Success", StringComparison.OrdinalIgnoreCase));
         var budget = events.Last(e => e.Name == "budget").Data;
         Assert.Equal(1, budget.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "search").GetProperty("used").GetInt64());

@@ -15,7 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
         {
-            throw new InvalidOperationException($"Chromium is missing at {ChromiumPath}; install it with 'apt-get install -y chromium' (.ci/run does).");
+            throw new InvalidOperationException($"Chromium is missing at {ChromiumPath}; install it with 'apt-get install -y chromium' (./build.sh test does).");
         }
 
         _playwright = await Playwright.CreateAsync();

@@ -65,15 +65,20 @@ public sealed class ChatPagePlannerTests
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("I will search the local library first.", wait);
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("web_search {\"queries\":[\"Lucene full-text\",\"budget tracker\"]}", wait);
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("lucene.md", wait);
+        await Expect(run.GetByTestId("step-result").First).ToContainTextAsync(" for 2 queries", wait);
+        await Expect(run.GetByTestId("card").First).ToBeAttachedAsync();
+        await Expect(run.GetByTestId("steps")).Not.ToContainTextAsync("<search_results");
+        await Expect(run.GetByTestId("steps")).Not.ToContainTextAsync("## Query");
+        await Expect(run.GetByTestId("budget-units")).Not.ToContainTextAsync("memory");
         await Expect(run.GetByTestId("budget-units")).ToContainTextAsync("search 2/5", wait);
-        await Expect(run.GetByTestId("budget-totals")).ToContainTextAsync("tokens in 1,200/50,000, out 40/50,000", wait);
+        await Expect(run.GetByTestId("budget-totals")).ToContainTextAsync("tokens in 1,200/50,000tokens out 40/50,000", wait);
         await Expect(run.GetByTestId("answer")).ToHaveTextAsync(string.Empty);
 
         secondCall.Set();
 
         await Expect(run.GetByTestId("answer")).ToContainTextAsync("Lucene.Net is an embedded full-text search library", wait);
         await Expect(run.GetByTestId("answer")).ToContainTextAsync("<script>window.__pwned=1</script>", wait);
-        await Expect(run.GetByTestId("budget-totals")).ToContainTextAsync("tokens in 2,700/50,000, out 70/50,000", wait);
+        await Expect(run.GetByTestId("budget-totals")).ToContainTextAsync("tokens in 2,700/50,000tokens out 70/50,000", wait);
         var link = run.GetByTestId("citations").Locator("a");
         await Expect(link).ToHaveAttributeAsync("href", "https://lucenenet.apache.org/", new() { Timeout = 20_000 });
         await Expect(link).ToHaveTextAsync("Lucene.Net");

@@ -76,6 +76,44 @@ public sealed class LocalChatCliTests(ModelFixture models)
     }
 
     [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_explains_every_option_and_exits_0(string flag)
+    {
+        var (code, stdout, stderr) = await RunAsync(flag);
+
+        Assert.True(code == 0, stderr);
+        Assert.Empty(stderr);
+        foreach (var option in new[] { "--model DIR", "--prompt TEXT", "--raw", "--max-tokens N", "--min-tokens N", "--greedy", "--json", "--bench", "README.md" })
+        {
+            Assert.Contains(option, stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Bench_prints_prefill_and_decode_speed()
+    {
+        var (code, stdout, stderr) = await RunAsync("--model", models.Qwen.Directory, "--bench", "--max-tokens", "6", "--json");
+        Assert.True(code == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var root = doc.RootElement;
+            Assert.True(root.GetProperty("prompt_tokens").GetInt32() > 0);
+            Assert.Equal(6, root.GetProperty("generated_tokens").GetInt32());
+            Assert.Equal(5, root.GetProperty("decode_tokens").GetInt32());
+            Assert.True(root.GetProperty("prefill_tokens_per_s").GetDouble() > 0);
+            Assert.True(root.GetProperty("decode_tokens_per_s").GetDouble() > 0);
+        }
+
+        (code, stdout, stderr) = await RunAsync("--model", models.Qwen.Directory, "--bench", "--max-tokens", "5");
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Matches(@"^prefill: \d+ prompt tokens in [0-9.]+ ms = [0-9.]+ tokens/s$", lines[0]);
+        Assert.Matches(@"^decode:  4 tokens in [0-9.]+ ms = [0-9.]+ tokens/s \([0-9.]+ ms/token\)$", lines[1]);
+    }
+
+    [Theory]
     [InlineData(2, "--prompt", "x")]
     [InlineData(2, "--model")]
     [InlineData(2, "--model", "m", "--prompt", "x", "--max-tokens", "many")]

@@ -176,6 +176,7 @@ public sealed class BatsAgentTests
         Assert.Contains("Not executed", result.Trajectory.ToolCalls[1].Result, StringComparison.Ordinal);
         Assert.False(result.Trajectory.ToolCalls[1].Executed);
         Assert.Contains("search", result.StatusReason, StringComparison.Ordinal);
+        Assert.EndsWith("(3 of 3 units used). No answer was proposed.", result.StatusReason, StringComparison.Ordinal);
     }
 
     [Fact]

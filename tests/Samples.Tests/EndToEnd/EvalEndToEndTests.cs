@@ -290,8 +290,14 @@ public sealed class EvalEndToEndTests
             File.Delete(Path.Combine(outDir, "accuracy-vs-cost.png"));
             var rebuilt = await ChildProcess.RunAsync(Dll, ["--report-only", "--out", outDir], dir);
             Assert.True(rebuilt.ExitCode == 0, rebuilt.ToString());
-            Assert.Contains("| bats | 8 | 3 | 100.0% (3) |", await File.ReadAllTextAsync(Path.Combine(outDir, "report.md")), StringComparison.Ordinal);
+            string report = await File.ReadAllTextAsync(Path.Combine(outDir, "report.md"));
+            Assert.Contains("| bats | 8 | 3 | 100.0% (3) |", report, StringComparison.Ordinal);
+            Assert.StartsWith("# Evaluation: offline web (seed 5, 3 questions)\n", report, StringComparison.Ordinal);
             EvalPlotsTests.AssertPng(Path.Combine(outDir, "accuracy-vs-cost.png"), 900, 560);
+            Assert.Contains("Accuracy vs cost: offline web (seed 5, 3 questions)", await File.ReadAllTextAsync(Path.Combine(outDir, "accuracy-vs-cost.svg")), StringComparison.Ordinal);
+            string html = await File.ReadAllTextAsync(Path.Combine(outDir, "report.html"));
+            Assert.Contains("<h1>Evaluation: offline web (seed 5, 3 questions)</h1>", html, StringComparison.Ordinal);
+            Assert.Contains("<img src=\"accuracy-vs-budget.svg\"", html, StringComparison.Ordinal);
         }
         finally
         {

@@ -13,12 +13,32 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     [Fact]
     public async Task Without_a_model_it_explains_in_one_paragraph_how_to_configure_one()
     {
+        Directory.CreateDirectory(Path.Combine(_dir, "documents"));
+
         var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], _dir);
+
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("No model is configured", run.StdErr, StringComparison.Ordinal);
         Assert.Contains("--model DIR", run.StdErr, StringComparison.Ordinal);
         Assert.Contains("--endpoint URL --model-id NAME", run.StdErr, StringComparison.Ordinal);
         Assert.Single(run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_first_run_without_model_or_documents_names_both_in_one_message_each_with_its_option()
+    {
+        var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], _dir);
+
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("The research agent needs two things before it can run:", lines[0]);
+        Assert.StartsWith("1. A model. No model is configured", lines[1], StringComparison.Ordinal);
+        Assert.Contains("--model DIR", lines[1], StringComparison.Ordinal);
+        Assert.Contains("--endpoint URL --model-id NAME", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("2. Documents or a search provider. The local search index folder '" + Path.Combine(_dir, "documents") + "' does not exist.", lines[2], StringComparison.Ordinal);
+        Assert.Contains("--index DIR", lines[2], StringComparison.Ordinal);
+        Assert.Contains("--search searxng (--searxng-url URL)", lines[2], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -34,6 +34,35 @@ public sealed class EvalPlotsTests : IDisposable
     }
 
     [Fact]
+    public void Svg_beside_the_png_is_titled_after_the_dataset_labels_points_with_the_strategy_and_stops_at_100_percent()
+    {
+        string path = Path.Combine(_dir, "accuracy-vs-cost.png");
+        EvalPlots.WriteAccuracyVsCost(Rows(), path, datasetName: "hotpot-dev");
+
+        AssertPng(path, EvalPlots.DefaultWidth, EvalPlots.DefaultHeight);
+        string svg = File.ReadAllText(Path.Combine(_dir, "accuracy-vs-cost.svg"));
+        Assert.Contains("<svg", svg, StringComparison.Ordinal);
+        Assert.Contains("Accuracy vs cost: hotpot-dev", svg, StringComparison.Ordinal);
+        Assert.Contains("bats @ 20", svg, StringComparison.Ordinal);
+        Assert.Contains("react @ 5", svg, StringComparison.Ordinal);
+        Assert.Contains("100 %", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain(">105<", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain(">110<", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_strategy_gets_its_own_marker_and_line_style()
+    {
+        string path = Path.Combine(_dir, "accuracy-vs-budget.png");
+        EvalPlots.WriteAccuracyVsBudget(Rows(), path, datasetName: "questions v2");
+
+        string svg = File.ReadAllText(EvalPlots.SvgPath(path));
+        Assert.Contains("Accuracy vs budget: questions v2", svg, StringComparison.Ordinal);
+        Assert.Equal(8, Enumerable.Range(0, 8).Select(EvalPlots.MarkerFor).Distinct().Count());
+        Assert.Equal(4, Enumerable.Range(0, 4).Select(EvalPlots.LineNameFor).Distinct().Count());
+    }
+
+    [Fact]
     public void No_rows_or_tiny_sizes_are_rejected()
     {
         Assert.Contains("no results", Assert.Throws<ArgumentException>(() => EvalPlots.WriteAccuracyVsCost([], Path.Combine(_dir, "x.png"))).Message, StringComparison.Ordinal);

@@ -66,4 +66,24 @@ public sealed class EvalReportTests
         Assert.Equal(["f", "a", "c", "e"], frontier.Select(p => p.N));
         Assert.Empty(ParetoFrontier.Compute(Array.Empty<(double, double)>(), p => p.Item1, p => p.Item2));
     }
+
+    [Fact]
+    public void Html_report_shows_the_table_and_the_plots_together_and_encodes_names()
+    {
+        var rows = EvalReport.Summarize(
+        [
+            ResultsJournalTests.Row("<b>react</b>", 5, "q1", correct: true, cost: 0.02m),
+            ResultsJournalTests.Row("bats", 10, "q1", correct: false, cost: 0.10m),
+        ]);
+
+        string html = EvalReport.ToHtml(rows, "Evaluation: <dev>", [("accuracy-vs-cost.svg", "Accuracy vs cost")]);
+
+        Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
+        Assert.Contains("<title>Evaluation: &lt;dev&gt;</title>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>&lt;b&gt;react&lt;/b&gt;</td><td class=\"n\">5</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"n\">100.0% (1)</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<img src=\"accuracy-vs-cost.svg\" alt=\"Accuracy vs cost\">", html, StringComparison.Ordinal);
+        Assert.Contains("Pareto frontier", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+    }
 }
