@@ -19,7 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
 
-        // A grain activated while the silos still join can briefly have a second activation; start once membership is settled.
+        // Start once every silo has joined, so that all the clients see the same membership.
         await Cluster.WaitForLivenessToStabilizeAsync();
         var clients = new List<IGrainFactory> { Cluster.Client };
         foreach (SiloHandle silo in Cluster.Silos)
