@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Agents.AgentFramework.Tests.Fakes;
 using Agents.Budget;
@@ -65,7 +64,8 @@ public sealed class AgentFrameworkDocTests
         string docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "agent-framework.md"));
         Match block = Regex.Match(docs, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline);
         Assert.True(block.Success, "docs/agent-framework.md has no ```csharp block.");
-        string test = File.ReadAllText(ThisFile());
+        // CallerFilePath is mapped to /_/ in deterministic (CI) builds, so the file is found from the repository root.
+        string test = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "AgentFramework.Tests", "Docs", "AgentFrameworkDocTests.cs"));
         int start = test.IndexOf(Begin, StringComparison.Ordinal) + Begin.Length;
         int end = test.IndexOf(End, start, StringComparison.Ordinal);
 
@@ -77,7 +77,6 @@ public sealed class AgentFrameworkDocTests
     private static string Normalize(string code) =>
         string.Join("\n", code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
 
     private static string RepositoryRoot()
     {
