@@ -84,10 +84,10 @@ public sealed class AgentRunContext
         RecordSnapshot();
     }
 
-    /// <summary>Notes usage a provider reported that cannot be read; the call's reserved worst case is charged instead.</summary>
+    /// <summary>Notes usage a provider reported that cannot be read; it is not charged (the run goes on).</summary>
     internal void NoteUnusableUsage(UsageDetails usage) =>
         _logger.LogWarning(
-            "Run {RunId}: the model reported unusable token usage (input {Input}, output {Output}, cached {Cached}); the reserved worst case was charged.",
+            "Run {RunId}: the model reported unusable token usage (input {Input}, output {Output}, cached {Cached}); it was not charged.",
             RunId, usage.InputTokenCount, usage.OutputTokenCount, usage.CachedInputTokenCount);
 
     /// <summary>Raises an event on the run's stream (run id, agent name and time are filled in).</summary>

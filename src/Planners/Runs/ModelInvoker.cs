@@ -93,18 +93,19 @@ internal static class ModelInvoker
 
     private static void Commit(AgentRunContext context, BudgetModelReservation hold, ChatResponse response, string? model)
     {
-        UsageDetails? usage = response.Usage;
-        if (usage is not null && !IsWellFormed(usage))
+        if (response.Usage is { } usage && !IsWellFormed(usage))
         {
-            // Malformed usage from a provider (for example negative counts) must not end the run: the worst case is charged.
+            // Malformed usage from a provider (for example negative counts) must not end the run; it is not charged.
             context.NoteUnusableUsage(usage);
-            usage = null;
+            hold.Release();
+            return;
         }
 
-        hold.Commit(usage, response.ModelId ?? model);
+        hold.Commit(response.Usage, response.ModelId ?? model);
     }
 
-    private static bool IsWellFormed(UsageDetails usage)
+    /// <summary>Tells whether usage can be charged: no negative counts, no more cached than input tokens.</summary>
+    internal static bool IsWellFormed(UsageDetails usage)
     {
         long input = usage.InputTokenCount ?? 0;
         long cached = usage.CachedInputTokenCount ?? 0;
