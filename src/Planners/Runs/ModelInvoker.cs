@@ -18,7 +18,8 @@ namespace Agents.Planners.Runs;
 /// allows. The actual usage is committed after the call; a failed call is released. A call that does not fit is not made:
 /// <see cref="ModelCallDeniedException"/> tells the loop to go to its final-answer turn, which reserves with
 /// <c>finalAnswer: true</c> and so may use the final-answer reserve. When the client already has a
-/// <see cref="BudgetChatClient"/> layer, that layer reserves and counts each call, and this invoker does neither.
+/// <see cref="BudgetChatClient"/> layer, that layer reserves each call (see its remarks) and this invoker does not reserve
+/// again; it records the response's usage on the run's tracker as before.
 /// </remarks>
 internal static class ModelInvoker
 {
