@@ -332,7 +332,21 @@ public sealed class BrowserPlugin
             return null;
         }
 
-        return await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
+        if (_options.PageSummarizerBudget is not { } budget)
+        {
+            return await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var unit = budget.TryReserve(_options.PageSummarizerCategory, 1);
+        if (!unit.Granted)
+        {
+            _logger.LogInformation("browse {Url}: no page summary ({Reason}); the raw text is shown.", document.Url, unit.DeniedReason);
+            return null;
+        }
+
+        var summary = await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
+        unit.Commit();
+        return summary;
     }
 
     private static void AppendPage(StringBuilder text, ReadDocument document, int page, string[] terms, string? summary = null)

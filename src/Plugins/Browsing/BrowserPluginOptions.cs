@@ -1,3 +1,5 @@
+using Agents.Budget;
+
 namespace Agents.Plugins.Browsing;
 
 /// <summary>Options of <see cref="BrowserPlugin"/>.</summary>
@@ -32,6 +34,15 @@ public sealed class BrowserPluginOptions
     /// it with <c>UseBudgetTracker</c>); it may use a cheaper model than the agent's. Default: none (raw text).
     /// </summary>
     public Reading.ModelReaderPlugin? PageSummarizer { get; set; }
+
+    /// <summary>
+    /// Gets or sets the tracker that charges each page summary one unit of <see cref="PageSummarizerCategory"/>; when the
+    /// unit is denied, the page is shown raw. Default: none (summaries cost tokens only).
+    /// </summary>
+    public BudgetTracker? PageSummarizerBudget { get; set; }
+
+    /// <summary>Gets or sets the unit category of <see cref="PageSummarizerBudget"/>. Default: <see cref="Reading.ModelReaderPlugin.Category"/>.</summary>
+    public string PageSummarizerCategory { get; set; } = Reading.ModelReaderPlugin.Category;
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>

@@ -48,4 +48,21 @@ public sealed class BrowserPageSummarizerTests
         Assert.Contains("farms", text, StringComparison.Ordinal);
         Assert.Empty(scripted.Calls);
     }
+
+    [Fact]
+    public async Task Browse_ChargesOneUnitOfTheSummarizerCategoryPerSummary_AndShowsRawTextWhenItIsSpent()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("page_summary", 1));
+        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: the dam was built in 1936."));
+        var options = new BrowserPluginOptions { PageSummarizer = new ModelReaderPlugin(scripted), PageSummarizerBudget = tracker, PageSummarizerCategory = "page_summary" };
+        var plugin = new BrowserPlugin(FakePageFetcher.Html(Page), options);
+
+        string first = await plugin.BrowseAsync(["https://example.org/a"], "when was the dam finished");
+        string second = await plugin.BrowseAsync(["https://example.org/b"], "when was the dam finished");
+
+        Assert.Contains("Summary: the dam was built in 1936.", first, StringComparison.Ordinal);
+        Assert.Contains("farms", second, StringComparison.Ordinal);
+        Assert.Single(scripted.Calls);
+        Assert.Equal(1, tracker.GetSnapshot().GetCategory("page_summary")!.Used);
+    }
 }
