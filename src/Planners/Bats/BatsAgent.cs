@@ -103,6 +103,7 @@ public sealed partial class BatsAgent : AgentRunner
         context.RecordMessage(new ChatMessage(ChatRole.System, ActSystem(run)));
 
         bool exhausted = false;
+        string? denied = null;
         string endReason = string.Empty;
         while (true)
         {
@@ -128,8 +129,18 @@ public sealed partial class BatsAgent : AgentRunner
             run.IterationsInAttempt++;
             CondenseIfLong(run);
             List<ChatMessage> messages = BuildContext(context, run);
-            ChatResponse response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            ChatResponse response;
+            try
+            {
+                response = await ModelInvoker.CallAsync(
+                    context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            }
+            catch (ModelCallDeniedException ex)
+            {
+                (exhausted, denied) = (true, ex.Message);
+                break;
+            }
+
             ApplyPlanUpdate(context, run, response.Text);
 
             List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
@@ -155,15 +166,27 @@ public sealed partial class BatsAgent : AgentRunner
             }
 
             context.Emit(new AnswerProposedEvent(answer, run.Attempt));
-            VerificationReport report = AnswerNormalizer.IsNoAnswer(answer)
-                ? new VerificationReport
-                {
-                    Answer = answer,
-                    Decision = VerificationDecision.Pivot,
-                    Justification = "The attempt ended without a candidate answer.",
-                    TrajectorySummary = run.LastSummary,
-                }
-                : await VerifyAsync(context, run, answer, cancellationToken).ConfigureAwait(false);
+            VerificationReport report;
+            try
+            {
+                report = AnswerNormalizer.IsNoAnswer(answer)
+                    ? new VerificationReport
+                    {
+                        Answer = answer,
+                        Decision = VerificationDecision.Pivot,
+                        Justification = "The attempt ended without a candidate answer.",
+                        TrajectorySummary = run.LastSummary,
+                    }
+                    : await VerifyAsync(context, run, answer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ModelCallDeniedException ex)
+            {
+                // The budget has no room to verify: the proposed answer is kept, unverified.
+                run.Unverified.Add(answer);
+                (exhausted, denied) = (true, ex.Message);
+                break;
+            }
+
             context.Emit(new VerificationCompletedEvent(report, run.Attempt));
 
             if (!HandleDecision(context, run, report, out endReason))
@@ -172,17 +195,20 @@ public sealed partial class BatsAgent : AgentRunner
             }
         }
 
-        if (exhausted && run.Verified.Count == 0 && Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools
-            && !context.IsRunBudgetExhausted && BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot()))
+        // With reservations (no budget layer in the client) the final answer is tried: it may use the final-answer reserve.
+        if (exhausted && run.Verified.Count == 0 && run.Unverified.Count == 0
+            && (denied is not null || Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools)
+            && !context.IsRunBudgetExhausted
+            && (ModelInvoker.ReservesCalls(_chatClient) || BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot())))
         {
-            await FinalAnswerWithoutToolsAsync(context, run, cancellationToken).ConfigureAwait(false);
+            denied = await FinalAnswerWithoutToolsAsync(context, run, cancellationToken).ConfigureAwait(false) ?? denied;
         }
 
         if (exhausted)
         {
             endReason = context.IsRunBudgetExhausted
                 ? "The run's output-token budget is spent."
-                : "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons) + ".";
+                : denied ?? "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons) + ".";
         }
 
         return await FinishAsync(context, run, exhausted, endReason, cancellationToken).ConfigureAwait(false);
@@ -471,17 +497,29 @@ public sealed partial class BatsAgent : AgentRunner
         return builder.Length == 0 ? "(no steps)" : builder.ToString();
     }
 
-    private async Task FinalAnswerWithoutToolsAsync(AgentRunContext context, RunState run, CancellationToken cancellationToken)
+    /// <returns>Why the final answer was not made, or <see langword="null"/> when it was.</returns>
+    private async Task<string?> FinalAnswerWithoutToolsAsync(AgentRunContext context, RunState run, CancellationToken cancellationToken)
     {
         List<ChatMessage> messages = BuildContext(context, run);
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, _options.Prompts.FinalAnswer)));
-        ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await ModelInvoker.CallAsync(
+                context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow, finalAnswer: true).ConfigureAwait(false);
+        }
+        catch (ModelCallDeniedException ex)
+        {
+            return ex.Message;
+        }
+
         string? answer = AnswerExtractor.AnswerOrText(response.Text);
         if (!AnswerNormalizer.IsNoAnswer(answer))
         {
             run.Unverified.Add(answer!);
         }
+
+        return null;
     }
 
     private async Task<AgentRunResult> FinishAsync(AgentRunContext context, RunState run, bool exhausted, string endReason, CancellationToken cancellationToken)
@@ -528,8 +566,16 @@ public sealed partial class BatsAgent : AgentRunner
             ModelInvoker.Log(context, new ChatMessage(ChatRole.User, PromptTemplate.Render(
                 prompts.JudgeUser, ("question", context.Request.Question), ("candidates", candidates.ToString())))),
         ];
-        ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken, _options.ContextWindow, StructuredOutput.Judge).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await ModelInvoker.CallAsync(
+                context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken, _options.ContextWindow, StructuredOutput.Judge, finalAnswer: true).ConfigureAwait(false);
+        }
+        catch (ModelCallDeniedException)
+        {
+            response = new ChatResponse();
+        }
 
         if (JsonReply.TryParseObject(response.Text, out JsonDocument? document, out _))
         {

@@ -46,6 +46,13 @@ public sealed class DeepResearchOptions
     /// <summary>Gets or sets the Report Writer system prompt; <see langword="null"/> for the built-in one.</summary>
     public string? WriterSystemPrompt { get; set; }
 
+    /// <summary>
+    /// Gets or sets the share of the token and money limits held back for the Report Writer while the Context Builder runs
+    /// (default 0.2): the builder's model calls and tools cannot spend it, so a run capped mid-research still ends with a
+    /// report. The writer's calls may also use the tracker's final-answer reserve. 0 holds nothing back.
+    /// </summary>
+    public double WriterShare { get; set; } = 0.2;
+
     /// <summary>Checks the options and throws when one is invalid.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public void Validate()
@@ -57,6 +64,11 @@ public sealed class DeepResearchOptions
         if (MaxToolResultChars < 1000)
         {
             throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(MaxToolResultChars)} must be at least 1000 (was {MaxToolResultChars}).", nameof(MaxToolResultChars));
+        }
+
+        if (!(WriterShare is >= 0 and < 1))
+        {
+            throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(WriterShare)} must be at least 0 and less than 1 (was {WriterShare}).", nameof(WriterShare));
         }
 
         ArgumentNullException.ThrowIfNull(FileTools, nameof(FileTools));

@@ -119,7 +119,12 @@ public sealed class DeepResearchWorkflow
 
         using var saveGate = new SemaphoreSlim(1, 1);
         Func<Task> checkpoint = () => SaveBudgetAsync(saveGate);
-        var builder = await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        StageOutcome builder;
+        using (HoldWriterShare())
+        {
+            builder = await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+
         var writer = await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
         await checkpoint().ConfigureAwait(false);
         var citations = _workspace.FileExists(DeepResearchFiles.Report)
@@ -141,9 +146,18 @@ public sealed class DeepResearchWorkflow
 
         using var saveGate = new SemaphoreSlim(1, 1);
         Func<Task> checkpoint = () => SaveBudgetAsync(saveGate);
-        var outcome = stage == DeepResearchStage.ContextBuilder
-            ? await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false)
-            : await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        StageOutcome outcome;
+        if (stage == DeepResearchStage.ContextBuilder)
+        {
+            using (HoldWriterShare())
+            {
+                outcome = await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            outcome = await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
+        }
         await checkpoint().ConfigureAwait(false);
         return outcome;
     }
@@ -354,9 +368,61 @@ public sealed class DeepResearchWorkflow
             await StartRoundAsync(DeepResearchFiles.ReportLog, round, cancellationToken).ConfigureAwait(false);
             ran++;
             _logger.LogInformation("Report Writer round {Round} of {Total}.", round, _options.MaxWriterRounds);
-            await _agent.RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, checkpoint, cancellationToken).ConfigureAwait(false);
+            var run = await _agent.RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, checkpoint, cancellationToken, finalAnswer: true).ConfigureAwait(false);
             log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
+            if (run.BudgetStopped && run.ModelCalls == 0)
+            {
+                // Not even the first model call of the round fits: the writer stops with what is written.
+                return new StageOutcome(Stage, ran, round, StageStopReason.BudgetExhausted);
+            }
         }
+    }
+
+    /// <summary>
+    /// Holds <see cref="DeepResearchOptions.WriterShare"/> of the token and money limits (of what remains, on resume) as one
+    /// reservation on the tracker, so the Context Builder cannot spend it; disposing gives it to the Report Writer.
+    /// </summary>
+    /// <returns>The hold, or <see langword="null"/> when nothing is held (no such limits, or nothing left).</returns>
+    private BudgetModelReservation? HoldWriterShare()
+    {
+        var share = (decimal)_options.WriterShare;
+        var limits = _budget.Options;
+        if (share <= 0 || (limits.MaxInputTokens is null && limits.MaxOutputTokens is null && limits.MaxCostUsd is null))
+        {
+            return null;
+        }
+
+        var snapshot = _budget.GetSnapshot();
+        var model = _options.ChatOptions?.ModelId;
+        var price = limits.Pricing.GetModelPrice(model);
+        long input = limits.MaxInputTokens is { } maxIn ? (long)Math.Ceiling(maxIn * share) : 0;
+        input = Math.Min(input, Math.Max(0, (limits.MaxInputTokens ?? long.MaxValue) - snapshot.InputTokens));
+        long output = limits.MaxOutputTokens is { } maxOut ? (long)Math.Ceiling(maxOut * share) : long.MaxValue;
+        if (limits.MaxCostUsd is { } maxCost && price.OutputPerMillionTokens > 0)
+        {
+            // Hold the money share as output tokens at the model's output price (input tokens already held are paid first).
+            var money = (maxCost * share) - price.Cost(input, 0, 0);
+            output = Math.Min(output, money <= 0 ? 0 : (long)Math.Ceiling(money / price.OutputPerMillionTokens * 1_000_000m));
+        }
+        else if (limits.MaxOutputTokens is null)
+        {
+            output = 0;
+        }
+
+        if (input == 0 && output == 0)
+        {
+            return null;
+        }
+
+        var hold = _budget.TryReserveModelCall(input, (int)Math.Clamp(output, 1, int.MaxValue), model);
+        if (!hold.Granted)
+        {
+            _logger.LogInformation("No share could be held back for the Report Writer: {Reason}", hold.DeniedReason);
+            return null;
+        }
+
+        _logger.LogInformation("Held back for the Report Writer: {Input} input and {Output} output tokens (${Cost}).", hold.PromptTokens, hold.ReservedOutputTokens, hold.ReservedCostUsd);
+        return hold;
     }
 
     private async Task StartRoundAsync(string logFile, int round, CancellationToken cancellationToken)

@@ -9,8 +9,9 @@ namespace Agents.Planners.DeepResearch;
 
 /// <summary>
 /// Runs one round: a fresh conversation (system prompt + one user message) in a plain tool-calling loop.
-/// Web tools are charged through the <see cref="BudgetTracker"/>; file tools run directly. The checkpoint (which
-/// stores the spend) runs after every model call with usage and every web tool call that ran. Tool calls of one
+/// Web tools are charged through the <see cref="BudgetTracker"/>; file tools run directly. Every model call reserves its
+/// worst case first and is not made when that does not fit (the round then stops as budget-stopped). The checkpoint (which
+/// stores the spend) runs after every model call and every web tool call that ran. Tool calls of one
 /// response run in parallel; every tool error becomes a tool result text.
 /// </summary>
 internal sealed class RoundAgent
@@ -47,7 +48,8 @@ internal sealed class RoundAgent
         IReadOnlyList<AIFunction> freeTools,
         bool stopOnExhaustion,
         Func<Task> checkpoint,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool finalAnswer = false)
     {
         var tools = new Dictionary<string, (AIFunction Function, bool Budgeted)>(StringComparer.Ordinal);
         foreach (var tool in budgetedTools)
@@ -85,16 +87,18 @@ internal sealed class RoundAgent
                 return new RoundRun(lastText, calls, BudgetStopped: true);
             }
 
-            calls++;
             var request = reducer is null
                 ? messages
                 : await reducer.ReduceAsync(messages, chatOptions.Tools, cancellationToken).ConfigureAwait(false);
-            var response = await _chatClient.GetResponseAsync(request, chatOptions, cancellationToken).ConfigureAwait(false);
-            if (response.Usage is { } usage)
+            var response = await CallModelAsync(request, chatOptions, window, reducer, finalAnswer, cancellationToken).ConfigureAwait(false);
+            if (response is null)
             {
-                _budget.RecordUsage(usage, response.ModelId ?? chatOptions.ModelId);
-                await checkpoint().ConfigureAwait(false);
+                // The call's worst case does not fit the budget: it was not made.
+                return new RoundRun(lastText, calls, BudgetStopped: true);
             }
+
+            calls++;
+            await checkpoint().ConfigureAwait(false);
 
             messages.AddRange(response.Messages);
             lastText = response.Text;
@@ -133,6 +137,45 @@ internal sealed class RoundAgent
 
         _logger.LogInformation("Round stopped at the cap of {Calls} model calls.", calls);
         return new RoundRun(lastText, calls, BudgetStopped: false);
+    }
+
+    /// <summary>
+    /// Makes one model call, its worst case reserved first (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt
+    /// counted with the window's tokenizer when it has one, else estimated by <see cref="PromptTokenEstimator"/>; the
+    /// output capped to what the budget allows. Returns <see langword="null"/> when the call does not fit (not made).
+    /// </summary>
+    private async Task<ChatResponse?> CallModelAsync(
+        IEnumerable<ChatMessage> request, ChatOptions chatOptions, ContextWindow? window, ContextWindowChatReducer? reducer, bool finalAnswer, CancellationToken cancellationToken)
+    {
+        var list = request as IList<ChatMessage> ?? [.. request];
+        long prompt = window is { CountTokens: not null } && reducer is not null
+            ? reducer.CountPromptTokens(list, chatOptions.Tools)
+            : PromptTokenEstimator.Estimate(list, chatOptions);
+        var model = chatOptions.ModelId ?? _chatClient.GetService<ChatClientMetadata>()?.DefaultModelId;
+        using var hold = _budget.TryReserveModelCall(Math.Max(0, prompt), chatOptions.MaxOutputTokens is > 0 ? chatOptions.MaxOutputTokens : null, model, finalAnswer);
+        if (!hold.Granted)
+        {
+            _logger.LogInformation("The model call was not made: {Reason}", hold.DeniedReason);
+            return null;
+        }
+
+        var options = chatOptions;
+        if (hold.MaxOutputTokens is int allowed && (chatOptions.MaxOutputTokens is null || chatOptions.MaxOutputTokens > allowed))
+        {
+            options = chatOptions.Clone();
+            options.MaxOutputTokens = allowed;
+        }
+
+        var response = await _chatClient.GetResponseAsync(list, options, cancellationToken).ConfigureAwait(false);
+        if (response.Usage is { } usage && !Runs.ModelInvoker.IsWellFormed(usage))
+        {
+            _logger.LogWarning("The model reported unusable token usage; it was not charged.");
+            hold.Release();
+            return response;
+        }
+
+        hold.Commit(response.Usage, response.ModelId ?? model);
+        return response;
     }
 
     private async Task<(string Text, bool Terminate)> InvokeAsync(

@@ -9,7 +9,9 @@ namespace Agents.Planners.Grading;
 /// Grades with an LLM judge that compares the answer to the reference (semantic equivalence, not spelling).
 /// An exact match after normalization is accepted without a model call. An unusable judge reply grades incorrect
 /// with the reason, never an exception. The judge is asked for a JSON schema; a judge that refuses it is asked again
-/// without it, and from then on never with it. Usage is recorded on the tracker when one is given.
+/// without it, and from then on never with it. With a tracker, the call's worst case is reserved first
+/// (<see cref="BudgetTracker.TryReserveModelCall"/>, its output capped to what the budget allows) and its usage committed
+/// after; a call that does not fit is not made and grades incorrect with the reason.
 /// </summary>
 public sealed class LlmJudgeGrader : IAnswerGrader
 {
@@ -72,11 +74,31 @@ public sealed class LlmJudgeGrader : IAnswerGrader
             new(ChatRole.System, _systemPrompt),
             new(ChatRole.User, PromptTemplate.Render(_userPrompt, ("question", question), ("answer", answer), ("reference", reference))),
         ];
-        (ChatResponse response, _) = await StructuredOutput.GetResponseAsync(
-            _judge, messages, _chatOptions ?? new ChatOptions(), StructuredOutput.Grade, Volatile.Read(ref _schemaRefused), _ => Volatile.Write(ref _schemaRefused, true), cancellationToken).ConfigureAwait(false);
-        if (response.Usage is not null)
+        ChatOptions options = _chatOptions?.Clone() ?? new ChatOptions();
+        using BudgetModelReservation? hold = _tracker?.TryReserveModelCall(
+            PromptTokenEstimator.Estimate(messages, options), options.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, options.ModelId);
+        if (hold is { Granted: false })
         {
-            _tracker?.RecordUsage(response.Usage, response.ModelId ?? _chatOptions?.ModelId);
+            return new AnswerGrade(false, "The judge was not asked: " + hold.DeniedReason);
+        }
+
+        if (hold?.MaxOutputTokens is int allowed)
+        {
+            options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? int.MaxValue, allowed);
+        }
+
+        (ChatResponse response, _) = await StructuredOutput.GetResponseAsync(
+            _judge, messages, options, StructuredOutput.Grade, Volatile.Read(ref _schemaRefused), _ => Volatile.Write(ref _schemaRefused, true), cancellationToken).ConfigureAwait(false);
+        if (hold is not null)
+        {
+            if (response.Usage is { } usage && !Runs.ModelInvoker.IsWellFormed(usage))
+            {
+                hold.Release();
+            }
+            else
+            {
+                hold.Commit(response.Usage, response.ModelId ?? options.ModelId);
+            }
         }
 
         if (!JsonReply.TryParseObject(response.Text, out JsonDocument? document, out string error))

@@ -96,8 +96,17 @@ public sealed class ReActAgent : AgentRunner
                 return await FinishOnExhaustionAsync(context, messages, cancellationToken).ConfigureAwait(false);
             }
 
-            ChatResponse response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            ChatResponse response;
+            try
+            {
+                response = await ModelInvoker.CallAsync(
+                    context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+            }
+            catch (ModelCallDeniedException denied)
+            {
+                return await FinishOnExhaustionAsync(context, messages, cancellationToken, denied.Message).ConfigureAwait(false);
+            }
+
             messages.AddRange(response.Messages);
 
             List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
@@ -128,21 +137,32 @@ public sealed class ReActAgent : AgentRunner
             AgentRunStatus.GaveUp, null, null, $"No final answer after {_options.MaxIterations} model calls (ReActOptions.MaxIterations).");
     }
 
-    private async Task<AgentRunResult> FinishOnExhaustionAsync(AgentRunContext context, List<ChatMessage> messages, CancellationToken cancellationToken)
+    private async Task<AgentRunResult> FinishOnExhaustionAsync(AgentRunContext context, List<ChatMessage> messages, CancellationToken cancellationToken, string? denied = null)
     {
         string reason = context.IsRunBudgetExhausted
             ? "The run's output-token budget is spent."
-            : "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons);
-        if (Tracker.Options.OnExhaustion != ExhaustionBehavior.FinalAnswerWithoutTools
+            : denied ?? "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons);
+        bool reserved = ModelInvoker.ReservesCalls(_chatClient);
+        if ((denied is null && Tracker.Options.OnExhaustion != ExhaustionBehavior.FinalAnswerWithoutTools)
             || context.IsRunBudgetExhausted
-            || !BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot()))
+            || (!reserved && !BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot())))
         {
             return context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, reason);
         }
 
+        // With reservations the final answer is tried: it may use the final-answer reserve, and is not made when even that is spent.
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, _options.Prompts.FinalAnswer)));
-        ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+        ChatResponse response;
+        try
+        {
+            response = await ModelInvoker.CallAsync(
+                context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow, finalAnswer: true).ConfigureAwait(false);
+        }
+        catch (ModelCallDeniedException finalDenied)
+        {
+            return context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, reason + " " + finalDenied.Message);
+        }
+
         string? answer = AnswerExtractor.AnswerOrText(response.Text);
         return answer is null
             ? context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, reason)

@@ -77,6 +77,19 @@ public sealed class AgentRunContext
         _logger.LogWarning(error, "Run {RunId}: the model refused the JSON schema for '{Purpose}'; asking again without it, and without it from now on.", RunId, purpose);
     }
 
+    /// <summary>Notes that a model call was not made because its worst case does not fit the budget.</summary>
+    internal void NoteModelCallDenied(string purpose, string? reason)
+    {
+        _logger.LogInformation("Run {RunId}: the model call for '{Purpose}' was not made: {Reason}", RunId, purpose, reason);
+        RecordSnapshot();
+    }
+
+    /// <summary>Notes usage a provider reported that cannot be read; it is not charged (the run goes on).</summary>
+    internal void NoteUnusableUsage(UsageDetails usage) =>
+        _logger.LogWarning(
+            "Run {RunId}: the model reported unusable token usage (input {Input}, output {Output}, cached {Cached}); it was not charged.",
+            RunId, usage.InputTokenCount, usage.OutputTokenCount, usage.CachedInputTokenCount);
+
     /// <summary>Raises an event on the run's stream (run id, agent name and time are filled in).</summary>
     /// <param name="runEvent">The event.</param>
     /// <exception cref="ArgumentNullException"><paramref name="runEvent"/> is null.</exception>
@@ -145,11 +158,15 @@ public sealed class AgentRunContext
     /// <param name="response">The response.</param>
     /// <param name="modelId">The model id asked for, used for pricing when the response names none.</param>
     /// <exception cref="ArgumentNullException"><paramref name="response"/> is null.</exception>
-    public void RecordModelResponse(string purpose, ChatResponse response, string? modelId)
+    public void RecordModelResponse(string purpose, ChatResponse response, string? modelId) =>
+        RecordModelResponse(purpose, response, modelId, charged: false);
+
+    /// <summary>Records a model response; <paramref name="charged"/>: its usage was already committed to the tracker (a reservation).</summary>
+    internal void RecordModelResponse(string purpose, ChatResponse response, string? modelId, bool charged)
     {
         ArgumentNullException.ThrowIfNull(response);
         string? model = response.ModelId ?? modelId;
-        if (response.Usage is not null)
+        if (response.Usage is not null && !charged)
         {
             try
             {

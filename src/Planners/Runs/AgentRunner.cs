@@ -119,6 +119,11 @@ public abstract class AgentRunner
         {
             result = context.CreateResult(AgentRunStatus.Cancelled, null, null, "The run was cancelled.");
         }
+        catch (ModelCallDeniedException denied)
+        {
+            // A loop without a final-answer turn of its own: the call that does not fit was not made.
+            result = context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, denied.Message);
+        }
 #pragma warning disable CA1031 // A failing model or tool must not lose the run's spend; the error is reported in the result.
         catch (Exception ex)
 #pragma warning restore CA1031

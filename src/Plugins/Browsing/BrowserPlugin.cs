@@ -102,7 +102,8 @@ public sealed class BrowserPlugin
                 continue;
             }
 
-            AppendPage(text, document, page, terms);
+            var summary = await SummarizeAsync(document, page, goal, cancellationToken).ConfigureAwait(false);
+            AppendPage(text, document, page, terms, summary);
         }
 
         return text.ToString().TrimEnd();
@@ -322,7 +323,33 @@ public sealed class BrowserPlugin
         }
     }
 
-    private static void AppendPage(StringBuilder text, ReadDocument document, int page, string[] terms)
+    /// <summary>Condenses the page shown towards the goal with <see cref="BrowserPluginOptions.PageSummarizer"/>; null without one.</summary>
+    private async Task<string?> SummarizeAsync(ReadDocument document, int page, string? goal, CancellationToken cancellationToken)
+    {
+        if (_options.PageSummarizer is not { } reader || string.IsNullOrWhiteSpace(goal) || page > document.Chunks.Count
+            || document.Chunks[page - 1].Text.Length == 0)
+        {
+            return null;
+        }
+
+        if (_options.PageSummarizerBudget is not { } budget)
+        {
+            return await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var unit = budget.TryReserve(_options.PageSummarizerCategory, 1);
+        if (!unit.Granted)
+        {
+            _logger.LogInformation("browse {Url}: no page summary ({Reason}); the raw text is shown.", document.Url, unit.DeniedReason);
+            return null;
+        }
+
+        var summary = await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
+        unit.Commit();
+        return summary;
+    }
+
+    private static void AppendPage(StringBuilder text, ReadDocument document, int page, string[] terms, string? summary = null)
     {
         var total = document.Chunks.Count;
         if (page > total)
@@ -333,7 +360,15 @@ public sealed class BrowserPlugin
 
         text.Append(CultureInfo.InvariantCulture, $"<web_page url=\"{Attribute(document.Url.AbsoluteUri)}\" title=\"{Attribute(document.Title)}\" content_type=\"{document.ContentType}\" page=\"{page} of {total}\" note=\"{Untrusted}\">\n");
         var chunk = document.Chunks[page - 1].Text;
-        text.Append(chunk.Length == 0 ? "(no readable text on this page)" : Neutralize(chunk)).Append("\n</web_page>\n");
+        if (summary is not null)
+        {
+            text.Append("Condensed towards your goal by the reading model (the full text is archived; find_in_page searches it):\n")
+                .Append(Neutralize(summary)).Append("\n</web_page>\n");
+        }
+        else
+        {
+            text.Append(chunk.Length == 0 ? "(no readable text on this page)" : Neutralize(chunk)).Append("\n</web_page>\n");
+        }
 
         if (terms.Length > 0 && total > 1)
         {

@@ -1,3 +1,5 @@
+using Agents.Budget;
+
 namespace Agents.Plugins.Browsing;
 
 /// <summary>Options of <see cref="BrowserPlugin"/>.</summary>
@@ -23,6 +25,24 @@ public sealed class BrowserPluginOptions
 
     /// <summary>Gets or sets the most matches <c>find_in_page</c> shows. Default: 10.</summary>
     public int MaxFindMatches { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets the optional page summariser: when set and a <c>browse</c> call gives a goal, each page shown is
+    /// condensed towards the goal by this reading model (<see cref="Reading.ModelReaderPlugin.SummarizePageAsync"/>: the
+    /// relevant passages with quotes and locations, and a short summary) instead of its raw text. The full page still goes
+    /// to the archive and stays available to <c>find_in_page</c>. Its tokens are charged by the reader's chat client (build
+    /// it with <c>UseBudgetTracker</c>); it may use a cheaper model than the agent's. Default: none (raw text).
+    /// </summary>
+    public Reading.ModelReaderPlugin? PageSummarizer { get; set; }
+
+    /// <summary>
+    /// Gets or sets the tracker that charges each page summary one unit of <see cref="PageSummarizerCategory"/>; when the
+    /// unit is denied, the page is shown raw. Default: none (summaries cost tokens only).
+    /// </summary>
+    public BudgetTracker? PageSummarizerBudget { get; set; }
+
+    /// <summary>Gets or sets the unit category of <see cref="PageSummarizerBudget"/>. Default: <see cref="Reading.ModelReaderPlugin.Category"/>.</summary>
+    public string PageSummarizerCategory { get; set; } = Reading.ModelReaderPlugin.Category;
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>

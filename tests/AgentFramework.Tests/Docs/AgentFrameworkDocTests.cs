@@ -88,6 +88,6 @@ public sealed class AgentFrameworkDocTests
             }
         }
 
-        return Path.GetDirectoryName(ThisFile())!;
+        throw new InvalidOperationException($"No Agents.sln above {AppContext.BaseDirectory}.");
     }
 }
