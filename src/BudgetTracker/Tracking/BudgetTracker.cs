@@ -330,6 +330,22 @@ public sealed class BudgetTracker
     internal AsyncLocal<UsageScope?> UsageScopes { get; } = new();
 
     /// <summary>
+    /// Records the tokens of one model response unless this tracker already recorded that very <see cref="UsageDetails"/>
+    /// object (for example a <see cref="BudgetChatClient"/> layer on this tracker inside the caller's chat client): code
+    /// that records what a chat client returned counts each response once, whatever layers the client has.
+    /// </summary>
+    /// <param name="usage">The usage of the response.</param>
+    /// <param name="modelId">The model, for its prices.</param>
+    /// <returns><see langword="true"/> when it was recorded now; <see langword="false"/> when it had been recorded already.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>
+    /// <exception cref="ArgumentException">A count is negative, or cached tokens exceed input tokens.</exception>
+    public bool RecordUsageOnce(UsageDetails usage, string? modelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        return RecordUsageOnce((object)usage, modelId);
+    }
+
+    /// <summary>
     /// Records a usage object that a chat-client layer or the kernel filter saw, unless this tracker already recorded that
     /// very object: the same <see cref="UsageDetails"/> passing two layers (or a layer and the filter) is counted once.
     /// </summary>

@@ -170,7 +170,8 @@ public sealed class AgentRunContext
         {
             try
             {
-                Tracker.RecordUsage(response.Usage, model);
+                // Once: a budget layer on this tracker inside the agent's chat client may have counted this response already.
+                Tracker.RecordUsageOnce(response.Usage, model);
             }
             catch (ArgumentException ex)
             {

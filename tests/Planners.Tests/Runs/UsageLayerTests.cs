@@ -1,0 +1,38 @@
+using Agents.Budget;
+using Agents.Planners.ReAct;
+using Agents.Planners.Runs;
+using Agents.Planners.Tests.Fakes;
+using Microsoft.Extensions.AI;
+
+namespace Agents.Planners.Tests.Runs;
+
+/// <summary>An agent whose chat client carries a budget layer on the agent's own tracker counts each model call once.</summary>
+public sealed class UsageLayerTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReAct_OverAClientWithABudgetLayerOnTheSameTracker_CountsEveryModelCallOnce(bool modelLimits)
+    {
+        var options = new BudgetOptions().WithToolLimit("search", 10);
+        if (modelLimits)
+        {
+            options.MaxInputTokens = 1_000_000;
+        }
+
+        var tracker = new BudgetTracker(options);
+        var scripted = new ScriptedChatClient(call => call.Index < 3
+            ? Reply.Search("q" + call.Index)
+            : Reply.Text("<answer>42</answer><confidence>0.9</confidence>"));
+        IChatClient model = new ChatClientBuilder(scripted).UseBudgetTracker(tracker, o => o.ChargeTools = false).Build();
+        var agent = new ReActAgent(model, new TestTools().All, tracker);
+
+        AgentRunResult result = await agent.RunAsync("What is the answer?");
+
+        Assert.Equal(AgentRunStatus.Answered, result.Status);
+        Assert.Equal(4, scripted.Calls.Count);
+        BudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.Equal(4 * Reply.InputTokens, snapshot.InputTokens);
+        Assert.Equal(4 * Reply.OutputTokens, snapshot.OutputTokens);
+    }
+}
