@@ -71,8 +71,11 @@ internal static class ModelInvoker
             throw new ModelCallDeniedException(hold.DeniedReason ?? "The model call does not fit the budget.");
         }
 
-        if (hold.MaxOutputTokens is int allowed)
+        if (hold.MaxOutputTokens is int allowed && (options.MaxOutputTokens is not null || allowed <= UncappedRequestCapLimit))
         {
+            // A request without a cap of its own gets the budget's cap only when the budget is what limits the reply:
+            // servers refuse caps beyond their model's maximum output (give the agent a ContextWindow, whose reply
+            // reserve is always sent, to cap every reply and keep the reservation exact).
             options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? int.MaxValue, allowed);
         }
 
@@ -92,6 +95,9 @@ internal static class ModelInvoker
 
     private static bool HasBudgetLayer(IChatClient client) => client.GetService<BudgetChatClient>() is not null;
 
+    /// <summary>The largest budget-derived output cap sent on a request that set none: 4,096 tokens.</summary>
+    internal const int UncappedRequestCapLimit = 4_096;
+
     private static void Commit(AgentRunContext context, BudgetModelReservation hold, ChatResponse response, string? model)
     {
         if (response.Usage is { } usage && !IsWellFormed(usage))
@@ -99,6 +105,20 @@ internal static class ModelInvoker
             // Malformed usage from a provider (for example negative counts) must not end the run; it is not charged.
             context.NoteUnusableUsage(usage);
             hold.Release();
+            return;
+        }
+
+        if (response.Usage is null)
+        {
+            // No usage reported: charge an estimate from above (the counted prompt, the reply's UTF-8 bytes) rather than
+            // the whole reservation, which would spend the rest of the budget on one call.
+            long output = PromptTokenEstimator.Estimate(response.Messages, null);
+            if (hold.ReservedOutputTokens > 0)
+            {
+                output = Math.Min(output, hold.ReservedOutputTokens);
+            }
+
+            hold.Commit(new UsageDetails { InputTokenCount = hold.PromptTokens, OutputTokenCount = output, TotalTokenCount = hold.PromptTokens + output }, response.ModelId ?? model);
             return;
         }
 

@@ -35,4 +35,43 @@ public sealed class UsageLayerTests
         Assert.Equal(4 * Reply.InputTokens, snapshot.InputTokens);
         Assert.Equal(4 * Reply.OutputTokens, snapshot.OutputTokens);
     }
+
+    [Theory]
+    [InlineData(1_000_000, null)]
+    [InlineData(1_000, 1_000)]
+    public async Task UncappedRequest_GetsTheBudgetsCap_OnlyWhenTheBudgetLimitsTheReply(long maxOutputTokens, int? expectedCap)
+    {
+        var tracker = new BudgetTracker(new BudgetOptions { MaxOutputTokens = maxOutputTokens });
+        var scripted = new ScriptedChatClient(_ => Reply.Text("<answer>42</answer>"));
+        var agent = new ReActAgent(scripted, [], tracker);
+
+        AgentRunResult result = await agent.RunAsync("What is the answer?");
+
+        Assert.Equal(AgentRunStatus.Answered, result.Status);
+        int? sent = scripted.Calls[0].Options?.MaxOutputTokens;
+        if (expectedCap is null)
+        {
+            Assert.Null(sent);
+        }
+        else
+        {
+            Assert.NotNull(sent);
+            Assert.True(sent <= expectedCap, $"cap {sent}");
+        }
+    }
+
+    [Fact]
+    public async Task ReplyWithoutUsage_IsChargedAnEstimate_NotTheWholeReservation()
+    {
+        var tracker = new BudgetTracker(new BudgetOptions { MaxOutputTokens = 100_000, MaxInputTokens = 1_000_000 });
+        var scripted = new ScriptedChatClient(_ => new ChatResponse(new ChatMessage(ChatRole.Assistant, "<answer>42</answer>")));
+        var agent = new ReActAgent(scripted, [], tracker);
+
+        AgentRunResult result = await agent.RunAsync("What is the answer?");
+
+        Assert.Equal(AgentRunStatus.Answered, result.Status);
+        BudgetSnapshot snapshot = tracker.GetSnapshot();
+        Assert.InRange(snapshot.OutputTokens, 1, 1_000);
+        Assert.InRange(snapshot.InputTokens, 1, 100_000);
+    }
 }
