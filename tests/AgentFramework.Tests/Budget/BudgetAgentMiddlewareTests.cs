@@ -1,4 +1,4 @@
-using Agents.AgentFramework.Tests.Fakes;
+using Agents.Budget.Tests.Fakes;
 using Agents.Budget;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Agents.AgentFramework.Tests.Fakes;
+using Agents.Budget.Tests.Fakes;
 using Agents.Budget;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Agents.AgentFramework.Tests.Fakes.Planners;
+using Agents.Planners.Tests.Fakes;
 using Agents.Budget;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
@@ -121,7 +121,7 @@ public sealed class PlannerAIAgentTests
     public async Task ReActAndAScalingStrategy_AreAIAgentsToo_AndStreamTheirSamples()
     {
         BudgetTracker tracker = TestTools.Tracker();
-        var model = new PlannerChatClient(call => Reply.Text(call.Index == 1 ? "<answer>Lyon</answer>" : "<answer>Paris</answer><confidence>0.8</confidence>"));
+        var model = new ScriptedChatClient(call => Reply.Text(call.Index == 1 ? "<answer>Lyon</answer>" : "<answer>Paris</answer><confidence>0.8</confidence>"));
         var react = new ReActAgent(model, new TestTools().All, tracker);
         AIAgent strategy = new SelfConsistencyStrategy(react, new SelfConsistencyOptions { Samples = 3 }).AsAIAgent();
 

@@ -1,5 +1,6 @@
 using Agents.Budget;
 using Agents.Planners.DeepResearch;
+using Agents.Planners.Tests.DeepResearch;
 using Agents.Plugins.Memory;
 using Microsoft.Agents.AI.Workflows;
 
