@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Agents.LocalEngine;
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Hosting;
 using Agents.Samples.Shared.Hosting;
@@ -87,9 +88,11 @@ internal static partial class ChatCompletionsEndpoints
         if (!request.Stream)
         {
             ChatResponse response;
+            List<JsonObject> choices;
             try
             {
                 response = await model.Client.GetResponseAsync(request.Messages, request.Options, context.RequestAborted).ConfigureAwait(false);
+                choices = await ChoicesAsync(model.Client, request, response, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -105,13 +108,7 @@ internal static partial class ChatCompletionsEndpoints
                 ["object"] = "chat.completion",
                 ["created"] = created,
                 ["model"] = model.ModelId,
-                ["choices"] = new JsonArray(new JsonObject
-                {
-                    ["index"] = 0,
-                    ["message"] = AssistantMessage(response),
-                    ["finish_reason"] = MapFinishReason(response.FinishReason)
-                        ?? (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any() ? "tool_calls" : "stop"),
-                }),
+                ["choices"] = new JsonArray([.. choices]),
             };
             if (response.Usage is { } usage)
             {
@@ -197,6 +194,52 @@ internal static partial class ChatCompletionsEndpoints
         await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
     }
+
+    /// <summary>
+    /// The response's choices: one per assistant message when the model answered <c>n</c> at once (the local engine
+    /// does, from one shared prefill); otherwise the model is asked again until there are <c>n</c>, and the usage of
+    /// every call is added to <paramref name="response"/>.
+    /// </summary>
+    private static async Task<List<JsonObject>> ChoicesAsync(IChatClient client, ChatCompletionsRequest request, ChatResponse response, CancellationToken cancellationToken)
+    {
+        if (request.Choices == 1)
+        {
+            return [Choice(0, response)];
+        }
+
+        var replies = response.Messages.Where(m => m.Role == ChatRole.Assistant).ToList();
+        if (replies.Count >= request.Choices)
+        {
+            return [.. replies.Take(request.Choices).Select((m, i) => Choice(i, new ChatResponse(m)
+            {
+                FinishReason = m.AdditionalProperties?.TryGetValue("finish_reason", out var reason) == true && reason is string r ? new ChatFinishReason(r) : response.FinishReason,
+            }))];
+        }
+
+        var choices = new List<JsonObject> { Choice(0, response) };
+        var single = request.Options.Clone();
+        single.AdditionalProperties?.Remove(LocalChatOptionsExtensions.ResultsPerPromptKey);
+        for (var i = 1; i < request.Choices; i++)
+        {
+            var more = await client.GetResponseAsync(request.Messages, single, cancellationToken).ConfigureAwait(false);
+            choices.Add(Choice(i, more));
+            if (more.Usage is { } usage)
+            {
+                response.Usage ??= new UsageDetails();
+                response.Usage.Add(usage);
+            }
+        }
+
+        return choices;
+    }
+
+    private static JsonObject Choice(int index, ChatResponse response) => new()
+    {
+        ["index"] = index,
+        ["message"] = AssistantMessage(response),
+        ["finish_reason"] = MapFinishReason(response.FinishReason)
+            ?? (response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Any() ? "tool_calls" : "stop"),
+    };
 
     private static JsonObject AssistantMessage(ChatResponse response)
     {

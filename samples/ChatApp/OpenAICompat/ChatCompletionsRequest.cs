@@ -7,4 +7,5 @@ namespace Agents.Samples.ChatApp.OpenAICompat;
 /// <param name="Options">Sampling options and tools.</param>
 /// <param name="Stream">Whether to answer with Server-Sent Events.</param>
 /// <param name="IncludeUsage">Whether a streamed answer ends with a usage chunk.</param>
-internal sealed record ChatCompletionsRequest(List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage);
+/// <param name="Choices">How many replies (<c>n</c>); above 1 only without streaming.</param>
+internal sealed record ChatCompletionsRequest(List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage, int Choices = 1);

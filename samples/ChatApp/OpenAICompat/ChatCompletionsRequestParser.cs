@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agents.LocalEngine;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Samples.ChatApp.OpenAICompat;
@@ -10,6 +11,9 @@ namespace Agents.Samples.ChatApp.OpenAICompat;
 /// </summary>
 internal static class ChatCompletionsRequestParser
 {
+    /// <summary>The most choices (<c>n</c>) one request may ask for.</summary>
+    internal const int MaxChoices = 8;
+
     /// <summary>OpenAI request fields this endpoint accepts but does not use, with the JSON kinds they may have.</summary>
     private static readonly Dictionary<string, (JsonValueKind[] Kinds, string Expected)> IgnoredFields = new(StringComparer.Ordinal)
     {
@@ -63,9 +67,10 @@ internal static class ChatCompletionsRequestParser
             throw new InvalidCompletionRequestException("'messages' is empty; send at least one message.", "messages");
         }
 
-        if (Present(root, "n", out var n) && (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out var count) || count != 1))
+        var choices = 1;
+        if (Present(root, "n", out var n) && (n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out choices) || choices < 1 || choices > MaxChoices))
         {
-            throw new InvalidCompletionRequestException("'n' must be the integer 1; this endpoint returns one choice.", "n");
+            throw new InvalidCompletionRequestException($"'n' must be an integer from 1 to {MaxChoices}.", "n");
         }
 
         foreach (var (name, (kinds, expected)) in IgnoredFields)
@@ -122,7 +127,18 @@ internal static class ChatCompletionsRequestParser
             _ = ReadBool(streamOptions, "include_obfuscation", "stream_options.include_obfuscation");
         }
 
-        return new ChatCompletionsRequest(messages, options, stream, includeUsage);
+        if (choices > 1)
+        {
+            if (stream)
+            {
+                throw new InvalidCompletionRequestException("'n' above 1 cannot be streamed by this server; set 'stream' to false.", "n");
+            }
+
+            // A local model samples the n replies from one shared prefill; other models are asked n times.
+            options.WithResultsPerPrompt(choices);
+        }
+
+        return new ChatCompletionsRequest(messages, options, stream, includeUsage, choices);
     }
 
     private static int CheckMaxTokens(int value, string name, int maxCompletionTokens) =>

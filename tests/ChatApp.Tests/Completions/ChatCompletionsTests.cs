@@ -49,6 +49,52 @@ public sealed class ChatCompletionsTests
     }
 
     [Fact]
+    public async Task N_choices_from_a_model_that_answers_once_are_asked_for_n_times_and_their_usage_is_summed()
+    {
+        var model = EchoModel();
+        await using var app = await StartAsync(model);
+        using var http = app.CreateClient();
+
+        using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":3}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var choices = body.RootElement.GetProperty("choices").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], choices.Select(c => c.GetProperty("index").GetInt32()));
+        Assert.All(choices, c => Assert.StartsWith("echo: hi", c.GetProperty("message").GetProperty("content").GetString(), StringComparison.Ordinal));
+        Assert.All(choices, c => Assert.Equal("length", c.GetProperty("finish_reason").GetString()));
+        Assert.Equal(21, body.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(15, body.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(3, model.Calls.Count);
+    }
+
+    [Fact]
+    public async Task N_choices_from_a_model_that_answers_n_at_once_come_from_one_call()
+    {
+        var model = new ScriptedChatClient((messages, options) =>
+        {
+            var n = options!.AdditionalProperties!["n"] is int count ? count : 0;
+            var replies = Enumerable.Range(0, n).Select(i => new AIChatMessage(ChatRole.Assistant, $"reply {i}")
+            {
+                AdditionalProperties = new() { ["choice_index"] = i, ["finish_reason"] = i == 0 ? "length" : "stop" },
+            });
+            return new ChatResponse([.. replies]) { Usage = new UsageDetails { InputTokenCount = 7, OutputTokenCount = 4 * n } };
+        });
+        await using var app = await StartAsync(model);
+        using var http = app.CreateClient();
+
+        using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":4}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var choices = body.RootElement.GetProperty("choices").EnumerateArray().ToList();
+        Assert.Equal(["reply 0", "reply 1", "reply 2", "reply 3"], choices.Select(c => c.GetProperty("message").GetProperty("content").GetString()));
+        Assert.Equal(["length", "stop", "stop", "stop"], choices.Select(c => c.GetProperty("finish_reason").GetString()));
+        Assert.Equal(16, body.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Single(model.Calls);
+    }
+
+    [Fact]
     public async Task Streaming_completion_streams_deltas_then_finish_reason_and_usage()
     {
         await using var app = await StartAsync(EchoModel());
@@ -77,7 +123,9 @@ public sealed class ChatCompletionsTests
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}", "messages[0].content[0] must be a text part {\"type\":\"text\",\"text\":\"...\"}; other parts are not supported.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":100000}", "'max_tokens' is 100000; it must be between 1 and the server maximum 4096.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":7}", "'temperature' must be a number between 0 and 2.")]
-    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3}", "'n' must be the integer 1; this endpoint returns one choice.")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":9}", "'n' must be an integer from 1 to 8.")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":0}", "'n' must be an integer from 1 to 8.")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2,\"stream\":true}", "'n' above 1 cannot be streamed by this server; set 'stream' to false.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "'stream' must be true or false.")]
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\"}]}", "tools[0] must be {\"type\":\"function\",\"function\":{\"name\",\"description\",\"parameters\"}}.")]
     [InlineData("{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id is required on a 'tool' message.")]
