@@ -8,7 +8,8 @@ internal static class AtomicFile
     /// <summary>The prefix of temporary files; they are hidden from listings and searches.</summary>
     public const string TempPrefix = ".tmp-";
 
-    private const int MaxAttempts = 5;
+    // Each attempt loses only if another workspace removes leftovers in the microseconds between the close and the rename.
+    private const int MaxAttempts = 20;
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
