@@ -30,8 +30,9 @@ namespace Agents.Budget;
 /// (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt's tokens, counted by
 /// <see cref="BudgetChatClientOptions.PromptTokenCounter"/> or estimated from above by <see cref="PromptTokenEstimator"/>,
 /// plus the output cap, which it lowers to what the remaining token and money budgets allow by setting
-/// <see cref="ChatOptions.MaxOutputTokens"/>. The call's usage replaces the reservation when it arrives (the worst case is
-/// charged when the response reports none); a call that fails is released. A call that does not fit is not made: with
+/// <see cref="ChatOptions.MaxOutputTokens"/> (see <see cref="BudgetModelReservation.OutputCapFor"/>). The call's usage replaces
+/// the reservation when it arrives (a response that reports none is charged an estimate,
+/// <see cref="BudgetModelReservation.CommitEstimate"/>); a call that fails is released. A call that does not fit is not made: with
 /// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it is made once more as a final answer without tools, from the
 /// final-answer reserve (<see cref="BudgetOptions.FinalAnswerReserveTokens"/>, <see cref="BudgetOptions.FinalAnswerReserveUsd"/>),
 /// when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown. A layer with function invocation below it
@@ -188,7 +189,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
         else
         {
-            hold.Commit(null, response.ModelId);
+            hold.CommitEstimate(response.Messages, response.ModelId);
         }
 
         return response;
@@ -217,6 +218,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         (BudgetModelReservation hold, ChatOptions? capped) = Reserve(list, options, scope);
         bool committed = false;
         bool completed = false;
+        List<ChatResponseUpdate> received = [];
         scope.ModelCallHeld = true;
         IAsyncEnumerator<ChatResponseUpdate> enumerator = Scoped(base.GetStreamingResponseAsync(list, capped, cancellationToken), scope, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
@@ -241,6 +243,12 @@ public sealed class BudgetChatClient : DelegatingChatClient
                 }
 
                 ChatResponseUpdate update = enumerator.Current;
+                if (!committed)
+                {
+                    // Kept only until usage arrives, to estimate a response that carries none.
+                    received.Add(update);
+                }
+
                 foreach (AIContent content in update.Contents)
                 {
                     if (content is UsageContent { Details: { } details })
@@ -270,8 +278,8 @@ public sealed class BudgetChatClient : DelegatingChatClient
             scope.ModelCallHeld = false;
             if (!committed && completed)
             {
-                // The response carried no usage: the worst case that was reserved is charged.
-                hold.Commit(null);
+                // The response carried no usage: it is charged an estimate from above.
+                hold.CommitEstimate(received.ToChatResponse().Messages);
             }
             else
             {
@@ -307,7 +315,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
             throw new BudgetExhaustedException($"{hold.DeniedReason} The model call was not made.");
         }
 
-        if (hold.MaxOutputTokens is not { } cap || options?.MaxOutputTokens <= cap)
+        if (hold.OutputCapFor(options?.MaxOutputTokens) is not { } cap || options?.MaxOutputTokens <= cap)
         {
             return (hold, options);
         }

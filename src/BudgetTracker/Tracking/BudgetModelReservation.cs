@@ -55,6 +55,53 @@ public sealed class BudgetModelReservation : IDisposable
     /// </summary>
     public int? MaxOutputTokens => _cap is { } c ? (int)Math.Min(c, int.MaxValue) : null;
 
+    /// <summary>
+    /// The largest budget-derived output cap sent with a request that set none of its own: 4,096 tokens. Above it the budget
+    /// is not what limits the reply, and servers refuse caps beyond their model's maximum output.
+    /// </summary>
+    public const int LargestUnrequestedOutputCap = 4_096;
+
+    /// <summary>
+    /// Gets the output cap to send with a request that asked for <paramref name="requested"/>: the smaller of the two when the
+    /// request set a cap; otherwise this reservation's cap when it is at most <see cref="LargestUnrequestedOutputCap"/>.
+    /// </summary>
+    /// <param name="requested">The request's own <see cref="ChatOptions.MaxOutputTokens"/>, or <see langword="null"/>.</param>
+    /// <returns>The cap to send, or <see langword="null"/> to send none.</returns>
+    public int? OutputCapFor(int? requested)
+    {
+        if (MaxOutputTokens is not int cap)
+        {
+            return requested;
+        }
+
+        if (requested is int asked)
+        {
+            return Math.Min(asked, cap);
+        }
+
+        return cap <= LargestUnrequestedOutputCap ? cap : null;
+    }
+
+    /// <summary>
+    /// Commits a response that carried no usage report with an estimate from above: the prompt tokens held, and the reply's
+    /// tokens counted by <see cref="PromptTokenEstimator"/> (at most the output tokens held), rather than the whole
+    /// reservation, which would spend the rest of a budget on one call.
+    /// </summary>
+    /// <param name="reply">The messages of the response.</param>
+    /// <param name="responseModelId">The model the response names, for its prices.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="reply"/> is null.</exception>
+    public void CommitEstimate(IEnumerable<ChatMessage> reply, string? responseModelId = null)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        long output = PromptTokenEstimator.Estimate(reply, null);
+        if (ReservedOutputTokens > 0)
+        {
+            output = Math.Min(output, ReservedOutputTokens);
+        }
+
+        Commit(new UsageDetails { InputTokenCount = PromptTokens, OutputTokenCount = output, TotalTokenCount = PromptTokens + output }, responseModelId);
+    }
+
     /// <summary>Gets the output tokens held (0 when unbounded).</summary>
     public long ReservedOutputTokens { get; }
 

@@ -71,13 +71,9 @@ internal static class ModelInvoker
             throw new ModelCallDeniedException(hold.DeniedReason ?? "The model call does not fit the budget.");
         }
 
-        if (hold.MaxOutputTokens is int allowed && (options.MaxOutputTokens is not null || allowed <= UncappedRequestCapLimit))
-        {
-            // A request without a cap of its own gets the budget's cap only when the budget is what limits the reply:
-            // servers refuse caps beyond their model's maximum output (give the agent a ContextWindow, whose reply
-            // reserve is always sent, to cap every reply and keep the reservation exact).
-            options.MaxOutputTokens = Math.Min(options.MaxOutputTokens ?? int.MaxValue, allowed);
-        }
+        // Servers refuse caps beyond their model's maximum: an uncapped request gets the budget's cap only when the budget is
+        // what limits the reply (give the agent a ContextWindow, whose reply reserve is always sent, to cap every reply).
+        options.MaxOutputTokens = hold.OutputCapFor(options.MaxOutputTokens);
 
         ChatResponse response = await SendAsync(context, client, list, options, purpose, responseFormat, cancellationToken).ConfigureAwait(false);
         Commit(context, hold, response, model);
@@ -95,9 +91,6 @@ internal static class ModelInvoker
 
     private static bool HasBudgetLayer(IChatClient client) => client.GetService<BudgetChatClient>() is not null;
 
-    /// <summary>The largest budget-derived output cap sent on a request that set none: 4,096 tokens.</summary>
-    internal const int UncappedRequestCapLimit = 4_096;
-
     private static void Commit(AgentRunContext context, BudgetModelReservation hold, ChatResponse response, string? model)
     {
         if (response.Usage is { } usage && !IsWellFormed(usage))
@@ -110,15 +103,7 @@ internal static class ModelInvoker
 
         if (response.Usage is null)
         {
-            // No usage reported: charge an estimate from above (the counted prompt, the reply's UTF-8 bytes) rather than
-            // the whole reservation, which would spend the rest of the budget on one call.
-            long output = PromptTokenEstimator.Estimate(response.Messages, null);
-            if (hold.ReservedOutputTokens > 0)
-            {
-                output = Math.Min(output, hold.ReservedOutputTokens);
-            }
-
-            hold.Commit(new UsageDetails { InputTokenCount = hold.PromptTokens, OutputTokenCount = output, TotalTokenCount = hold.PromptTokens + output }, response.ModelId ?? model);
+            hold.CommitEstimate(response.Messages, response.ModelId ?? model);
             return;
         }
 
