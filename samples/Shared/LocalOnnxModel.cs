@@ -16,7 +16,7 @@ internal static class LocalOnnxModel
             throw new InvalidOperationException($"{section}:Path '{options.Path}' is not a folder; give a local ONNX model folder (a Hugging Face Optimum or onnxruntime-genai export).");
         }
 
-        var engine = new LocalOnnxEngine(options.Path, new LocalOnnxEngineOptions(), loggerFactory?.CreateLogger<LocalOnnxEngine>());
+        var engine = new LocalOnnxEngine(options.Path, new LocalOnnxEngineOptions(), loggerFactory);
         var client = new LocalOnnxChatClient(engine, ownsEngine: true);
         return new ChatModel(client, string.IsNullOrWhiteSpace(options.ModelId) ? engine.ModelId : options.ModelId);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Agents.LocalEngine.Chat;
@@ -16,10 +17,12 @@ using Microsoft.ML.OnnxRuntime;
 namespace Agents.LocalEngine;
 
 /// <summary>
-/// A local decoder-only language model on ONNX Runtime: loads an Optimum / transformers.js or onnxruntime-genai export,
-/// keeps the KV cache across steps (present tensors become the next past without copying) and across requests that
-/// extend the previous conversation, and samples one or n sequences sharing one prefill. Requests run one at a time
-/// in arrival order; a cancelled or failed request leaves the engine usable.
+/// A local decoder-only language model on ONNX Runtime: loads an Optimum / transformers.js or onnxruntime-genai export and
+/// serves any number of concurrent requests with continuous batching. Each request is prefilled on its own, then its rows
+/// join the running batch, so one decode step computes the next token of every running sequence; a row leaves when it
+/// finishes, and a cancelled or failing request leaves without disturbing the others. The KV caches of recent conversations
+/// are kept (least recently used dropped first, within <see cref="LocalOnnxEngineOptions.KvCacheBudgetBytes"/>) so that a
+/// prompt extending one of them computes only its new tokens. One sequence or n sequences sharing one prefill.
 /// </summary>
 public sealed class LocalOnnxEngine : IDisposable
 {
@@ -27,27 +30,39 @@ public sealed class LocalOnnxEngine : IDisposable
     private readonly LocalTokenizer _tokenizer;
     private readonly LocalOnnxEngineOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private int _requests;
     private readonly int[] _eosIds;
-    private readonly List<int> _cachedTokens = [];
     private readonly Lazy<ConstraintVocabulary> _constraintVocabulary;
-    private KvCache? _conversation;
-    private float[] _logits = [];
+
+    // Guards the queue, the row accounting and the disposed flag; the decode thread waits on it for work.
+    private readonly object _sync = new();
+    private readonly List<GenerationRequest> _pending = [];
+    private int _runningRows;
     private bool _disposed;
+    private Thread? _thread;
+
+    // Owned by the decode thread.
+    private readonly BatchKvCache _batch;
+    private readonly List<GenerationRow> _rows = [];
+    private readonly PrefixCache _prefixes;
+    private readonly RunOptions _stepOptions = new();
+    private float[] _logits = [];
+    private float[] _prefillLogits = [];
+    private int[] _ids = [];
+    private long _steps;
 
     /// <summary>Loads a model folder.</summary>
     /// <param name="modelDirectory">The folder (Optimum layout with config.json and onnx/model.onnx, or onnxruntime-genai layout with genai_config.json).</param>
     /// <param name="options">Engine options; null for the defaults.</param>
-    /// <param name="logger">A logger; null for none.</param>
+    /// <param name="loggerFactory">Creates the engine's logger; null for none.</param>
     /// <exception cref="LocalModelLoadException">A file is missing, corrupt or inconsistent; the exception names it.</exception>
     /// <exception cref="InvalidOperationException">The requested execution provider is not installed.</exception>
-    public LocalOnnxEngine(string modelDirectory, LocalOnnxEngineOptions? options = null, ILogger<LocalOnnxEngine>? logger = null)
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range.</exception>
+    public LocalOnnxEngine(string modelDirectory, LocalOnnxEngineOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         _options = options ?? new LocalOnnxEngineOptions();
         _options.Validate();
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (ILogger?)loggerFactory?.CreateLogger<LocalOnnxEngine>() ?? NullLogger.Instance;
         var model = ModelFolderReader.Read(Path.GetFullPath(modelDirectory), _options.Variant);
         var tokenizer = LocalTokenizer.Load(model);
         _session = new DecoderSession(model, _options);
@@ -77,12 +92,15 @@ public sealed class LocalOnnxEngine : IDisposable
             _constraintVocabulary = new(() => new ConstraintVocabulary(_session.VocabSize, id => _tokenizer.TokenBytes(id).ToArray(), _eosIds));
             ModelId = Path.GetFileName(model.Directory.TrimEnd(Path.DirectorySeparatorChar));
             Descriptor = model;
+            _batch = new BatchKvCache(_session);
+            _prefixes = new PrefixCache(_options.KvCacheBudgetBytes);
             _logger.LogInformation("Loaded {Model} ({Layout}, {Layers} layers, vocab {Vocab}, context {Context}) on {Provider}.",
                 model.ModelPath, model.Layout, _session.Layers, _session.VocabSize, model.ContextLength, _options.ExecutionProvider);
         }
         catch
         {
             _session.Dispose();
+            _stepOptions.Dispose();
             throw;
         }
     }
@@ -163,37 +181,22 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>Generates <paramref name="count"/> sequences from one prefill of the prompt, decoding them as a batch.</summary>
     /// <param name="promptTokens">The prompt token ids.</param>
-    /// <param name="count">How many sequences (&gt;= 1).</param>
+    /// <param name="count">How many sequences (&gt;= 1, at most <see cref="LocalOnnxEngineOptions.MaxBatchSize"/>).</param>
     /// <param name="settings">Generation settings; null for the model's defaults.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="cancellationToken">Cancels the request (the other requests in the batch go on).</param>
     /// <returns>The sequences.</returns>
+    /// <exception cref="InvalidOperationException">The wait queue is full (<see cref="LocalOnnxEngineOptions.MaxQueuedRequests"/>).</exception>
     public async Task<IReadOnlyList<LocalGenerationResult>> GenerateManyAsync(IReadOnlyList<int> promptTokens, int count, LocalGenerationSettings? settings = null, CancellationToken cancellationToken = default)
     {
         settings ??= new LocalGenerationSettings();
         Check(promptTokens, count, settings);
-        Admit();
-        try
+        var request = Submit(promptTokens, count, settings, null, cancellationToken);
+        using var registration = cancellationToken.Register(static state =>
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                if (GateEntered is { } hook)
-                {
-                    await hook(cancellationToken).ConfigureAwait(false);
-                }
-
-                return await Task.Run(() => GenerateCore(promptTokens, count, settings, null, cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _requests);
-        }
+            var r = (GenerationRequest)state!;
+            r.Completion.TrySetCanceled(r.CancellationToken);
+        }, request);
+        return await request.Completion.Task.ConfigureAwait(false);
     }
 
     /// <summary>Generates one sequence, streaming tokens as they are produced; the last update carries the result.</summary>
@@ -205,36 +208,23 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         settings ??= new LocalGenerationSettings();
         Check(promptTokens, 1, settings);
-        Admit();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateUnbounded<LocalGenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var producer = Task.Run(async () =>
-        {
-            try
+        var request = Submit(promptTokens, 1, settings, (_, token, text) => channel.Writer.TryWrite(new LocalGenerationUpdate { TokenId = token, Text = text }), cts.Token);
+        _ = request.Completion.Task.ContinueWith(
+            t =>
             {
-                await _gate.WaitAsync(cts.Token).ConfigureAwait(false);
-                try
+                if (t.IsCompletedSuccessfully)
                 {
-                    ObjectDisposedException.ThrowIf(_disposed, this);
-                    var results = GenerateCore(promptTokens, 1, settings, (_, token, text) => channel.Writer.TryWrite(new LocalGenerationUpdate { TokenId = token, Text = text }), cts.Token);
-                    channel.Writer.TryWrite(new LocalGenerationUpdate { TokenId = -1, Text = string.Empty, Result = results[0] });
+                    channel.Writer.TryWrite(new LocalGenerationUpdate { TokenId = -1, Text = string.Empty, Result = t.Result[0] });
+                    channel.Writer.TryComplete();
                 }
-                finally
+                else
                 {
-                    _gate.Release();
+                    channel.Writer.TryComplete(t.IsCanceled ? new OperationCanceledException(cts.Token) : t.Exception!.InnerException);
                 }
-
-                channel.Writer.TryComplete();
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.TryComplete(ex);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _requests);
-            }
-        }, CancellationToken.None);
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         try
         {
@@ -247,33 +237,91 @@ public sealed class LocalOnnxEngine : IDisposable
         }
         finally
         {
-            // The consumer stopped early or everything was read: make sure the producer ends before we return.
+            // The consumer stopped early or everything was read: the request leaves the batch at the next step.
             await cts.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await producer.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            request.Completion.TrySetCanceled(cts.Token);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Gets or sets a callback awaited once a request holds the engine, before it runs (tests hold the engine with it).</summary>
-    internal Func<CancellationToken, Task>? GateEntered { get; set; }
+    /// <summary>Gets or sets a callback the decode thread calls before each batched step with the step's number (tests hold or cancel requests with it).</summary>
+    internal Action<long>? StepStarting { get; set; }
 
-    /// <summary>Counts a request in, refusing it when <see cref="LocalOnnxEngineOptions.MaxQueuedRequests"/> are already waiting.</summary>
-    private void Admit()
+    /// <summary>Gets or sets a callback the decode thread calls before each token choice with the request's settings and the row's token count (tests make sampling fail with it).</summary>
+    internal Action<LocalGenerationSettings, int>? BeforeSample { get; set; }
+
+    /// <summary>Gets the most rows one decode step has computed so far, for tests.</summary>
+    internal int LargestBatch { get; private set; }
+
+    /// <summary>Gets the number of conversations the prefix cache holds, for tests.</summary>
+    internal int CachedConversations => _prefixes.Count;
+
+    /// <summary>Queues a request, refusing it when <see cref="LocalOnnxEngineOptions.MaxQueuedRequests"/> requests already wait for a place in the batch.</summary>
+    private GenerationRequest Submit(IReadOnlyList<int> prompt, int count, LocalGenerationSettings settings, Action<int, int, string>? onToken, CancellationToken ct)
     {
-        var active = Interlocked.Increment(ref _requests);
-        if (_options.MaxQueuedRequests is { } max && active > max + 1)
+        var request = new GenerationRequest(prompt, count, settings, CreateSampler(settings), onToken, ct);
+        lock (_sync)
         {
-            Interlocked.Decrement(ref _requests);
-            throw new InvalidOperationException(
-                $"The local engine is busy: one request is running and {max} are waiting ({nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxQueuedRequests)} = {max}); retry later.");
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_options.MaxQueuedRequests is { } max)
+            {
+                // In arrival order, the requests that will not fit beside the running rows wait.
+                var free = _options.MaxBatchSize - _runningRows;
+                var waiting = 0;
+                foreach (var queued in _pending.Append(request))
+                {
+                    if (queued.IsDone)
+                    {
+                        continue;
+                    }
+
+                    if (waiting == 0 && queued.Count <= free)
+                    {
+                        free -= queued.Count;
+                    }
+                    else
+                    {
+                        waiting++;
+                    }
+                }
+
+                if (waiting > max)
+                {
+                    throw new InvalidOperationException(
+                        $"The local engine is busy: {_runningRows} sequences are decoding ({nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxBatchSize)} = {_options.MaxBatchSize}) " +
+                        $"and {waiting - 1} requests are waiting ({nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxQueuedRequests)} = {max}); retry later.");
+                }
+            }
+
+            _pending.Add(request);
+            if (_thread is null)
+            {
+                _thread = new Thread(DecodeLoop) { IsBackground = true, Name = $"LocalOnnxEngine {ModelId}" };
+                _thread.Start();
+            }
+
+            Monitor.Pulse(_sync);
         }
+
+        return request;
+    }
+
+    private TokenSampler CreateSampler(LocalGenerationSettings settings)
+    {
+        var defaults = Descriptor.Defaults;
+        var explicitSampling = settings.Temperature is > 0 || settings.TopP is not null || settings.TopK is not null;
+        var doSample = settings.DoSample ?? (explicitSampling || (defaults.DoSample ?? false));
+        return new TokenSampler(new TokenSamplerParameters
+        {
+            VocabSize = VocabSize,
+            Greedy = !doSample,
+            Temperature = settings.Temperature ?? defaults.Temperature ?? 1f,
+            TopK = settings.TopK ?? defaults.TopK ?? 0,
+            TopP = settings.TopP ?? defaults.TopP ?? 1f,
+            RepetitionPenalty = settings.RepetitionPenalty ?? defaults.RepetitionPenalty ?? 1f,
+            Seed = settings.Seed,
+        });
     }
 
     private void Check(IReadOnlyList<int> promptTokens, int count, LocalGenerationSettings settings)
@@ -287,6 +335,12 @@ public sealed class LocalOnnxEngine : IDisposable
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (count > _options.MaxBatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count,
+                $"The request asks for {count} sequences; {nameof(LocalOnnxEngineOptions)}.{nameof(LocalOnnxEngineOptions.MaxBatchSize)} allows {_options.MaxBatchSize} in one batch.");
+        }
+
         if (promptTokens.Count == 0)
         {
             throw new ArgumentException("The prompt is empty.", nameof(promptTokens));
@@ -308,107 +362,326 @@ public sealed class LocalOnnxEngine : IDisposable
         }
     }
 
-    private List<LocalGenerationResult> GenerateCore(IReadOnlyList<int> prompt, int n, LocalGenerationSettings settings, Action<int, int, string>? onToken, CancellationToken ct)
+    /// <summary>The decode thread: admits waiting requests (prefill), runs batched steps, retires finished rows, until disposed.</summary>
+    private void DecodeLoop()
     {
-        ct.ThrowIfCancellationRequested();
-        var defaults = Descriptor.Defaults;
-        var explicitSampling = settings.Temperature is > 0 || settings.TopP is not null || settings.TopK is not null;
-        var doSample = settings.DoSample ?? (explicitSampling || (defaults.DoSample ?? false));
-        var vocab = VocabSize;
-        var sampler = new TokenSampler(vocab, !doSample, settings.Temperature ?? defaults.Temperature ?? 1f, settings.TopK ?? defaults.TopK ?? 0,
-            settings.TopP ?? defaults.TopP ?? 1f, settings.RepetitionPenalty ?? defaults.RepetitionPenalty ?? 1f, settings.Seed);
-        var time = _options.TimeProvider;
-        if (_logits.Length < n * vocab)
+        while (true)
         {
-            _logits = new float[n * vocab];
-        }
-
-        using var runOptions = new RunOptions();
-        using var registration = ct.Register(() => runOptions.Terminate = true);
-        var started = time.GetTimestamp();
-
-        // Prefix reuse: keep the cached positions shared with the new prompt (at least one prompt token must run).
-        var common = 0;
-        if (_options.EnablePrefixReuse && _conversation is not null)
-        {
-            var limit = Math.Min(Math.Min(_cachedTokens.Count, prompt.Count - 1), _conversation.Length);
-            while (common < limit && _cachedTokens[common] == prompt[common])
+            lock (_sync)
             {
-                common++;
+                while (!_disposed && _pending.Count == 0 && _rows.Count == 0)
+                {
+                    Monitor.Wait(_sync);
+                }
+
+                if (_disposed)
+                {
+                    break;
+                }
+            }
+
+            try
+            {
+                Retire();
+                AdmitWaiting();
+                if (_rows.Count > 0)
+                {
+                    StepStarting?.Invoke(_steps);
+                    Retire();
+                    Step();
+                    Retire();
+                }
+            }
+            catch (Exception ex)
+            {
+                // Not one request's fault (those are caught where they happen): fail the batch, keep serving.
+                _logger.LogError(ex, "A batched decode step failed; the {Rows} running sequences fail with it.", _rows.Count);
+                FailBatch(ex);
             }
         }
 
-        if (common == 0)
+        var disposed = new ObjectDisposedException(nameof(LocalOnnxEngine));
+        FailBatch(disposed);
+        lock (_sync)
         {
-            _conversation?.Dispose();
-            _conversation = null;
-            _cachedTokens.Clear();
-            _conversation = _session.CreateCache(1);
-        }
-        else if (common < _conversation!.Length && _conversation.IsShared)
-        {
-            // Shared buffers: positions past the kept prefix are simply overwritten by the next run.
-            _conversation.Advance(common);
-            _cachedTokens.RemoveRange(common, _cachedTokens.Count - common);
-        }
-        else if (common < _conversation.Length)
-        {
-            var trimmed = _conversation.CopyPrefix(common, 1);
-            _conversation.Dispose();
-            _conversation = trimmed;
-            _cachedTokens.RemoveRange(common, _cachedTokens.Count - common);
-        }
-
-        var conversation = _conversation!;
-        var feed = new int[prompt.Count - common];
-        for (var i = 0; i < feed.Length; i++)
-        {
-            feed[i] = prompt[common + i];
-        }
-
-        Run(feed, feed.Length, conversation, runOptions, _logits.AsSpan(0, vocab), ct);
-        _cachedTokens.AddRange(feed);
-        KvCache decodeCache = conversation;
-        if (n > 1)
-        {
-            decodeCache = conversation.CopyPrefix(conversation.Length, n);
-            for (var r = 1; r < n; r++)
+            foreach (var request in _pending)
             {
-                _logits.AsSpan(0, vocab).CopyTo(_logits.AsSpan(r * vocab, vocab));
+                request.Completion.TrySetException(disposed);
             }
-        }
 
-        try
-        {
-            return Decode(prompt, common, n, settings, sampler, decodeCache, runOptions, started, onToken, ct);
+            _pending.Clear();
         }
-        finally
+    }
+
+    /// <summary>Prefills waiting requests in arrival order while their rows fit, at most <see cref="LocalOnnxEngineOptions.MaxPrefillsPerStep"/>.</summary>
+    private void AdmitWaiting()
+    {
+        for (var admitted = 0; admitted < _options.MaxPrefillsPerStep;)
         {
-            if (n > 1)
+            GenerationRequest request;
+            lock (_sync)
             {
-                decodeCache.Dispose();
+                if (_pending.Count == 0 || (_runningRows + _pending[0].Count > _options.MaxBatchSize && !_pending[0].IsDone))
+                {
+                    return;
+                }
+
+                request = _pending[0];
+                _pending.RemoveAt(0);
+                if (request.IsDone)
+                {
+                    continue;
+                }
+
+                _runningRows += request.Count;
+            }
+
+            admitted++;
+            try
+            {
+                request.CancellationToken.ThrowIfCancellationRequested();
+                Prefill(request);
+            }
+            catch (Exception ex)
+            {
+                Fail(request, ex);
             }
         }
     }
 
-    // Runs once per request but loops over every step and row: compiled fully optimised up front rather than entering
-    // through tier-0 on-stack replacement, which made the per-row work of n-way sampling cost more than the batched step.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private List<LocalGenerationResult> Decode(IReadOnlyList<int> prompt, int cached, int n, LocalGenerationSettings settings, TokenSampler sampler,
-        KvCache cache, RunOptions runOptions, long started, Action<int, int, string>? onToken, CancellationToken ct)
+    /// <summary>Runs the request's prompt (after the longest cached prefix), chooses each row's first token and adds the unfinished rows to the batch.</summary>
+    private void Prefill(GenerationRequest request)
     {
+        var prompt = request.Prompt;
+        var n = request.Count;
         var vocab = VocabSize;
+        var ct = request.CancellationToken;
         var time = _options.TimeProvider;
-        var rows = new Row[n];
-        for (var r = 0; r < n; r++)
+        request.Started = time.GetTimestamp();
+        KvCache cache;
+        var common = 0;
+        if (_options.EnablePrefixReuse && _prefixes.Take(prompt) is { } hit)
         {
-            rows[r] = new Row(new StreamingDetokenizer(_tokenizer), vocab) { Constraint = settings.Constraint?.Start(ConstraintVocabulary) };
-            if (sampler.RepetitionPenalty != 1f)
+            (cache, common) = hit;
+        }
+        else
+        {
+            cache = _session.CreateCache(1);
+        }
+
+        EnsureCapacity(ref _prefillLogits, n * vocab);
+        try
+        {
+            var feed = new int[prompt.Count - common];
+            for (var i = 0; i < feed.Length; i++)
             {
-                foreach (var t in prompt)
+                feed[i] = prompt[common + i];
+            }
+
+            using var runOptions = new RunOptions();
+            using var registration = ct.Register(() => runOptions.Terminate = true);
+            Run(feed, feed.Length, cache, runOptions, _prefillLogits.AsSpan(0, vocab), ct);
+        }
+        catch
+        {
+            // The cache is as it was: give a taken prefix back.
+            StoreOrDispose(prompt, cache);
+            throw;
+        }
+
+        request.CachedPromptTokens = common;
+        try
+        {
+            var rows = new GenerationRow[n];
+            for (var r = 0; r < n; r++)
+            {
+                rows[r] = new GenerationRow(request, r, new StreamingDetokenizer(_tokenizer), vocab) { Constraint = request.Settings.Constraint?.Start(ConstraintVocabulary) };
+                if (request.Sampler.RepetitionPenalty != 1f)
                 {
-                    rows[r].Seen[t] = true;
+                    foreach (var t in prompt)
+                    {
+                        rows[r].Seen[t] = true;
+                    }
                 }
+
+                if (r > 0)
+                {
+                    _prefillLogits.AsSpan(0, vocab).CopyTo(_prefillLogits.AsSpan(r * vocab, vocab));
+                }
+            }
+
+            request.Rows = rows;
+            for (var r = 0; r < n; r++)
+            {
+                Choose(rows[r], _prefillLogits.AsSpan(r * vocab, vocab));
+            }
+
+            request.PrefillTime = time.GetElapsedTime(request.Started);
+            request.DecodeStarted = time.GetTimestamp();
+            var joining = CompactFinishedRows ? rows.Where(r => r.Finish is null).ToList() : request.AllRowsFinished ? [] : [.. rows];
+            if (joining.Count == n && n == 1)
+            {
+                _batch.Add(cache);
+            }
+            else if (joining.Count > 0)
+            {
+                using var copies = cache.CopyPrefix(cache.Length, joining.Count);
+                _batch.Add(copies);
+            }
+
+            _rows.AddRange(joining);
+        }
+        finally
+        {
+            StoreOrDispose(prompt, cache);
+        }
+
+        if (request.AllRowsFinished)
+        {
+            Complete(request);
+        }
+    }
+
+    /// <summary>Runs one step for every row in the batch and chooses each unfinished row's next token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Step()
+    {
+        var count = _rows.Count;
+        if (count == 0)
+        {
+            return;
+        }
+
+        var vocab = VocabSize;
+        EnsureCapacity(ref _logits, count * vocab);
+        EnsureCapacity(ref _ids, count);
+        for (var i = 0; i < count; i++)
+        {
+            _ids[i] = _rows[i].Tokens[^1];
+        }
+
+        _batch.Step(_ids.AsSpan(0, count), _stepOptions, _logits.AsSpan(0, count * vocab));
+        RowStepsComputed += count;
+        LargestBatch = Math.Max(LargestBatch, count);
+        for (var i = 0; i < count; i++)
+        {
+            var row = _rows[i];
+            var request = row.Request;
+            if (request.LastStep != _steps)
+            {
+                request.LastStep = _steps;
+                request.DecodeSteps++;
+            }
+
+            if (request.IsDone || row.Finish is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Choose(row, _logits.AsSpan(i * vocab, vocab));
+            }
+            catch (Exception ex)
+            {
+                // This request's failure (its sampling, constraint or callback): it leaves, the others go on.
+                Fail(request, ex);
+            }
+        }
+
+        _steps++;
+    }
+
+    /// <summary>
+    /// Removes the rows of cancelled, failed and completed requests and finished rows from the batch (keeping a single
+    /// sequence's cache for the next turn of its conversation), and completes the requests whose rows have all finished.
+    /// </summary>
+    private void Retire()
+    {
+        List<int>? keep = null;
+        List<GenerationRequest>? finished = null;
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            var row = _rows[i];
+            var request = row.Request;
+            if (!request.IsDone && request.CancellationToken.IsCancellationRequested)
+            {
+                Fail(request, new OperationCanceledException(request.CancellationToken));
+            }
+
+            if (request.IsDone)
+            {
+                // Also requests cancelled through their token from outside the decode thread.
+                Release(request);
+            }
+
+            var allFinished = request.AllRowsFinished;
+            var leaves = request.IsDone || (row.Finish is not null && (CompactFinishedRows || allFinished));
+            if (!leaves)
+            {
+                keep?.Add(i);
+                continue;
+            }
+
+            if (keep is null)
+            {
+                keep = [.. Enumerable.Range(0, i)];
+            }
+
+            if (request.Count == 1 && _options.EnablePrefixReuse && _options.KvCacheBudgetBytes > 0)
+            {
+                var length = _batch.RowLength(i);
+                var tokens = new int[length];
+                for (var t = 0; t < length; t++)
+                {
+                    tokens[t] = t < request.Prompt.Count ? request.Prompt[t] : row.Tokens[t - request.Prompt.Count];
+                }
+
+                _prefixes.Store(tokens, _batch.CopyRow(i));
+            }
+
+            if (allFinished && !request.IsDone)
+            {
+                (finished ??= []).Add(request);
+            }
+        }
+
+        if (keep is null)
+        {
+            return;
+        }
+
+        _batch.Keep(CollectionsMarshal.AsSpan(keep));
+        var kept = keep.Select(i => _rows[i]).ToList();
+        _rows.Clear();
+        _rows.AddRange(kept);
+        foreach (var request in finished ?? [])
+        {
+            if (!request.IsDone)
+            {
+                Complete(request);
+            }
+        }
+    }
+
+    /// <summary>Chooses a row's next token from its logits and updates its text and finish state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Choose(GenerationRow row, Span<float> logits)
+    {
+        var request = row.Request;
+        var settings = request.Settings;
+        BeforeSample?.Invoke(settings, row.Tokens.Count);
+        var banned = row.Tokens.Count < settings.MinTokens && row.Constraint is null ? _eosIds : [];
+        var prompt = request.Prompt;
+        if (row.Constraint is { } constraint)
+        {
+            var left = Math.Min(settings.MaxTokens, ContextLength - prompt.Count) - row.Tokens.Count;
+            if (!constraint.Mask(logits, left))
+            {
+                // Nothing can continue the text (the tokenizer lacks the bytes it needs): end it as cut off.
+                row.Text.Append(row.Detokenizer.Flush());
+                row.Finish = LocalFinishReason.Length;
+                return;
             }
         }
 
@@ -419,165 +692,145 @@ public sealed class LocalOnnxEngine : IDisposable
             longestStop = Math.Max(longestStop, stop.Length);
         }
 
-        var next = new int[n];
-
-        // slots[r]: row r's position in the batch (its logits and next token); finished rows leave the batch when
-        // CompactFinishedRows is on, so later steps compute only the rows still generating.
-        var slots = new int[n];
-        for (var r = 0; r < n; r++)
+        var token = request.Sampler.Next(logits, row.Seen, banned);
+        row.Tokens.Add(token);
+        row.Seen[token] = true;
+        row.Constraint?.Accept(token);
+        if (Array.IndexOf(_eosIds, token) >= 0)
         {
-            slots[r] = r;
+            row.Finish = LocalFinishReason.Stop;
         }
-
-        var batch = n;
-        TimeSpan prefill = default;
-        long decodeStarted = 0;
-        var steps = 0;
-        while (true)
+        else
         {
-            var active = 0;
-            for (var r = 0; r < n; r++)
+            var before = row.Text.Length;
+            row.Text.Append(row.Detokenizer.Append(token));
+            if (FindStop(row.Text, stops, longestStop, before) is { } at)
             {
-                var row = rows[r];
-                if (row.Finish is not null)
-                {
-                    continue;
-                }
-
-                var banned = row.Tokens.Count < settings.MinTokens && row.Constraint is null ? _eosIds : [];
-                var logits = _logits.AsSpan(slots[r] * vocab, vocab);
-                if (row.Constraint is { } constraint)
-                {
-                    var left = Math.Min(settings.MaxTokens, ContextLength - prompt.Count) - row.Tokens.Count;
-                    if (!constraint.Mask(logits, left))
-                    {
-                        // Nothing can continue the text (the tokenizer lacks the bytes it needs): end it as cut off.
-                        row.Text.Append(row.Detokenizer.Flush());
-                        row.Finish = LocalFinishReason.Length;
-                        continue;
-                    }
-                }
-
-                var token = sampler.Next(logits, row.Seen, banned);
-                row.Tokens.Add(token);
-                row.Seen[token] = true;
-                next[slots[r]] = token;
-                row.Constraint?.Accept(token);
-                if (Array.IndexOf(_eosIds, token) >= 0)
-                {
-                    row.Finish = LocalFinishReason.Stop;
-                }
-                else
-                {
-                    var before = row.Text.Length;
-                    row.Text.Append(row.Detokenizer.Append(token));
-                    if (FindStop(row.Text, stops, longestStop, before) is { } at)
-                    {
-                        row.Text.Length = at;
-                        row.Finish = LocalFinishReason.Stop;
-                    }
-                    else if (row.Constraint?.IsFinished == true)
-                    {
-                        row.Finish = LocalFinishReason.Stop;
-                        row.Text.Append(row.Detokenizer.Flush());
-                    }
-                    else if (row.Tokens.Count >= settings.MaxTokens)
-                    {
-                        row.Finish = LocalFinishReason.Length;
-                    }
-                    else if (prompt.Count + row.Tokens.Count >= ContextLength)
-                    {
-                        row.Finish = LocalFinishReason.ContextFull;
-                    }
-                }
-
-                if (row.Finish is not null)
-                {
-                    var before = row.Text.Length;
-                    if (row.Finish != LocalFinishReason.Stop || Array.IndexOf(_eosIds, token) >= 0)
-                    {
-                        row.Text.Append(row.Detokenizer.Flush());
-                    }
-
-                    if (FindStop(row.Text, stops, longestStop, before) is { } late)
-                    {
-                        row.Text.Length = late;
-                        row.Finish = LocalFinishReason.Stop;
-                    }
-                }
-                else
-                {
-                    active++;
-                }
-
-                if (onToken is not null)
-                {
-                    var safe = row.Finish is null ? row.Text.Length - HoldBack(row.Text, stops) : row.Text.Length;
-                    var delta = safe > row.Emitted ? row.Text.ToString(row.Emitted, safe - row.Emitted) : string.Empty;
-                    row.Emitted = Math.Max(row.Emitted, safe);
-                    onToken(r, token, delta);
-                }
+                row.Text.Length = at;
+                row.Finish = LocalFinishReason.Stop;
             }
-
-            if (steps == 0 && decodeStarted == 0)
+            else if (row.Constraint?.IsFinished == true)
             {
-                prefill = time.GetElapsedTime(started);
-                decodeStarted = time.GetTimestamp();
+                row.Finish = LocalFinishReason.Stop;
+                row.Text.Append(row.Detokenizer.Flush());
             }
-
-            if (active == 0)
+            else if (row.Tokens.Count >= settings.MaxTokens)
             {
-                break;
+                row.Finish = LocalFinishReason.Length;
             }
-
-            if (active < batch && CompactFinishedRows)
+            else if (prompt.Count + row.Tokens.Count >= ContextLength)
             {
-                var keep = new int[active];
-                var i = 0;
-                for (var r = 0; r < n; r++)
-                {
-                    if (rows[r].Finish is null)
-                    {
-                        keep[i] = slots[r];
-                        slots[r] = i;
-                        next[i] = rows[r].Tokens[^1];
-                        i++;
-                    }
-                }
-
-                cache.KeepRows(keep);
-                batch = active;
-            }
-
-            Run(next.AsSpan(0, batch), 1, cache, runOptions, _logits.AsSpan(0, batch * vocab), ct);
-            RowStepsComputed += batch;
-            steps++;
-            if (n == 1)
-            {
-                _cachedTokens.Add(next[0]);
+                row.Finish = LocalFinishReason.ContextFull;
             }
         }
 
-        var decode = time.GetElapsedTime(decodeStarted);
-        var results = new List<LocalGenerationResult>(n);
-        foreach (var row in rows)
+        if (row.Finish is not null)
+        {
+            var before = row.Text.Length;
+            if (row.Finish != LocalFinishReason.Stop || Array.IndexOf(_eosIds, token) >= 0)
+            {
+                row.Text.Append(row.Detokenizer.Flush());
+            }
+
+            if (FindStop(row.Text, stops, longestStop, before) is { } late)
+            {
+                row.Text.Length = late;
+                row.Finish = LocalFinishReason.Stop;
+            }
+        }
+
+        if (request.OnToken is { } onToken)
+        {
+            var safe = row.Finish is null ? row.Text.Length - HoldBack(row.Text, stops) : row.Text.Length;
+            var delta = safe > row.Emitted ? row.Text.ToString(row.Emitted, safe - row.Emitted) : string.Empty;
+            row.Emitted = Math.Max(row.Emitted, safe);
+            onToken(row.Index, token, delta);
+        }
+    }
+
+    private void Complete(GenerationRequest request)
+    {
+        Release(request);
+        var decode = _options.TimeProvider.GetElapsedTime(request.DecodeStarted);
+        var results = new List<LocalGenerationResult>(request.Count);
+        foreach (var row in request.Rows)
         {
             results.Add(new LocalGenerationResult
             {
                 TokenIds = row.Tokens,
                 Text = row.Text.ToString(),
                 FinishReason = row.Finish!.Value,
-                PromptTokens = prompt.Count,
-                CachedPromptTokens = cached,
-                PrefillTime = prefill,
+                PromptTokens = request.Prompt.Count,
+                CachedPromptTokens = request.CachedPromptTokens,
+                PrefillTime = request.PrefillTime,
                 DecodeTime = decode,
-                DecodeSteps = steps,
+                DecodeSteps = request.DecodeSteps,
             });
         }
 
         _logger.LogDebug("Generated {Count} sequence(s): prompt {Prompt} ({Cached} cached), {Steps} decode steps, prefill {Prefill} ms, decode {Decode} ms.",
-            n, prompt.Count, cached, steps, prefill.TotalMilliseconds, decode.TotalMilliseconds);
-        return results;
+            request.Count, request.Prompt.Count, request.CachedPromptTokens, request.DecodeSteps, request.PrefillTime.TotalMilliseconds, decode.TotalMilliseconds);
+        request.Completion.TrySetResult(results);
+    }
+
+    private void Fail(GenerationRequest request, Exception ex)
+    {
+        Release(request);
+        if (ex is OperationCanceledException && request.CancellationToken.IsCancellationRequested)
+        {
+            request.Completion.TrySetCanceled(request.CancellationToken);
+        }
+        else
+        {
+            request.Completion.TrySetException(ex);
+        }
+    }
+
+    /// <summary>Gives the request's places in the batch back (once).</summary>
+    private void Release(GenerationRequest request)
+    {
+        if (request.Released)
+        {
+            return;
+        }
+
+        request.Released = true;
+        lock (_sync)
+        {
+            _runningRows -= request.Count;
+        }
+    }
+
+    /// <summary>Fails every request in the batch and empties it.</summary>
+    private void FailBatch(Exception ex)
+    {
+        foreach (var row in _rows)
+        {
+            Fail(row.Request, ex);
+        }
+
+        _rows.Clear();
+        _batch.Clear();
+    }
+
+    private void StoreOrDispose(IReadOnlyList<int> prompt, KvCache cache)
+    {
+        if (_options.EnablePrefixReuse && cache.Length > 0)
+        {
+            _prefixes.Store([.. prompt.Take(cache.Length)], cache);
+        }
+        else
+        {
+            cache.Dispose();
+        }
+    }
+
+    private static void EnsureCapacity<T>(ref T[] buffer, int size)
+    {
+        if (buffer.Length < size)
+        {
+            buffer = new T[Math.Max(size, buffer.Length * 2)];
+        }
     }
 
     private void Run(ReadOnlySpan<int> ids, int seq, KvCache cache, RunOptions runOptions, Span<float> logits, CancellationToken ct)
@@ -661,43 +914,30 @@ public sealed class LocalOnnxEngine : IDisposable
         return hold;
     }
 
-    /// <summary>Releases the ONNX Runtime session and the KV cache; waits for a running request to finish.</summary>
+    /// <summary>Stops the decode thread (requests still waiting or running fail with <see cref="ObjectDisposedException"/>) and releases the session and caches.</summary>
     public void Dispose()
     {
-        if (_disposed)
+        Thread? thread;
+        lock (_sync)
         {
-            return;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        _gate.Wait();
-        try
-        {
             _disposed = true;
-            _conversation?.Dispose();
-            _conversation = null;
-            _session.Dispose();
+            thread = _thread;
+            Monitor.PulseAll(_sync);
         }
-        finally
+
+        if (thread is not null && thread != Thread.CurrentThread)
         {
-            _gate.Release();
+            thread.Join();
         }
-    }
 
-    private sealed class Row(StreamingDetokenizer detokenizer, int vocab)
-    {
-        public StreamingDetokenizer Detokenizer { get; } = detokenizer;
-
-        public List<int> Tokens { get; } = [];
-
-        public StringBuilder Text { get; } = new();
-
-        public bool[] Seen { get; } = new bool[vocab];
-
-        public int Emitted { get; set; }
-
-        public LocalFinishReason? Finish { get; set; }
-
-        /// <summary>Gets the JSON automaton this row's tokens must follow, or null.</summary>
-        public JsonTokenConstraint? Constraint { get; init; }
+        _batch.Dispose();
+        _prefixes.Dispose();
+        _stepOptions.Dispose();
+        _session.Dispose();
     }
 }

@@ -1,26 +1,36 @@
+using System.ComponentModel.DataAnnotations;
 using Agents.LocalEngine.Chat;
+using Microsoft.Extensions.Options;
 
 namespace Agents.LocalEngine;
 
-/// <summary>Options of <see cref="LocalOnnxEngine"/>. Defaults: CPU, <see cref="ModelVariant.Default"/>, ORT's thread count, prefix reuse on.</summary>
+/// <summary>
+/// Options of <see cref="LocalOnnxEngine"/>. Defaults: CPU, <see cref="ModelVariant.Default"/>, ORT's thread count, prefix reuse on,
+/// batches of up to 8 sequences, 256 MiB of cached conversations. Invalid values throw <see cref="OptionsValidationException"/>.
+/// </summary>
 public sealed class LocalOnnxEngineOptions
 {
     /// <summary>Gets or sets which ONNX file of an Optimum export to load. Default <see cref="ModelVariant.Default"/>.</summary>
+    [EnumDataType(typeof(ModelVariant))]
     public ModelVariant Variant { get; set; } = ModelVariant.Default;
 
     /// <summary>Gets or sets the execution provider. Default <see cref="LocalExecutionProvider.Cpu"/>.</summary>
+    [EnumDataType(typeof(LocalExecutionProvider))]
     public LocalExecutionProvider ExecutionProvider { get; set; } = LocalExecutionProvider.Cpu;
 
     /// <summary>Gets or sets the GPU device id for <see cref="LocalExecutionProvider.Cuda"/>. Default 0.</summary>
+    [Range(0, int.MaxValue)]
     public int DeviceId { get; set; }
 
     /// <summary>Gets the provider options passed to the execution provider (for example CUDA's <c>gpu_mem_limit</c>).</summary>
     public IDictionary<string, string> ProviderOptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the intra-op thread count; 0 (default) lets ONNX Runtime choose.</summary>
+    [Range(0, int.MaxValue)]
     public int IntraOpNumThreads { get; set; }
 
     /// <summary>Gets or sets the chat template family; <see cref="ChatTemplateFamily.Auto"/> (default) chooses from the model's configuration.</summary>
+    [EnumDataType(typeof(ChatTemplateFamily))]
     public ChatTemplateFamily TemplateFamily { get; set; } = ChatTemplateFamily.Auto;
 
     /// <summary>Gets or sets a formatter that replaces the built-in chat templates. Default null.</summary>
@@ -30,56 +40,51 @@ public sealed class LocalOnnxEngineOptions
     public bool EnablePrefixReuse { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets how many requests may wait while one runs; a request beyond that fails at once with
-    /// <see cref="InvalidOperationException"/> (back-pressure). Null (default): no limit.
+    /// Gets or sets how many requests may wait for a place in the batch (see <see cref="MaxBatchSize"/>); a request beyond that
+    /// fails at once with <see cref="InvalidOperationException"/> (back-pressure). Null (default): no limit; at least 0.
     /// </summary>
+    [Range(0, int.MaxValue)]
     public int? MaxQueuedRequests { get; set; }
 
     /// <summary>Gets or sets the largest <c>MaxTokens</c> a request may ask for; more fails with <see cref="ArgumentOutOfRangeException"/>. Null (default): no limit.</summary>
+    [Range(1, int.MaxValue)]
     public int? MaxTokensPerRequest { get; set; }
 
+    /// <summary>
+    /// Gets or sets the most sequences decoded together in one batched step (rows of all running requests; a request asking
+    /// for n sequences takes n rows). Requests beyond it wait for rows to finish; a request asking for more fails at once with
+    /// <see cref="ArgumentOutOfRangeException"/>. Default 8; between 1 and 256.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxBatchSize { get; set; } = 8;
+
+    /// <summary>
+    /// Gets or sets how many waiting requests are prefilled and join the batch between two decode steps: each prefill holds up
+    /// the running rows for its duration, so 1 (default) alternates fairly between newcomers and the running batch, in arrival
+    /// order; larger values fill the batch faster. Between 1 and 256.
+    /// </summary>
+    [Range(1, 256)]
+    public int MaxPrefillsPerStep { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets the bytes of KV cache kept for recent conversations (the prefix cache, least recently used dropped first),
+    /// beside the running batch's own cache. A conversation larger than this is not kept. Default 256 MiB; 0 keeps none.
+    /// </summary>
+    [Range(0L, long.MaxValue)]
+    public long KvCacheBudgetBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Gets or sets the time provider used for timings. Default <see cref="TimeProvider.System"/>.</summary>
+    [Required]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Throws when an option is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is invalid; the failures name it.</exception>
     public void Validate()
     {
-        if (!Enum.IsDefined(Variant))
+        var result = new LocalOnnxEngineOptionsValidator().Validate(null, this);
+        if (result.Failed)
         {
-            throw new ArgumentOutOfRangeException(nameof(Variant), Variant, $"{nameof(LocalOnnxEngineOptions)}.{nameof(Variant)} is not a defined value.");
+            throw new OptionsValidationException(nameof(LocalOnnxEngineOptions), typeof(LocalOnnxEngineOptions), result.Failures);
         }
-
-        if (!Enum.IsDefined(ExecutionProvider))
-        {
-            throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), ExecutionProvider, $"{nameof(LocalOnnxEngineOptions)}.{nameof(ExecutionProvider)} is not a defined value.");
-        }
-
-        if (!Enum.IsDefined(TemplateFamily))
-        {
-            throw new ArgumentOutOfRangeException(nameof(TemplateFamily), TemplateFamily, $"{nameof(LocalOnnxEngineOptions)}.{nameof(TemplateFamily)} is not a defined value.");
-        }
-
-        if (DeviceId < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DeviceId), DeviceId, $"{nameof(LocalOnnxEngineOptions)}.{nameof(DeviceId)} must be >= 0.");
-        }
-
-        if (IntraOpNumThreads < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(IntraOpNumThreads), IntraOpNumThreads, $"{nameof(LocalOnnxEngineOptions)}.{nameof(IntraOpNumThreads)} must be >= 0 (0 lets ONNX Runtime choose).");
-        }
-
-        if (MaxQueuedRequests is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxQueuedRequests), MaxQueuedRequests, $"{nameof(LocalOnnxEngineOptions)}.{nameof(MaxQueuedRequests)} must be >= 0 (or null for no limit).");
-        }
-
-        if (MaxTokensPerRequest is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxTokensPerRequest), MaxTokensPerRequest, $"{nameof(LocalOnnxEngineOptions)}.{nameof(MaxTokensPerRequest)} must be >= 1 (or null for no limit).");
-        }
-
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

@@ -136,7 +136,7 @@ public sealed class ResearchStack : IAsyncDisposable
     {
         if (model.IsLocal)
         {
-            var engine = new LocalOnnxEngine(model.ModelDirectory!, new LocalOnnxEngineOptions(), _loggerFactory.CreateLogger<LocalOnnxEngine>());
+            var engine = new LocalOnnxEngine(model.ModelDirectory!, new LocalOnnxEngineOptions(), _loggerFactory);
             var local = new LocalOnnxChatClient(engine, _timeProvider, ownsEngine: true);
             _owned.Add(local);
             ChatClient = local;

@@ -46,14 +46,19 @@ internal sealed class TokenSampler
     private readonly float _topP;
     private readonly bool _greedy;
 
-    public TokenSampler(int vocab, bool greedy, float temperature, int topK, float topP, float repetitionPenalty, long? seed)
+    /// <summary>Creates a sampler over a vocabulary.</summary>
+    /// <param name="parameters">The vocabulary size and sampling parameters.</param>
+    public TokenSampler(TokenSamplerParameters parameters)
     {
-        _greedy = greedy || temperature == 0;
-        _temperature = temperature;
+        ArgumentNullException.ThrowIfNull(parameters);
+        var vocab = parameters.VocabSize;
+        var topK = parameters.TopK;
+        _greedy = parameters.Greedy || parameters.Temperature == 0;
+        _temperature = parameters.Temperature;
         _topK = topK;
-        _topP = topP;
-        RepetitionPenalty = repetitionPenalty;
-        _random = seed is { } s ? new Random(unchecked((int)(s ^ (s >> 32)))) : new Random();
+        _topP = parameters.TopP;
+        RepetitionPenalty = parameters.RepetitionPenalty;
+        _random = parameters.Seed is { } s ? new Random(unchecked((int)(s ^ (s >> 32)))) : new Random();
         _keys = new float[vocab];
         _probs = new float[vocab];
         _chunkSums = new float[(vocab + Chunk - 1) / Chunk];
@@ -61,6 +66,12 @@ internal sealed class TokenSampler
         var heap = topK is > 0 and <= HeapTopKMax ? Math.Min(topK, vocab) : 0;
         _heapP = new float[heap];
         _heapI = new int[heap];
+    }
+
+    /// <summary>Creates a sampler from positional arguments (kept for bench/LocalEngine.Benchmarks; new code uses <see cref="TokenSamplerParameters"/>).</summary>
+    public TokenSampler(int vocab, bool greedy, float temperature, int topK, float topP, float repetitionPenalty, long? seed)
+        : this(new TokenSamplerParameters { VocabSize = vocab, Greedy = greedy, Temperature = temperature, TopK = topK, TopP = topP, RepetitionPenalty = repetitionPenalty, Seed = seed })
+    {
     }
 
     /// <summary>Gets or sets a value that makes top-p use the selection path even where rejection applies (benchmarks and tests compare the two).</summary>

@@ -118,7 +118,7 @@ public static class LocalOnnxServiceCollectionExtensions
 
     private static void AddEngine(IServiceCollection services, string modelDirectory, LocalOnnxEngineOptions options, string? serviceId)
     {
-        LocalOnnxEngine Create(IServiceProvider sp) => new(modelDirectory, options, sp.GetService<ILoggerFactory>()?.CreateLogger<LocalOnnxEngine>());
+        LocalOnnxEngine Create(IServiceProvider sp) => new(modelDirectory, options, sp.GetService<ILoggerFactory>());
         // One engine per key: registering both the chat client and the chat completion service shares it (first options win).
         if (serviceId is null)
         {

@@ -199,8 +199,14 @@ internal sealed class DecoderSession : IDisposable
     /// ([batch, vocab]) and, when given, all positions' logits to <paramref name="allLogits"/>.
     /// On failure or cancellation the cache is left as it was.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="padding"/> (one per row, or empty for none) gives how many of the cache's positions a row does not use:
+    /// a growing cache's rows are right-aligned (the unused positions come first), a shared buffer's rows start at 0 (the unused
+    /// positions come last, where GroupQueryAttention writes the row's next position). The attention mask leaves them out and
+    /// each row's positions continue from its own length, so rows of different lengths share one run.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Forward(ReadOnlySpan<int> ids, int seq, KvCache cache, RunOptions runOptions, Span<float> lastLogits, float[]? allLogits = null)
+    public void Forward(ReadOnlySpan<int> ids, int seq, KvCache cache, RunOptions runOptions, Span<float> lastLogits, float[]? allLogits = null, ReadOnlySpan<int> padding = default)
     {
         var batch = cache.Batch;
         var past = cache.Length;
@@ -208,13 +214,24 @@ internal sealed class DecoderSession : IDisposable
         EnsureCapacity(ref _ids, batch * seq);
         EnsureCapacity(ref _positions, batch * seq);
         EnsureCapacity(ref _mask, batch * total);
-        for (var i = 0; i < batch * seq; i++)
+        for (var b = 0; b < batch; b++)
         {
-            _ids[i] = ids[i];
-            _positions[i] = past + (i % seq);
+            var pad = padding.IsEmpty ? 0 : padding[b];
+            for (var i = 0; i < seq; i++)
+            {
+                _ids[(b * seq) + i] = ids[(b * seq) + i];
+                _positions[(b * seq) + i] = past - pad + i;
+            }
+
+            var mask = _mask.AsSpan(b * total, total);
+            mask.Fill(1);
+            if (pad > 0)
+            {
+                // Unused positions: before the row's own (growing cache) or after them, before the new tokens (shared buffer).
+                mask.Slice(cache.IsShared ? past - pad : 0, pad).Clear();
+            }
         }
 
-        _mask.AsSpan(0, batch * total).Fill(1);
         var memInfo = OrtMemoryInfo.DefaultInstance;
         try
         {

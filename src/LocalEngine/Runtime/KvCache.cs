@@ -165,6 +165,72 @@ internal sealed class KvCache : IDisposable
         return target;
     }
 
+    /// <summary>Gets the bytes the cache's tensors occupy (its allocation, not only the positions held).</summary>
+    public long Bytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var tensor in Keys.Concat(Values))
+            {
+                total += tensor.GetTensorMutableRawData().Length;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Allocates zero-filled [batch, kv_heads, length, head_dim] tensors holding <paramref name="length"/> positions (a growing cache).</summary>
+    public static KvCache Zeroed(int layers, int batch, int kvHeads, int length, int headDim, TensorElementType type)
+    {
+        var cache = new KvCache(layers, batch) { Length = length, Capacity = length };
+        for (var l = 0; l < layers; l++)
+        {
+            cache.Keys[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, length, headDim]));
+            cache.Values[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, length, headDim]));
+            cache.Keys[l].GetTensorMutableRawData().Clear();
+            cache.Values[l].GetTensorMutableRawData().Clear();
+        }
+
+        return cache;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="count"/> positions of every layer and head from row <paramref name="sourceRow"/> at
+    /// <paramref name="sourceStart"/> of <paramref name="source"/> to row <paramref name="targetRow"/> at <paramref name="targetStart"/>.
+    /// </summary>
+    public static void CopyPositions(KvCache source, int sourceRow, int sourceStart, KvCache target, int targetRow, int targetStart, int count)
+    {
+        for (var l = 0; l < source.Keys.Length; l++)
+        {
+            CopyPositions(source.Keys[l], sourceRow, sourceStart, target.Keys[l], targetRow, targetStart, count);
+            CopyPositions(source.Values[l], sourceRow, sourceStart, target.Values[l], targetRow, targetStart, count);
+        }
+    }
+
+    private static void CopyPositions(OrtValue source, int sourceRow, int sourceStart, OrtValue target, int targetRow, int targetStart, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        var sourceShape = source.GetTensorTypeAndShape().Shape; // [B, H, T, D]
+        var targetShape = target.GetTensorTypeAndShape().Shape;
+        var src = source.GetTensorMutableRawData();
+        var dst = target.GetTensorMutableRawData();
+        var heads = (int)sourceShape[1];
+        var sourceT = (int)sourceShape[2];
+        var targetT = (int)targetShape[2];
+        var position = src.Length / (int)(sourceShape[0] * heads * sourceT); // bytes per position (head_dim * element size)
+        for (var h = 0; h < heads; h++)
+        {
+            var from = ((((sourceRow * heads) + h) * sourceT) + sourceStart) * position;
+            var to = ((((targetRow * heads) + h) * targetT) + targetStart) * position;
+            src.Slice(from, count * position).CopyTo(dst.Slice(to, count * position));
+        }
+    }
+
     private OrtValue Own(OrtValue value)
     {
         _owned.Add(value);

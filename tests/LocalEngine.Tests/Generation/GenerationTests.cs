@@ -9,7 +9,7 @@ public sealed class GenerationTests(ModelFixture models)
 {
     private static readonly int[] Prompt = [10, 20, 30, 40, 50];
 
-    private static List<int> ReferenceGreedy(TinyLlamaWeights w, IReadOnlyList<int> prompt, int count, ISet<int> eos)
+    internal static List<int> ReferenceGreedy(TinyLlamaWeights w, IReadOnlyList<int> prompt, int count, ISet<int> eos)
     {
         var seq = prompt.ToList();
         var output = new List<int>();

@@ -29,7 +29,7 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Plain_sampling_follows_the_softmax()
     {
-        var counts = Histogram(new TokenSampler(1000, false, 1f, 0, 1f, 1f, 1), 20000);
+        var counts = Histogram(new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 0, TopP = 1f, RepetitionPenalty = 1f, Seed = 1 }), 20000);
         Assert.InRange(counts[0] / 20000.0, 0.48, 0.52);
         Assert.InRange(counts[1] / 20000.0, 0.23, 0.27);
         Assert.InRange(counts[4] / 20000.0, 0.05, 0.075);
@@ -39,7 +39,7 @@ public sealed class TokenSamplerTests
     public void Top_p_keeps_the_smallest_set_reaching_the_mass()
     {
         // 0.5 + 0.25 = 0.75 >= 0.7: only tokens 0 and 1, renormalised to 2/3 and 1/3.
-        var counts = Histogram(new TokenSampler(1000, false, 1f, 0, 0.7f, 1f, 2), 9000);
+        var counts = Histogram(new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 0, TopP = 0.7f, RepetitionPenalty = 1f, Seed = 2 }), 9000);
         Assert.Equal(9000, counts[0] + counts[1]);
         Assert.InRange(counts[0] / 9000.0, 0.64, 0.69);
     }
@@ -48,9 +48,9 @@ public sealed class TokenSamplerTests
     public void Top_k_then_top_p_uses_the_renormalised_top_k_mass()
     {
         // Top-3 masses 0.5, 0.25, 0.125 (sum 0.875); top-p 0.8 of that = 0.7 -> tokens 0 and 1.
-        var counts = Histogram(new TokenSampler(1000, false, 1f, 3, 0.8f, 1f, 3), 4000);
+        var counts = Histogram(new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 3, TopP = 0.8f, RepetitionPenalty = 1f, Seed = 3 }), 4000);
         Assert.Equal(4000, counts[0] + counts[1]);
-        var onlyK = Histogram(new TokenSampler(1000, false, 1f, 3, 1f, 1f, 3), 4000);
+        var onlyK = Histogram(new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 3, TopP = 1f, RepetitionPenalty = 1f, Seed = 3 }), 4000);
         Assert.Equal(4000, onlyK[0] + onlyK[1] + onlyK[2]);
         Assert.True(onlyK[2] > 0);
     }
@@ -58,7 +58,7 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Flat_distributions_fall_back_to_a_full_sort()
     {
-        var sampler = new TokenSampler(1000, false, 1f, 0, 0.5f, 1f, 4);
+        var sampler = new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 0, TopP = 0.5f, RepetitionPenalty = 1f, Seed = 4 });
         var flat = new float[1000];
         var counts = new HashSet<int>();
         for (var i = 0; i < 2000; i++)
@@ -72,10 +72,10 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Banned_tokens_and_repetition_penalty_apply()
     {
-        var banned = Histogram(new TokenSampler(1000, false, 1f, 0, 1f, 1f, 5), 2000, [0]);
+        var banned = Histogram(new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 0, TopP = 1f, RepetitionPenalty = 1f, Seed = 5 }), 2000, [0]);
         Assert.Equal(0, banned[0]);
 
-        var penalised = new TokenSampler(1000, true, 1f, 0, 1f, 10f, 5);
+        var penalised = new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = true, Temperature = 1f, TopK = 0, TopP = 1f, RepetitionPenalty = 10f, Seed = 5 });
         var seen = new bool[1000];
         seen[0] = true;
         var logits = new float[1000];
@@ -87,7 +87,7 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Lower_temperature_sharpens()
     {
-        var cold = Histogram(new TokenSampler(1000, false, 0.25f, 0, 1f, 1f, 6), 4000);
+        var cold = Histogram(new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 0.25f, TopK = 0, TopP = 1f, RepetitionPenalty = 1f, Seed = 6 }), 4000);
         Assert.True(cold[0] / 4000.0 > 0.9);
     }
 
@@ -124,7 +124,7 @@ public sealed class TokenSamplerTests
         }
 
         var allowed = sorted.Take(k).Where(i => probs[i] >= cutoff).ToHashSet();
-        var sampler = new TokenSampler(300, false, 1f, topK, topP, 1f, seed);
+        var sampler = new TokenSampler(new TokenSamplerParameters { VocabSize = 300, Greedy = false, Temperature = 1f, TopK = topK, TopP = topP, RepetitionPenalty = 1f, Seed = seed });
         var drawn = new HashSet<int>();
         for (var d = 0; d < 3000; d++)
         {
@@ -172,7 +172,7 @@ public sealed class TokenSamplerTests
         const int draws = 24000;
         foreach (var forceSelection in new[] { false, true })
         {
-            var sampler = new TokenSampler(vocab, false, 1f, topK, topP, 1f, 11) { ForceSelection = forceSelection };
+            var sampler = new TokenSampler(new TokenSamplerParameters { VocabSize = vocab, Greedy = false, Temperature = 1f, TopK = topK, TopP = topP, RepetitionPenalty = 1f, Seed = 11 }) { ForceSelection = forceSelection };
             var counts = new int[vocab];
             for (var d = 0; d < draws; d++)
             {
@@ -192,7 +192,7 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Top_k_by_heap_breaks_ties_by_token_id()
     {
-        var sampler = new TokenSampler(1000, false, 1f, 10, 1f, 1f, 13);
+        var sampler = new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 10, TopP = 1f, RepetitionPenalty = 1f, Seed = 13 });
         var logits = new float[1000];
         logits[700] = 1f;
         var drawn = new HashSet<int>();
@@ -208,7 +208,7 @@ public sealed class TokenSamplerTests
     [Fact]
     public void Top_p_by_rejection_breaks_ties_by_token_id_and_skips_banned_tokens()
     {
-        var sampler = new TokenSampler(1000, false, 1f, 0, 0.5f, 1f, 12);
+        var sampler = new TokenSampler(new TokenSamplerParameters { VocabSize = 1000, Greedy = false, Temperature = 1f, TopK = 0, TopP = 0.5f, RepetitionPenalty = 1f, Seed = 12 });
         var drawn = new HashSet<int>();
         for (var i = 0; i < 4000; i++)
         {
@@ -224,8 +224,8 @@ public sealed class TokenSamplerTests
     [Fact]
     public void The_same_seed_draws_the_same_tokens()
     {
-        var a = new TokenSampler(1003, false, 0.8f, 0, 0.9f, 1f, 99);
-        var b = new TokenSampler(1003, false, 0.8f, 0, 0.9f, 1f, 99);
+        var a = new TokenSampler(new TokenSamplerParameters { VocabSize = 1003, Greedy = false, Temperature = 0.8f, TopK = 0, TopP = 0.9f, RepetitionPenalty = 1f, Seed = 99 });
+        var b = new TokenSampler(new TokenSamplerParameters { VocabSize = 1003, Greedy = false, Temperature = 0.8f, TopK = 0, TopP = 0.9f, RepetitionPenalty = 1f, Seed = 99 });
         var rng = new Random(5);
         for (var i = 0; i < 200; i++)
         {

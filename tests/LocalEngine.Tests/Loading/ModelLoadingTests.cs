@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Agents.LocalEngine.Chat;
 using Agents.LocalEngine.Tests.TestModels;
+using Microsoft.Extensions.Options;
 
 namespace Agents.LocalEngine.Tests.Loading;
 
@@ -167,14 +168,33 @@ public sealed class ModelLoadingTests(ModelFixture models)
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Invalid_engine_options_are_named()
+    [Theory]
+    [InlineData("IntraOpNumThreads")]
+    [InlineData("DeviceId")]
+    [InlineData("Variant")]
+    [InlineData("MaxBatchSize")]
+    [InlineData("MaxPrefillsPerStep")]
+    [InlineData("KvCacheBudgetBytes")]
+    [InlineData("MaxQueuedRequests")]
+    [InlineData("MaxTokensPerRequest")]
+    public void Invalid_engine_options_throw_OptionsValidationException_naming_the_option(string name)
     {
-        Assert.Equal("IntraOpNumThreads", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { IntraOpNumThreads = -1 })).ParamName);
-        Assert.Equal("DeviceId", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new LocalOnnxEngineOptions { DeviceId = -2 }.Validate()).ParamName);
-        Assert.Equal("Variant", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            new LocalOnnxEngineOptions { Variant = (ModelVariant)42 }.Validate()).ParamName);
+        var options = new LocalOnnxEngineOptions();
+        switch (name)
+        {
+            case "IntraOpNumThreads": options.IntraOpNumThreads = -1; break;
+            case "DeviceId": options.DeviceId = -2; break;
+            case "Variant": options.Variant = (ModelVariant)42; break;
+            case "MaxBatchSize": options.MaxBatchSize = 0; break;
+            case "MaxPrefillsPerStep": options.MaxPrefillsPerStep = 0; break;
+            case "KvCacheBudgetBytes": options.KvCacheBudgetBytes = -1; break;
+            case "MaxQueuedRequests": options.MaxQueuedRequests = -1; break;
+            default: options.MaxTokensPerRequest = 0; break;
+        }
+
+        var ex = Assert.Throws<OptionsValidationException>(() => new LocalOnnxEngine(models.Qwen.Directory, options));
+        Assert.Equal(nameof(LocalOnnxEngineOptions), ex.OptionsName);
+        Assert.Contains(ex.Failures, f => f.Contains(name, StringComparison.Ordinal));
+        new LocalOnnxEngineOptions().Validate();
     }
 }

@@ -1,0 +1,172 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Agents.LocalEngine.Runtime;
+
+/// <summary>
+/// The KV cache of the running batch: rows of different requests and lengths in one set of tensors, so that one decode
+/// step computes them all. A growing cache keeps every row right-aligned (a shorter row's unused positions come first,
+/// zero-filled and masked out, as transformers pads a batch on the left); a shared buffer (past_present_share_buffer) keeps
+/// every row at position 0 and GroupQueryAttention reads each row's own length from the attention mask.
+/// Rows join after their own prefill (one copy of their cache), leave when they finish (their tensors move up in place),
+/// and positions no row uses any more are cut off when rows leave.
+/// </summary>
+internal sealed class BatchKvCache : IDisposable
+{
+    private readonly DecoderSession _session;
+    private readonly List<int> _lengths = [];
+    private int[] _padding = new int[8];
+    private KvCache? _cache;
+
+    public BatchKvCache(DecoderSession session) => _session = session;
+
+    /// <summary>Gets the number of rows.</summary>
+    public int Rows => _lengths.Count;
+
+    /// <summary>Gets the positions the tensors hold (the longest row's length).</summary>
+    public int Length => _cache?.Length ?? 0;
+
+    /// <summary>Gets the number of positions row <paramref name="row"/> holds.</summary>
+    public int RowLength(int row) => _lengths[row];
+
+    /// <summary>Adds every row of <paramref name="source"/> (each holding <c>source.Length</c> positions) after the current rows.</summary>
+    public void Add(KvCache source)
+    {
+        var length = source.Length;
+        var rows = Rows + source.Batch;
+        var newLength = Math.Max(Length, length);
+        var target = source.IsShared
+            ? KvCache.Shared(_session.Layers, rows, _session.KvHeads, source.Capacity, _session.HeadDim, _session.CacheType)
+            : KvCache.Zeroed(_session.Layers, rows, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType);
+        try
+        {
+            for (var b = 0; b < Rows; b++)
+            {
+                var own = _lengths[b];
+                KvCache.CopyPositions(_cache!, b, Start(b, Length), target, b, Start(own, newLength, source.IsShared), own);
+            }
+
+            for (var r = 0; r < source.Batch; r++)
+            {
+                KvCache.CopyPositions(source, r, 0, target, Rows + r, Start(length, newLength, source.IsShared), length);
+            }
+
+            target.Advance(newLength);
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+
+        _cache?.Dispose();
+        _cache = target;
+        for (var r = 0; r < source.Batch; r++)
+        {
+            _lengths.Add(length);
+        }
+    }
+
+    /// <summary>Copies row <paramref name="row"/>'s positions into a new one-row cache (for the prefix cache).</summary>
+    public KvCache CopyRow(int row)
+    {
+        var cache = _cache ?? throw new InvalidOperationException("The batch is empty.");
+        var own = _lengths[row];
+        var copy = cache.IsShared
+            ? KvCache.Shared(_session.Layers, 1, _session.KvHeads, cache.Capacity, _session.HeadDim, _session.CacheType)
+            : KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, own, _session.HeadDim, _session.CacheType);
+        try
+        {
+            KvCache.CopyPositions(cache, row, Start(row, Length), copy, 0, 0, own);
+            copy.Advance(own);
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Keeps only the rows listed (ascending); the others leave the batch.</summary>
+    public void Keep(ReadOnlySpan<int> rows)
+    {
+        if (rows.Length == Rows)
+        {
+            return;
+        }
+
+        if (rows.IsEmpty)
+        {
+            Clear();
+            return;
+        }
+
+        var cache = _cache!;
+        cache.KeepRows(rows);
+        var kept = new int[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            kept[i] = _lengths[rows[i]];
+        }
+
+        _lengths.Clear();
+        _lengths.AddRange(kept);
+        var newLength = kept.Max();
+        if (newLength == cache.Length)
+        {
+            return;
+        }
+
+        if (cache.IsShared)
+        {
+            cache.Advance(newLength);
+            return;
+        }
+
+        // Positions that no remaining row uses would still be computed by every step: cut them off.
+        var trimmed = KvCache.Zeroed(_session.Layers, kept.Length, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType);
+        for (var b = 0; b < kept.Length; b++)
+        {
+            KvCache.CopyPositions(cache, b, cache.Length - kept[b], trimmed, b, newLength - kept[b], kept[b]);
+        }
+
+        cache.Dispose();
+        _cache = trimmed;
+    }
+
+    /// <summary>Runs one decode step: token <paramref name="ids"/>[b] after row b's positions; logits to <paramref name="logits"/> ([rows, vocab]).</summary>
+    public void Step(ReadOnlySpan<int> ids, RunOptions runOptions, Span<float> logits)
+    {
+        var cache = _cache ?? throw new InvalidOperationException("The batch is empty.");
+        if (_padding.Length < Rows)
+        {
+            _padding = new int[Math.Max(Rows, _padding.Length * 2)];
+        }
+
+        for (var b = 0; b < Rows; b++)
+        {
+            _padding[b] = cache.Length - _lengths[b];
+        }
+
+        _session.Forward(ids, 1, cache, runOptions, logits, null, _padding.AsSpan(0, Rows));
+        for (var b = 0; b < Rows; b++)
+        {
+            _lengths[b]++;
+        }
+    }
+
+    /// <summary>Drops every row.</summary>
+    public void Clear()
+    {
+        _cache?.Dispose();
+        _cache = null;
+        _lengths.Clear();
+    }
+
+    public void Dispose() => Clear();
+
+    /// <summary>Where row <paramref name="row"/>'s first position is in tensors holding <paramref name="length"/> positions.</summary>
+    private int Start(int row, int length) => Start(_lengths[row], length, _cache!.IsShared);
+
+    private static int Start(int own, int length, bool shared) => shared ? 0 : length - own;
+}
