@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -20,7 +21,7 @@ public static class LocalOnnxServiceCollectionExtensions
     /// <param name="serviceId">An optional service key.</param>
     /// <returns>The services.</returns>
     /// <exception cref="ArgumentException">The folder does not exist.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
+    /// <exception cref="OptionsValidationException">An option is invalid.</exception>
     public static IServiceCollection AddLocalOnnxChatClient(this IServiceCollection services, string modelDirectory, Action<LocalOnnxEngineOptions>? configure = null, string? serviceId = null)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using Agents.LocalEngine.Generation;
+using Agents.LocalEngine.Tests.TestModels;
+
+namespace Agents.LocalEngine.Benchmarks;
+
+/// <summary>
+/// Continuous batching: aggregate tokens/s of 1, 4 and 8 concurrent greedy requests (different prompts) against the same
+/// requests one after another, on the same engine, as medians of back-to-back pair ratios (the order within a pair
+/// alternates). Also checks that every concurrent request gave exactly the tokens it gave alone.
+/// Usage: <c>concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--model small|big]...</c>.
+/// </summary>
+internal static class ConcurrentCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var pairs = 5;
+        var tokens = 64;
+        var threads = 0;
+        var prefills = 1;
+        var names = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--pairs": pairs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--prefills": prefills = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--model" when args[i + 1] is "small" or "big": names.Add(args[++i]); break;
+                default:
+                    Console.Error.WriteLine("usage: concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--model small|big]...");
+                    return 2;
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            names.AddRange(["small", "big"]);
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), "agents-concurrent-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Console.WriteLine($"pairs={pairs} tokens={tokens} threads={(threads == 0 ? "ORT default" : threads)} prefills/step={prefills} cores={Environment.ProcessorCount} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+            Console.WriteLine();
+            Console.WriteLine("| model | requests | one after another tok/s | concurrent tok/s | concurrent / one after another (median of pairs) | identical tokens |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            foreach (var name in names)
+            {
+                var spec = name == "big"
+                    ? new TinyLlamaSpec { VocabSize = 32000, Hidden = 512, Layers = 8, Heads = 8, KvHeads = 4, Intermediate = 1376, MaxPositions = 512 }
+                    : new TinyLlamaSpec { VocabSize = 8192, Hidden = 256, Layers = 4, Heads = 8, KvHeads = 4, Intermediate = 688, MaxPositions = 512 };
+                var dir = Path.Combine(root, name);
+                Console.Error.WriteLine($"Building the {name} model...");
+                TestModelFactory.Create(dir, spec: spec);
+                var label = string.Create(CultureInfo.InvariantCulture, $"{name} (vocab {spec.VocabSize}, hidden {spec.Hidden}, {spec.Layers} layers)");
+                await MeasureAsync(label, dir, pairs, tokens, threads, prefills);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string label, string dir, int pairs, int tokens, int threads, int prefills)
+    {
+        using var engine = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false, MaxBatchSize = 8, MaxPrefillsPerStep = prefills });
+        var settings = new LocalGenerationSettings { MaxTokens = tokens, MinTokens = tokens, DoSample = false };
+
+        // Eight different prompts of 12 to 26 tokens.
+        var prompts = Enumerable.Range(0, 8)
+            .Select(r => Enumerable.Range(0, 12 + (2 * r)).Select(i => ((i * 37) + (r * 101)) % (engine.VocabSize - 16) + 1).ToArray())
+            .ToArray();
+        await SequentialAsync(engine, prompts[..2], settings);
+        await ConcurrentAsync(engine, prompts[..2], settings);
+        foreach (var count in new[] { 1, 4, 8 })
+        {
+            var batch = prompts[..count];
+            var sequential = new List<double>();
+            var concurrent = new List<double>();
+            var ratios = new List<double>();
+            var identical = true;
+            for (var p = 0; p < pairs; p++)
+            {
+                (double Rate, IReadOnlyList<int>[] Tokens) one, many;
+                if (p % 2 == 0)
+                {
+                    one = await SequentialAsync(engine, batch, settings);
+                    many = await ConcurrentAsync(engine, batch, settings);
+                }
+                else
+                {
+                    many = await ConcurrentAsync(engine, batch, settings);
+                    one = await SequentialAsync(engine, batch, settings);
+                }
+
+                sequential.Add(one.Rate);
+                concurrent.Add(many.Rate);
+                ratios.Add(many.Rate / one.Rate);
+                identical &= one.Tokens.Zip(many.Tokens).All(t => t.First.SequenceEqual(t.Second));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {count} | {Median(sequential):F0} | {Median(concurrent):F0} | {Median(ratios):F2}x | {(identical ? "yes" : "NO")} |"));
+        }
+    }
+
+    private static async Task<(double Rate, IReadOnlyList<int>[] Tokens)> SequentialAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
+    {
+        var results = new IReadOnlyList<int>[prompts.Length];
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            results[i] = (await engine.GenerateAsync(prompts[i], settings)).TokenIds;
+        }
+
+        return (results.Sum(r => r.Count) / clock.Elapsed.TotalSeconds, results);
+    }
+
+    private static async Task<(double Rate, IReadOnlyList<int>[] Tokens)> ConcurrentAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
+    {
+        var clock = Stopwatch.StartNew();
+        var results = await Task.WhenAll(prompts.Select(p => engine.GenerateAsync(p, settings)));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        return (results.Sum(r => r.TokenIds.Count) / elapsed, results.Select(r => r.TokenIds).ToArray());
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
