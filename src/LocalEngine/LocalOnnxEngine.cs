@@ -421,7 +421,14 @@ public sealed class LocalOnnxEngine : IDisposable
             GenerationRequest request;
             lock (_sync)
             {
-                if (_pending.Count == 0 || (_runningRows + _pending[0].Count > _options.MaxBatchSize && !_pending[0].IsDone))
+                if (_pending.Count == 0)
+                {
+                    return;
+                }
+
+                // Without an attention mask, rows of different lengths cannot share a step: requests then run one at a time.
+                var full = _runningRows + _pending[0].Count > _options.MaxBatchSize || (_rows.Count > 0 && !_session.HasAttentionMask);
+                if (full && !_pending[0].IsDone)
                 {
                     return;
                 }

@@ -183,6 +183,9 @@ internal sealed class DecoderSession : IDisposable
 
     public bool HasPositionIds { get; }
 
+    /// <summary>Gets a value indicating whether the model takes an attention mask (without one, rows of different lengths cannot share a step).</summary>
+    public bool HasAttentionMask => _maskIndex >= 0;
+
     public TensorElementType CacheType { get; }
 
     public TensorElementType LogitsType { get; }
