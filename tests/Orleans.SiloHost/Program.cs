@@ -1,5 +1,5 @@
 using System.Globalization;
-using Agents.Budget.Orleans;
+using Agents.Cluster;
 using Agents.Budget.Orleans.SiloHost;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,15 +28,14 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 builder.UseOrleans(silo =>
 {
-    silo.UseRedisClustering(redis)
+    silo.AddAgentsCluster(redis)
         .Configure<ClusterOptions>(o =>
         {
             o.ClusterId = clusterId;
             o.ServiceId = SiloDefaults.ServiceId;
         })
         .ConfigureEndpoints(System.Net.IPAddress.Loopback, siloPort, gatewayPort)
-        .Configure<ClusterMembershipOptions>(SiloDefaults.FastFailureDetection)
-        .AddBudgetLedger(redis);
+        .Configure<ClusterMembershipOptions>(SiloDefaults.FastFailureDetection);
 });
 
 using IHost host = builder.Build();

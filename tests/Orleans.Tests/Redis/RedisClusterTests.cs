@@ -1,4 +1,6 @@
 using Agents.Budget.Orleans.SiloHost;
+using Agents.Cluster;
+using Agents.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -59,6 +61,24 @@ public sealed class RedisClusterTests(RedisServer redis) : IClassFixture<RedisSe
         BudgetCategorySnapshot search = await WaitForNoLeasesAsync(cluster.Ledger(2, budget));
         Assert.Equal(tally.Committed, search.Used);
         Assert.True(tally.Failures > 0, "no call failed: the kill did not hit the run");
+    }
+
+    [Fact]
+    public async Task A_conversation_written_through_one_replica_is_read_through_another_after_its_silo_dies()
+    {
+        string clusterId = "v-" + Guid.NewGuid().ToString("N");
+        using Cluster cluster = await Cluster.StartAsync(redis.ConnectionString, clusterId);
+        var first = new OrleansConversationStore(cluster.Clients[0]);
+        var second = new OrleansConversationStore(cluster.Clients[1]);
+        ConversationSummary created = (await first.TryCreateAsync("shared", CancellationToken.None))!;
+        Assert.True(await first.AppendAsync(created.Id, new ConversationTurn("user", "asked through replica one"), CancellationToken.None));
+        Assert.Equal("asked through replica one", (await second.GetAsync(created.Id, CancellationToken.None))!.Turns.Single().Payload);
+
+        await cluster.KillSiloHoldingAsync(cluster.Clients[0].GetGrain<IConversationGrain>("default/" + created.Id));
+
+        Assert.True(await RetryAsync(() => second.AppendAsync(created.Id, new ConversationTurn("assistant", "answered through replica two"), CancellationToken.None)));
+        ConversationDocument doc = (await RetryAsync(() => new OrleansConversationStore(cluster.Clients[2]).GetAsync(created.Id, CancellationToken.None)))!;
+        Assert.Equal(["asked through replica one", "answered through replica two"], doc.Turns.Select(t => t.Payload));
     }
 
     private static async Task<BudgetCategorySnapshot> Search(IBudgetLedger ledger) =>
@@ -248,10 +268,13 @@ public sealed class RedisClusterTests(RedisServer redis) : IClassFixture<RedisSe
         public OrleansBudgetLedger Ledger(int client, string budget) => new OrleansBudgetLedger(Clients[client], budget);
 
         /// <summary>Kills (SIGKILL) the silo process that holds the budget's grain; returns its silo port.</summary>
-        public async Task<int> KillGrainSiloAsync(string budget)
+        public Task<int> KillGrainSiloAsync(string budget) => KillSiloHoldingAsync(Clients[0].GetGrain<IBudgetLedgerGrain>(budget));
+
+        /// <summary>Kills (SIGKILL) the silo process that holds the grain; returns its silo port.</summary>
+        public async Task<int> KillSiloHoldingAsync(IAddressable grain)
         {
             IManagementGrain management = Clients[0].GetGrain<IManagementGrain>(0);
-            var address = await management.GetActivationAddress(Clients[0].GetGrain<IBudgetLedgerGrain>(budget));
+            var address = await management.GetActivationAddress(grain);
             int port = address?.Endpoint.Port ?? throw new InvalidOperationException("The budget grain is not active anywhere.");
             SiloProcess silo = _silos.Single(s => s.SiloPort == port);
             silo.Kill();
