@@ -13,7 +13,7 @@ public static class ClusterHostingExtensions
 {
     /// <summary>
     /// Joins this silo to the cluster whose membership is in Redis, and keeps budgets (<see cref="OrleansBudgetLedger"/>)
-    /// and conversations (<see cref="OrleansConversationStore"/>) in that Redis: any replica serves any conversation,
+    /// conversations (<see cref="OrleansConversationStore"/>) and work pools (<see cref="OrleansWorkPool"/>) in that Redis: any replica serves any conversation,
     /// and a replica that dies loses no committed spend and no appended turn.
     /// </summary>
     /// <param name="builder">The silo builder.</param>
@@ -26,6 +26,7 @@ public static class ClusterHostingExtensions
         ConfigurationOptions redis = ConfigurationOptions.Parse(redisConnectionString);
         builder.UseRedisClustering(options => options.ConfigurationOptions = redis);
         builder.AddRedisGrainStorage(OrleansConversationStore.StorageName, options => options.ConfigurationOptions = redis);
+        builder.AddRedisGrainStorage(OrleansWorkPool.StorageName, options => options.ConfigurationOptions = redis);
         return builder.AddBudgetLedger(redisConnectionString);
     }
 

@@ -8,6 +8,12 @@ using Orleans.Configuration;
 // Usage: Agents.Budget.Orleans.SiloHost <redis host:port> <cluster id> <silo port> <gateway port>
 //    or: Agents.Budget.Orleans.SiloHost worker <redis host:port> <cluster id> <budget id> <units> <lease seconds>
 //        (a client that reserves units, says so, and hangs until killed: a worker that dies holding a lease)
+//    or: Agents.Budget.Orleans.SiloHost pool-worker <redis host:port> <cluster id> <pool id> <work milliseconds>
+if (args.Length == 5 && args[0] == "pool-worker")
+{
+    return await PoolWorker.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
+}
+
 if (args.Length == 6 && args[0] == "worker")
 {
     return await Worker.RunAsync(args[1], args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(args[5], CultureInfo.InvariantCulture)));

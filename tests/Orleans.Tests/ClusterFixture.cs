@@ -41,6 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder) =>
             siloBuilder.AddMemoryGrainStorage(OrleansBudgetLedger.StorageName)
                 .AddMemoryGrainStorage(Agents.Cluster.OrleansConversationStore.StorageName)
+                .AddMemoryGrainStorage(Agents.Cluster.OrleansWorkPool.StorageName)
                 .AddBudgetLedger();
     }
 }

@@ -81,6 +81,47 @@ public sealed class RedisClusterTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.Equal(["asked through replica one", "answered through replica two"], doc.Turns.Select(t => t.Payload));
     }
 
+    [Fact]
+    public async Task A_work_pool_finishes_after_one_of_its_worker_processes_is_killed_and_records_each_result_once()
+    {
+        string clusterId = "w-" + Guid.NewGuid().ToString("N");
+        using Cluster cluster = await Cluster.StartAsync(redis.ConnectionString, clusterId);
+        string poolId = "grid-" + Guid.NewGuid().ToString("N");
+        var pool = new OrleansWorkPool(cluster.Clients[0], poolId);
+        string[] keys = [.. Enumerable.Range(0, 40).Select(i => "cell-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(40, await pool.AddAsync(keys, CancellationToken.None));
+
+        SiloProcess[] workers = await Task.WhenAll(
+            SiloProcess.StartPoolWorkerAsync(redis.ConnectionString, clusterId, poolId, workMilliseconds: 250),
+            SiloProcess.StartPoolWorkerAsync(redis.ConnectionString, clusterId, poolId, workMilliseconds: 250));
+        using SiloProcess doomed = workers[0];
+        using SiloProcess survivor = workers[1];
+        string doomedSuffix = " by " + doomed.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string survivorSuffix = " by " + survivor.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Kill the first worker once both have recorded results, most likely while it holds a claim.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        IReadOnlyDictionary<string, string> before;
+        do
+        {
+            await Task.Delay(100);
+            before = await pool.GetResultsAsync(CancellationToken.None);
+        }
+        while (!(before.Values.Any(v => v.EndsWith(doomedSuffix, StringComparison.Ordinal)) && before.Values.Any(v => v.EndsWith(survivorSuffix, StringComparison.Ordinal))) && DateTime.UtcNow < deadline);
+        doomed.Kill();
+        int doneAtKill = (await pool.GetResultsAsync(CancellationToken.None)).Count;
+        Assert.True(doneAtKill < keys.Length, "the pool finished before the kill: nothing was tested");
+        Assert.Equal(0, await survivor.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+
+        WorkPoolStatus status = await pool.GetStatusAsync(CancellationToken.None);
+        Assert.True(status.IsFinished, $"{status}");
+        IReadOnlyDictionary<string, string> results = await pool.GetResultsAsync(CancellationToken.None);
+        Assert.Equal(keys.Order(), results.Keys.Order());
+        Assert.True(results.Values.Count(v => v.EndsWith(survivorSuffix, StringComparison.Ordinal)) >= keys.Length - doneAtKill, "the survivor did not take over the rest");
+        Assert.Equal(WorkCompletion.AlreadyRecorded, await pool.CompleteAsync(keys[0], "a late duplicate", CancellationToken.None));
+        Assert.DoesNotContain("a late duplicate", (await pool.GetResultsAsync(CancellationToken.None)).Values);
+    }
+
     private static async Task<BudgetCategorySnapshot> Search(IBudgetLedger ledger) =>
         (await ledger.GetSnapshotAsync(CancellationToken.None)).Single(c => c.Name == "search");
 

@@ -37,6 +37,8 @@ internal sealed class SiloProcess : IDisposable
 
     public int SiloPort { get; private init; }
 
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get
@@ -62,6 +64,21 @@ internal sealed class SiloProcess : IDisposable
         var worker = new SiloProcess(["worker", redis, clusterId, budgetId, units.ToString(CultureInfo.InvariantCulture), leaseSeconds.ToString(CultureInfo.InvariantCulture)]);
         string line = await worker.WaitForAsync("reserved");
         return (worker, line);
+    }
+
+    public static async Task<SiloProcess> StartPoolWorkerAsync(string redis, string clusterId, string poolId, int workMilliseconds)
+    {
+        var worker = new SiloProcess(["pool-worker", redis, clusterId, poolId, workMilliseconds.ToString(CultureInfo.InvariantCulture)]);
+        await worker.WaitForAsync("worker ready");
+        return worker;
+    }
+
+    /// <summary>Waits for the process to exit by itself.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
     }
 
     /// <summary>Kills the process at once (SIGKILL): no graceful shutdown, no goodbye to the cluster.</summary>
@@ -110,7 +127,7 @@ internal sealed class SiloProcess : IDisposable
             _output.AppendLine(line);
         }
 
-        if (line.StartsWith("silo ready", StringComparison.Ordinal) || line.StartsWith("reserved", StringComparison.Ordinal) || line.StartsWith("denied", StringComparison.Ordinal))
+        if (line.StartsWith("silo ready", StringComparison.Ordinal) || line.StartsWith("worker ready", StringComparison.Ordinal) || line.StartsWith("reserved", StringComparison.Ordinal) || line.StartsWith("denied", StringComparison.Ordinal))
         {
             _firstLine.TrySetResult(line);
         }
