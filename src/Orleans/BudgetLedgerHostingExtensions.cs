@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
+using StackExchange.Redis;
 
 namespace Agents.Budget.Orleans;
 
@@ -18,6 +19,34 @@ public static class BudgetLedgerHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>
+    /// Hosts budget grains on this silo and persists them in Redis (the default durable store): every reservation,
+    /// commit and release is written to Redis before its caller gets the answer, so a silo that dies loses no
+    /// committed spend and another silo takes the budget over from there.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="redisConnectionString">A StackExchange.Redis configuration string, for example <c>127.0.0.1:6379</c>.</param>
+    /// <returns>The same builder.</returns>
+    /// <remarks>For PostgreSQL or another ADO.NET store, call <see cref="AddBudgetLedger(ISiloBuilder)"/> and
+    /// <c>AddAdoNetGrainStorage(OrleansBudgetLedger.StorageName, ...)</c> instead (docs/scale-out.md).</remarks>
+    public static ISiloBuilder AddBudgetLedger(this ISiloBuilder builder, string redisConnectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(redisConnectionString);
+        ConfigurationOptions redis;
+        try
+        {
+            redis = ConfigurationOptions.Parse(redisConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"'{redisConnectionString}' is not a Redis configuration string (expected host:port[,option=value...]): {e.Message}", nameof(redisConnectionString), e);
+        }
+
+        builder.AddRedisGrainStorage(OrleansBudgetLedger.StorageName, options => options.ConfigurationOptions = redis);
+        return builder.AddBudgetLedger();
     }
 
     /// <summary>

@@ -39,6 +39,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.AddMemoryGrainStorage(OrleansBudgetLedger.StorageName).AddBudgetLedger();
+            siloBuilder.AddMemoryGrainStorage(OrleansBudgetLedger.StorageName)
+                .AddMemoryGrainStorage(Agents.Cluster.OrleansConversationStore.StorageName)
+                .AddMemoryGrainStorage(Agents.Cluster.OrleansWorkPool.StorageName)
+                .AddBudgetLedger();
     }
 }
