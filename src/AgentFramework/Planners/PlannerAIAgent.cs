@@ -110,7 +110,8 @@ public sealed class PlannerAIAgent : AIAgent
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         session ??= await CreateSessionAsync(cancellationToken).ConfigureAwait(false);
-        AgentRunRequest request = Begin(messages, session);
+        AgentRunRequest begun = Begin(messages, session);
+        var request = new AgentRunRequest(begun.Question) { Context = begun.Context, StreamAnswer = true };
         int step = 0;
         await foreach (AgentRunEvent runEvent in _runner.RunStreamingAsync(request, cancellationToken).ConfigureAwait(false))
         {
@@ -158,6 +159,9 @@ public sealed class PlannerAIAgent : AIAgent
                 break;
             case PlanUpdatedEvent plan:
                 yield return (ChatRole.Assistant, new TextReasoningContent("Plan:\n" + plan.Plan));
+                break;
+            case AnswerDeltaEvent delta:
+                yield return (ChatRole.Assistant, new TextReasoningContent(delta.Text) { AdditionalProperties = new() { ["purpose"] = delta.Purpose, ["delta"] = true } });
                 break;
             case ModelRespondedEvent model:
                 yield return (ChatRole.Assistant, new TextReasoningContent(model.Text) { AdditionalProperties = new() { ["purpose"] = model.Purpose } });

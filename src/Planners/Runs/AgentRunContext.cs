@@ -68,6 +68,9 @@ public sealed class AgentRunContext
 
     internal RunMeter Meter { get; }
 
+    /// <summary>Gets a value indicating whether model text is streamed to the run's observer (<see cref="AgentRunRequest.StreamAnswer"/>, and someone listens).</summary>
+    internal bool StreamsAnswer => Request.StreamAnswer && _sink is not null;
+
     /// <summary>Gets a value indicating whether the model refused a JSON-schema response format in this run (it is not asked for again).</summary>
     internal bool StructuredOutputRefused => Volatile.Read(ref _structuredOutputRefused);
 

@@ -19,6 +19,14 @@ public sealed class AgentRunRequest
     public string? Context { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether the model's text streams as <see cref="Events.AnswerDeltaEvent"/>s while it
+    /// arrives, for callers that observe the run's events (<see cref="AgentRunner.RunStreamingAsync(AgentRunRequest, CancellationToken)"/>
+    /// or an event callback). Default <see langword="false"/>: each reply arrives whole. The spend is the same either way:
+    /// a streamed call is reserved, counted and committed like any other.
+    /// </summary>
+    public bool StreamAnswer { get; init; }
+
+    /// <summary>
     /// Gets an output-token budget for this run alone (on top of the shared tracker's limits); the run stops with
     /// <see cref="AgentRunStatus.BudgetExhausted"/> once its model output reaches it. <see langword="null"/>: none.
     /// </summary>

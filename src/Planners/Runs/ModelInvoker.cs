@@ -23,6 +23,9 @@ namespace Agents.Planners.Runs;
 /// </remarks>
 internal static class ModelInvoker
 {
+    /// <summary>The calls whose reply can be the answer, streamed when the run asks for it: an acting turn, the final-answer turn, a synthesis.</summary>
+    internal static readonly IReadOnlySet<string> AnswerPurposes = new HashSet<string>(StringComparer.Ordinal) { "act", "final-answer", "synthesize" };
+
     public static async Task<ChatResponse> CallAsync(
         AgentRunContext context,
         IChatClient client,
@@ -123,13 +126,33 @@ internal static class ModelInvoker
     {
         if (responseFormat is null)
         {
-            return await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            return context.StreamsAnswer && AnswerPurposes.Contains(purpose)
+                ? await StreamAsync(context, client, messages, options, purpose, cancellationToken).ConfigureAwait(false)
+                : await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
         (ChatResponse response, ChatOptions used) = await StructuredOutput.GetResponseAsync(
             client, messages, options, responseFormat, context.StructuredOutputRefused, ex => context.NoteStructuredOutputRefused(purpose, ex), cancellationToken).ConfigureAwait(false);
         options.ResponseFormat = used.ResponseFormat;
         return response;
+    }
+
+    /// <summary>Streams the reply, raising an <see cref="Events.AnswerDeltaEvent"/> per piece of text, and returns it whole (usage included).</summary>
+    private static async Task<ChatResponse> StreamAsync(
+        AgentRunContext context, IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions options, string purpose, CancellationToken cancellationToken)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            updates.Add(update);
+            string text = update.Text;
+            if (text.Length > 0)
+            {
+                context.Emit(new Events.AnswerDeltaEvent(purpose, text));
+            }
+        }
+
+        return updates.ToChatResponse();
     }
 
     public static ChatMessage Log(AgentRunContext context, ChatMessage message)

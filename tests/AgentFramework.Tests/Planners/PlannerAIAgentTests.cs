@@ -72,6 +72,10 @@ public sealed class PlannerAIAgentTests
         Assert.Contains("<budget>", toolResult.Result?.ToString(), StringComparison.Ordinal);
         Assert.Contains(updates, u => u.Contents.OfType<TextReasoningContent>().Any(r => r.Text.StartsWith("Verification: Pivot", StringComparison.Ordinal)));
         Assert.Contains(events, e => e is BudgetChangedEvent);
+        List<AnswerDeltaEvent> deltas = [.. events.OfType<AnswerDeltaEvent>()];
+        Assert.Contains(deltas, d => d.Purpose == "act" && d.Text.Contains("Ada", StringComparison.Ordinal)); // the answer turn streamed
+        Assert.DoesNotContain(deltas, d => d.Purpose is "plan" or "verify");
+        Assert.All(updates.Where(u => u.AdditionalProperties![PlannerAgentKeys.Event] is AnswerDeltaEvent), u => Assert.IsType<TextReasoningContent>(Assert.Single(u.Contents)));
 
         AgentResponseUpdate last = updates[^1];
         Assert.IsType<RunCompletedEvent>(last.AdditionalProperties![PlannerAgentKeys.Event]);
