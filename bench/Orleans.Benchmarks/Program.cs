@@ -51,7 +51,7 @@ finally
 }
 
 static InProcessBudgetLedger NewInProcess() =>
-    new(new BudgetTracker(new BudgetOptions().WithToolLimit("search", long.MaxValue / 2)));
+    new(new BudgetTracker(new BudgetOptions().SetToolLimit("search", long.MaxValue / 2)));
 
 static async Task<IBudgetLedger> NewGrainAsync(TestCluster cluster, string id)
 {
