@@ -4,20 +4,14 @@ namespace Agents.Budget;
 public sealed class BudgetChatClientOptions
 {
     /// <summary>
-    /// Gets or sets a value indicating whether the client counts the usage of the responses that pass it. Default <see langword="true"/>.
-    /// Set it to <see langword="false"/> when another layer (or your code) records usage into the same tracker.
+    /// Gets or sets a value indicating whether the client counts the usage of every model call, streaming or not, and
+    /// reserves each call's worst case when a token or money limit is set. Default <see langword="true"/>. With function
+    /// invocation below the client (the documented order <c>UseBudgetTracker().UseFunctionInvocation()</c>) a non-streaming
+    /// request with tools is served by the streaming pipeline and assembled into one <see cref="Microsoft.Extensions.AI.ChatResponse"/>,
+    /// so that each model call is counted as it arrives, also when the request then fails (a tool throws, the request is
+    /// cancelled). Set it to <see langword="false"/> when another layer (or your code) records usage into the same tracker.
     /// </summary>
     public bool CountUsage { get; set; } = true;
-
-    /// <summary>
-    /// Gets or sets a value indicating whether a non-streaming request with tools, made through this client while function
-    /// invocation sits below it (the documented order <c>UseBudgetTracker().UseFunctionInvocation()</c>), is served by the
-    /// streaming pipeline and assembled into one <see cref="Microsoft.Extensions.AI.ChatResponse"/>, so that every model call's usage is counted as
-    /// it arrives, also when the request then fails (a tool throws, the request is cancelled). Default <see langword="true"/>.
-    /// Set it to <see langword="false"/> for a model whose streaming responses carry no usage: usage is then counted from
-    /// the final aggregated response, and lost when the request fails, unless a usage layer sits below function invocation.
-    /// </summary>
-    public bool CountUsagePerModelCall { get; set; } = true;
 
     /// <summary>
     /// Gets or sets a value indicating whether the client wraps the request's tools so that every call is charged,

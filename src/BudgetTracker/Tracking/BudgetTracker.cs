@@ -26,7 +26,7 @@ namespace Agents.Budget;
 /// is counted after the fact and can go beyond a limit; the next calls are then refused.</para>
 /// <para>Sub-budgets: <see cref="CreateChild"/> gives a stage or sub-agent its own limits inside this tracker's.</para>
 /// <para>Integrations: <see cref="BudgetKernelExtensions.UseBudgetTracker(Microsoft.SemanticKernel.Kernel, BudgetTracker)"/> (Semantic Kernel) and
-/// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker"/> (Microsoft.Extensions.AI).</para>
+/// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker(Microsoft.Extensions.AI.ChatClientBuilder, BudgetTracker, Action{BudgetChatClientOptions})"/> (Microsoft.Extensions.AI).</para>
 /// </remarks>
 public sealed class BudgetTracker
 {

@@ -261,7 +261,7 @@ public sealed class BudgetChatClientTests
     {
         var tracker = new BudgetTracker(new BudgetOptions());
         Assert.Throws<ArgumentNullException>(() => BudgetChatClientBuilderExtensions.UseBudgetTracker(null!, tracker));
-        Assert.Throws<ArgumentNullException>(() => new ChatClientBuilder(new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1))).UseBudgetTracker(null!));
+        Assert.Throws<ArgumentNullException>(() => new ChatClientBuilder(new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1))).UseBudgetTracker((BudgetTracker)null!));
     }
 
     private static void InterlockedMax(ref int target, int value)
