@@ -26,11 +26,13 @@ public sealed class BudgetChatClientOptions
     public bool AddGuideline { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether a client that makes the model call itself (no function invocation below it)
-    /// reserves each call's worst case before making it (<see cref="BudgetTracker.TryReserveModelCall"/>), lowers the
-    /// request's <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> to what the token and money budgets allow, and commits the
-    /// call's usage after it. Only done while <see cref="CountUsage"/> is on and the tracker or an ancestor has a token or
-    /// money limit. Default <see langword="true"/>.
+    /// Gets or sets a value indicating whether the client reserves each model call's worst case before it is made
+    /// (<see cref="BudgetTracker.TryReserveModelCall"/>): the call it makes itself, or, with function invocation below it and
+    /// no other layer on the same tracker there, every call that function invocation makes. It lowers the request's
+    /// <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> to what the token and money budgets allow, commits each
+    /// call's usage after it, and does not make a call that does not fit. Only done while <see cref="CountUsage"/> is on and the
+    /// tracker or an ancestor has a token or money limit. Default <see langword="true"/>; set it to <see langword="false"/>
+    /// for a layer that only counts usage after the fact.
     /// </summary>
     public bool ReserveModelCalls { get; set; } = true;
 
