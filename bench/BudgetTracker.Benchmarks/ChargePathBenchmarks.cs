@@ -21,7 +21,7 @@ public class ChargePathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", Huge).WithToolLimit("browse", Huge));
+        _tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", Huge).SetToolLimit("browse", Huge));
         _search = _tracker.Resolve(null, "search", typeof(Tools).GetMethod(nameof(Tools.Search))).Category;
         _function = AIFunctionFactory.Create(typeof(Tools).GetMethod(nameof(Tools.Search))!, target: null, name: "search");
         _arguments = new AIFunctionArguments { ["queries"] = new[] { "a", "b", "c" } };

@@ -124,4 +124,4 @@ async Task ScaleAsync(int reservations, int workers, int budgets)
 }
 
 static InProcessBudgetLedger NewInProcess() =>
-    new(new BudgetTracker(new BudgetOptions().WithToolLimit("search", long.MaxValue / 2)));
+    new(new BudgetTracker(new BudgetOptions().SetToolLimit("search", long.MaxValue / 2)));

@@ -24,7 +24,7 @@ public class ReActLoopBenchmarks
     public void Setup()
     {
         _search = AIFunctionFactory.Create((string[] queries) => string.Join("\n", queries), "search");
-        _tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", Huge).MapTool("search", "search", unitsArgument: "queries"));
+        _tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", Huge).AddToolMapping("search", "search", unitsArgument: "queries"));
         _plain = new ReActAgent(_model, [_search], _tracker);
         _budgetAware = new ReActAgent(_model, [_search], _tracker, new ReActOptions { BudgetAware = true });
     }

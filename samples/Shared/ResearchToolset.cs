@@ -150,10 +150,10 @@ internal sealed class ResearchToolset : IAsyncDisposable
     /// <summary>Adds the mapping of this toolset's functions to budget categories.</summary>
     public static BudgetOptions MapTools(BudgetOptions options) =>
         options
-            .MapTool(WebPluginName + "_search", "search", unitsArgument: "queries")
-            .MapTool(BrowserPluginName + "_browse", "browse", unitsArgument: "urls")
-            .MapTool(BrowserPluginName + "_find_in_page", "browse_find")
-            .MapTool(MemoryPluginName + "_*", "memory");
+            .AddToolMapping(WebPluginName + "_search", "search", unitsArgument: "queries")
+            .AddToolMapping(BrowserPluginName + "_browse", "browse", unitsArgument: "urls")
+            .AddToolMapping(BrowserPluginName + "_find_in_page", "browse_find")
+            .AddToolMapping(MemoryPluginName + "_*", "memory");
 
     public async ValueTask DisposeAsync()
     {

@@ -24,7 +24,7 @@ AIFunction search = AIFunctionFactory.Create(
         return "Ada was born in 1950.";
     },
     "search");
-var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 3));
+var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 3));
 var model = new SearchingModel();
 AIAgent agent = model.AsAIAgent(instructions: "Answer.", tools: [search]).AsBuilder().UseBudgetTracker(tracker).Build();
 

@@ -12,7 +12,7 @@ if (args.Length < 2)
 }
 
 using var workspace = new MemoryWorkspace(new MemoryWorkspaceOptions { RootPath = args[0] });
-var budget = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 20).WithToolLimit("browse", 40));
+var budget = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 20).SetToolLimit("browse", 40));
 using var http = new HttpClient();
 var script = new ResearchScript(workspace.RootPath)
 {

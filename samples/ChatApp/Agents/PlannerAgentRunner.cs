@@ -75,12 +75,12 @@ internal sealed class PlannerAgentRunner : IAgentRunner
         var options = ResearchToolset.MapTools(new BudgetOptions());
         if (budget.SearchUnits > 0)
         {
-            options.WithToolLimit("search", budget.SearchUnits);
+            options.SetToolLimit("search", budget.SearchUnits);
         }
 
         if (budget.BrowseUnits > 0)
         {
-            options.WithToolLimit("browse", budget.BrowseUnits);
+            options.SetToolLimit("browse", budget.BrowseUnits);
         }
 
         options.MaxInputTokens = budget.MaxTokens;

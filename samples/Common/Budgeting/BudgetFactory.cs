@@ -16,13 +16,13 @@ public static class BudgetFactory
     {
         ArgumentNullException.ThrowIfNull(spec);
         var options = new BudgetOptions()
-            .MapTool("search", "search", unitsArgument: "queries")
-            .MapTool("browse", "browse", unitsArgument: "urls");
+            .AddToolMapping("search", "search", unitsArgument: "queries")
+            .AddToolMapping("browse", "browse", unitsArgument: "urls");
         foreach (var (category, limit) in new[] { ("search", spec.Search), ("browse", spec.Browse) })
         {
             if (limit is { } units)
             {
-                options.WithToolLimit(category, units);
+                options.SetToolLimit(category, units);
             }
             else
             {

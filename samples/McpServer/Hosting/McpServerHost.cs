@@ -128,11 +128,11 @@ internal static class McpServerHost
     internal static BudgetOptions CreateBudget(McpBudgetSettings budget)
     {
         var options = ResearchToolset.MapTools(new BudgetOptions())
-            .MapTool("research", "research")
-            .WithToolLimit("search", budget.SearchUnits)
-            .WithToolLimit("browse", budget.BrowseUnits)
-            .WithToolLimit("memory", budget.MemoryCalls)
-            .WithToolLimit("research", budget.ResearchRuns);
+            .AddToolMapping("research", "research")
+            .SetToolLimit("search", budget.SearchUnits)
+            .SetToolLimit("browse", budget.BrowseUnits)
+            .SetToolLimit("memory", budget.MemoryCalls)
+            .SetToolLimit("research", budget.ResearchRuns);
         options.MaxInputTokens = budget.MaxTokens;
         options.MaxOutputTokens = budget.MaxTokens;
         options.MaxCostUsd = budget.MaxCostUsd;

@@ -331,6 +331,7 @@ internal sealed class BudgetAgent : DelegatingAIAgent
                 builder.UseBudgetTracker(tracker, o =>
                 {
                     o.ChargeTools = false;
+                    o.ReserveModelCalls = false;
                     o.AddGuideline = agentOptions.AddGuideline;
                 });
             }

@@ -18,16 +18,19 @@ namespace Agents.Budget;
 /// tool call on, and the calls made before a failure stay counted. Non-streaming with tools while function invocation
 /// sits below this client: <see cref="FunctionInvokingChatClient"/> would only report the sum of its model calls at the
 /// end, and nothing when a tool throws or the request is cancelled, so the request is served by the streaming pipeline
-/// and assembled into one <see cref="ChatResponse"/> (turn this off with <see cref="BudgetChatClientOptions.CountUsagePerModelCall"/>).
-/// In the other order (<c>UseFunctionInvocation().UseBudgetTracker()</c>) this client sees, and counts, every model call.
+/// and assembled into one <see cref="ChatResponse"/>. One option, <see cref="BudgetChatClientOptions.CountUsage"/>, turns all
+/// of it on or off. In the other order (<c>UseFunctionInvocation().UseBudgetTracker()</c>) this client sees, and counts,
+/// every model call without streaming: use that order for a model whose streamed responses carry no usage.
 /// Several layers on the same tracker never count a call twice: the same usage object is recorded once, and the outermost
 /// layer leaves the aggregated usage alone when a layer inside it counted the calls, for example
 /// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
-/// <para><b>Hard token and money limits.</b> A layer that makes the model call itself (no function invocation below it:
-/// <c>UseFunctionInvocation().UseBudgetTracker(tracker)</c>, or the inner layer of
-/// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>) reserves
-/// each call's worst case before making it, when the tracker or an ancestor limits tokens or money
-/// (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt's tokens, counted by
+/// <para><b>Hard token and money limits.</b> One layer reserves each model call's worst case before it is made, when the
+/// tracker or an ancestor limits tokens or money (<see cref="BudgetTracker.TryReserveModelCall"/>). With function invocation
+/// below it (the documented order) it reserves the first call before the request starts and each next one when an
+/// iteration's tool results have passed it, before function invocation calls the model again; the prompt is the request's
+/// messages plus everything streamed since, and the output cap it sets on the request holds for every call, so a next call
+/// whose worst case does not fit with that cap is not made. Without function invocation below it, it reserves the call
+/// it makes: the prompt's tokens, counted by
 /// <see cref="BudgetChatClientOptions.PromptTokenCounter"/> or estimated from above by <see cref="PromptTokenEstimator"/>,
 /// plus the output cap, which it lowers to what the remaining token and money budgets allow by setting
 /// <see cref="ChatOptions.MaxOutputTokens"/> (see <see cref="BudgetModelReservation.OutputCapFor"/>). The call's usage replaces
@@ -35,8 +38,8 @@ namespace Agents.Budget;
 /// <see cref="BudgetModelReservation.CommitEstimate"/>); a call that fails is released. A call that does not fit is not made: with
 /// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it is made once more as a final answer without tools, from the
 /// final-answer reserve (<see cref="BudgetOptions.FinalAnswerReserveTokens"/>, <see cref="BudgetOptions.FinalAnswerReserveUsd"/>),
-/// when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown. A layer with function invocation below it
-/// sees only whole requests, so it cannot reserve per model call: add the inner layer for hard limits.</para>
+/// when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown. When another layer on the same tracker sits
+/// below function invocation, that layer reserves and this one does not.</para>
 /// <para><b>Exhaustion.</b> With <see cref="ExhaustionBehavior.Terminate"/> the loop stops after the tool results
 /// (the last message has role tool); a new request on an exhausted tracker throws <see cref="BudgetExhaustedException"/>.
 /// With <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> the client makes one more model call with tools
@@ -52,6 +55,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
     private readonly BudgetChatClientOptions _options;
     private readonly ConditionalWeakTable<AIFunction, object> _validated = [];
     private readonly Lazy<bool> _hasFunctionInvocationBelow;
+    private readonly Lazy<bool> _hasLayerOnTrackerBelow;
     private readonly Lazy<string?> _defaultModelId;
 
     /// <summary>Creates the client.</summary>
@@ -65,6 +69,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         _tracker = tracker;
         _options = options ?? new BudgetChatClientOptions();
         _hasFunctionInvocationBelow = new Lazy<bool>(() => innerClient.GetService<FunctionInvokingChatClient>() is not null);
+        _hasLayerOnTrackerBelow = new Lazy<bool>(() => innerClient.GetService<BudgetChatClient>() is { } below && ReferenceEquals(below._tracker, _tracker));
         _defaultModelId = new Lazy<string?>(() => innerClient.GetService<ChatClientMetadata>()?.DefaultModelId);
     }
 
@@ -133,7 +138,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
             yield return update;
         }
 
-        if (updates is null || !NeedsFinalAnswer(state))
+        if (updates is null || !NeedsFinalAnswer(state) || scope.FinalAnswer)
         {
             yield break;
         }
@@ -149,6 +154,14 @@ public sealed class BudgetChatClient : DelegatingChatClient
     /// <summary>Whether this layer reserves the model calls it makes: it makes them itself, counts usage, and a token or money limit is set.</summary>
     private bool ReservesModelCalls(UsageScope scope) =>
         _options.CountUsage && _options.ReserveModelCalls && !scope.ModelCallHeld && !_hasFunctionInvocationBelow.Value && _tracker.HasModelLimits;
+
+    /// <summary>
+    /// Whether this layer reserves the model calls that function invocation below it makes: it counts usage, a token or
+    /// money limit is set, and no layer on the same tracker sits below to reserve them.
+    /// </summary>
+    private bool ReservesCallsBelow(UsageScope scope) =>
+        _options.CountUsage && _options.ReserveModelCalls && !scope.ModelCallHeld && _hasFunctionInvocationBelow.Value
+        && !_hasLayerOnTrackerBelow.Value && _tracker.HasModelLimits;
 
     /// <summary>Makes one call to the inner client, reserving its worst case first when this layer reserves model calls.</summary>
     private async Task<ChatResponse> CallModelAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, UsageScope scope, bool outermost, CancellationToken cancellationToken)
@@ -203,6 +216,16 @@ public sealed class BudgetChatClient : DelegatingChatClient
         bool outermost,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (ReservesCallsBelow(scope))
+        {
+            await foreach (ChatResponseUpdate update in StreamReservingCallsBelowAsync([.. messages], options, scope, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         if (!ReservesModelCalls(scope))
         {
             await foreach (ChatResponseUpdate update in Scoped(base.GetStreamingResponseAsync(messages, options, cancellationToken), scope, cancellationToken).ConfigureAwait(false))
@@ -291,6 +314,139 @@ public sealed class BudgetChatClient : DelegatingChatClient
     }
 
     /// <summary>
+    /// Streams a request through function invocation below this layer, reserving each model call it makes: the first before
+    /// the request starts, each next one when an iteration's tool results have passed (before function invocation calls the
+    /// model again). A next call whose worst case does not fit with the request's output cap is not made: the loop stops, and
+    /// with <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> one final answer without tools is made from the final-answer
+    /// reserve when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown.
+    /// </summary>
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamReservingCallsBelowAsync(
+        List<ChatMessage> messages,
+        ChatOptions? options,
+        UsageScope scope,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        (BudgetModelReservation? hold, ChatOptions? capped) = Reserve(messages, options, scope);
+        string? model = capped?.ModelId ?? _defaultModelId.Value;
+        List<ChatResponseUpdate> received = [];
+        int holdStart = 0;
+        bool nextCall = false;
+        bool stopped = false;
+        IAsyncEnumerator<ChatResponseUpdate> enumerator = Scoped(base.GetStreamingResponseAsync(messages, capped, cancellationToken), scope, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                if (nextCall && hold is null)
+                {
+                    // Function invocation is about to call the model again with everything so far.
+                    hold = TryReserve([.. messages, .. received.ToChatResponse().Messages], capped, scope.FinalAnswer, model);
+                    holdStart = received.Count;
+                    if (!hold.Granted || hold.OutputCapFor(capped?.MaxOutputTokens) != capped?.MaxOutputTokens)
+                    {
+                        string reason = hold.Granted ? "The output cap of the request does not fit the budget left." : hold.DeniedReason ?? "The budget is exhausted.";
+                        hold.Release();
+                        hold = null;
+                        stopped = true;
+                        if (_tracker.Options.OnExhaustion != ExhaustionBehavior.FinalAnswerWithoutTools || scope.FinalAnswer)
+                        {
+                            throw new BudgetExhaustedException($"{reason} The model call was not made.");
+                        }
+
+                        break;
+                    }
+                }
+
+                nextCall = false;
+                bool next;
+                try
+                {
+                    next = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch
+                {
+                    hold?.Release();
+                    hold = null;
+                    throw;
+                }
+
+                if (!next)
+                {
+                    break;
+                }
+
+                ChatResponseUpdate update = enumerator.Current;
+                received.Add(update);
+                if (update.Role == ChatRole.Tool)
+                {
+                    // An iteration's tool results: the model call before them is over.
+                    SettleWithoutUsage(ref hold, received, holdStart, update.ModelId);
+                    nextCall = true;
+                }
+
+                foreach (AIContent content in update.Contents)
+                {
+                    if (content is UsageContent { Details: { } details })
+                    {
+                        if (hold is not null)
+                        {
+                            hold.CommitOnce(details, update.ModelId);
+                            hold = null;
+                        }
+                        else
+                        {
+                            _tracker.RecordUsageOnce(details, update.ModelId);
+                        }
+                    }
+                }
+
+                yield return update;
+            }
+        }
+        finally
+        {
+            SettleWithoutUsage(ref hold, received, holdStart, null);
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (!stopped)
+        {
+            yield break;
+        }
+
+        // The next call did not fit: one final answer without tools, from the final-answer reserve.
+        scope.FinalAnswer = true;
+        await foreach (ChatResponseUpdate update in StreamReservingCallsBelowAsync([.. messages, .. received.ToChatResponse().Messages], WithoutTools(options), scope, cancellationToken).ConfigureAwait(false))
+        {
+            yield return update;
+        }
+    }
+
+    /// <summary>
+    /// Settles a reservation whose call is over without a usage report: charged an estimate when the model answered since it
+    /// was taken, released when it did not (function invocation stopped, or more tool results came first).
+    /// </summary>
+    private static void SettleWithoutUsage(ref BudgetModelReservation? hold, List<ChatResponseUpdate> received, int holdStart, string? modelId)
+    {
+        if (hold is null)
+        {
+            return;
+        }
+
+        List<ChatResponseUpdate> reply = [.. received.Skip(holdStart).Where(u => u.Role != ChatRole.Tool)];
+        if (reply.Count > 0)
+        {
+            hold.CommitEstimate(reply.ToChatResponse().Messages, modelId);
+        }
+        else
+        {
+            hold.Release();
+        }
+
+        hold = null;
+    }
+
+    /// <summary>
     /// Reserves the worst case of the next model call. A call that does not fit is not made: with
     /// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it becomes a final answer without tools, from the final-answer
     /// reserve, when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown.
@@ -337,9 +493,8 @@ public sealed class BudgetChatClient : DelegatingChatClient
     /// </summary>
     private bool CountsPerModelCall(ChatOptions? options) =>
         _options.CountUsage
-        && _options.CountUsagePerModelCall
-        && options?.Tools is { Count: > 0 }
-        && _hasFunctionInvocationBelow.Value;
+        && _hasFunctionInvocationBelow.Value
+        && (options?.Tools is { Count: > 0 } || ReservesCallsBelow(_tracker.UsageScopes.Value ?? new UsageScope()));
 
     /// <summary>Joins the request scope of an outer layer on the same tracker, or opens one.</summary>
     private (UsageScope Scope, bool Outermost) EnterScope()

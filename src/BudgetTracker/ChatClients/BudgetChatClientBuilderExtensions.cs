@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Budget;
 
@@ -6,7 +7,9 @@ namespace Agents.Budget;
 public static class BudgetChatClientBuilderExtensions
 {
     /// <summary>
-    /// Adds budget tracking. Call it <i>before</i> <c>UseFunctionInvocation()</c> so that it wraps function invocation:
+    /// Adds budget tracking: one call charges and enforces every tool call, counts every model call's usage (streaming or
+    /// not) and, with a token or money limit, reserves each model call before it is made. Call it <i>before</i>
+    /// <c>UseFunctionInvocation()</c> so that it wraps function invocation:
     /// <c>new ChatClientBuilder(inner).UseBudgetTracker(tracker).UseFunctionInvocation().Build()</c>.
     /// See <see cref="BudgetChatClient"/> for how usage is counted exactly once.
     /// </summary>
@@ -18,8 +21,35 @@ public static class BudgetChatClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(tracker);
+        BudgetChatClientOptions options = CreateOptions(configure);
+        return builder.Use(inner => new BudgetChatClient(inner, tracker, options));
+    }
+
+    /// <summary>
+    /// Adds budget tracking with the <see cref="BudgetTracker"/> registered in the builder's services (see
+    /// <c>services.AddBudgetTracker(...)</c>), resolved, with its options validated, when the pipeline is built:
+    /// <c>services.AddChatClient(model).UseBudgetTracker().UseFunctionInvocation()</c>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the client's options.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>Building the pipeline throws <see cref="InvalidOperationException"/> when the services hold no tracker, and
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> when its options are invalid.</remarks>
+    public static ChatClientBuilder UseBudgetTracker(this ChatClientBuilder builder, Action<BudgetChatClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        BudgetChatClientOptions options = CreateOptions(configure);
+        return builder.Use((inner, services) => new BudgetChatClient(
+            inner,
+            services.GetService<BudgetTracker>()
+                ?? throw new InvalidOperationException("UseBudgetTracker() found no BudgetTracker in the services: register one with services.AddBudgetTracker(configuration.GetSection(\"Budget\")), or pass a tracker."),
+            options));
+    }
+
+    private static BudgetChatClientOptions CreateOptions(Action<BudgetChatClientOptions>? configure)
+    {
         var options = new BudgetChatClientOptions();
         configure?.Invoke(options);
-        return builder.Use(inner => new BudgetChatClient(inner, tracker, options));
+        return options;
     }
 }

@@ -4,20 +4,14 @@ namespace Agents.Budget;
 public sealed class BudgetChatClientOptions
 {
     /// <summary>
-    /// Gets or sets a value indicating whether the client counts the usage of the responses that pass it. Default <see langword="true"/>.
-    /// Set it to <see langword="false"/> when another layer (or your code) records usage into the same tracker.
+    /// Gets or sets a value indicating whether the client counts the usage of every model call, streaming or not, and
+    /// reserves each call's worst case when a token or money limit is set. Default <see langword="true"/>. With function
+    /// invocation below the client (the documented order <c>UseBudgetTracker().UseFunctionInvocation()</c>) a non-streaming
+    /// request with tools is served by the streaming pipeline and assembled into one <see cref="Microsoft.Extensions.AI.ChatResponse"/>,
+    /// so that each model call is counted as it arrives, also when the request then fails (a tool throws, the request is
+    /// cancelled). Set it to <see langword="false"/> when another layer (or your code) records usage into the same tracker.
     /// </summary>
     public bool CountUsage { get; set; } = true;
-
-    /// <summary>
-    /// Gets or sets a value indicating whether a non-streaming request with tools, made through this client while function
-    /// invocation sits below it (the documented order <c>UseBudgetTracker().UseFunctionInvocation()</c>), is served by the
-    /// streaming pipeline and assembled into one <see cref="Microsoft.Extensions.AI.ChatResponse"/>, so that every model call's usage is counted as
-    /// it arrives, also when the request then fails (a tool throws, the request is cancelled). Default <see langword="true"/>.
-    /// Set it to <see langword="false"/> for a model whose streaming responses carry no usage: usage is then counted from
-    /// the final aggregated response, and lost when the request fails, unless a usage layer sits below function invocation.
-    /// </summary>
-    public bool CountUsagePerModelCall { get; set; } = true;
 
     /// <summary>
     /// Gets or sets a value indicating whether the client wraps the request's tools so that every call is charged,
@@ -32,11 +26,13 @@ public sealed class BudgetChatClientOptions
     public bool AddGuideline { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether a client that makes the model call itself (no function invocation below it)
-    /// reserves each call's worst case before making it (<see cref="BudgetTracker.TryReserveModelCall"/>), lowers the
-    /// request's <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> to what the token and money budgets allow, and commits the
-    /// call's usage after it. Only done while <see cref="CountUsage"/> is on and the tracker or an ancestor has a token or
-    /// money limit. Default <see langword="true"/>.
+    /// Gets or sets a value indicating whether the client reserves each model call's worst case before it is made
+    /// (<see cref="BudgetTracker.TryReserveModelCall"/>): the call it makes itself, or, with function invocation below it and
+    /// no other layer on the same tracker there, every call that function invocation makes. It lowers the request's
+    /// <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> to what the token and money budgets allow, commits each
+    /// call's usage after it, and does not make a call that does not fit. Only done while <see cref="CountUsage"/> is on and the
+    /// tracker or an ancestor has a token or money limit. Default <see langword="true"/>; set it to <see langword="false"/>
+    /// for a layer that only counts usage after the fact.
     /// </summary>
     public bool ReserveModelCalls { get; set; } = true;
 

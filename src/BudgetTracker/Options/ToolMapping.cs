@@ -1,6 +1,6 @@
 namespace Agents.Budget;
 
-/// <summary>One <see cref="BudgetOptions.MapTool"/> entry.</summary>
+/// <summary>One <see cref="BudgetOptions.ToolMappings"/> entry.</summary>
 internal sealed class ToolMapping
 {
     public ToolMapping(string pattern, string category, string? unitsArgument, Func<IReadOnlyDictionary<string, object?>, int>? unitCounter)

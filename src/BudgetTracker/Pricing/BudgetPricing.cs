@@ -1,3 +1,6 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+
 namespace Agents.Budget;
 
 /// <summary>
@@ -5,39 +8,55 @@ namespace Agents.Budget;
 /// cached price + output tokens × output price + Σ units × unit price of their category.
 /// </summary>
 /// <remarks>
-/// Defaults: <see cref="DefaultUnitPrice"/> is $0.001 per tool unit; token prices are 0 unless set with
-/// <see cref="SetModelPrice"/> or <see cref="SetDefaultModelPrice"/>. Category and model names are
-/// case-insensitive. The pricing is frozen once a <see cref="BudgetTracker"/> uses its options.
+/// <para>Defaults: <see cref="DefaultUnitPrice"/> is $0.001 per tool unit; token prices are 0 unless set in
+/// <see cref="ModelPrices"/> or <see cref="DefaultModelPrice"/>. Category and model names are case-insensitive.</para>
+/// <para>Bindable from configuration (the <c>Pricing</c> section of <see cref="BudgetOptions"/>):
+/// <c>{ "DefaultUnitPrice": 0.001, "UnitPrices": { "search": 0.005 }, "ModelPrices": { "gpt-4.1-mini": { "InputPerMillionTokens": 0.4, "OutputPerMillionTokens": 1.6 } } }</c>.
+/// Bad prices are reported by <see cref="BudgetOptions.Validate"/>. The pricing is frozen once a <see cref="BudgetTracker"/> uses its options.</para>
 /// </remarks>
 public sealed class BudgetPricing
 {
-    private readonly Dictionary<string, decimal> _unitPrices = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, BudgetModelPrice> _modelPrices = new(StringComparer.OrdinalIgnoreCase);
-    private decimal _defaultUnitPrice = 0.001m;
+    private const decimal InitialUnitPrice = 0.001m;
+
+    private IDictionary<string, decimal> _unitPrices = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+    private IDictionary<string, BudgetModelPrice> _modelPrices = new Dictionary<string, BudgetModelPrice>(StringComparer.OrdinalIgnoreCase);
+    private decimal _defaultUnitPrice = InitialUnitPrice;
     private BudgetModelPrice _defaultModelPrice;
     private bool _frozen;
 
-    /// <summary>Gets or sets the price in US dollars of one unit of a category without its own price. Default $0.001.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <summary>Gets or sets the price in US dollars of one unit of a category without its own price, zero or more. Default $0.001.</summary>
     public decimal DefaultUnitPrice
     {
         get => _defaultUnitPrice;
         set
         {
             ThrowIfFrozen();
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(DefaultUnitPrice));
             _defaultUnitPrice = value;
         }
     }
 
-    /// <summary>Gets the token prices used for usage reports whose model has no price of its own (all 0 by default).</summary>
-    public BudgetModelPrice DefaultModelPrice => _defaultModelPrice;
+    /// <summary>Gets or sets the token prices used for usage reports whose model has no price of its own (all 0 by default).</summary>
+    public BudgetModelPrice DefaultModelPrice
+    {
+        get => _defaultModelPrice;
+        set
+        {
+            ThrowIfFrozen();
+            _defaultModelPrice = value;
+        }
+    }
 
-    /// <summary>Gets the unit prices set per category.</summary>
-    public IReadOnlyDictionary<string, decimal> UnitPrices => _unitPrices;
+    /// <summary>
+    /// Gets the price in US dollars of one unit (one call, or one element of the units argument) per category. Each category
+    /// must be one the options know (a limit, a mapping, the default category or <see cref="BudgetOptions.Categories"/>).
+    /// </summary>
+    public IDictionary<string, decimal> UnitPrices => _unitPrices;
 
-    /// <summary>Gets the token prices set per model.</summary>
-    public IReadOnlyDictionary<string, BudgetModelPrice> ModelPrices => _modelPrices;
+    /// <summary>Gets the token prices per model id, as the provider reports it (for example <c>gpt-4.1-mini</c>).</summary>
+    public IDictionary<string, BudgetModelPrice> ModelPrices => _modelPrices;
+
+    /// <summary>Gets a value indicating whether no price was set (all defaults).</summary>
+    internal bool IsDefault => _unitPrices.Count == 0 && _modelPrices.Count == 0 && _defaultUnitPrice == InitialUnitPrice && _defaultModelPrice == default;
 
     /// <summary>Sets the price of one unit of a category.</summary>
     /// <param name="category">The category, for example <c>search</c>. It must be a category the options know
@@ -46,10 +65,9 @@ public sealed class BudgetPricing
     /// <returns>This instance.</returns>
     public BudgetPricing SetUnitPrice(string category, decimal usd)
     {
+        ArgumentNullException.ThrowIfNull(category);
         ThrowIfFrozen();
-        category = CategoryName.Normalize(category);
-        ArgumentOutOfRangeException.ThrowIfNegative(usd);
-        _unitPrices[category] = usd;
+        _unitPrices[category.Trim()] = usd;
         return this;
     }
 
@@ -61,21 +79,20 @@ public sealed class BudgetPricing
     /// <returns>This instance.</returns>
     public BudgetPricing SetModelPrice(string modelId, decimal inputPerMTok, decimal outputPerMTok, decimal? cachedInputPerMTok = null)
     {
+        ArgumentNullException.ThrowIfNull(modelId);
         ThrowIfFrozen();
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         _modelPrices[modelId] = CreatePrice(inputPerMTok, outputPerMTok, cachedInputPerMTok);
         return this;
     }
 
-    /// <summary>Sets the token prices used when a usage report names no model or a model without a price.</summary>
+    /// <summary>Sets <see cref="DefaultModelPrice"/>: the token prices used when a usage report names no model or a model without a price.</summary>
     /// <param name="inputPerMTok">Price of a million uncached input tokens.</param>
     /// <param name="outputPerMTok">Price of a million output tokens.</param>
     /// <param name="cachedInputPerMTok">Price of a million cached input tokens; <see langword="null"/> uses <paramref name="inputPerMTok"/>.</param>
     /// <returns>This instance.</returns>
     public BudgetPricing SetDefaultModelPrice(decimal inputPerMTok, decimal outputPerMTok, decimal? cachedInputPerMTok = null)
     {
-        ThrowIfFrozen();
-        _defaultModelPrice = CreatePrice(inputPerMTok, outputPerMTok, cachedInputPerMTok);
+        DefaultModelPrice = CreatePrice(inputPerMTok, outputPerMTok, cachedInputPerMTok);
         return this;
     }
 
@@ -94,10 +111,57 @@ public sealed class BudgetPricing
     public BudgetModelPrice GetModelPrice(string? modelId) =>
         modelId is not null && _modelPrices.TryGetValue(modelId, out BudgetModelPrice price) ? price : _defaultModelPrice;
 
-    internal void Freeze() => _frozen = true;
+    /// <summary>Freezes the prices: the collections become read-only copies (names trimmed) and the setters throw.</summary>
+    internal void Freeze()
+    {
+        if (_frozen)
+        {
+            return;
+        }
 
-    /// <summary>Gets a value indicating whether no price was set (all defaults).</summary>
-    internal bool IsDefault => _unitPrices.Count == 0 && _modelPrices.Count == 0 && _defaultUnitPrice == 0.001m && _defaultModelPrice == default;
+        _frozen = true;
+        _unitPrices = new ReadOnlyDictionary<string, decimal>(_unitPrices.ToDictionary(p => p.Key.Trim(), p => p.Value, StringComparer.OrdinalIgnoreCase));
+        _modelPrices = new ReadOnlyDictionary<string, BudgetModelPrice>(new Dictionary<string, BudgetModelPrice>(_modelPrices, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Lists what is wrong with the prices, naming each key under <paramref name="path"/>.</summary>
+    internal IEnumerable<string> Failures(string path)
+    {
+        if (_defaultUnitPrice < 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{path}:DefaultUnitPrice must be zero or more (was {_defaultUnitPrice}).");
+        }
+
+        foreach ((string category, decimal price) in _unitPrices)
+        {
+            if (string.IsNullOrWhiteSpace(category))
+            {
+                yield return $"{path}:UnitPrices has an empty category name.";
+            }
+            else if (price < 0)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{path}:UnitPrices:{category} must be zero or more (was {price}).");
+            }
+        }
+
+        foreach (string failure in _defaultModelPrice.Failures($"{path}:DefaultModelPrice"))
+        {
+            yield return failure;
+        }
+
+        foreach ((string model, BudgetModelPrice price) in _modelPrices)
+        {
+            if (string.IsNullOrWhiteSpace(model))
+            {
+                yield return $"{path}:ModelPrices has an empty model id.";
+            }
+
+            foreach (string failure in price.Failures($"{path}:ModelPrices:{model}"))
+            {
+                yield return failure;
+            }
+        }
+    }
 
     /// <summary>Copies every price of <paramref name="other"/> into this (unfrozen) pricing.</summary>
     internal void CopyFrom(BudgetPricing other)
@@ -117,17 +181,8 @@ public sealed class BudgetPricing
         _defaultModelPrice = other._defaultModelPrice;
     }
 
-    private static BudgetModelPrice CreatePrice(decimal input, decimal output, decimal? cached)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(input);
-        ArgumentOutOfRangeException.ThrowIfNegative(output);
-        if (cached is { } c)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(cached));
-        }
-
-        return new BudgetModelPrice(input, output, cached ?? input);
-    }
+    private static BudgetModelPrice CreatePrice(decimal input, decimal output, decimal? cached) =>
+        cached is { } c ? new BudgetModelPrice(input, output, c) : new BudgetModelPrice(input, output);
 
     private void ThrowIfFrozen()
     {

@@ -26,7 +26,7 @@ namespace Agents.Budget;
 /// is counted after the fact and can go beyond a limit; the next calls are then refused.</para>
 /// <para>Sub-budgets: <see cref="CreateChild"/> gives a stage or sub-agent its own limits inside this tracker's.</para>
 /// <para>Integrations: <see cref="BudgetKernelExtensions.UseBudgetTracker(Microsoft.SemanticKernel.Kernel, BudgetTracker)"/> (Semantic Kernel) and
-/// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker"/> (Microsoft.Extensions.AI).</para>
+/// <see cref="BudgetChatClientBuilderExtensions.UseBudgetTracker(Microsoft.Extensions.AI.ChatClientBuilder, BudgetTracker, Action{BudgetChatClientOptions})"/> (Microsoft.Extensions.AI).</para>
 /// </remarks>
 public sealed class BudgetTracker
 {
@@ -229,7 +229,7 @@ public sealed class BudgetTracker
         return new BudgetTracker(limits, _timeProvider, _logger, _metrics, this);
     }
 
-    /// <summary>Resolves the category of a tool: the first matching <see cref="BudgetOptions.MapTool"/> entry, else its
+    /// <summary>Resolves the category of a tool: the first matching <see cref="BudgetOptions.ToolMappings"/> entry, else its
     /// <see cref="BudgetCategoryAttribute"/>, else <see cref="BudgetOptions.DefaultCategory"/>.</summary>
     /// <param name="pluginName">The plugin name, if any.</param>
     /// <param name="functionName">The function name (or the full <c>plugin_function</c> name).</param>
@@ -458,7 +458,7 @@ public sealed class BudgetTracker
             if (!_categories.TryGetValue(name.Trim(), out CategoryState? state))
             {
                 throw new ArgumentException(
-                    $"The spend to restore has units of the category '{name}', which this tracker does not know (known: {string.Join(", ", _categories.Keys.Order(StringComparer.OrdinalIgnoreCase))}); configure it with BudgetOptions.WithToolLimit or a tool mapping.",
+                    $"The spend to restore has units of the category '{name}', which this tracker does not know (known: {string.Join(", ", _categories.Keys.Order(StringComparer.OrdinalIgnoreCase))}); configure it with BudgetOptions.SetToolLimit or a tool mapping.",
                     nameof(prior));
             }
 
@@ -1109,7 +1109,7 @@ public sealed class BudgetTracker
             f = Math.Min(f, t.RemainingFractionCore(t.Elapsed()));
         }
 
-        return f >= 0.7 ? BudgetRegime.High : f >= 0.3 ? BudgetRegime.Medium : f >= 0.1 ? BudgetRegime.Low : BudgetRegime.Critical;
+        return Options.RegimeThresholds.RegimeOf(f);
     }
 
     private void RaiseExhaustionChain()
@@ -1293,7 +1293,7 @@ public sealed class BudgetTracker
         }
 
         double f = RemainingFractionCore(elapsed);
-        return f >= 0.7 ? BudgetRegime.High : f >= 0.3 ? BudgetRegime.Medium : f >= 0.1 ? BudgetRegime.Low : BudgetRegime.Critical;
+        return Options.RegimeThresholds.RegimeOf(f);
     }
 
     private void RaiseExhaustion(TimeSpan elapsed)

@@ -42,7 +42,7 @@ public sealed class BudgetAgentMiddlewareTests
     [InlineData(true)]
     public async Task ChatClientAgent_SeesTheBudgetBlockAfterEveryToolResult_AndStopsAtTheUnitLimit(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 5));
         ScriptedChatClient model = SearchingModel();
         (AIFunction tool, Func<int> ran) = SearchTool();
         AIAgent agent = Build(model, tool, tracker);
@@ -68,7 +68,7 @@ public sealed class BudgetAgentMiddlewareTests
     [InlineData(true)]
     public async Task TerminateAtTheLimit_StopsTheToolLoop_WhenTheBudgetBecomesExhausted(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 4));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 4));
         ScriptedChatClient model = SearchingModel();
         (AIFunction tool, Func<int> ran) = SearchTool();
         AIAgent agent = Build(model, tool, tracker);
@@ -90,7 +90,7 @@ public sealed class BudgetAgentMiddlewareTests
     [InlineData(true)]
     public async Task FinalAnswerWithoutTools_AnswersWithToolsRemoved_AfterTheLimit(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 4));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 4));
         ScriptedChatClient model = SearchingModel();
         (AIFunction tool, Func<int> ran) = SearchTool();
         AIAgent agent = Build(model, tool, tracker);
@@ -117,7 +117,7 @@ public sealed class BudgetAgentMiddlewareTests
     [InlineData(true)]
     public async Task TokensAndMoney_AreCountedOnce_AndTheSpendIsReported(bool streaming)
     {
-        var options = new BudgetOptions { MaxInputTokens = 10_000 }.WithToolLimit("search", 4);
+        var options = new BudgetOptions { MaxInputTokens = 10_000 }.SetToolLimit("search", 4);
         options.Pricing.SetModelPrice("fake-model", inputPerMTok: 1_000_000m, outputPerMTok: 0m);
         var tracker = new BudgetTracker(options);
         ScriptedChatClient model = SearchingModel();
@@ -153,7 +153,7 @@ public sealed class BudgetAgentMiddlewareTests
     [Fact]
     public async Task TokenLimit_StopsTheNextToolCall_WhenStreamingUsageArrivesBeforeIt()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 150 }.WithToolLimit("search", 100));
+        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 150 }.SetToolLimit("search", 100));
         ScriptedChatClient model = SearchingModel();
         (AIFunction tool, Func<int> ran) = SearchTool();
         AIAgent agent = Build(model, tool, tracker);
@@ -168,7 +168,7 @@ public sealed class BudgetAgentMiddlewareTests
     [Fact]
     public async Task ToolsPassedPerRun_AreCharged_Too()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         ScriptedChatClient model = SearchingModel();
         (AIFunction tool, Func<int> ran) = SearchTool();
         AIAgent agent = model.AsAIAgent(instructions: "You research.").AsBuilder().UseBudgetTracker(tracker).Build();

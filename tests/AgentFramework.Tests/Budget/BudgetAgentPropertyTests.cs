@@ -21,7 +21,7 @@ public sealed class BudgetAgentPropertyTests
             var tracker = new BudgetTracker(new BudgetOptions
             {
                 OnExhaustion = random.Next(2) == 0 ? ExhaustionBehavior.Terminate : ExhaustionBehavior.FinalAnswerWithoutTools,
-            }.WithToolLimit("search", limit));
+            }.SetToolLimit("search", limit));
             long ran = 0;
             AIFunction search = AIFunctionFactory.Create(
                 [BudgetCategory("search", UnitsArgument = "queries")] async (string[] queries, CancellationToken ct) =>

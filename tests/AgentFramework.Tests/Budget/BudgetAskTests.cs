@@ -48,7 +48,7 @@ public sealed class BudgetAskTests
     [InlineData(true)]
     public async Task SpentCategory_PausesWithAnApprovalRequest_AndGrantingMoreResumesTheRun_WithReceipts(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 4));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 4));
         var logs = new ListLoggerFactory();
         var receipts = new BudgetReceiptLog(logs);
         var seen = new List<BudgetReceipt>();
@@ -100,7 +100,7 @@ public sealed class BudgetAskTests
     [Fact]
     public async Task DecliningMore_MakesTheModelAnswerWithoutTools_AndRecordsTheRefusal()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 4));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 4));
         var receipts = new BudgetReceiptLog();
         ScriptedChatClient model = ThreeSearches();
         (AIAgent agent, Func<int> ran) = Build(model, tracker, receipts);
@@ -122,14 +122,14 @@ public sealed class BudgetAskTests
     [Fact]
     public async Task APausedSession_ResumesInAFreshAgent_AfterSerialization()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 4));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 4));
         (AIAgent agent, _) = Build(ThreeSearches(), tracker, new BudgetReceiptLog());
         AgentSession session = await agent.CreateSessionAsync();
         AgentResponse paused = await agent.RunAsync("find it", session);
         ToolApprovalRequestContent request = paused.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>().Single();
         string json = JsonSerializer.Serialize(await agent.SerializeSessionAsync(session));
 
-        var fresh = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 4));
+        var fresh = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 4));
         ScriptedChatClient model = ThreeSearches();
         (AIAgent resumedAgent, Func<int> ran) = Build(model, fresh, new BudgetReceiptLog());
         AgentSession restored = await resumedAgent.DeserializeSessionAsync(JsonDocument.Parse(json).RootElement);

@@ -35,7 +35,7 @@ public sealed class AgentFrameworkDocTests
         try
         {
             // --- docs/agent-framework.md, verbatim ---
-            budget = new BudgetTracker(new BudgetOptions { MaxCostUsd = 0.50m }.WithToolLimit("search", 4));
+            budget = new BudgetTracker(new BudgetOptions { MaxCostUsd = 0.50m }.SetToolLimit("search", 4));
             AIAgent agent = chatClient.AsAIAgent(instructions: "Answer with sources.", tools: [search])
                 .AsBuilder()
                 .UseBudgetTracker(budget, o => o.AskForMoreUnits = 4)

@@ -10,7 +10,7 @@ namespace Agents.AgentFramework.Tests.Workflows;
 public sealed class DeepResearchExecutorTests
 {
     private static BudgetTracker NewBudget() =>
-        new(new BudgetOptions().WithToolLimit("search", 20).WithToolLimit("browse", 40));
+        new(new BudgetOptions().SetToolLimit("search", 20).SetToolLimit("browse", 40));
 
     private static async Task<DeepResearchResult> RunWorkflowAsync(Workflow workflow)
     {

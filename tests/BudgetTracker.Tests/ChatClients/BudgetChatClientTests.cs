@@ -12,7 +12,7 @@ public sealed class BudgetChatClientTests
     [InlineData(true)]
     public async Task Loop_ShowsBudgetBlockAfterEveryToolResult_AndStopsAtTheLimit(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 100, 10, turn));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
 
@@ -44,7 +44,7 @@ public sealed class BudgetChatClientTests
     [InlineData(true)]
     public async Task FinalAnswerWithoutTools_GivesTheModelOneCallWithoutTools(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 6));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 6));
         var model = new ScriptedChatClient((messages, options, turn) =>
             options?.Tools is { Count: > 0 } tools ? Script.ToolCalls(tools[0].Name, 1, 3, 50, 5, turn) : Script.Answer("final answer", 70, 7));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -97,7 +97,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task ExhaustedTracker_RefusesNewRequestWithClearException()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 1));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 1));
         tracker.TryReserve("search", 1).Commit();
         var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -110,7 +110,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task BadUnitArgument_IsAToolResultNotAnException()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var model = new ScriptedChatClient((messages, options, turn) => turn == 0
             ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c0", options!.Tools![0].Name, new Dictionary<string, object?> { ["queries"] = "not an array" })]))
             : Script.Answer("ok", 1, 1));
@@ -127,7 +127,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task ConcurrentInvocation_NeverOverspends()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn == 0 ? Script.ToolCalls(options!.Tools![0].Name, 6, 3, 10, 1, turn) : Script.Answer("done", 1, 1));
         int running = 0, maxRunning = 0;
@@ -155,7 +155,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task MappingToMissingUnitArgument_FailsBeforeTheModelIsCalled()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().MapTool("search", "search", unitsArgument: "urls"));
+        var tracker = new BudgetTracker(new BudgetOptions().AddToolMapping("search", "search", unitsArgument: "urls"));
         var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
 
@@ -168,7 +168,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task ExhaustedTracker_WithFinalAnswerBehavior_AnswersWithoutTools()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 1));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 1));
         tracker.TryReserve("search", 1).Commit();
         var model = new ScriptedChatClient((_, options, _) => Script.Answer(options?.Tools is null ? "no tools" : "tools", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
@@ -242,7 +242,7 @@ public sealed class BudgetChatClientTests
     [Fact]
     public async Task AddGuideline_PutsTheRegimeGuidelineFirst_WithoutChangingTheCallersList()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var model = new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1));
         IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.AddGuideline = true).UseFunctionInvocation().Build();
         List<ChatMessage> mine = [new(ChatRole.User, "go")];
@@ -261,7 +261,7 @@ public sealed class BudgetChatClientTests
     {
         var tracker = new BudgetTracker(new BudgetOptions());
         Assert.Throws<ArgumentNullException>(() => BudgetChatClientBuilderExtensions.UseBudgetTracker(null!, tracker));
-        Assert.Throws<ArgumentNullException>(() => new ChatClientBuilder(new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1))).UseBudgetTracker(null!));
+        Assert.Throws<ArgumentNullException>(() => new ChatClientBuilder(new ScriptedChatClient((_, _, _) => Script.Answer("x", 1, 1))).UseBudgetTracker((BudgetTracker)null!));
     }
 
     private static void InterlockedMax(ref int target, int value)

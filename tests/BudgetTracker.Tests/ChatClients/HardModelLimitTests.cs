@@ -1,5 +1,6 @@
 using Agents.Budget.Tests.Fakes;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Budget.Tests.ChatClients;
 
@@ -45,7 +46,7 @@ public sealed class HardModelLimitTests
     [Fact]
     public async Task ReservedModelCall_HoldsMoneyThatToolsCannotSpend()
     {
-        var options = new BudgetOptions { MaxCostUsd = 0.01m }.WithToolLimit("search", 100);
+        var options = new BudgetOptions { MaxCostUsd = 0.01m }.SetToolLimit("search", 100);
         options.Pricing.SetDefaultModelPrice(inputPerMTok: 0, outputPerMTok: 1000);
         options.Pricing.SetUnitPrice("search", 0.001m);
         var tracker = new BudgetTracker(options);
@@ -162,7 +163,7 @@ public sealed class HardModelLimitTests
             options.FinalAnswerReserveUsd = costLimit;
         }
 
-        Assert.Throws<InvalidOperationException>(() => new BudgetTracker(options));
+        Assert.Throws<OptionsValidationException>(() => new BudgetTracker(options));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class UsageOnFailureTests
     [MemberData(nameof(Cases))]
     public async Task EveryModelCall_IsCountedOnce(Order order, bool streaming, Outcome outcome)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100));
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn < 3 ? Script.ToolCalls(options!.Tools![0].Name, 1, 1, 100, 10, turn) : Script.Answer("done", 100, 10));
         using var cts = new CancellationTokenSource();
@@ -117,13 +117,13 @@ public sealed class UsageOnFailureTests
     }
 
     [Fact]
-    public async Task CountUsagePerModelCallOff_KeepsNonStreamingCalls_AndCountsTheSumOnce()
+    public async Task ModelWithoutStreaming_BelowFunctionInvocation_IsCountedPerCall()
     {
         var tracker = new BudgetTracker(new BudgetOptions());
         var model = new NonStreamingOnlyClient(new ScriptedChatClient((messages, options, turn) =>
             turn < 2 ? Script.ToolCalls(options!.Tools![0].Name, 1, 1, 100, 10, turn) : Script.Answer("the answer", 100, 10)));
         AIFunction tool = AIFunctionFactory.Create((string[] queries) => $"{queries.Length} results", "search");
-        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.CountUsagePerModelCall = false).UseFunctionInvocation().Build();
+        IChatClient client = new ChatClientBuilder(model).UseFunctionInvocation().UseBudgetTracker(tracker).Build();
 
         ChatResponse response = await client.GetResponseAsync("go", new ChatOptions { Tools = [tool] });
 
@@ -143,7 +143,7 @@ public sealed class UsageOnFailureTests
         AIFunction tool = AIFunctionFactory.Create(
             async (string[] queries, CancellationToken cancellationToken) => (await subAgent.GetResponseAsync("help", cancellationToken: cancellationToken)).Text,
             "search");
-        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker, o => o.CountUsagePerModelCall = false).UseFunctionInvocation().Build();
+        IChatClient client = new ChatClientBuilder(model).UseBudgetTracker(tracker).UseFunctionInvocation().Build();
 
         await client.GetResponseAsync("go", new ChatOptions { Tools = [tool] });
 

@@ -10,7 +10,7 @@ public sealed class BudgetDiagnosticsTests
     [Fact]
     public void Meter_PublishesUnitsTokensCostAndDenials()
     {
-        var options = new BudgetOptions().WithToolLimit("search", 3);
+        var options = new BudgetOptions().SetToolLimit("search", 3);
         options.Pricing.SetModelPrice("m", 1_000m, 2_000m);
         using var meters = new ListMeterFactory();
         var tracker = new BudgetTracker(options, meterFactory: meters);
@@ -47,7 +47,7 @@ public sealed class BudgetDiagnosticsTests
     public void Logger_ReportsDenialsAndExhaustion()
     {
         var logs = new ListLoggerFactory();
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 1), loggerFactory: logs);
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 1), loggerFactory: logs);
         tracker.TryReserve("browse", 1).Commit();
         tracker.TryReserve("browse", 1).Dispose();
 
@@ -59,7 +59,7 @@ public sealed class BudgetDiagnosticsTests
     [Fact]
     public void Snapshot_IsImmutable()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 5));
         tracker.TryReserve("search", 2).Commit();
         BudgetSnapshot before = tracker.GetSnapshot();
         tracker.TryReserve("search", 2).Commit();
@@ -72,7 +72,7 @@ public sealed class BudgetDiagnosticsTests
     [Fact]
     public void Snapshot_ToString_SummarizesUsage()
     {
-        var options = new BudgetOptions().WithToolLimit("search", 2);
+        var options = new BudgetOptions().SetToolLimit("search", 2);
         var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 2).Commit();
         tracker.TryReserve("misc", 1).Commit();

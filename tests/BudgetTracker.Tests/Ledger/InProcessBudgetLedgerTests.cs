@@ -7,7 +7,7 @@ public sealed class InProcessBudgetLedgerTests
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     private static InProcessBudgetLedger Create(long searchLimit, TimeProvider? time = null) =>
-        new(new BudgetTracker(new BudgetOptions().WithToolLimit("search", searchLimit)), time);
+        new(new BudgetTracker(new BudgetOptions().SetToolLimit("search", searchLimit)), time);
 
     [Fact]
     public async Task Reserve_GrantsWithinTheLimit_AndDeniesBeyondIt()

@@ -13,7 +13,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task AutoInvocation_ShowsBudgetBlockAfterEveryToolResult_AndTerminatesAtTheLimit()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 100, 10, turn));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker);
@@ -38,7 +38,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task Terminate_StopsWhenALimitIsReachedExactly()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 6));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 6));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 10, 1, turn));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker);
@@ -55,7 +55,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task FinalAnswerWithoutTools_RefusesOnceThenTerminatesOnTheNextRefusal()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 3));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => Script.ToolCalls(options!.Tools![0].Name, 1, 3, 10, 1, turn));
         (Kernel kernel, IChatCompletionService service) = Build(model, plugin, tracker, usageLayer: false);
@@ -74,7 +74,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task FinalAnswerWithoutTools_ModelThatAnswersAfterTheRefusal_Finishes()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3).WithToolLimit("browse", 5));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 3).SetToolLimit("browse", 5));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) =>
             Script.LastToolResult(messages)?.Contains("final answer now", StringComparison.Ordinal) == true
@@ -93,7 +93,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task FinalAnswerWithoutTools_WithUsageLayer_RemovesToolsForTheFinalAnswer()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.WithToolLimit("search", 3));
+        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 3));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) =>
             options?.Tools is { Count: > 0 } tools ? Script.ToolCalls(tools[0].Name, 1, 3, 10, 1, turn) : Script.Answer("my answer", 5, 5));
@@ -113,7 +113,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task ConcurrentInvocation_NeverOverspends()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var plugin = new ResearchPlugin { Delay = TimeSpan.FromMilliseconds(50) };
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn == 0 ? Script.ToolCalls(options!.Tools![0].Name, 6, 3, 10, 1, turn) : Script.Answer("done", 1, 1));
@@ -132,7 +132,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task BadUnitArgument_IsAToolResult_AndNothingIsCharged()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var plugin = new ResearchPlugin();
         var model = new ScriptedChatClient((messages, options, turn) => turn == 0
             ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c0", options!.Tools![0].Name, new Dictionary<string, object?> { ["other"] = "x" })]))
@@ -151,7 +151,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task ManualInvocation_IsChargedWithoutChangingTheResult()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
         kernel.UseBudgetTracker(tracker);
@@ -169,7 +169,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task CancelledOrFailingCalls_ReleaseTheirUnits()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
         kernel.Plugins.AddFromFunctions("bad", [KernelFunctionFactory.CreateFromMethod([BudgetCategory("search")] () => { throw new InvalidOperationException("boom"); }, "fail")]);
@@ -188,7 +188,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task OneTracker_SharedByTwoKernels_SpendsOneBudget()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 3));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 3));
         var first = new Kernel();
         first.Plugins.AddFromObject(new ResearchPlugin(), "web");
         first.UseBudgetTracker(tracker);
@@ -207,7 +207,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public async Task KernelBuilder_AddBudgetTracker_RegistersFilters()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().MapTool("web_*", "web"));
+        var tracker = new BudgetTracker(new BudgetOptions().AddToolMapping("web_*", "web"));
         IKernelBuilder builder = Kernel.CreateBuilder();
         builder.Plugins.AddFromObject(new ResearchPlugin(), "web");
         builder.AddBudgetTracker(tracker);
@@ -221,7 +221,7 @@ public sealed class BudgetKernelExtensionsTests
     [Fact]
     public void UseBudgetTracker_RejectsMappingToMissingUnitArgument()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().MapTool("web.search", "search", unitsArgument: "urls"));
+        var tracker = new BudgetTracker(new BudgetOptions().AddToolMapping("web.search", "search", unitsArgument: "urls"));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new ResearchPlugin(), "web");
         BudgetConfigurationException ex = Assert.Throws<BudgetConfigurationException>(() => kernel.UseBudgetTracker(tracker));

@@ -46,7 +46,7 @@ public sealed class KernelUsageOnFailureTests
     [MemberData(nameof(Cases))]
     public async Task EveryModelCall_IsCountedOnce(Setup setup, bool streaming, Outcome outcome)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100));
         var model = new ScriptedChatClient((messages, options, turn) =>
             turn < 3 ? Script.ToolCalls(options!.Tools![0].Name, 1, 1, 100, 10, turn) : Script.Answer("done", 100, 10));
         using var cts = new CancellationTokenSource();

@@ -6,7 +6,7 @@ namespace Agents.Budget.Tests.Tracking;
 
 public sealed class BudgetSpendTests
 {
-    private static BudgetOptions Options() => new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 5);
+    private static BudgetOptions Options() => new BudgetOptions().SetToolLimit("search", 10).SetToolLimit("browse", 5);
 
     private static void Spend(BudgetTracker tracker, string category, int units)
     {

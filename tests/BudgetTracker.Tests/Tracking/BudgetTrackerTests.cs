@@ -8,7 +8,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void TryReserve_GrantsUpToLimit_ThenDeniesNamingTheBudget()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 5));
 
         using BudgetReservation first = tracker.TryReserve("search", 3);
         Assert.True(first.Granted);
@@ -33,7 +33,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Dispose_ReleasesUncommittedReservation_ButNotCommittedOne()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 2));
         using (BudgetReservation r = tracker.TryReserve("browse", 2))
         {
             Assert.True(r.Granted);
@@ -64,7 +64,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void UnifiedCost_SumsTokensCachedTokensAndUnits()
     {
-        var options = new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 10);
+        var options = new BudgetOptions().SetToolLimit("search", 10).SetToolLimit("browse", 10);
         options.Pricing.SetUnitPrice("browse", 0.002m).SetModelPrice("m1", inputPerMTok: 1m, outputPerMTok: 4m, cachedInputPerMTok: 0.25m);
         var tracker = new BudgetTracker(options);
 
@@ -173,7 +173,7 @@ public sealed class BudgetTrackerTests
     [InlineData(10, BudgetRegime.Critical)]
     public void Regime_FollowsRemainingFraction(int used, BudgetRegime expected)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 100));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10).SetToolLimit("browse", 100));
         if (used > 0)
         {
             tracker.TryReserve("search", used).Commit();
@@ -186,11 +186,11 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Regime_IsCriticalBelowTenPercentAndWhenAnyBudgetIsExhausted()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100).WithToolLimit("browse", 1));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100).SetToolLimit("browse", 1));
         tracker.TryReserve("search", 91).Commit();
         Assert.Equal(BudgetRegime.Critical, tracker.Regime);
 
-        var other = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100).WithToolLimit("browse", 1));
+        var other = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100).SetToolLimit("browse", 1));
         other.TryReserve("browse", 1).Commit();
         Assert.Equal(BudgetRegime.Critical, other.Regime);
         Assert.Equal(1.0, new BudgetTracker(new BudgetOptions()).GetSnapshot().RemainingFraction);
@@ -199,7 +199,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void FormatBudgetBlock_ListsCategoriesAndLimitedTotals()
     {
-        var options = new BudgetOptions { MaxCostUsd = 1m, MaxOutputTokens = 1000 }.WithToolLimit("search", 10).WithToolLimit("browse", 5);
+        var options = new BudgetOptions { MaxCostUsd = 1m, MaxOutputTokens = 1000 }.SetToolLimit("search", 10).SetToolLimit("browse", 5);
         var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 3).Commit();
         tracker.RecordUsage(new UsageDetails { OutputTokenCount = 250 });
@@ -221,7 +221,7 @@ public sealed class BudgetTrackerTests
         {
             BudgetBlockTemplate = "[{lines} | {regime} | {remaining_percent}%]",
             GuidelineTemplate = "Limits: {limits}. Now {regime}.",
-        }.WithToolLimit("search", 4);
+        }.SetToolLimit("search", 4);
         var tracker = new BudgetTracker(options);
         tracker.TryReserve("search", 1).Commit();
         Assert.Equal("[Search used: 1, remaining: 3 | HIGH | 75%]", tracker.FormatBudgetBlock());
@@ -231,7 +231,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void DefaultGuideline_DescribesAllRegimes()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         string text = tracker.FormatGuideline();
         foreach (string regime in new[] { "HIGH (>= 70%", "MEDIUM (30-70%", "LOW (10-30%", "CRITICAL (< 10%" })
         {
@@ -244,7 +244,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Events_ReportChargesAndExhaustionOnce()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         var charged = new List<BudgetChargedEventArgs>();
         var exhausted = new List<BudgetExhaustedEventArgs>();
         tracker.Charged += (_, e) => charged.Add(e);
@@ -261,7 +261,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Reset_StartsANewRun()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         tracker.TryReserve("search", 2).Commit();
         tracker.RecordUsage(new UsageDetails { InputTokenCount = 3 });
         tracker.Reset();
@@ -274,7 +274,7 @@ public sealed class BudgetTrackerTests
     [Fact]
     public void Guideline_ListsEveryLimit()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 5000, MaxOutputTokens = 800, MaxCostUsd = 0.5m, MaxDuration = TimeSpan.FromMinutes(2) }.WithToolLimit("browse", 4));
+        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 5000, MaxOutputTokens = 800, MaxCostUsd = 0.5m, MaxDuration = TimeSpan.FromMinutes(2) }.SetToolLimit("browse", 4));
         string text = tracker.FormatGuideline();
         Assert.Contains("browse 4 units, 5000 input tokens, 800 output tokens, $0.5, 120 seconds", text, StringComparison.Ordinal);
         Assert.Contains("Current regime: HIGH.", text, StringComparison.Ordinal);

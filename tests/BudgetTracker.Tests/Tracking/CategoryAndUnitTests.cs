@@ -13,7 +13,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public void ResolveCategory_ConfigWinsOverAttribute_AttributeOverDefault()
     {
-        var options = new BudgetOptions { DefaultCategory = "other" }.MapTool("web_*", "web").MapTool("files.read", "disk");
+        var options = new BudgetOptions { DefaultCategory = "other" }.AddToolMapping("web_*", "web").AddToolMapping("files.read", "disk");
         var tracker = new BudgetTracker(options);
 
         Assert.Equal("web", tracker.ResolveCategory("web", "search", SearchMethod));
@@ -39,7 +39,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public void CountUnits_UsesArrayLengthFromAttributeOrMapping()
     {
-        var options = new BudgetOptions().MapTool("browse", "browse", unitsArgument: "urls").MapTool("mixed", "search", unitCounter: a => ((int[])a["n"]!).Sum());
+        var options = new BudgetOptions().AddToolMapping("browse", "browse", unitsArgument: "urls").AddToolMapping("mixed", "search", unitCounter: a => ((int[])a["n"]!).Sum());
         var tracker = new BudgetTracker(options);
 
         Assert.Equal(3, tracker.CountUnits("r", "search", Args("queries", new[] { "a", "b", "c" }), SearchMethod));
@@ -53,7 +53,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public void CountUnits_MissingOrNonArrayArgument_ThrowsClearError()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().MapTool("count", "c", unitCounter: _ => 0).MapTool("boom", "c", unitCounter: _ => throw new FormatException("bad n")));
+        var tracker = new BudgetTracker(new BudgetOptions().AddToolMapping("count", "c", unitCounter: _ => 0).AddToolMapping("boom", "c", unitCounter: _ => throw new FormatException("bad n")));
 
         BudgetConfigurationException missing = Assert.Throws<BudgetConfigurationException>(() => tracker.CountUnits("r", "search", Args("other", 1), SearchMethod));
         Assert.Contains("without its 'queries' argument", missing.Message, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public async Task InvokeToolAsync_ChargesRunsAndAppendsBlock()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 5));
         int runs = 0;
         AIFunction search = AIFunctionFactory.Create(
             [BudgetCategory("search", UnitsArgument = "queries")] (string[] queries) => { runs++; return $"found {queries.Length}"; },
@@ -113,7 +113,7 @@ public sealed class CategoryAndUnitTests
     [Fact]
     public async Task InvokeToolAsync_ReleasesOnExceptionAndCancellation()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("default", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("default", 2));
         AIFunction failing = AIFunctionFactory.Create(() => { throw new InvalidOperationException("tool broke"); }, "failing");
         AIFunction slow = AIFunctionFactory.Create(async (CancellationToken ct) => { await Task.Delay(Timeout.Infinite, ct); return "never"; }, "slow");
 

@@ -8,10 +8,10 @@ public sealed class ChildBudgetTests
     [Fact]
     public void ChildSpend_FlowsToTheParent()
     {
-        var options = new BudgetOptions().WithToolLimit("search", 10);
+        var options = new BudgetOptions().SetToolLimit("search", 10);
         options.Pricing.SetDefaultModelPrice(1, 2);
         var parent = new BudgetTracker(options);
-        BudgetTracker child = parent.CreateChild(new BudgetOptions().WithToolLimit("search", 4));
+        BudgetTracker child = parent.CreateChild(new BudgetOptions().SetToolLimit("search", 4));
 
         child.TryReserve("search", 3).Commit();
         child.RecordUsage(new UsageDetails { InputTokenCount = 1_000_000, OutputTokenCount = 1_000_000 });
@@ -28,8 +28,8 @@ public sealed class ChildBudgetTests
     [Fact]
     public void Child_CannotExceedTheParentsRemainder()
     {
-        var parent = new BudgetTracker(new BudgetOptions { MaxOutputTokens = 100 }.WithToolLimit("search", 5));
-        BudgetTracker child = parent.CreateChild(new BudgetOptions { MaxOutputTokens = 1000 }.WithToolLimit("search", 50));
+        var parent = new BudgetTracker(new BudgetOptions { MaxOutputTokens = 100 }.SetToolLimit("search", 5));
+        BudgetTracker child = parent.CreateChild(new BudgetOptions { MaxOutputTokens = 1000 }.SetToolLimit("search", 50));
         parent.TryReserve("search", 2).Commit();
 
         BudgetReservation denied = child.TryReserve("search", 4);
@@ -45,16 +45,16 @@ public sealed class ChildBudgetTests
     [Fact]
     public void ChildSpend_IsSavedAndRestoredPerChild_WithoutAddingToTheParentTwice()
     {
-        var first = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
-        BudgetTracker writer = first.CreateChild(new BudgetOptions().WithToolLimit("search", 4));
+        var first = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
+        BudgetTracker writer = first.CreateChild(new BudgetOptions().SetToolLimit("search", 4));
         writer.TryReserve("search", 3).Commit();
         first.TryReserve("search", 1).Commit();
         BudgetSpend parentSpend = first.GetSpend();
         BudgetSpend writerSpend = writer.GetSpend();
 
-        var resumed = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var resumed = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         resumed.RestoreSpend(parentSpend);
-        BudgetTracker resumedWriter = resumed.CreateChild(new BudgetOptions().WithToolLimit("search", 4));
+        BudgetTracker resumedWriter = resumed.CreateChild(new BudgetOptions().SetToolLimit("search", 4));
         resumedWriter.RestoreSpend(writerSpend);
 
         Assert.Equal(3, writerSpend.Units["search"]);

@@ -10,7 +10,7 @@ public sealed class ExtendToolLimitTests
     [Fact]
     public async Task ExtendToolLimit_LetsRefusedCallsRun_AndRaisesExhaustionAgainAtTheNewLimit()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         var exhausted = new List<string>();
         tracker.Exhausted += (_, e) => exhausted.Add(e.Budget);
         var args = new AIFunctionArguments { ["queries"] = new[] { "a", "b" } };
@@ -30,7 +30,7 @@ public sealed class ExtendToolLimitTests
     [Fact]
     public void ExtendToolLimit_RejectsUnlimitedAndUnknownCategoriesAndNonPositiveUnits()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2).AddCategory("browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2).AddCategory("browse"));
         Assert.Throws<InvalidOperationException>(() => tracker.ExtendToolLimit("browse", 1));
         Assert.Throws<InvalidOperationException>(() => tracker.ExtendToolLimit("nope", 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => tracker.ExtendToolLimit("search", 0));

@@ -29,7 +29,7 @@ public sealed class ReservationPropertyTests
             int seed = master.Next();
             var random = new Random(seed);
             long limit = random.Next(1, 25);
-            var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", limit));
+            var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", limit));
             long ran = 0;
             AIFunction search = AIFunctionFactory.Create(
                 [BudgetCategory("search", UnitsArgument = "queries")] async (string[] queries, CancellationToken ct) =>
@@ -89,7 +89,7 @@ public sealed class ReservationPropertyTests
                 MaxCostUsd = random.Next(1, 40) / 1000m,
                 FinalAnswerReserveTokens = random.Next(2) * random.Next(1, 15),
                 OnExhaustion = random.Next(2) == 0 ? ExhaustionBehavior.Terminate : ExhaustionBehavior.FinalAnswerWithoutTools,
-            }.WithToolLimit("search", random.Next(1, 20));
+            }.SetToolLimit("search", random.Next(1, 20));
             options.Pricing.SetModelPrice("m", random.Next(0, 6), random.Next(1, 40), cachedInputPerMTok: 0.5m);
             options.Pricing.SetUnitPrice("search", random.Next(0, 20) / 10_000m);
             var tracker = new BudgetTracker(options);
@@ -201,7 +201,7 @@ public sealed class ReservationPropertyTests
                 MaxInputTokens = random.Next(3) == 0 ? null : random.Next(50, 600),
                 MaxOutputTokens = random.Next(3) == 0 ? null : random.Next(20, 300),
                 MaxCostUsd = random.Next(3) == 0 ? null : random.Next(1, 30) / 1000m,
-            }.WithToolLimit("search", random.Next(1, 25));
+            }.SetToolLimit("search", random.Next(1, 25));
             BudgetOptions rootOptions = Limits();
             rootOptions.Pricing.SetDefaultModelPrice(random.Next(0, 6), random.Next(1, 40));
             rootOptions.Pricing.SetUnitPrice("search", random.Next(0, 20) / 10_000m);
@@ -300,7 +300,7 @@ public sealed class ReservationPropertyTests
         for (int c = 0; c < categoryCount; c++)
         {
             limits[c] = random.Next(1, 30);
-            options.WithToolLimit(Categories[c], limits[c]);
+            options.SetToolLimit(Categories[c], limits[c]);
         }
 
         var tracker = new BudgetTracker(options);

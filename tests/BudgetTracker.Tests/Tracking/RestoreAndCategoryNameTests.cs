@@ -9,7 +9,7 @@ public sealed class RestoreAndCategoryNameTests
     [Fact]
     public void RestoreSpend_BeyondALimit_CountsItAndSaysWhatIsOver()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 1000 }.WithToolLimit("search", 100).WithToolLimit("browse", 10));
+        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 1000 }.SetToolLimit("search", 100).SetToolLimit("browse", 10));
 
         BudgetRestoreResult result = tracker.RestoreSpend(new BudgetSpend
         {
@@ -37,13 +37,13 @@ public sealed class RestoreAndCategoryNameTests
     [Fact]
     public void RestoreSpend_AtOrBelowTheLimits_SaysSo()
     {
-        var atLimit = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100));
+        var atLimit = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100));
         BudgetRestoreResult reached = atLimit.RestoreSpend(new BudgetSpend { Units = new Dictionary<string, long> { ["search"] = 100 } });
         Assert.True(reached.IsExhausted);
         Assert.False(reached.IsOverLimit);
         Assert.Equal("exhausted: search budget exhausted (100 of 100 units used)", reached.ToString());
 
-        var below = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 100));
+        var below = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100));
         BudgetRestoreResult fine = below.RestoreSpend(new BudgetSpend { Units = new Dictionary<string, long> { ["search"] = 40 } });
         Assert.False(fine.IsExhausted);
         Assert.Empty(fine.Overruns);
@@ -55,8 +55,8 @@ public sealed class RestoreAndCategoryNameTests
     public void CategoryNames_AreTrimmedAndCaseInsensitive_AtEveryEntryPoint()
     {
         var options = new BudgetOptions { DefaultCategory = " other " }
-            .WithToolLimit(" search ", 10)
-            .MapTool("web_*", "Search\t")
+            .SetToolLimit(" search ", 10)
+            .AddToolMapping("web_*", "Search\t")
             .AddCategory(" fetch");
         options.Pricing.SetUnitPrice("SEARCH ", 0.5m);
         var tracker = new BudgetTracker(options);
@@ -96,7 +96,7 @@ public sealed class RestoreAndCategoryNameTests
     [Fact]
     public async Task CategoryNames_AreTrimmedForToolCalls_InTheChatClientAndKernelPaths()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 2));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 2));
         AIFunction function = AIFunctionFactory.Create(new Tools().Lookup);
 
         BudgetedToolResult first = await tracker.InvokeToolAsync(function, new AIFunctionArguments { ["queries"] = new[] { "a", "b" } }, CancellationToken.None);

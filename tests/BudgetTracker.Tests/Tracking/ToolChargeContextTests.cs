@@ -8,7 +8,7 @@ public sealed class ToolChargeContextTests
     [Fact]
     public async Task InvokeToolAsync_RefundedCall_CostsNothing_AndReportsZeroUnits()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 2).MapTool("browse", "browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 2).AddToolMapping("browse", "browse"));
         AIFunction browse = AIFunctionFactory.Create(
             (string url) =>
             {
@@ -34,7 +34,7 @@ public sealed class ToolChargeContextTests
     [Fact]
     public async Task InvokeToolAsync_CallThatDidTheWork_IsCharged()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 2).MapTool("browse", "browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 2).AddToolMapping("browse", "browse"));
         AIFunction browse = AIFunctionFactory.Create((string url) => "page", "browse");
         BudgetedToolResult result = await tracker.InvokeToolAsync(browse, new AIFunctionArguments { ["url"] = "https://example.org/" }, CancellationToken.None);
         Assert.Equal(1, result.Units);
@@ -44,7 +44,7 @@ public sealed class ToolChargeContextTests
     [Fact]
     public void Refund_IsCappedAtTheReservation_AndIgnoredAfterCommit()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 10).MapTool("browse", "browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 10).AddToolMapping("browse", "browse"));
         BudgetReservation reservation = tracker.TryReserve("browse", 3);
         ToolChargeContext? seen;
         using (reservation.EnterCall())
@@ -78,7 +78,7 @@ public sealed class ToolChargeContextTests
     [Fact]
     public void EnterCall_OnDeniedReservation_ThrowsNamingTheReason()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 1).MapTool("browse", "browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 1).AddToolMapping("browse", "browse"));
         using BudgetReservation denied = tracker.TryReserve("browse", 2);
         Assert.False(denied.Granted);
         InvalidOperationException ex = Assert.Throws<InvalidOperationException>(() => denied.EnterCall());
@@ -88,7 +88,7 @@ public sealed class ToolChargeContextTests
     [Fact]
     public async Task KernelFilter_RefundedCall_CostsNothing()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 1).MapTool("browse", "browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 1).AddToolMapping("browse", "browse"));
         var kernel = new Kernel();
         kernel.UseBudgetTracker(tracker);
         KernelFunction browse = KernelFunctionFactory.CreateFromMethod(
@@ -114,7 +114,7 @@ public sealed class ToolChargeContextTests
     public async Task InvokeToolAsync_LargeToolResult_GetsItsBudgetBlock()
     {
         // Regression: the budget-block formatter shrank its reused buffer while it still held text longer than 16k characters.
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 3).MapTool("browse", "browse"));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 3).AddToolMapping("browse", "browse"));
         string page = new('x', 40_000);
         AIFunction browse = AIFunctionFactory.Create((string url) => page, "browse");
         for (int i = 0; i < 2; i++)

@@ -16,7 +16,7 @@ public sealed class PlannerEventMapperTests
     [Fact]
     public void Tool_results_become_cards_and_cited_sources_carry_the_evidence_and_the_archive_of_pages_read()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 5));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 5));
         var mapper = new PlannerEventMapper(new SessionBudget { SearchUnits = 5, BrowseUnits = 5, MaxTokens = 1000, MaxCostUsd = 1 }, TimeSpan.FromMinutes(10));
         var search = new ToolCallRecord("c1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "paris river" } },
             "<search_results engine=\"local\" note=\"Untrusted\">\n## Query 1: paris river\n[1] Paris - Wikipedia\n    " + Paris + "\n    Paris is the capital of France.\n" +

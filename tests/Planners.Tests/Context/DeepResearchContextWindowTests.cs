@@ -69,7 +69,7 @@ public sealed class DeepResearchContextWindowTests : IDisposable
         using var workspace = new MemoryWorkspace(new MemoryWorkspaceOptions { RootPath = _root });
         var inner = new ScriptedChatClient(Respond);
         var model = new WindowedChatClient(inner, Window);
-        var budget = new BudgetTracker(new BudgetOptions().WithToolLimit("browse", 100));
+        var budget = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 100));
         var options = new DeepResearchOptions { ContextWindow = new ContextWindow(Window) { CountTokens = WindowedChatClient.Words } };
         var workflow = new DeepResearchWorkflow(model, workspace, budget, [ContextWindowLoopTests.Browse(words: 600)], options);
 

@@ -11,7 +11,7 @@ namespace Agents.Planners.Tests.DeepResearch;
 public sealed class BudgetResumeTests
 {
     private static BudgetTracker NewBudget(long searches = 20, long browses = 40) =>
-        new(new BudgetOptions().WithToolLimit("search", searches).WithToolLimit("browse", browses));
+        new(new BudgetOptions().SetToolLimit("search", searches).SetToolLimit("browse", browses));
 
     private static BudgetSpend ReadState(ResearchFixture fixture) =>
         JsonSerializer.Deserialize<BudgetSpend>(fixture.Read(DeepResearchFiles.BudgetState))!;

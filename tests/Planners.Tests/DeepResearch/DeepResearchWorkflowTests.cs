@@ -10,7 +10,7 @@ namespace Agents.Planners.Tests.DeepResearch;
 public sealed class DeepResearchWorkflowTests
 {
     private static BudgetTracker NewBudget(long searches = 20, long browses = 40) =>
-        new(new BudgetOptions().WithToolLimit("search", searches).WithToolLimit("browse", browses));
+        new(new BudgetOptions().SetToolLimit("search", searches).SetToolLimit("browse", browses));
 
     [Fact]
     public async Task FullRunBuildsWorkspaceAndWritesReportWithResolvingCitations()

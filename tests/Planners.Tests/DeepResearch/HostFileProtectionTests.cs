@@ -13,7 +13,7 @@ public sealed class HostFileProtectionTests
     {
         await using var fixture = await ResearchFixture.StartAsync();
         string root = fixture.Workspace.RootPath;
-        var budget = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 20).WithToolLimit("browse", 40));
+        var budget = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 20).SetToolLimit("browse", 40));
         var seen = new List<string>();
         (string Tool, Dictionary<string, object?> Arguments)[] attempts =
         [
@@ -71,7 +71,7 @@ public sealed class HostFileProtectionTests
     {
         await using var fixture = await ResearchFixture.StartAsync();
         await fixture.Workspace.WriteTextAsync(DeepResearchFiles.BudgetState, "{ not json", CancellationToken.None);
-        var budget = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 20).WithToolLimit("browse", 40));
+        var budget = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 20).SetToolLimit("browse", 40));
         var (workflow, _) = fixture.Create(budget);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => workflow.RunAsync(ResearchFixture.Question, CancellationToken.None));

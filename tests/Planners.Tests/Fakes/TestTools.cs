@@ -29,7 +29,7 @@ public sealed class TestTools
 
     public static BudgetTracker Tracker(long searchLimit = 10, ExhaustionBehavior onExhaustion = ExhaustionBehavior.Terminate)
     {
-        var options = new BudgetOptions().WithToolLimit("search", searchLimit).MapTool("search", "search", unitsArgument: "queries");
+        var options = new BudgetOptions().SetToolLimit("search", searchLimit).AddToolMapping("search", "search", unitsArgument: "queries");
         options.OnExhaustion = onExhaustion;
         options.Pricing.SetDefaultModelPrice(1m, 2m, 0.5m);
         return new BudgetTracker(options);

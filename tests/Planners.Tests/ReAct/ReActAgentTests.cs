@@ -176,7 +176,7 @@ public sealed class ReActAgentTests
     {
         // The prompt (with its tool declarations) is estimated above 150 tokens: no call fits, the final answer neither.
         var options = new BudgetOptions { MaxInputTokens = 150, OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools };
-        var tracker = new BudgetTracker(options.WithToolLimit("search", 100).MapTool("search", "search", unitsArgument: "queries"));
+        var tracker = new BudgetTracker(options.SetToolLimit("search", 100).AddToolMapping("search", "search", unitsArgument: "queries"));
         var model = new ScriptedChatClient(_ => Reply.Search("q"));
         var agent = new ReActAgent(model, new TestTools().All, tracker);
 

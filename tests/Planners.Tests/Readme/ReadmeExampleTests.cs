@@ -31,7 +31,7 @@ public sealed class ReadmeExampleTests
 
         // --- README example, verbatim except for the scripted clients above ---
         var budget = new BudgetTracker(new BudgetOptions { MaxCostUsd = 0.50m }
-            .WithToolLimit("search", 10).WithToolLimit("browse", 10));
+            .SetToolLimit("search", 10).SetToolLimit("browse", 10));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new WebSearchPlugin(searchEngine), "web");
         kernel.UseBudgetTracker(budget, countModelUsage: false);

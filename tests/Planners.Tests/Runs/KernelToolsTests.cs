@@ -19,7 +19,7 @@ public sealed class KernelToolsTests
     [Fact]
     public async Task KernelFunctions_KeepTheirBudgetCategoryAttribute()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10));
         var kernel = new Kernel();
         kernel.Plugins.AddFromType<WebPlugin>("web");
         var model = new ScriptedChatClient(call => call.Index == 0

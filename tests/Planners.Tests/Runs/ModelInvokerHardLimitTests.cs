@@ -77,7 +77,7 @@ public sealed class ModelInvokerHardLimitTests
     public async Task ReAct_CallThatDoesNotFit_IsNotMade_AndTheFinalAnswerComesFromTheReserve()
     {
         var options = new BudgetOptions { MaxOutputTokens = 1_000, FinalAnswerReserveTokens = 400, OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools };
-        var tracker = new BudgetTracker(options.WithToolLimit("search", 100).MapTool("search", "search", unitsArgument: "queries"));
+        var tracker = new BudgetTracker(options.SetToolLimit("search", 100).AddToolMapping("search", "search", unitsArgument: "queries"));
         var script = new ScriptedChatClient(call => call.HasTools ? Reply.Search("q") : Reply.Text("<answer>from the reserve</answer>"));
         var model = new HonestUsageChatClient(script, seed: 1, maxOutputTokens: 250);
         var agent = new ReActAgent(model, new TestTools().All, tracker, new ReActOptions { MaxIterations = 50 });
@@ -118,7 +118,7 @@ public sealed class ModelInvokerHardLimitTests
         }
 
         options.Pricing.SetDefaultModelPrice(1m, 2m, 0.5m);
-        return options.WithToolLimit("search", random.Next(2, 30)).MapTool("search", "search", unitsArgument: "queries");
+        return options.SetToolLimit("search", random.Next(2, 30)).AddToolMapping("search", "search", unitsArgument: "queries");
     }
 
     private static string[] Queries(Random random) =>

@@ -14,7 +14,7 @@ public sealed class UsageLayerTests
     [InlineData(true)]
     public async Task ReAct_OverAClientWithABudgetLayerOnTheSameTracker_CountsEveryModelCallOnce(bool modelLimits)
     {
-        var options = new BudgetOptions().WithToolLimit("search", 10);
+        var options = new BudgetOptions().SetToolLimit("search", 10);
         if (modelLimits)
         {
             options.MaxInputTokens = 1_000_000;

@@ -126,7 +126,7 @@ public sealed class BrowseChargeTests : IAsyncLifetime
         }
     }
 
-    private static BudgetTracker Tracker() => new(new BudgetOptions().WithToolLimit("browse", 10));
+    private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("browse", 10));
 
     private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls)
     {

@@ -52,7 +52,7 @@ public sealed class BrowserPageSummarizerTests
     [Fact]
     public async Task Browse_ChargesOneUnitOfTheSummarizerCategoryPerSummary_AndShowsRawTextWhenItIsSpent()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("page_summary", 1));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("page_summary", 1));
         var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: the dam was built in 1936."));
         var options = new BrowserPluginOptions { PageSummarizer = new ModelReaderPlugin(scripted), PageSummarizerBudget = tracker, PageSummarizerCategory = "page_summary" };
         var plugin = new BrowserPlugin(FakePageFetcher.Html(Page), options);

@@ -195,7 +195,7 @@ public sealed class LocalDocumentsTests : IDisposable
         File.WriteAllText(path, content);
     }
 
-    private static BudgetTracker Tracker() => new(new BudgetOptions().WithToolLimit("browse", 5));
+    private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("browse", 5));
 
     internal static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls)
     {

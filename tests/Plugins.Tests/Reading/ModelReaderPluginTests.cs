@@ -91,7 +91,7 @@ public sealed class ModelReaderPluginTests
     [Fact]
     public async Task Tools_ChargeOneUnitOfTheReadingCategory_AndTokensThroughTheTrackedClient()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit(ModelReaderPlugin.Category, 1));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit(ModelReaderPlugin.Category, 1));
         var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Answer: 221 m\nQuote: \"221 m high\""));
         IChatClient model = new ChatClientBuilder(scripted).UseBudgetTracker(tracker).Build();
         KernelPlugin plugin = KernelPluginFactory.CreateFromObject(new ModelReaderPlugin(model), "reader");

@@ -24,7 +24,7 @@ public sealed class ProgressRendererTests
     [Fact]
     public void The_live_panel_shows_step_tool_calls_and_a_budget_meter()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 10).WithToolLimit("browse", 4));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 10).SetToolLimit("browse", 4));
         using (var r = tracker.TryReserve("search", 7))
         {
             r.Commit();
@@ -63,7 +63,7 @@ public sealed class ProgressRendererTests
     [Fact]
     public void Cost_table_lists_every_budget_and_the_total()
     {
-        var tracker = new BudgetTracker(new BudgetOptions().WithToolLimit("search", 3));
+        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 3));
         string text = Render(ProgressRenderer.CostTable(tracker.GetSnapshot()));
         Assert.Contains("search", text, StringComparison.Ordinal);
         Assert.Contains("cost (USD)", text, StringComparison.Ordinal);
