@@ -124,6 +124,49 @@ public sealed class ChatApiTests
         }
     }
 
+    [Fact]
+    public async Task Closing_the_stream_stops_the_run_and_keeps_it_as_disconnected()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new ScriptedAgentRunner((request, ct) => Endless(started, stopped, ct));
+        await using var app = await TestApp.StartAsync(runner);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"api/conversations/{id}/messages") { Content = Json("{\"message\":\"q\"}") })
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("no-cache", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.Equal("event: thinking", await reader.ReadLineAsync());
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        // The page went away: the agent's token is cancelled and the conversation keeps the run.
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var conversation = await http.GetFromJsonAsync<JsonElement>($"api/conversations/{id}");
+        for (var i = 0; i < 300 && (conversation.GetProperty("isRunning").GetBoolean() || conversation.GetProperty("messages").GetArrayLength() < 2); i++)
+        {
+            await Task.Delay(50);
+            conversation = await http.GetFromJsonAsync<JsonElement>($"api/conversations/{id}");
+        }
+
+        Assert.False(conversation.GetProperty("isRunning").GetBoolean());
+
+        var events = conversation.GetProperty("messages")[1].GetProperty("events");
+        Assert.Equal("disconnected", events[events.GetArrayLength() - 1].GetProperty("status").GetString());
+
+        static async IAsyncEnumerable<AgentEvent> Endless(TaskCompletionSource started, TaskCompletionSource stopped, [EnumeratorCancellation] CancellationToken ct)
+        {
+            yield return new ThinkingEvent("working");
+            started.TrySetResult();
+            using var registration = ct.Register(() => stopped.TrySetResult());
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+    }
+
     [Theory]
     [InlineData("{\"message\": \"q\",", HttpStatusCode.BadRequest, "The request body is not valid JSON for this endpoint at line 1, position 16.")]
     [InlineData("{\"message\": 5}", HttpStatusCode.BadRequest, "The request body is not valid JSON for this endpoint at line 1, position 14 (field $.message).")]
