@@ -21,6 +21,7 @@ internal static class ChatEndpoints
         api.MapDelete("/conversations/{id}", DeleteConversation);
         api.MapPost("/conversations/{id}/messages", SendMessageAsync);
         api.MapPost("/conversations/{id}/stop", StopRun);
+        api.MapGet("/conversations/{id}/messages/{index:int}/report", DownloadReport);
     }
 
     private static IResult GetConfig([FromServices] IOptions<ChatAppOptions> options, [FromServices] IServiceProvider services)
@@ -29,7 +30,7 @@ internal static class ChatEndpoints
         return Results.Json(new
         {
             model = ModelStatus.For(services),
-            strategies = new[] { new { id = "bats", name = "BATS" }, new { id = "react", name = "ReAct + budget tracker" } },
+            strategies = new[] { new { id = "bats", name = "BATS" }, new { id = "react", name = "ReAct + budget tracker" }, new { id = "report", name = "Deep research report" } },
             limits = new
             {
                 o.Limits.MaxMessageChars,
@@ -129,8 +130,11 @@ internal static class ChatEndpoints
             case "react" or "react_with_tracker":
                 strategy = AgentStrategy.ReActWithTracker;
                 break;
+            case "report" or "deep_research":
+                strategy = AgentStrategy.Report;
+                break;
             default:
-                return Problems.BadRequest($"strategy '{body.Strategy}' is unknown; use 'bats' or 'react'.");
+                return Problems.BadRequest($"strategy '{body.Strategy}' is unknown; use 'bats', 'react' or 'report'.");
         }
 
         var budget = body.Budget ?? settings.DefaultBudget;
@@ -171,6 +175,26 @@ internal static class ChatEndpoints
     {
         response.Headers.CacheControl = "no-cache, no-store";
         response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    /// <summary>A deep-research report as a Markdown file (<c>text/markdown</c>, <c>Content-Disposition: attachment</c>).</summary>
+    private static IResult DownloadReport(string id, int index, [FromServices] ConversationStore store)
+    {
+        var conversation = store.Find(id);
+        if (conversation is null)
+        {
+            return NotFound(id);
+        }
+
+        var turns = conversation.GetTurns();
+        if (index < 0 || index >= turns.Count || !turns[index].IsReport)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Report not found", $"Message {index} of conversation '{id}' is not a report.");
+        }
+
+        // The report is untrusted model output: served as an attachment, never rendered by the browser from here.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(turns[index].Text);
+        return TypedResults.File(bytes, "text/markdown; charset=utf-8", $"report-{id}-{index}.md");
     }
 
     private static IResult NotFound(string id) =>

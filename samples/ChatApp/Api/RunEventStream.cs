@@ -68,12 +68,12 @@ internal sealed partial class RunEventStream
                     }
                 }
 
-                var done = _recorder.Record(new DoneEvent(status));
-                AddTurn();
+                var done = (DoneEvent)_recorder.Record(new DoneEvent(status));
+                var turn = AddTurn();
                 recorded = true;
                 if (!requestAborted.IsCancellationRequested)
                 {
-                    yield return Item(done);
+                    yield return Item(done with { Turn = turn });
                 }
             }
         }
@@ -117,12 +117,25 @@ internal sealed partial class RunEventStream
         }
     }
 
-    private void AddTurn()
+    /// <summary>Keeps the run in the conversation; returns the index of its turn, or <see langword="null"/> when there was nothing to keep.</summary>
+    private int? AddTurn()
     {
-        if (_recorder.ToTurn() is { } turn)
+        if (_recorder.ToTurn() is not { } turn)
         {
-            _conversation.Add(turn);
+            return null;
         }
+
+        _conversation.Add(turn);
+        var turns = _conversation.GetTurns();
+        for (var i = turns.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(turns[i], turn))
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run in conversation {ConversationId} ended: {Status}")]

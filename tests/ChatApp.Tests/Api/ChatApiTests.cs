@@ -125,6 +125,39 @@ public sealed class ChatApiTests
     }
 
     [Fact]
+    public async Task A_report_run_names_its_turn_in_done_and_downloads_as_a_markdown_attachment()
+    {
+        var runner = new ScriptedAgentRunner((request, ct) => Events(
+            new SectionsEvent([new ReportSection("Background", ReportSection.Complete)]),
+            new AnswerEvent("# Report\n\n## Background\n\nText <script>x</script>\n", []) { IsReport = true }));
+        await using var app = await TestApp.StartAsync(runner);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        using var response = await http.PostAsync($"api/conversations/{id}/messages", Json("{\"message\":\"q\",\"strategy\":\"report\"}"));
+
+        var events = ParseSse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["sections", "answer", "done"], events.Select(e => e.Name));
+        Assert.Equal(AgentStrategy.Report, Assert.Single(runner.Requests).Strategy);
+        Assert.Equal("complete", events[0].Data.GetProperty("sections")[0].GetProperty("status").GetString());
+        Assert.True(events[1].Data.GetProperty("isReport").GetBoolean());
+        var turn = events[2].Data.GetProperty("turn").GetInt32();
+        Assert.Equal(1, turn);
+
+        using var download = await http.GetAsync($"api/conversations/{id}/messages/{turn}/report");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("text/markdown", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal($"report-{id}-1.md", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal("# Report\n\n## Background\n\nText <script>x</script>\n", await download.Content.ReadAsStringAsync());
+
+        using var notAReport = await http.GetAsync($"api/conversations/{id}/messages/0/report");
+        await AssertProblemAsync(notAReport, HttpStatusCode.NotFound, $"Message 0 of conversation '{id}' is not a report.");
+        using var missing = await http.GetAsync($"api/conversations/{id}/messages/7/report");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task Closing_the_stream_stops_the_run_and_keeps_it_as_disconnected()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -173,7 +206,7 @@ public sealed class ChatApiTests
     [InlineData("null", HttpStatusCode.BadRequest, "The request body is JSON null; send a JSON object.")]
     [InlineData("{}", HttpStatusCode.BadRequest, "message is missing or empty; type a question.")]
     [InlineData("{\"message\":\"   \"}", HttpStatusCode.BadRequest, "message is missing or empty; type a question.")]
-    [InlineData("{\"message\":\"q\",\"strategy\":\"tree-of-thought\"}", HttpStatusCode.BadRequest, "strategy 'tree-of-thought' is unknown; use 'bats' or 'react'.")]
+    [InlineData("{\"message\":\"q\",\"strategy\":\"tree-of-thought\"}", HttpStatusCode.BadRequest, "strategy 'tree-of-thought' is unknown; use 'bats', 'react' or 'report'.")]
     [InlineData("{\"message\":\"q\",\"budget\":{\"searchUnits\":51,\"browseUnits\":1,\"maxTokens\":10,\"maxCostUsd\":0.1}}", HttpStatusCode.BadRequest, "budget.searchUnits is 51; it must be between 0 and the server maximum 50.")]
     [InlineData("{\"message\":\"q\",\"budget\":{\"searchUnits\":1,\"browseUnits\":-1,\"maxTokens\":10,\"maxCostUsd\":0.1}}", HttpStatusCode.BadRequest, "budget.browseUnits is -1; it must be between 0 and the server maximum 50.")]
     [InlineData("{\"message\":\"q\",\"budget\":{\"searchUnits\":1,\"browseUnits\":1,\"maxTokens\":999999999,\"maxCostUsd\":0.1}}", HttpStatusCode.BadRequest, "budget.maxTokens is 999999999; it must be between 1 and the server maximum 500000.")]
