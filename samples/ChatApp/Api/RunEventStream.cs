@@ -100,7 +100,12 @@ internal sealed partial class RunEventStream
     {
         try
         {
-            return await events.MoveNextAsync().ConfigureAwait(false) ? (events.Current, null) : (null, "completed");
+            var more = await events.MoveNextAsync().ConfigureAwait(false);
+
+            // A planner that stops on the token still ends its stream normally (its result says cancelled): what it
+            // yields after stop, a closed page or the time limit is not sent, and the run ends as such.
+            linked.Token.ThrowIfCancellationRequested();
+            return more ? (events.Current, null) : (null, "completed");
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
