@@ -1,8 +1,15 @@
+using Agents.Samples.ChatApp.CommandLine;
 using Agents.Samples.ChatApp.Hosting;
 
 // A Copilot-style chat page over the budget-aware research agents, plus an OpenAI-compatible endpoint.
 // Configuration: appsettings.json, environment (ChatApp__Urls=...) or arguments (--ChatApp:Urls=...).
-var app = ChatAppHost.Build(args);
+var (exitCode, configurationArgs) = ChatAppCommandLine.Parse(args);
+if (exitCode is { } code)
+{
+    return code;
+}
+
+var app = ChatAppHost.Build(configurationArgs);
 var exposure = ChatAppHost.ExposureOf(app);
 await app.RunAsync().ConfigureAwait(false);
 

@@ -1,11 +1,18 @@
+using Agents.Samples.McpServer.CommandLine;
 using Agents.Samples.McpServer.Hosting;
 
 // An MCP server (stdio by default, or Streamable HTTP with --Mcp:Transport=http) exposing budget-charged
 // research tools. Configuration: appsettings.json, environment (Mcp__Budget__SearchUnits=...) or arguments
 // (--Mcp:Research:DocumentsFolder=/data/docs).
+var (exitCode, configurationArgs) = McpCommandLine.Parse(args);
+if (exitCode is { } code)
+{
+    return code;
+}
+
 try
 {
-    return await McpServerHost.RunAsync(args, CancellationToken.None).ConfigureAwait(false);
+    return await McpServerHost.RunAsync(configurationArgs, CancellationToken.None).ConfigureAwait(false);
 }
 catch (McpConfigurationException ex)
 {

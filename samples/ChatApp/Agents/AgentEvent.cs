@@ -8,6 +8,7 @@ namespace Agents.Samples.ChatApp.Agents;
 [JsonDerivedType(typeof(ToolCallEvent), "tool_call")]
 [JsonDerivedType(typeof(ToolResultEvent), "tool_result")]
 [JsonDerivedType(typeof(BudgetEvent), "budget")]
+[JsonDerivedType(typeof(SectionsEvent), "sections")]
 [JsonDerivedType(typeof(AnswerEvent), "answer")]
 [JsonDerivedType(typeof(ErrorEvent), "error")]
 [JsonDerivedType(typeof(DoneEvent), "done")]

@@ -8,4 +8,7 @@ internal enum AgentStrategy
 
     /// <summary>ReAct with the budget tracker's block after every tool result.</summary>
     ReActWithTracker,
+
+    /// <summary>Deep research: the FS-Researcher workflow collects evidence, then writes a Markdown report section by section.</summary>
+    Report,
 }

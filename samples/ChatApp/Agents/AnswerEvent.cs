@@ -10,5 +10,8 @@ internal sealed record AnswerEvent(string Text, IReadOnlyList<Citation> Citation
     /// <summary>Gets the answer rendered by the server (Markdown, then sanitized); the page shows <see cref="Text"/> as text when absent.</summary>
     public string? Html { get; init; }
 
+    /// <summary>Gets whether <see cref="Text"/> is a deep-research report (the page offers it as a Markdown download).</summary>
+    public bool IsReport { get; init; }
+
     public override string EventName => "answer";
 }

@@ -9,6 +9,9 @@ internal sealed record ChatTurn(string Role, string Text, IReadOnlyList<Citation
     /// <summary>Gets the answer rendered by the server (sanitized HTML), for assistant answers.</summary>
     public string? Html { get; init; }
 
+    /// <summary>Gets whether <see cref="Text"/> is a deep-research report, downloadable as Markdown.</summary>
+    public bool IsReport { get; init; }
+
     /// <summary>Gets the run's events (steps, the last budget, the answer and how it ended), so a reload shows the whole run.</summary>
     public IReadOnlyList<AgentEvent>? Events { get; init; }
 }

@@ -16,7 +16,7 @@ using PlannerRequest = Agents.Planners.Runs.AgentRunRequest;
 namespace Agents.Samples.ChatApp.Agents;
 
 /// <summary>
-/// Runs BATS or ReAct + budget tracker over the configured model and research tools, with a fresh
+/// Runs BATS, ReAct + budget tracker or the deep-research report workflow over the configured model and research tools, with a fresh
 /// <see cref="BudgetTracker"/> per run built from the user's budget, and streams the planners' events.
 /// </summary>
 internal sealed class PlannerAgentRunner : IAgentRunner
@@ -40,6 +40,19 @@ internal sealed class PlannerAgentRunner : IAgentRunner
     public async IAsyncEnumerable<AgentEvent> RunAsync(AgentRunRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tracker = new BudgetTracker(CreateBudget(request.Budget, _options.Limits.MaxRunDuration), _timeProvider, _loggerFactory);
+        var mapper = new PlannerEventMapper(request.Budget, _options.Limits.MaxRunDuration);
+        yield return mapper.Budget(tracker.GetSnapshot());
+        if (request.Strategy == AgentStrategy.Report)
+        {
+            var report = new ReportAgentRunner(_chatClient, _tools, _timeProvider, _loggerFactory);
+            await foreach (var reportEvent in report.RunAsync(request, tracker, mapper, cancellationToken).ConfigureAwait(false))
+            {
+                yield return reportEvent;
+            }
+
+            yield break;
+        }
+
         using var workspace = _tools.OpenWorkspace(request.ConversationId);
         var kernel = new Kernel();
         if (request.Budget.SearchUnits > 0)
@@ -57,8 +70,6 @@ internal sealed class PlannerAgentRunner : IAgentRunner
             ? new BatsAgent(_chatClient, kernel, tracker, new BatsOptions(), _timeProvider, _loggerFactory)
             : new ReActAgent(_chatClient, kernel, tracker, new ReActOptions { BudgetAware = true }, _timeProvider, _loggerFactory);
 
-        var mapper = new PlannerEventMapper(request.Budget, _options.Limits.MaxRunDuration);
-        yield return mapper.Budget(tracker.GetSnapshot());
         var plannerRequest = new PlannerRequest(request.Question) { Context = FormatHistory(request.History) };
         await foreach (var runEvent in agent.RunStreamingAsync(plannerRequest, cancellationToken).ConfigureAwait(false))
         {

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Agents.Samples.ChatApp.Api;
 
 /// <summary>The chat page's API: conversations, streamed runs and the stop button.</summary>
-internal static partial class ChatEndpoints
+internal static class ChatEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -21,6 +21,7 @@ internal static partial class ChatEndpoints
         api.MapDelete("/conversations/{id}", DeleteConversation);
         api.MapPost("/conversations/{id}/messages", SendMessageAsync);
         api.MapPost("/conversations/{id}/stop", StopRun);
+        api.MapGet("/conversations/{id}/messages/{index:int}/report", DownloadReport);
     }
 
     private static IResult GetConfig([FromServices] IOptions<ChatAppOptions> options, [FromServices] IServiceProvider services)
@@ -29,7 +30,7 @@ internal static partial class ChatEndpoints
         return Results.Json(new
         {
             model = ModelStatus.For(services),
-            strategies = new[] { new { id = "bats", name = "BATS" }, new { id = "react", name = "ReAct + budget tracker" } },
+            strategies = new[] { new { id = "bats", name = "BATS" }, new { id = "react", name = "ReAct + budget tracker" }, new { id = "report", name = "Deep research report" } },
             limits = new
             {
                 o.Limits.MaxMessageChars,
@@ -129,8 +130,11 @@ internal static partial class ChatEndpoints
             case "react" or "react_with_tracker":
                 strategy = AgentStrategy.ReActWithTracker;
                 break;
+            case "report" or "deep_research":
+                strategy = AgentStrategy.Report;
+                break;
             default:
-                return Problems.BadRequest($"strategy '{body.Strategy}' is unknown; use 'bats' or 'react'.");
+                return Problems.BadRequest($"strategy '{body.Strategy}' is unknown; use 'bats', 'react' or 'report'.");
         }
 
         var budget = body.Budget ?? settings.DefaultBudget;
@@ -151,67 +155,48 @@ internal static partial class ChatEndpoints
                 "This conversation is already running; wait for it or press stop.");
         }
 
-        var logger = loggerFactory.CreateLogger("Agents.Samples.ChatApp.Runs");
-        try
-        {
-            using var timeout = new CancellationTokenSource(settings.Limits.MaxRunDuration, timeProvider);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Token, timeout.Token);
-            var history = conversation.GetTurns();
-            conversation.Add(new ChatTurn("user", message, []));
-            var request = new AgentRunRequest(conversation.Id, message, history, strategy, budget);
+        var history = conversation.GetTurns();
+        conversation.Add(new ChatTurn("user", message, []));
+        var request = new AgentRunRequest(conversation.Id, message, history, strategy, budget);
+        var stream = new RunEventStream(conversation, run, runner, request, new RunRecorder(renderer), settings.Limits.MaxRunDuration, timeProvider, loggerFactory);
 
-            SseWriter.Start(context);
-            var writer = new SseWriter(context.Response);
-            var recorder = new RunRecorder(renderer);
-            string status;
-            try
-            {
-                await foreach (var agentEvent in runner.RunAsync(request, linked.Token).WithCancellation(linked.Token).ConfigureAwait(false))
-                {
-                    await writer.WriteAsync(recorder.Record(agentEvent), linked.Token).ConfigureAwait(false);
-                }
-
-                status = "completed";
-            }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
-            {
-                status = conversation.WasStopRequested ? "cancelled" : timeout.IsCancellationRequested ? "timed_out" : "disconnected";
-                LogRunEnded(logger, conversation.Id, status);
-            }
-            catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                // The raw error goes to the log only; the page gets its id.
-                var errorId = ErrorIds.New();
-                LogRunFailed(logger, ex, conversation.Id, errorId);
-                status = "failed";
-                await writer.WriteAsync(recorder.Record(new ErrorEvent(ErrorIds.ClientMessage("The agent", errorId))), context.RequestAborted).ConfigureAwait(false);
-            }
-
-            var done = recorder.Record(new DoneEvent(status));
-            if (recorder.ToTurn() is { } turn)
-            {
-                conversation.Add(turn);
-            }
-
-            if (!context.RequestAborted.IsCancellationRequested)
-            {
-                await writer.WriteAsync(done, context.RequestAborted).ConfigureAwait(false);
-            }
-
-            return Results.Empty;
-        }
-        finally
+        // Should the result never be written, the run still ends with the response (EndRun is idempotent).
+        context.Response.OnCompleted(() =>
         {
             conversation.EndRun(run);
+            return Task.CompletedTask;
+        });
+        NoCache(context.Response);
+        return TypedResults.ServerSentEvents(stream.ReadAllAsync());
+    }
+
+    /// <summary>Event streams are never cached nor buffered by proxies.</summary>
+    internal static void NoCache(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    /// <summary>A deep-research report as a Markdown file (<c>text/markdown</c>, <c>Content-Disposition: attachment</c>).</summary>
+    private static IResult DownloadReport(string id, int index, [FromServices] ConversationStore store)
+    {
+        var conversation = store.Find(id);
+        if (conversation is null)
+        {
+            return NotFound(id);
         }
+
+        var turns = conversation.GetTurns();
+        if (index < 0 || index >= turns.Count || !turns[index].IsReport)
+        {
+            return Problems.Create(StatusCodes.Status404NotFound, "Report not found", $"Message {index} of conversation '{id}' is not a report.");
+        }
+
+        // The report is untrusted model output: served as an attachment, never rendered by the browser from here.
+        var bytes = System.Text.Encoding.UTF8.GetBytes(turns[index].Text);
+        return TypedResults.File(bytes, "text/markdown; charset=utf-8", $"report-{id}-{index}.md");
     }
 
     private static IResult NotFound(string id) =>
         Problems.Create(StatusCodes.Status404NotFound, "Conversation not found", $"There is no conversation '{id}'.");
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Run in conversation {ConversationId} ended: {Status}")]
-    private static partial void LogRunEnded(ILogger logger, string conversationId, string status);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run in conversation {ConversationId} failed (error id {ErrorId})")]
-    private static partial void LogRunFailed(ILogger logger, Exception exception, string conversationId, string errorId);
 }

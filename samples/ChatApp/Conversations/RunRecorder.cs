@@ -9,12 +9,13 @@ namespace Agents.Samples.ChatApp.Conversations;
 /// </summary>
 internal sealed class RunRecorder
 {
-    /// <summary>The most events kept per run (the budget counts once); later steps are still streamed, not kept.</summary>
+    /// <summary>The most events kept per run (the budget and the report's sections count once); later steps are still streamed, not kept.</summary>
     public const int MaxEvents = 400;
 
     private readonly AnswerRenderer _renderer;
     private readonly List<AgentEvent> _events = [];
     private BudgetEvent? _budget;
+    private SectionsEvent? _sections;
     private AnswerEvent? _answer;
     private string? _status;
 
@@ -28,6 +29,9 @@ internal sealed class RunRecorder
             case BudgetEvent budget:
                 _budget = budget;
                 return budget;
+            case SectionsEvent sections:
+                _sections = sections;
+                return sections;
             case AnswerEvent answer:
                 _answer = answer with { Html = _renderer.Render(answer.Text, answer.Citations) };
                 return _answer;
@@ -47,7 +51,7 @@ internal sealed class RunRecorder
     /// <summary>The assistant turn for the conversation, or <see langword="null"/> when the run produced nothing at all.</summary>
     public ChatTurn? ToTurn()
     {
-        if (_answer is null && _events.Count == 0 && _budget is null && _status is null or "disconnected")
+        if (_answer is null && _events.Count == 0 && _budget is null && _sections is null && _status is null or "disconnected")
         {
             return null;
         }
@@ -60,6 +64,11 @@ internal sealed class RunRecorder
             _ => "(no answer)",
         };
         List<AgentEvent> events = [.. _events];
+        if (_sections is not null)
+        {
+            events.Add(_sections);
+        }
+
         if (_budget is not null)
         {
             events.Add(_budget);
@@ -75,6 +84,6 @@ internal sealed class RunRecorder
             events.Add(new DoneEvent(_status));
         }
 
-        return new ChatTurn("assistant", text, _answer?.Citations ?? []) { Html = _answer?.Html, Events = events };
+        return new ChatTurn("assistant", text, _answer?.Citations ?? []) { Html = _answer?.Html, IsReport = _answer?.IsReport == true, Events = events };
     }
 }

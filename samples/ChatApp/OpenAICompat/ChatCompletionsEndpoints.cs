@@ -1,3 +1,5 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.LocalEngine;
@@ -118,15 +120,35 @@ internal static partial class ChatCompletionsEndpoints
             return Results.Text(body.ToJsonString(), "application/json");
         }
 
-        SseStart(context);
+        ChatEndpoints.NoCache(context.Response);
+        return TypedResults.ServerSentEvents(StreamAsync(model, request, id, created, logger));
+    }
+
+    /// <summary>
+    /// The streamed reply as OpenAI sends it: one <c>data: {chunk}</c> event per update (no event name), the last chunk
+    /// with the finish reason, the usage chunk when asked for, and <c>data: [DONE]</c>. A failure after the first byte
+    /// is reported inside the stream, as OpenAI does.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
+        CompletionsModel model, ChatCompletionsRequest request, string id, long created, ILogger logger, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         string? finishReason = null;
         UsageDetails? totalUsage = null;
         var first = true;
         var toolCallIndex = 0;
-        try
+        JsonObject? error = null;
+        var updates = model.Client.GetStreamingResponseAsync(request.Messages, request.Options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (updates.ConfigureAwait(false))
         {
-            await foreach (var update in model.Client.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted).ConfigureAwait(false))
+            while (true)
             {
+                (var more, error) = await MoveNextAsync(updates, logger).ConfigureAwait(false);
+                if (!more)
+                {
+                    break;
+                }
+
+                var update = updates.Current;
                 foreach (var usageContent in update.Contents.OfType<UsageContent>())
                 {
                     totalUsage ??= new UsageDetails();
@@ -154,7 +176,7 @@ internal static partial class ChatCompletionsEndpoints
 
                     callDelta["tool_calls"] = array;
                     finishReason ??= "tool_calls";
-                    await WriteChunkAsync(context, Chunk(id, created, model.ModelId, callDelta, null), context.RequestAborted).ConfigureAwait(false);
+                    yield return Data(Chunk(id, created, model.ModelId, callDelta, null));
                 }
 
                 var text = update.Text;
@@ -171,29 +193,46 @@ internal static partial class ChatCompletionsEndpoints
                 }
 
                 delta["content"] = text;
-                await WriteChunkAsync(context, Chunk(id, created, model.ModelId, delta, null), context.RequestAborted).ConfigureAwait(false);
+                yield return Data(Chunk(id, created, model.ModelId, delta, null));
             }
+        }
 
-            await WriteChunkAsync(context, Chunk(id, created, model.ModelId, new JsonObject(), finishReason ?? "stop"), context.RequestAborted).ConfigureAwait(false);
+        if (error is not null)
+        {
+            // Headers are sent; report the failure inside the stream the way OpenAI does.
+            yield return Data(error);
+        }
+        else
+        {
+            yield return Data(Chunk(id, created, model.ModelId, new JsonObject(), finishReason ?? "stop"));
             if (request.IncludeUsage && totalUsage is not null)
             {
                 var usageChunk = Chunk(id, created, model.ModelId, null, null);
                 usageChunk["usage"] = UsageJson(totalUsage);
-                await WriteChunkAsync(context, usageChunk, context.RequestAborted).ConfigureAwait(false);
+                yield return Data(usageChunk);
             }
+        }
+
+        yield return new SseItem<string>("[DONE]");
+    }
+
+    /// <summary>The next update, or the end; a failure (not a cancellation) ends the stream with an error chunk.</summary>
+    private static async Task<(bool More, JsonObject? Error)> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> updates, ILogger logger)
+    {
+        try
+        {
+            return (await updates.MoveNextAsync().ConfigureAwait(false), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Headers are sent; report the failure inside the stream the way OpenAI does.
             var errorId = ErrorIds.New();
             LogFailed(logger, ex, errorId);
-            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = ErrorIds.ClientMessage("The model", errorId), ["type"] = "server_error", ["param"] = null, ["code"] = null } };
-            await WriteChunkAsync(context, error, context.RequestAborted).ConfigureAwait(false);
+            return (false, new JsonObject { ["error"] = new JsonObject { ["message"] = ErrorIds.ClientMessage("The model", errorId), ["type"] = "server_error", ["param"] = null, ["code"] = null } });
         }
-
-        await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted).ConfigureAwait(false);
-        return Results.Empty;
     }
+
+    /// <summary>A <c>data:</c> line with no event name, as OpenAI's stream has.</summary>
+    private static SseItem<string> Data(JsonObject json) => new(json.ToJsonString());
 
     /// <summary>
     /// The response's choices: one per assistant message when the model answered <c>n</c> at once (the local engine
@@ -280,20 +319,6 @@ internal static partial class ChatCompletionsEndpoints
             ["model"] = model,
             ["choices"] = choices,
         };
-    }
-
-    private static void SseStart(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/event-stream; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-cache, no-store";
-        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
-    }
-
-    private static async Task WriteChunkAsync(HttpContext context, JsonObject chunk, CancellationToken cancellationToken)
-    {
-        await context.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", cancellationToken).ConfigureAwait(false);
-        await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static JsonObject UsageJson(UsageDetails usage) => new()

@@ -88,11 +88,12 @@ async function selectConversation(id) {
   const conversation = await (await api("/api/conversations/" + encodeURIComponent(id))).json();
   const box = $("messages");
   box.replaceChildren();
-  for (const m of conversation.messages) {
+  for (const [index, m] of conversation.messages.entries()) {
     if (m.role === "user") {
       box.appendChild(el("div", "msg user", m.text));
     } else {
-      const run = createRunView();
+      const run = createRunView(id);
+      run.turn = index;
       if (m.events && m.events.length) {
         // The server kept the run: replay it, so a reload shows the steps, sources and budget too.
         run.replay = true;
@@ -113,7 +114,7 @@ function oneLine(text, max) {
   return line.length <= max ? line : line.slice(0, max - 1) + "\u2026";
 }
 
-function createRunView() {
+function createRunView(conversationId) {
   const root = el("article", "msg assistant");
   root.dataset.testid = "run";
   root.setAttribute("aria-label", "Agent run");
@@ -154,9 +155,62 @@ function createRunView() {
   sources.append(sourcesTitle, citations);
   const status = el("div", "run-status");
   status.dataset.testid = "run-status";
-  root.append(timeline, meter, answer, sources, status);
-  const run = { root, timeline, timelineTitle, steps, meter, units, totals, regime, answer, sources, citations, status, calls: new Map(), count: 0, replay: false };
+  // Report mode: the sections the writer planned and how far each is written, then the Markdown download.
+  const report = el("section", "report");
+  report.setAttribute("aria-label", "Report progress");
+  report.dataset.testid = "report";
+  report.hidden = true;
+  const reportProgress = el("div", "report-progress");
+  reportProgress.dataset.testid = "report-progress";
+  reportProgress.setAttribute("role", "status");
+  const reportSections = el("ol", "report-sections");
+  reportSections.dataset.testid = "report-sections";
+  const download = el("button", "download", "Download report (Markdown)");
+  download.type = "button";
+  download.dataset.testid = "download-report";
+  download.hidden = true;
+  download.addEventListener("click", () => downloadReport(run).catch((e) => setStatus(e.message)));
+  report.append(reportProgress, reportSections);
+  root.append(timeline, meter, report, answer, download, sources, status);
+  const run = { root, timeline, timelineTitle, steps, meter, units, totals, regime, answer, sources, citations, status, report, reportProgress, reportSections, download,
+    conversationId, turn: null, isReport: false, calls: new Map(), count: 0, replay: false };
   return run;
+}
+
+const sectionText = { planned: "planned", writing: "being written", complete: "written" };
+
+function showSections(run, data) {
+  const sections = data.sections || [];
+  run.report.hidden = false;
+  const written = sections.filter((s) => s.status === "complete").length;
+  run.reportProgress.textContent = "Report: " + written + " of " + sections.length + " sections written";
+  run.reportSections.replaceChildren();
+  for (const s of sections) {
+    const item = el("li", "report-section " + s.status);
+    item.dataset.testid = "report-section";
+    item.dataset.status = s.status;
+    item.append(el("span", "section-title", s.title), el("span", "section-status", " \u2014 " + (sectionText[s.status] || s.status)));
+    run.reportSections.appendChild(item);
+  }
+}
+
+function updateDownload(run) {
+  run.download.hidden = !(run.isReport && run.turn !== null && run.turn !== undefined && run.conversationId);
+}
+
+async function downloadReport(run) {
+  // fetch (not a plain link) so that the API key header goes with it; the file is saved from a blob URL.
+  const response = await api("/api/conversations/" + encodeURIComponent(run.conversationId) + "/messages/" + encodeURIComponent(run.turn) + "/report");
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const match = /filename="?([^";]+)"?/.exec(disposition);
+  const url = URL.createObjectURL(await response.blob());
+  const link = el("a");
+  link.href = url;
+  link.download = match ? match[1] : "report.md";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 function addStep(run, kind, label, line, detail, className) {
@@ -339,9 +393,16 @@ function handleEvent(run, name, data) {
     case "tool_call": addToolCall(run, data); break;
     case "tool_result": addToolResult(run, data); break;
     case "budget": showBudget(run, data); break;
-    case "answer": showAnswer(run, data); break;
+    case "sections": showSections(run, data); break;
+    case "answer":
+      showAnswer(run, data);
+      run.isReport = !!data.isReport;
+      updateDownload(run);
+      break;
     case "error": run.status.textContent = data.message; break;
     case "done":
+      if (typeof data.turn === "number") run.turn = data.turn;
+      updateDownload(run);
       run.status.dataset.status = data.status;
       run.status.textContent = (run.status.textContent ? run.status.textContent + " \u00B7 " : "") + (doneText[data.status] || data.status);
       break;
@@ -398,7 +459,7 @@ async function send(event) {
       { method: "POST", body, headers: { Accept: "text/event-stream" } });
     $("question").value = "";
     $("messages").appendChild(el("div", "msg user", question));
-    const run = createRunView();
+    const run = createRunView(conversationId);
     $("messages").appendChild(run.root);
     run.timeline.hidden = false;
     state.running = { conversationId };

@@ -65,6 +65,7 @@ internal static class McpServerHost
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddConfiguration(configuration);
             AddServices(builder.Services, server, research, chatModel);
+            McpHttpTransport.AddTo(builder.Services);
             // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over Mcp:Urls, as in any
             // ASP.NET Core app; whatever is bound is checked once the server listens.
             if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -82,8 +83,8 @@ internal static class McpServerHost
             // checked: beyond loopback without Mcp:ApiKey the server stops. Host is checked on every request, Origin on /mcp.
             var guard = new ExposureGuard(McpServerSettings.SectionName, server.ApiKey, server.AllowedHosts, server.AllowedOrigins,
                 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>());
-            ExposureGuardSetup.Use(app, guard, [StreamableHttpEndpoint.Path], StreamableHttpEndpoint.WriteErrorAsync);
-            StreamableHttpEndpoint.Map(app, server);
+            ExposureGuardSetup.Use(app, guard, [McpHttpTransport.Path], McpHttpTransport.WriteErrorAsync);
+            McpHttpTransport.Map(app, server);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return guard.Refusal is { } refusal ? throw new McpConfigurationException(refusal) : 0;
         }

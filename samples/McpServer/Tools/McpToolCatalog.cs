@@ -56,10 +56,12 @@ internal sealed class McpToolCatalog : IDisposable
         {
             // The research agent sees upstream failures only as an error id; the raw error is logged.
             var safeModel = model with { Client = new UpstreamErrorChatClient(model.Client, loggerFactory.CreateLogger<ResearchFunction>()) };
-            var research = new ResearchFunction(safeModel, kernel, tracker, timeProvider, loggerFactory);
+            var progress = new ToolProgress();
+            var research = new ResearchFunction(safeModel, kernel, tracker, progress, timeProvider, loggerFactory);
             var charge = Charge("one unit per run", "research")
-                + " The agent's own searches, reads and memory calls, its model tokens and their cost are charged to the same budget.";
-            tools.Add(new BudgetedMcpTool("research", research.AsAIFunction(), tracker, charge, readOnly: false, openWorld: true, logger));
+                + " The agent's own searches, reads and memory calls, its model tokens and their cost are charged to the same budget."
+                + " Each step of the run is sent as a progress notification when the call asks for progress.";
+            tools.Add(progress.Wrap(new BudgetedMcpTool("research", research.AsAIFunction(), tracker, charge, readOnly: false, openWorld: true, logger)));
         }
 
         tools.Add(new BudgetStatusTool(tracker));

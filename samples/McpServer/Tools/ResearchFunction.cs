@@ -5,6 +5,7 @@ using Agents.Budget;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
+using Agents.Planners.Runs.Events;
 using Agents.Samples.Shared;
 using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.AI;
@@ -21,9 +22,11 @@ internal sealed class ResearchFunction
     private readonly BudgetTracker _tracker;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ToolProgress _progress;
 
-    public ResearchFunction(ChatModel model, Kernel kernel, BudgetTracker tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public ResearchFunction(ChatModel model, Kernel kernel, BudgetTracker tracker, ToolProgress progress, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        _progress = progress;
         _model = model;
         _kernel = kernel;
         _tracker = tracker;
@@ -61,7 +64,26 @@ internal sealed class ResearchFunction
                 return $"Error: strategy '{strategy}' is unknown; use 'react' or 'bats'.";
         }
 
-        var result = await agent.RunAsync(question, cancellationToken).ConfigureAwait(false);
+        // Every step goes to the client as a progress notification when it asked for them (a progressToken).
+        AgentRunResult? result = null;
+        var steps = 0;
+        await foreach (var runEvent in agent.RunStreamingAsync(question, cancellationToken).ConfigureAwait(false))
+        {
+            if (runEvent is RunCompletedEvent { ParentRunId: null } completed)
+            {
+                result = completed.Result;
+            }
+            else if (Describe(runEvent) is { } step)
+            {
+                await _progress.ReportAsync(++steps, step, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (result is null)
+        {
+            throw new InvalidOperationException("The agent's run ended without a result.");
+        }
+
         var cost = result.Cost;
         var text = new StringBuilder();
         if (result.Status == AgentRunStatus.GaveUp && result.StatusReason.StartsWith("The run failed:", StringComparison.Ordinal))
@@ -81,4 +103,15 @@ internal sealed class ResearchFunction
         text.Append(')');
         return text.ToString();
     }
+
+    /// <summary>One line for a step of the run, or <see langword="null"/> for events that are not steps.</summary>
+    private static string? Describe(AgentRunEvent runEvent) => runEvent switch
+    {
+        ToolCalledEvent { Call: var call } => call.Executed ? $"Called {call.Name}" : $"Refused {call.Name}",
+        ModelRespondedEvent model => $"Model replied ({model.Purpose})",
+        PlanUpdatedEvent => "Updated the plan",
+        VerificationCompletedEvent verified => $"Verified: {verified.Report.Decision}",
+        AnswerProposedEvent => "Proposed an answer",
+        _ => null,
+    };
 }

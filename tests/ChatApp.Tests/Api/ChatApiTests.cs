@@ -124,13 +124,89 @@ public sealed class ChatApiTests
         }
     }
 
+    [Fact]
+    public async Task A_report_run_names_its_turn_in_done_and_downloads_as_a_markdown_attachment()
+    {
+        var runner = new ScriptedAgentRunner((request, ct) => Events(
+            new SectionsEvent([new ReportSection("Background", ReportSection.Complete)]),
+            new AnswerEvent("# Report\n\n## Background\n\nText <script>x</script>\n", []) { IsReport = true }));
+        await using var app = await TestApp.StartAsync(runner);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        using var response = await http.PostAsync($"api/conversations/{id}/messages", Json("{\"message\":\"q\",\"strategy\":\"report\"}"));
+
+        var events = ParseSse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["sections", "answer", "done"], events.Select(e => e.Name));
+        Assert.Equal(AgentStrategy.Report, Assert.Single(runner.Requests).Strategy);
+        Assert.Equal("complete", events[0].Data.GetProperty("sections")[0].GetProperty("status").GetString());
+        Assert.True(events[1].Data.GetProperty("isReport").GetBoolean());
+        var turn = events[2].Data.GetProperty("turn").GetInt32();
+        Assert.Equal(1, turn);
+
+        using var download = await http.GetAsync($"api/conversations/{id}/messages/{turn}/report");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("text/markdown", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal($"report-{id}-1.md", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName);
+        Assert.Equal("# Report\n\n## Background\n\nText <script>x</script>\n", await download.Content.ReadAsStringAsync());
+
+        using var notAReport = await http.GetAsync($"api/conversations/{id}/messages/0/report");
+        await AssertProblemAsync(notAReport, HttpStatusCode.NotFound, $"Message 0 of conversation '{id}' is not a report.");
+        using var missing = await http.GetAsync($"api/conversations/{id}/messages/7/report");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Closing_the_stream_stops_the_run_and_keeps_it_as_disconnected()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runner = new ScriptedAgentRunner((request, ct) => Endless(started, stopped, ct));
+        await using var app = await TestApp.StartAsync(runner);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"api/conversations/{id}/messages") { Content = Json("{\"message\":\"q\"}") })
+        using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("no-cache", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.Equal("event: thinking", await reader.ReadLineAsync());
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        // The page went away: the agent's token is cancelled and the conversation keeps the run.
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var conversation = await http.GetFromJsonAsync<JsonElement>($"api/conversations/{id}");
+        for (var i = 0; i < 300 && (conversation.GetProperty("isRunning").GetBoolean() || conversation.GetProperty("messages").GetArrayLength() < 2); i++)
+        {
+            await Task.Delay(50);
+            conversation = await http.GetFromJsonAsync<JsonElement>($"api/conversations/{id}");
+        }
+
+        Assert.False(conversation.GetProperty("isRunning").GetBoolean());
+
+        var events = conversation.GetProperty("messages")[1].GetProperty("events");
+        Assert.Equal("disconnected", events[events.GetArrayLength() - 1].GetProperty("status").GetString());
+
+        static async IAsyncEnumerable<AgentEvent> Endless(TaskCompletionSource started, TaskCompletionSource stopped, [EnumeratorCancellation] CancellationToken ct)
+        {
+            yield return new ThinkingEvent("working");
+            started.TrySetResult();
+            using var registration = ct.Register(() => stopped.TrySetResult());
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+    }
+
     [Theory]
     [InlineData("{\"message\": \"q\",", HttpStatusCode.BadRequest, "The request body is not valid JSON for this endpoint at line 1, position 16.")]
     [InlineData("{\"message\": 5}", HttpStatusCode.BadRequest, "The request body is not valid JSON for this endpoint at line 1, position 14 (field $.message).")]
     [InlineData("null", HttpStatusCode.BadRequest, "The request body is JSON null; send a JSON object.")]
     [InlineData("{}", HttpStatusCode.BadRequest, "message is missing or empty; type a question.")]
     [InlineData("{\"message\":\"   \"}", HttpStatusCode.BadRequest, "message is missing or empty; type a question.")]
-    [InlineData("{\"message\":\"q\",\"strategy\":\"tree-of-thought\"}", HttpStatusCode.BadRequest, "strategy 'tree-of-thought' is unknown; use 'bats' or 'react'.")]
+    [InlineData("{\"message\":\"q\",\"strategy\":\"tree-of-thought\"}", HttpStatusCode.BadRequest, "strategy 'tree-of-thought' is unknown; use 'bats', 'react' or 'report'.")]
     [InlineData("{\"message\":\"q\",\"budget\":{\"searchUnits\":51,\"browseUnits\":1,\"maxTokens\":10,\"maxCostUsd\":0.1}}", HttpStatusCode.BadRequest, "budget.searchUnits is 51; it must be between 0 and the server maximum 50.")]
     [InlineData("{\"message\":\"q\",\"budget\":{\"searchUnits\":1,\"browseUnits\":-1,\"maxTokens\":10,\"maxCostUsd\":0.1}}", HttpStatusCode.BadRequest, "budget.browseUnits is -1; it must be between 0 and the server maximum 50.")]
     [InlineData("{\"message\":\"q\",\"budget\":{\"searchUnits\":1,\"browseUnits\":1,\"maxTokens\":999999999,\"maxCostUsd\":0.1}}", HttpStatusCode.BadRequest, "budget.maxTokens is 999999999; it must be between 1 and the server maximum 500000.")]

@@ -3,6 +3,7 @@ using Agents.Samples.ChatApp.Tests.Fakes;
 using Agents.Samples.ChatApp.Tests.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -64,5 +65,45 @@ public sealed class McpResearchToolTests
         Assert.StartsWith("Refused: ", Text(again), StringComparison.Ordinal);
         Assert.Contains("research", Text(again), StringComparison.Ordinal);
         Assert.Equal(2, model.Calls.Count);
+    }
+
+    [Fact]
+    public async Task Research_over_streamable_http_sends_a_progress_notification_per_step_before_its_result()
+    {
+        var model = new ScriptedChatClient((messages, options) => messages[^1].Role == ChatRole.Tool
+            ? new ChatResponse(new ChatMessage(ChatRole.Assistant, "Lucene.Net is a search library."))
+            : new ChatResponse(new ChatMessage(ChatRole.Assistant,
+                [new FunctionCallContent("call_1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "Lucene" } })])));
+        await using var upstream = await TestApp.StartAsync(services: s => s.AddSingleton(new CompletionsModel(model, "scripted")));
+        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var server = await ServerProcess.StartAsync(McpServerProcess.DllPath, port =>
+        [
+            "--Mcp:Transport=http", $"--Mcp:Urls=http://127.0.0.1:{port}", $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
+            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted",
+        ]);
+        await using var client = await McpExposureTests.ConnectAsync(new Uri($"http://127.0.0.1:{server.Port}/mcp"), null);
+        var progress = new RecordingProgress();
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var research = await client.CallToolAsync("research", new Dictionary<string, object?> { ["question"] = "What is Lucene.Net?" }, progress, cancellationToken: timeout.Token);
+
+        Assert.False(research.IsError, Text(research));
+        Assert.Contains("Answer: Lucene.Net is a search library.", Text(research), StringComparison.Ordinal);
+        for (var i = 0; i < 100 && progress.Values.Count < 3; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        var steps = progress.Values.ToArray();
+        Assert.Contains(steps, v => v.Message == "Called web_search");
+        Assert.Contains(steps, v => v.Message is not null && v.Message.StartsWith("Model replied", StringComparison.Ordinal));
+        Assert.Equal(steps.Select(v => v.Progress).Order(), steps.Select(v => v.Progress));
+    }
+
+    private sealed class RecordingProgress : IProgress<ProgressNotificationValue>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<ProgressNotificationValue> Values { get; } = new();
+
+        public void Report(ProgressNotificationValue value) => Values.Enqueue(value);
     }
 }

@@ -65,7 +65,7 @@ public sealed class McpServerHttpTests
         malformed.Headers.Add("X-Api-Key", Key);
         using var parseError = await http.SendAsync(malformed);
         Assert.Equal(HttpStatusCode.BadRequest, parseError.StatusCode);
-        Assert.Contains("Parse error", await parseError.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("did not contain a valid JSON-RPC message", await parseError.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         using var huge = new HttpRequestMessage(HttpMethod.Post, server.Endpoint)
         {
