@@ -43,32 +43,32 @@ internal static class ChatEndpoints
         }, ApiJson.Options);
     }
 
-    private static IResult ListConversations([FromServices] ConversationStore store) =>
-        Results.Json(store.List().Select(c => new { c.Id, c.Title, c.IsRunning }), ApiJson.Options);
+    private static async Task<IResult> ListConversations([FromServices] ConversationStore store, CancellationToken cancellationToken) =>
+        Results.Json((await store.ListAsync(cancellationToken)).Select(c => new { c.Id, c.Title, c.IsRunning }), ApiJson.Options);
 
-    private static IResult CreateConversation([FromServices] ConversationStore store)
+    private static async Task<IResult> CreateConversation([FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
-        var conversation = store.TryCreate();
+        var conversation = await store.TryCreateAsync(cancellationToken);
         return conversation is null
             ? Problems.Create(StatusCodes.Status409Conflict, "Too many conversations",
                 "The server keeps a limited number of conversations (ChatApp:Limits:MaxConversations); delete one first.")
             : Results.Json(new { conversation.Id, conversation.Title }, ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
-    private static IResult GetConversation(string id, [FromServices] ConversationStore store)
+    private static async Task<IResult> GetConversation(string id, [FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
-        var conversation = store.Find(id);
+        var conversation = await store.FindAsync(id, cancellationToken);
         return conversation is null
             ? NotFound(id)
             : Results.Json(new { conversation.Id, conversation.Title, conversation.IsRunning, Messages = conversation.GetTurns() }, ApiJson.Options);
     }
 
-    private static IResult DeleteConversation(string id, [FromServices] ConversationStore store) =>
-        store.Delete(id) ? Results.NoContent() : NotFound(id);
+    private static async Task<IResult> DeleteConversation(string id, [FromServices] ConversationStore store, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(id, cancellationToken) ? Results.NoContent() : NotFound(id);
 
-    private static IResult StopRun(string id, [FromServices] ConversationStore store)
+    private static async Task<IResult> StopRun(string id, [FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
-        var conversation = store.Find(id);
+        var conversation = await store.FindAsync(id, cancellationToken);
         if (conversation is null)
         {
             return NotFound(id);
@@ -90,7 +90,7 @@ internal static class ChatEndpoints
         [FromServices] ILoggerFactory loggerFactory)
     {
         var settings = options.Value;
-        var conversation = store.Find(id);
+        var conversation = await store.FindAsync(id, context.RequestAborted);
         if (conversation is null)
         {
             return NotFound(id);
@@ -156,7 +156,17 @@ internal static class ChatEndpoints
         }
 
         var history = conversation.GetTurns();
-        conversation.Add(new ChatTurn("user", message, []));
+        try
+        {
+            await conversation.AddAsync(new ChatTurn("user", message, []), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            conversation.EndRun(run);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not saved",
+                $"The message could not be saved, so it was not sent: {ex.Message}");
+        }
+
         var request = new AgentRunRequest(conversation.Id, message, history, strategy, budget);
         var stream = new RunEventStream(conversation, run, runner, request, new RunRecorder(renderer), settings.Limits.MaxRunDuration, timeProvider, loggerFactory);
 
@@ -178,9 +188,9 @@ internal static class ChatEndpoints
     }
 
     /// <summary>A deep-research report as a Markdown file (<c>text/markdown</c>, <c>Content-Disposition: attachment</c>).</summary>
-    private static IResult DownloadReport(string id, int index, [FromServices] ConversationStore store)
+    private static async Task<IResult> DownloadReport(string id, int index, [FromServices] ConversationStore store, CancellationToken cancellationToken)
     {
-        var conversation = store.Find(id);
+        var conversation = await store.FindAsync(id, cancellationToken);
         if (conversation is null)
         {
             return NotFound(id);

@@ -69,7 +69,7 @@ internal sealed partial class RunEventStream
                 }
 
                 var done = (DoneEvent)_recorder.Record(new DoneEvent(status));
-                var turn = AddTurn();
+                var turn = await AddTurnAsync().ConfigureAwait(false);
                 recorded = true;
                 if (!requestAborted.IsCancellationRequested)
                 {
@@ -83,7 +83,7 @@ internal sealed partial class RunEventStream
             {
                 // The page went away while an event was being written: the run is kept as disconnected.
                 _recorder.Record(new DoneEvent("disconnected"));
-                AddTurn();
+                await AddTurnAsync().ConfigureAwait(false);
             }
 
             _conversation.EndRun(_run);
@@ -123,14 +123,25 @@ internal sealed partial class RunEventStream
     }
 
     /// <summary>Keeps the run in the conversation; returns the index of its turn, or <see langword="null"/> when there was nothing to keep.</summary>
-    private int? AddTurn()
+    private async Task<int?> AddTurnAsync()
     {
         if (_recorder.ToTurn() is not { } turn)
         {
             return null;
         }
 
-        _conversation.Add(turn);
+        try
+        {
+            // Saved even when the page went away: the run happened and was paid for.
+            await _conversation.AddAsync(turn, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var errorId = ErrorIds.New();
+            LogRunFailed(_logger, ex, _conversation.Id, errorId);
+            return null;
+        }
+
         var turns = _conversation.GetTurns();
         for (var i = turns.Count - 1; i >= 0; i--)
         {

@@ -22,6 +22,9 @@ internal static class ChatAppCommandLine
         ("--documents", Section + ":Research:DocumentsFolder", "The folder the local search engine indexes."),
         ("--searxng-url", Section + ":Research:SearxngUrl", "The SearXNG instance (search provider searxng)."),
         ("--workspace", Section + ":Research:WorkspaceRoot", "Where each conversation's notes and archived pages are kept."),
+        ("--conversations", Section + ":ConversationsPath", "The SQLite file that keeps the conversations across restarts (default data/conversations.db)."),
+        ("--cluster", Section + ":Cluster:Redis", "Cluster mode: redis://host:port. Replicas with the same Redis serve every conversation (see docs/scale-out.md)."),
+        ("--cluster-ports", Section + ":Cluster:SiloPort", "This replica's silo port (default 11111; the gateway port is ChatApp:Cluster:GatewayPort, default 30000)."),
     ];
 
     /// <inheritdoc cref="SettingsCommandLine.Parse"/>

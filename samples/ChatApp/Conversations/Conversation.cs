@@ -7,14 +7,21 @@ internal sealed class Conversation
 {
     private readonly Lock _gate = new();
     private readonly List<ChatTurn> _turns = [];
+    private readonly ConversationStore? _store;
     private CancellationTokenSource? _activeRun;
     private bool _stopRequested;
 
-    public Conversation(string id, string title, DateTimeOffset createdAt)
+    /// <summary>Initializes a new instance of the <see cref="Conversation"/> class.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="title">The title.</param>
+    /// <param name="createdAt">When it was created.</param>
+    /// <param name="store">Where its turns are saved; <see langword="null"/> keeps them in memory only.</param>
+    public Conversation(string id, string title, DateTimeOffset createdAt, ConversationStore? store = null)
     {
         Id = id;
         Title = title;
         CreatedAt = createdAt;
+        _store = store;
     }
 
     public string Id { get; }
@@ -39,16 +46,42 @@ internal sealed class Conversation
         lock (_gate) return [.. _turns];
     }
 
-    public void Add(ChatTurn turn)
+    /// <summary>Saves a turn, then shows it; a turn the store refuses is not shown either (the caller gets the error).</summary>
+    public async Task AddAsync(ChatTurn turn, CancellationToken cancellationToken)
+    {
+        string? title;
+        lock (_gate)
+        {
+            title = _turns.Count == 0 && turn.Role == "user"
+                ? (turn.Text.Length <= 60 ? turn.Text : string.Concat(turn.Text.AsSpan(0, 57), "..."))
+                : null;
+        }
+
+        if (_store is not null)
+        {
+            await _store.SaveAsync(this, turn, title, cancellationToken).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            Title = title ?? Title;
+            _turns.Add(turn);
+        }
+    }
+
+    /// <summary>Replaces the turns with the stored ones (not while this replica runs the conversation).</summary>
+    internal void Load(string title, IReadOnlyList<ChatTurn> turns)
     {
         lock (_gate)
         {
-            if (_turns.Count == 0 && turn.Role == "user")
+            if (_activeRun is not null)
             {
-                Title = turn.Text.Length <= 60 ? turn.Text : string.Concat(turn.Text.AsSpan(0, 57), "...");
+                return;
             }
 
-            _turns.Add(turn);
+            Title = title;
+            _turns.Clear();
+            _turns.AddRange(turns);
         }
     }
 

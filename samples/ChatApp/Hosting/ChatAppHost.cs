@@ -42,6 +42,8 @@ internal static class ChatAppHost
             throw new OptionsValidationException(ChatAppOptions.SectionName, typeof(ChatAppOptions), result.Failures);
         }
 
+        ChatAppConversations.Add(builder, options);
+
         builder.Services.AddSingleton(sp => new ExposureGuard(
             ChatAppOptions.SectionName, options.ApiKey, options.AllowedHosts, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>()));
         // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over ChatApp:Urls, as in any

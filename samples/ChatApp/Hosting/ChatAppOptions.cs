@@ -27,6 +27,15 @@ internal sealed class ChatAppOptions
     /// </summary>
     public string? AllowedHosts { get; set; }
 
+    /// <summary>
+    /// Gets or sets the SQLite file that keeps the conversations of a single process, so that a restart loses none.
+    /// A relative path is relative to the current directory. Default <c>data/conversations.db</c>.
+    /// </summary>
+    public string ConversationsPath { get; set; } = Path.Combine("data", "conversations.db");
+
+    /// <summary>Gets cluster mode's settings (<c>--cluster redis://host:port</c>).</summary>
+    public ChatAppClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Gets the server-side limits that no request can exceed.</summary>
     public ChatAppLimits Limits { get; set; } = new();
 

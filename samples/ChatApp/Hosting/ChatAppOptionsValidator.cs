@@ -50,6 +50,15 @@ internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
         if (limits.MaxCompletionPromptChars < 1) failures.Add("ChatApp:Limits:MaxCompletionPromptChars must be positive.");
         if (limits.MaxMessagesPerConversation < 2) failures.Add("ChatApp:Limits:MaxMessagesPerConversation must be at least 2.");
         if (limits.MaxConversations < 1) failures.Add("ChatApp:Limits:MaxConversations must be positive.");
+        if (string.IsNullOrWhiteSpace(options.ConversationsPath)) failures.Add("ChatApp:ConversationsPath must name a file, such as data/conversations.db.");
+        if (options.Cluster.RedisConfiguration is { } redis)
+        {
+            if (redis.Length == 0 || redis.Contains(' ', StringComparison.Ordinal)) failures.Add($"ChatApp:Cluster:Redis '{options.Cluster.Redis}' is not a Redis address; use host:port or redis://host:port.");
+            if (options.Cluster.SiloPort is < 1 or > 65535) failures.Add("ChatApp:Cluster:SiloPort must be a port number (1-65535).");
+            if (options.Cluster.GatewayPort is < 1 or > 65535 || options.Cluster.GatewayPort == options.Cluster.SiloPort) failures.Add("ChatApp:Cluster:GatewayPort must be a port number (1-65535) other than SiloPort.");
+            if (string.IsNullOrWhiteSpace(options.Cluster.ClusterId)) failures.Add("ChatApp:Cluster:ClusterId must not be empty.");
+            if (options.Cluster.AdvertisedAddress is { } address && !System.Net.IPAddress.TryParse(address, out _)) failures.Add($"ChatApp:Cluster:AdvertisedAddress '{address}' is not an IP address.");
+        }
 
         var budgetError = BudgetRules.Check(options.DefaultBudget, limits, "ChatApp:DefaultBudget");
         if (budgetError is not null) failures.Add(budgetError);

@@ -103,6 +103,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
+
+        // Each server process keeps its conversations in a file of its own (the default would be ./data in the test folder).
+        start.ArgumentList.Add("--ChatApp:ConversationsPath=" + Path.Combine(Path.GetTempPath(), "agents-chat-" + Guid.NewGuid().ToString("N"), "conversations.db"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

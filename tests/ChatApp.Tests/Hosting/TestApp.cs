@@ -29,7 +29,11 @@ internal sealed class TestApp : IAsyncDisposable
     {
         var app = ChatAppHost.Build([], builder =>
         {
-            var values = new Dictionary<string, string?> { ["ChatApp:Urls"] = "http://127.0.0.1:0" };
+            var values = new Dictionary<string, string?>
+            {
+                ["ChatApp:Urls"] = "http://127.0.0.1:0",
+                ["ChatApp:ConversationsPath"] = Path.Combine(Path.GetTempPath(), "agents-chat-" + Guid.NewGuid().ToString("N"), "conversations.db"),
+            };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 values[key] = value;

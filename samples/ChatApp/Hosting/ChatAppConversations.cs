@@ -1,0 +1,49 @@
+using System.Net;
+using Agents.Cluster;
+using Agents.Conversations;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+
+namespace Agents.Samples.ChatApp.Hosting;
+
+/// <summary>Where conversations live: an SQLite file for one process, or the Orleans cluster over Redis (<c>--cluster</c>).</summary>
+internal static class ChatAppConversations
+{
+    public static void Add(WebApplicationBuilder builder, ChatAppOptions options)
+    {
+        var limits = new ConversationStoreOptions
+        {
+            DatabasePath = Path.GetFullPath(options.ConversationsPath),
+            MaxConversations = options.Limits.MaxConversations,
+            MaxTurnsPerConversation = options.Limits.MaxMessagesPerConversation,
+            MaxTitleLength = 60,
+            MaxPayloadLength = 8_000_000,
+        };
+
+        if (options.Cluster.RedisConfiguration is { } redis)
+        {
+            // This replica is a silo of the cluster: conversations are grains, persisted in Redis, served by any replica.
+            ChatAppClusterOptions cluster = options.Cluster;
+            builder.UseOrleans(silo =>
+            {
+                silo.AddAgentsCluster(redis).Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = cluster.ClusterId;
+                    o.ServiceId = "agents-chat";
+                });
+                if (cluster.AdvertisedAddress is { } address)
+                {
+                    silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+                }
+            });
+            builder.Services.AddOrleansConversationStore(limits);
+            return;
+        }
+
+        builder.Services.TryAddSingleton<IConversationStore>(sp => new SqliteConversationStore(limits, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+    }
+}
