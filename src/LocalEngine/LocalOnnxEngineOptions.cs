@@ -20,6 +20,12 @@ public sealed class LocalOnnxEngineOptions
     /// <summary>Gets or sets the intra-op thread count; 0 (default) lets ONNX Runtime choose.</summary>
     public int IntraOpNumThreads { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether ONNX Runtime's intra-op worker threads spin while they wait for work
+    /// (<c>session.intra_op.allow_spinning</c>). Default true.
+    /// </summary>
+    public bool IntraOpSpinning { get; set; } = true;
+
     /// <summary>Gets or sets the chat template family; <see cref="ChatTemplateFamily.Auto"/> (default) chooses from the model's configuration.</summary>
     public ChatTemplateFamily TemplateFamily { get; set; } = ChatTemplateFamily.Auto;
 

@@ -376,6 +376,8 @@ internal sealed class DecoderSession : IDisposable
                 so.IntraOpNumThreads = options.IntraOpNumThreads;
             }
 
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+
             if (options.ExecutionProvider == LocalExecutionProvider.Cuda)
             {
                 var available = OrtEnv.Instance().GetAvailableProviders();
