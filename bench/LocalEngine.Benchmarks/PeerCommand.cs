@@ -8,15 +8,15 @@ namespace Agents.LocalEngine.Benchmarks;
 
 /// <summary>
 /// The engine against onnxruntime-genai 0.20.0 on the same random Llama models: each side decodes the same prompt ids
-/// greedily in its own process (the two native runtimes differ), the two processes of a pair run back to back in
-/// alternating order, and the result is the median of the pairs' speed ratios, idle and with one other process busy
-/// on one core.
+/// greedily in its own long-lived process (the two native runtimes differ); the driver asks the two for one decode each,
+/// back to back in alternating order (a pair), idle and with one other process busy on one core in turn, and reports
+/// the median of the pairs' speed ratios.
 /// </summary>
 internal static class PeerCommand
 {
     private const string Usage =
-        "usage: peer [--models tiny,small,big] [--load idle,busy] [--pairs N] [--tokens N] [--runs R] [--genai PATH] " +
-        "[--threads N] [--spin 0|1] [--genai-threads N] [--models-dir DIR]";
+        "usage: peer [--models tiny,small,big] [--load idle,busy] [--pairs N] [--tokens N] [--genai PATH] " +
+        "[--threads N] [--spin 0|1] [--config ORT_SESSION_KEY=VALUE]... [--genai-threads N] [--models-dir DIR]";
 
     /// <summary>The models of the peer bench, by name.</summary>
     private static readonly Dictionary<string, (string Label, TinyLlamaSpec Spec)> Models = new(StringComparer.Ordinal)
@@ -30,9 +30,8 @@ internal static class PeerCommand
     {
         string[] models = ["tiny", "small", "big"];
         string[] loads = ["idle", "busy"];
-        var pairs = 7;
-        var tokens = 128;
-        var runs = 3;
+        var pairs = 15;
+        var tokens = 64;
         string? genai = null;
         string? modelsDir = null;
         var engineArgs = new List<string>();
@@ -45,10 +44,9 @@ internal static class PeerCommand
                 case "--load": loads = args[++i].Split(','); break;
                 case "--pairs": pairs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--genai": genai = args[++i]; break;
                 case "--models-dir": modelsDir = args[++i]; break;
-                case "--threads" or "--spin": engineArgs.Add(args[i]); engineArgs.Add(args[++i]); break;
+                case "--threads" or "--spin" or "--config": engineArgs.Add(args[i]); engineArgs.Add(args[++i]); break;
                 case "--genai-threads": genaiThreads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine(Usage);
@@ -56,7 +54,7 @@ internal static class PeerCommand
             }
         }
 
-        if (models.Any(m => !Models.ContainsKey(m)) || loads.Any(l => l is not ("idle" or "busy")) || pairs < 1 || tokens < 2 || runs < 1)
+        if (models.Any(m => !Models.ContainsKey(m)) || loads.Any(l => l is not ("idle" or "busy")) || pairs < 1 || tokens < 2)
         {
             Console.Error.WriteLine(Usage);
             return 2;
@@ -73,52 +71,49 @@ internal static class PeerCommand
         try
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"pairs={pairs} tokens={tokens} runs/process={runs} engine args=[{string.Join(' ', engineArgs)}] genai intra_op_num_threads={(genaiThreads?.ToString(CultureInfo.InvariantCulture) ?? "genai default")} cores={Environment.ProcessorCount} loadavg={LoadAverage()}"));
+                $"pairs={pairs} tokens={tokens} engine args=[{string.Join(' ', engineArgs)}] genai intra_op_num_threads={(genaiThreads?.ToString(CultureInfo.InvariantCulture) ?? "genai default")} cores={Environment.ProcessorCount} loadavg={LoadAverage()}"));
             Console.WriteLine();
-            Console.WriteLine("| model | load | engine ms/token | genai ms/token | engine speed / genai's (median of pair ratios) | same tokens |");
+            Console.WriteLine("| model | load | engine ms/token | genai ms/token | engine speed / genai's: median of pair ratios (range) | same tokens |");
             Console.WriteLine("|---|---|---|---|---|---|");
             foreach (var name in models)
             {
                 var (label, spec) = Models[name];
                 var (engineDir, genaiDir) = WriteModel(Path.Combine(root, name), spec, genaiThreads);
                 var prompt = string.Join(',', Enumerable.Range(0, 16).Select(i => ((i * 37 % (spec.VocabSize - 16)) + 1).ToString(CultureInfo.InvariantCulture)));
-                string[] common = ["--prompt", prompt, "--tokens", tokens.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture)];
-                foreach (var load in loads)
+                string[] common = ["--prompt", prompt, "--tokens", tokens.ToString(CultureInfo.InvariantCulture)];
+                using var engine = PeerProcess.Start(Path.Combine(AppContext.BaseDirectory, "Agents.LocalEngine.Benchmarks"), ["peer-engine", engineDir, .. common, .. engineArgs]);
+                using var peer = PeerProcess.Start(genai, ["serve", genaiDir, .. common]);
+                var samples = loads.ToDictionary(l => l, _ => (Engine: new List<double>(), GenAi: new List<double>(), Ratios: new List<double>()), StringComparer.Ordinal);
+                var same = true;
+                for (var p = 0; p < pairs; p++)
                 {
-                    var engineMs = new List<double>();
-                    var genaiMs = new List<double>();
-                    var ratios = new List<double>();
-                    var same = true;
-                    for (var p = 0; p < pairs; p++)
+                    foreach (var load in loads)
                     {
                         using var busy = load == "busy" ? StartBusyLoop() : null;
-                        PeerResult e, g;
-                        if (p % 2 == 0)
-                        {
-                            e = RunEngine(engineDir, [.. common, .. engineArgs]);
-                            g = RunPeer(genai, ["decode", genaiDir, .. common]);
-                        }
-                        else
-                        {
-                            g = RunPeer(genai, ["decode", genaiDir, .. common]);
-                            e = RunEngine(engineDir, [.. common, .. engineArgs]);
-                        }
-
+                        var engineFirst = p % 2 == 0;
+                        var first = (engineFirst ? engine : peer).Decode();
+                        var second = (engineFirst ? peer : engine).Decode();
+                        var (e, g) = engineFirst ? (first, second) : (second, first);
                         if (busy is not null)
                         {
                             busy.Kill();
                             busy.WaitForExit();
                         }
 
+                        var (engineMs, genaiMs, ratios) = samples[load];
                         engineMs.Add(e.MsPerToken);
                         genaiMs.Add(g.MsPerToken);
                         ratios.Add(g.MsPerToken / e.MsPerToken);
                         same &= e.Tokens == g.Tokens;
                         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {load} pair {p}: engine {e.MsPerToken:F3} ms, genai {g.MsPerToken:F3} ms, ratio {g.MsPerToken / e.MsPerToken:F2}"));
                     }
+                }
 
+                foreach (var load in loads)
+                {
+                    var (engineMs, genaiMs, ratios) = samples[load];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {label} | {(load == "idle" ? "idle" : "one busy process")} | {Median(engineMs):F3} | {Median(genaiMs):F3} | {Median(ratios):F2}× | {(same ? "yes" : "NO")} |"));
+                        $"| {label} | {(load == "idle" ? "idle" : "one busy process")} | {Median(engineMs):F3} | {Median(genaiMs):F3} | {Median(ratios):F2}× ({ratios.Min():F2}-{ratios.Max():F2}) | {(same ? "yes" : "NO")} |"));
                 }
             }
 
@@ -137,15 +132,14 @@ internal static class PeerCommand
     }
 
     /// <summary>
-    /// The engine side, in its own process: <c>peer-engine DIR --prompt IDS --tokens N --runs R [--threads N] [--spin 0|1]</c>;
-    /// prints the same RESULT line as the genai peer.
+    /// The engine side, in its own process: <c>peer-engine DIR --prompt IDS --tokens N [--threads N] [--spin 0|1] [--config KEY=VALUE]</c>;
+    /// the same protocol as the genai peer (READY, then one RESULT line per "run" line on stdin).
     /// </summary>
     public static async Task<int> RunEngineAsync(string[] args)
     {
         var dir = args[0];
         int[] prompt = [];
-        var tokens = 128;
-        var runs = 3;
+        var tokens = 64;
         var options = new LocalOnnxEngineOptions { EnablePrefixReuse = false };
         for (var i = 1; i < args.Length; i++)
         {
@@ -153,9 +147,12 @@ internal static class PeerCommand
             {
                 case "--prompt": prompt = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
                 case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": options.IntraOpNumThreads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--spin": options.IntraOpSpinning = args[++i] == "1"; break;
+                case "--config":
+                    var entry = args[++i].Split('=', 2);
+                    options.SessionConfigEntries[entry[0]] = entry[1];
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}");
                     return 2;
@@ -165,15 +162,17 @@ internal static class PeerCommand
         using var engine = new LocalOnnxEngine(dir, options);
         var greedy = new LocalGenerationSettings { MaxTokens = tokens, MinTokens = tokens, DoSample = false };
         await engine.GenerateAsync(prompt, greedy);
-        var times = new List<double>();
-        LocalGenerationResult? last = null;
-        for (var r = 0; r < runs; r++)
+        Console.WriteLine("READY");
+        while (Console.ReadLine() is { } line)
         {
-            last = await engine.GenerateAsync(prompt, greedy);
-            times.Add(last.DecodeTime.TotalMilliseconds / last.DecodeSteps);
+            if (line == "run")
+            {
+                var result = await engine.GenerateAsync(prompt, greedy);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"RESULT ms_per_token={result.DecodeTime.TotalMilliseconds / result.DecodeSteps:F4} tokens={string.Join(',', result.TokenIds)}"));
+            }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ms_per_token={Median(times):F4} tokens={string.Join(',', last!.TokenIds)}"));
         return 0;
     }
 
@@ -248,36 +247,6 @@ internal static class PeerCommand
             ["num_return_sequences"] = 1,
         },
     };
-
-    private sealed record PeerResult(double MsPerToken, string Tokens);
-
-    private static PeerResult RunEngine(string dir, string[] args)
-    {
-        var self = Path.Combine(AppContext.BaseDirectory, "Agents.LocalEngine.Benchmarks");
-        return RunPeer(self, ["peer-engine", dir, .. args]);
-    }
-
-    private static PeerResult RunPeer(string exe, string[] args)
-    {
-        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            throw new InvalidOperationException($"{exe} {string.Join(' ', args.Take(2))} failed ({process.ExitCode}): {stdout}{stderr.Result}");
-        }
-
-        var fields = line[7..].Split(' ').Select(f => f.Split('=', 2)).ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
-        return new PeerResult(double.Parse(fields["ms_per_token"], CultureInfo.InvariantCulture), fields["tokens"]);
-    }
 
     /// <summary>One other process busy on one core: a single-threaded shell loop.</summary>
     private static Process StartBusyLoop()

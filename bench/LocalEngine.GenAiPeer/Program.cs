@@ -2,36 +2,35 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.OnnxRuntimeGenAI;
 
-// The onnxruntime-genai side of `Agents.LocalEngine.Benchmarks peer` (one process per measurement, see docs/benchmarks.md).
-// usage: decode MODEL_DIR --prompt ID,ID,... --tokens N [--runs R]
-// Greedy decode of N new tokens after the prompt (end-of-sequence suppressed with min_length), R timed runs after one
-// warm-up. Prints one line: "RESULT ms_per_token=<median decode ms per token> tokens=<ids of the last run>".
-if (args.Length < 2 || args[0] != "decode")
+// The onnxruntime-genai side of `Agents.LocalEngine.Benchmarks peer` (see docs/benchmarks.md).
+// usage: serve MODEL_DIR --prompt ID,ID,... --tokens N
+// Loads the model, decodes once to warm up and prints "READY"; then, for every "run" line on stdin, decodes N new
+// tokens greedily after the prompt (end-of-sequence suppressed with min_length) and prints one line:
+// "RESULT ms_per_token=<decode ms per token> tokens=<ids>". Ends at the end of stdin.
+if (args.Length < 2 || args[0] != "serve")
 {
-    Console.Error.WriteLine("usage: decode MODEL_DIR --prompt ID,ID,... --tokens N [--runs R]");
+    Console.Error.WriteLine("usage: serve MODEL_DIR --prompt ID,ID,... --tokens N");
     return 2;
 }
 
 var dir = args[1];
 int[] prompt = [];
 var tokens = 128;
-var runs = 3;
 for (var i = 2; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--prompt": prompt = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]}");
             return 2;
     }
 }
 
-if (prompt.Length == 0 || tokens < 2 || runs < 1)
+if (prompt.Length == 0 || tokens < 2)
 {
-    Console.Error.WriteLine("--prompt must name ids, --tokens must be >= 2 and --runs >= 1");
+    Console.Error.WriteLine("--prompt must name ids and --tokens must be >= 2");
     return 2;
 }
 
@@ -62,15 +61,14 @@ using var model = new Model(dir);
 }
 
 Decode();
-var times = new List<double>();
-int[] last = [];
-for (var r = 0; r < runs; r++)
+Console.WriteLine("READY");
+while (Console.ReadLine() is { } line)
 {
-    (var ms, last) = Decode();
-    times.Add(ms);
+    if (line == "run")
+    {
+        var (ms, ids) = Decode();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ms_per_token={ms:F4} tokens={string.Join(',', ids)}"));
+    }
 }
 
-times.Sort();
-var median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[(times.Count / 2) - 1] + times[times.Count / 2]) / 2;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ms_per_token={median:F4} tokens={string.Join(',', last)}"));
 return 0;

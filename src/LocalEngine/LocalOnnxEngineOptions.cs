@@ -26,6 +26,9 @@ public sealed class LocalOnnxEngineOptions
     /// </summary>
     public bool IntraOpSpinning { get; set; } = true;
 
+    /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
+    internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Gets or sets the chat template family; <see cref="ChatTemplateFamily.Auto"/> (default) chooses from the model's configuration.</summary>
     public ChatTemplateFamily TemplateFamily { get; set; } = ChatTemplateFamily.Auto;
 

@@ -22,7 +22,10 @@ internal sealed class IoBindingLoop : IDisposable
         using var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (cuda)
         {
-            so.AppendExecutionProvider_CUDA(0);
+            // TF32 off: the same float32 arithmetic as the engine's session (exact tokens against the CPU).
+            using var cudaOptions = new OrtCUDAProviderOptions();
+            cudaOptions.UpdateOptions(new Dictionary<string, string>(StringComparer.Ordinal) { ["device_id"] = "0", ["use_tf32"] = "0" });
+            so.AppendExecutionProvider_CUDA(cudaOptions);
             _device = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.Default);
         }
         else

@@ -98,6 +98,12 @@ using (var cpuEngine = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { Ena
 }
 
 var options = new LocalOnnxEngineOptions { EnablePrefixReuse = false, ExecutionProvider = cuda ? LocalExecutionProvider.Cuda : LocalExecutionProvider.Cpu };
+if (cuda)
+{
+    // float32 means float32: without this CUDA's MatMul may use TF32 and the tokens drift from the CPU's.
+    options.ProviderOptions["use_tf32"] = "0";
+}
+
 using var engine = new LocalOnnxEngine(dir, options);
 await engine.GenerateAsync(prompt, new LocalGenerationSettings { MaxTokens = 4, MinTokens = 4, DoSample = false });
 var batch1 = new List<double>();

@@ -377,6 +377,10 @@ internal sealed class DecoderSession : IDisposable
             }
 
             so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+            foreach (var (key, value) in options.SessionConfigEntries)
+            {
+                so.AddSessionConfigEntry(key, value);
+            }
 
             if (options.ExecutionProvider == LocalExecutionProvider.Cuda)
             {
