@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ORT_GPU_VERSION=1.32.0
-PART_SIZE=60M
+PART_SIZE=57M  # 59.8 MB: parts of at most 60 MB (decimal) as well as 60 MiB
 
 usage() {
   sed -n '2,15p' "$0" >&2
@@ -111,7 +111,11 @@ cuda_library_dirs() {
   {
     find / -xdev \( -name 'libcudart.so.13*' -o -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \
       -o -name 'libcudnn.so.9*' -o -name 'libcufft.so.1*' -o -name 'libcurand.so.10*' -o -name 'libnvrtc.so.13*' \) \
-      2>/dev/null | xargs -r -n1 dirname
+      2>/dev/null | grep -v /stubs/ | xargs -r -n1 dirname
+    # The driver's libcuda.so.1, where the loader does not know it already.
+    if ! ldconfig -p 2>/dev/null | grep -q 'libcuda.so.1 '; then
+      find / -xdev -name 'libcuda.so.1' 2>/dev/null | grep -v /stubs/ | xargs -r -n1 dirname
+    fi
   } | sort -u | tr '\n' ':'
 }
 
