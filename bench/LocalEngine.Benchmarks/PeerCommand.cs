@@ -14,6 +14,9 @@ namespace Agents.LocalEngine.Benchmarks;
 /// </summary>
 internal static class PeerCommand
 {
+    /// <summary>Tokens of the short run that the engine side subtracts to get its marginal CPU per step.</summary>
+    private const int ShortTokens = 16;
+
     private const string Usage =
         "usage: peer [--models tiny,small,big] [--load idle,busy] [--pairs N] [--tokens N] [--genai PATH] " +
         "[--threads N] [--spin 0|1] [--config ORT_SESSION_KEY=VALUE]... [--genai-threads N] [--models-dir DIR]";
@@ -54,7 +57,7 @@ internal static class PeerCommand
             }
         }
 
-        if (models.Any(m => !Models.ContainsKey(m)) || loads.Any(l => l is not ("idle" or "busy")) || pairs < 1 || tokens < 2)
+        if (models.Any(m => !Models.ContainsKey(m)) || loads.Any(l => l is not ("idle" or "busy")) || pairs < 1 || tokens <= ShortTokens)
         {
             Console.Error.WriteLine(Usage);
             return 2;
@@ -73,8 +76,8 @@ internal static class PeerCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"pairs={pairs} tokens={tokens} engine args=[{string.Join(' ', engineArgs)}] genai intra_op_num_threads={(genaiThreads?.ToString(CultureInfo.InvariantCulture) ?? "genai default")} cores={Environment.ProcessorCount} loadavg={LoadAverage()}"));
             Console.WriteLine();
-            Console.WriteLine("| model | load | engine ms/token | genai ms/token | engine speed / genai's: median of pair ratios (range) | same tokens |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| model | load | engine ms/token | genai ms/token | engine speed / genai's: median of pair ratios (range) | genai CPU / engine CPU per token (median of pairs) | same tokens |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var name in models)
             {
                 var (label, spec) = Models[name];
@@ -83,7 +86,7 @@ internal static class PeerCommand
                 string[] common = ["--prompt", prompt, "--tokens", tokens.ToString(CultureInfo.InvariantCulture)];
                 using var engine = PeerProcess.Start(Path.Combine(AppContext.BaseDirectory, "Agents.LocalEngine.Benchmarks"), ["peer-engine", engineDir, .. common, .. engineArgs]);
                 using var peer = PeerProcess.Start(genai, ["serve", genaiDir, .. common]);
-                var samples = loads.ToDictionary(l => l, _ => (Engine: new List<double>(), GenAi: new List<double>(), Ratios: new List<double>()), StringComparer.Ordinal);
+                var samples = loads.ToDictionary(l => l, _ => (Engine: new List<double>(), GenAi: new List<double>(), Ratios: new List<double>(), CpuRatios: new List<double>()), StringComparer.Ordinal);
                 var same = true;
                 for (var p = 0; p < pairs; p++)
                 {
@@ -100,20 +103,21 @@ internal static class PeerCommand
                             busy.WaitForExit();
                         }
 
-                        var (engineMs, genaiMs, ratios) = samples[load];
+                        var (engineMs, genaiMs, ratios, cpuRatios) = samples[load];
                         engineMs.Add(e.MsPerToken);
                         genaiMs.Add(g.MsPerToken);
                         ratios.Add(g.MsPerToken / e.MsPerToken);
+                        cpuRatios.Add(g.CpuMsPerToken / e.CpuMsPerToken);
                         same &= e.Tokens == g.Tokens;
-                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {load} pair {p}: engine {e.MsPerToken:F3} ms, genai {g.MsPerToken:F3} ms, ratio {g.MsPerToken / e.MsPerToken:F2}"));
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {load} pair {p}: engine {e.MsPerToken:F3} ms, genai {g.MsPerToken:F3} ms, ratio {g.MsPerToken / e.MsPerToken:F2}, CPU engine {e.CpuMsPerToken:F3} genai {g.CpuMsPerToken:F3}"));
                     }
                 }
 
                 foreach (var load in loads)
                 {
-                    var (engineMs, genaiMs, ratios) = samples[load];
+                    var (engineMs, genaiMs, ratios, cpuRatios) = samples[load];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {label} | {(load == "idle" ? "idle" : "one busy process")} | {Median(engineMs):F3} | {Median(genaiMs):F3} | {Median(ratios):F2}× ({ratios.Min():F2}-{ratios.Max():F2}) | {(same ? "yes" : "NO")} |"));
+                        $"| {label} | {(load == "idle" ? "idle" : "one busy process")} | {Median(engineMs):F3} | {Median(genaiMs):F3} | {Median(ratios):F2}× ({ratios.Min():F2}-{ratios.Max():F2}) | {Median(cpuRatios):F2}× | {(same ? "yes" : "NO")} |"));
                 }
             }
 
@@ -161,15 +165,23 @@ internal static class PeerCommand
 
         using var engine = new LocalOnnxEngine(dir, options);
         var greedy = new LocalGenerationSettings { MaxTokens = tokens, MinTokens = tokens, DoSample = false };
+        var shortRun = new LocalGenerationSettings { MaxTokens = ShortTokens, MinTokens = ShortTokens, DoSample = false };
         await engine.GenerateAsync(prompt, greedy);
         Console.WriteLine("READY");
         while (Console.ReadLine() is { } line)
         {
             if (line == "run")
             {
+                // Process CPU per decode step, marginal: (CPU of the full run - CPU of a 16-token run) / the extra steps
+                // (the prefill cancels out; genai's side measures its decode loop directly).
+                var a = Environment.CpuUsage.TotalTime;
+                await engine.GenerateAsync(prompt, shortRun);
+                var b = Environment.CpuUsage.TotalTime;
                 var result = await engine.GenerateAsync(prompt, greedy);
+                var c = Environment.CpuUsage.TotalTime;
+                var cpuMs = ((c - b) - (b - a)).TotalMilliseconds / (tokens - ShortTokens);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"RESULT ms_per_token={result.DecodeTime.TotalMilliseconds / result.DecodeSteps:F4} tokens={string.Join(',', result.TokenIds)}"));
+                    $"RESULT ms_per_token={result.DecodeTime.TotalMilliseconds / result.DecodeSteps:F4} cpu_ms_per_token={cpuMs:F4} tokens={string.Join(',', result.TokenIds)}"));
             }
         }
 

@@ -29,14 +29,17 @@ internal sealed class PeerProcess : IDisposable
         return peer;
     }
 
-    /// <summary>Asks for one decode; returns its decode milliseconds per token and the ids it chose.</summary>
+    /// <summary>Asks for one decode; returns its decode wall and CPU milliseconds per token and the ids it chose.</summary>
     public PeerResult Decode()
     {
         _process.StandardInput.WriteLine("run");
         _process.StandardInput.Flush();
         var line = ReadUntil("RESULT ");
         var fields = line[7..].Split(' ').Select(f => f.Split('=', 2)).ToDictionary(f => f[0], f => f[1], StringComparer.Ordinal);
-        return new PeerResult(double.Parse(fields["ms_per_token"], CultureInfo.InvariantCulture), fields["tokens"]);
+        return new PeerResult(
+            double.Parse(fields["ms_per_token"], CultureInfo.InvariantCulture),
+            double.Parse(fields["cpu_ms_per_token"], CultureInfo.InvariantCulture),
+            fields["tokens"]);
     }
 
     public void Dispose()

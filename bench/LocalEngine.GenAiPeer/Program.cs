@@ -6,7 +6,7 @@ using Microsoft.ML.OnnxRuntimeGenAI;
 // usage: serve MODEL_DIR --prompt ID,ID,... --tokens N
 // Loads the model, decodes once to warm up and prints "READY"; then, for every "run" line on stdin, decodes N new
 // tokens greedily after the prompt (end-of-sequence suppressed with min_length) and prints one line:
-// "RESULT ms_per_token=<decode ms per token> tokens=<ids>". Ends at the end of stdin.
+// "RESULT ms_per_token=<decode ms per token> cpu_ms_per_token=<process CPU ms per token> tokens=<ids>". Ends at the end of stdin.
 if (args.Length < 2 || args[0] != "serve")
 {
     Console.Error.WriteLine("usage: serve MODEL_DIR --prompt ID,ID,... --tokens N");
@@ -38,7 +38,7 @@ using var model = new Model(dir);
 
 // Decode time per token: from the first generated token to the last (the prefill and the first token are left out,
 // as in the engine's DecodeTime / DecodeSteps).
-(double MsPerToken, int[] Ids) Decode()
+(double MsPerToken, double CpuMsPerToken, int[] Ids) Decode()
 {
     using var generatorParams = new GeneratorParams(model);
     generatorParams.SetSearchOption("max_length", prompt.Length + tokens);
@@ -47,6 +47,7 @@ using var model = new Model(dir);
     using var generator = new Generator(model, generatorParams);
     generator.AppendTokens(prompt);
     generator.GenerateNextToken();
+    var cpu = Environment.CpuUsage.TotalTime;
     var sw = Stopwatch.StartNew();
     var steps = 0;
     while (!generator.IsDone())
@@ -56,8 +57,9 @@ using var model = new Model(dir);
     }
 
     sw.Stop();
+    var cpuMs = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds;
     var sequence = generator.GetSequence(0).ToArray();
-    return (sw.Elapsed.TotalMilliseconds / Math.Max(1, steps), sequence[prompt.Length..]);
+    return (sw.Elapsed.TotalMilliseconds / Math.Max(1, steps), cpuMs / Math.Max(1, steps), sequence[prompt.Length..]);
 }
 
 Decode();
@@ -66,8 +68,8 @@ while (Console.ReadLine() is { } line)
 {
     if (line == "run")
     {
-        var (ms, ids) = Decode();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ms_per_token={ms:F4} tokens={string.Join(',', ids)}"));
+        var (ms, cpuMs, ids) = Decode();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT ms_per_token={ms:F4} cpu_ms_per_token={cpuMs:F4} tokens={string.Join(',', ids)}"));
     }
 }
 
