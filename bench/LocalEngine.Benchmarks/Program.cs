@@ -26,6 +26,26 @@ if (args.Length > 0 && args[0] == "constrained")
     return ConstrainedCommand.Run(args[1..]);
 }
 
+// "concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--model small|big]": aggregate tokens/s of 1, 4
+// and 8 concurrent requests (continuous batching) against the same requests one after another; medians of pair ratios.
+if (args.Length > 0 && args[0] == "concurrent")
+{
+    return await ConcurrentCommand.RunAsync(args[1..]);
+}
+
+// "peer [--models tiny,small,big] [--load idle,busy] [--pairs N] ...": the engine against onnxruntime-genai 0.20.0
+// (bench/LocalEngine.GenAiPeer, its own process), idle and with one busy process; medians of pair ratios.
+if (args.Length > 0 && args[0] == "peer")
+{
+    return PeerCommand.Run(args[1..]);
+}
+
+// "peer-engine DIR ...": the engine side of "peer", in its own process.
+if (args.Length > 1 && args[0] == "peer-engine")
+{
+    return await PeerCommand.RunEngineAsync(args[1..]);
+}
+
 // "write-models DIR": writes the benchmark's test models (for other engines, e.g. transformers.js).
 if (args.Length == 2 && args[0] == "write-models")
 {

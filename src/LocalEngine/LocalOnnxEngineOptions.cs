@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Agents.LocalEngine;
 
 /// <summary>
-/// Options of <see cref="LocalOnnxEngine"/>. Defaults: CPU, <see cref="ModelVariant.Default"/>, ORT's thread count, prefix reuse on,
-/// batches of up to 8 sequences, 256 MiB of cached conversations. Invalid values throw <see cref="OptionsValidationException"/>.
+/// Options of <see cref="LocalOnnxEngine"/>. Defaults: CPU, <see cref="ModelVariant.Default"/>, half the cores as intra-op threads without
+/// spinning, prefix reuse on, batches of up to 8 sequences, 256 MiB of cached conversations. Invalid values throw <see cref="OptionsValidationException"/>.
 /// </summary>
 public sealed class LocalOnnxEngineOptions
 {
@@ -25,9 +25,29 @@ public sealed class LocalOnnxEngineOptions
     /// <summary>Gets the provider options passed to the execution provider (for example CUDA's <c>gpu_mem_limit</c>).</summary>
     public IDictionary<string, string> ProviderOptions { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the intra-op thread count; 0 (default) lets ONNX Runtime choose.</summary>
+    /// <summary>
+    /// Gets or sets the intra-op thread count. 0 (default): half the processor count, between 1 and 16 (what
+    /// onnxruntime-genai chooses): a decode step is too short to gain from threads that other processes may preempt,
+    /// and on a shared CPU one preempted worker stalls the whole step (docs/benchmarks.md, "Shared CPU").
+    /// </summary>
     [Range(0, int.MaxValue)]
     public int IntraOpNumThreads { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether ONNX Runtime's intra-op worker threads spin while they wait for work
+    /// (<c>session.intra_op.allow_spinning</c>). Default false: spinning workers burn the cores that the host's other
+    /// work (browsers, indexes, other requests) needs, for a gain of microseconds per step.
+    /// </summary>
+    public bool IntraOpSpinning { get; set; }
+
+    /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
+    internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The intra-op thread count that <see cref="IntraOpNumThreads"/> = 0 stands for on a machine with <paramref name="processorCount"/> processors.</summary>
+    internal static int DefaultIntraOpNumThreads(int processorCount) => Math.Clamp(processorCount / 2, 1, 16);
+
+    /// <summary>The intra-op thread count the session gets.</summary>
+    internal int EffectiveIntraOpNumThreads => IntraOpNumThreads > 0 ? IntraOpNumThreads : DefaultIntraOpNumThreads(Environment.ProcessorCount);
 
     /// <summary>Gets or sets the chat template family; <see cref="ChatTemplateFamily.Auto"/> (default) chooses from the model's configuration.</summary>
     [EnumDataType(typeof(ChatTemplateFamily))]

@@ -386,14 +386,17 @@ internal sealed class DecoderSession : IDisposable
         }
     }
 
-    private static SessionOptions CreateSessionOptions(LocalOnnxEngineOptions options, ModelDescriptor model)
+    internal static SessionOptions CreateSessionOptions(LocalOnnxEngineOptions options, ModelDescriptor model)
     {
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         try
         {
-            if (options.IntraOpNumThreads > 0)
+            // Threads and spinning for a shared CPU (see LocalOnnxEngineOptions.IntraOpNumThreads and IntraOpSpinning).
+            so.IntraOpNumThreads = options.EffectiveIntraOpNumThreads;
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+            foreach (var (key, value) in options.SessionConfigEntries)
             {
-                so.IntraOpNumThreads = options.IntraOpNumThreads;
+                so.AddSessionConfigEntry(key, value);
             }
 
             if (options.ExecutionProvider == LocalExecutionProvider.Cuda)
