@@ -26,7 +26,7 @@ public sealed class PageFetchException : Exception
 
     /// <summary>
     /// Gets a value indicating whether the URL was refused before anything was fetched (a forbidden address or
-    /// scheme, a path outside the local documents): <see cref="BrowserPlugin"/> charges no budget for such a URL.
+    /// scheme, a path outside the local documents): <c>BrowserPlugin</c> charges no budget for such a URL.
     /// </summary>
     public bool RefusedBeforeFetch { get; private init; }
 
