@@ -19,7 +19,7 @@ public sealed class BrowserPluginOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether reading an already read URL again (for example the next page)
-    /// still costs a budget unit (see <see cref="BrowserPlugin.CountBillableUrls"/>). Default: <see langword="false"/>.
+    /// still costs a budget unit (otherwise the <c>browse</c> tool gives the unit back). The tool description tells the model that re-reads are free: set this only when the model is told otherwise. Default: <see langword="false"/>.
     /// </summary>
     public bool ChargeCachedPages { get; set; }
 

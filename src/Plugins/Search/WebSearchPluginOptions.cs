@@ -23,7 +23,7 @@ public sealed class WebSearchPluginOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether a query answered from the cache still costs a budget unit
-    /// (see <see cref="WebSearchPlugin.CountBillableQueries"/>). Default: <see langword="false"/> (cache hits are free).
+    /// (the tool gives back the units of cache hits otherwise). Default: <see langword="false"/> (cache hits are free).
     /// </summary>
     public bool ChargeCacheHits { get; set; }
 
