@@ -46,7 +46,7 @@ public sealed class BrowserPlugin
     /// <param name="archive">Receives every page read; none when null.</param>
     /// <param name="timeProvider">The clock for archive time stamps; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public BrowserPlugin(IPageFetcher fetcher, BrowserPluginOptions? options = null, IPageArchiveSink? archive = null, TimeProvider? timeProvider = null, ILogger<BrowserPlugin>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(fetcher);

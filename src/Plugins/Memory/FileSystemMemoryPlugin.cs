@@ -25,7 +25,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="workspace">The workspace; may be shared with other plugins and a <see cref="SourceArchive"/>.</param>
     /// <param name="options">The options; defaults when <see langword="null"/>. Validated here.</param>
     /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
     public FileSystemMemoryPlugin(MemoryWorkspace workspace, FileSystemMemoryPluginOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);

@@ -42,7 +42,7 @@ public sealed class ModelReaderPlugin
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="logger">The logger; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="chatClient"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public ModelReaderPlugin(IChatClient chatClient, ModelReaderPluginOptions? options = null, ILogger<ModelReaderPlugin>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(chatClient);

@@ -31,7 +31,7 @@ public sealed class WebSearchPlugin
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="timeProvider">The clock of the result cache; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public WebSearchPlugin(ISearchEngine engine, WebSearchPluginOptions? options = null, TimeProvider? timeProvider = null, ILogger<WebSearchPlugin>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
