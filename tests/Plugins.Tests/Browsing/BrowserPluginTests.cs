@@ -2,6 +2,7 @@ using System.Reflection;
 using Agents.Budget;
 using Agents.Plugins.Browsing;
 using Agents.Plugins.Tests.TestSupport;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Browsing;
@@ -115,7 +116,7 @@ public sealed class BrowserPluginTests
     [Fact]
     public void Invalid_options_name_the_option()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BrowserPlugin(FakePageFetcher.Html(Page), new BrowserPluginOptions { ChunkSize = 10 }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new BrowserPlugin(FakePageFetcher.Html(Page), new BrowserPluginOptions { ChunkSize = 10 }));
         Assert.Contains("BrowserPluginOptions.ChunkSize", ex.Message);
     }
 

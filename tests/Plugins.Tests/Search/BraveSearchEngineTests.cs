@@ -2,6 +2,7 @@ using Agents.Plugins.Resilience;
 using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Plugins.Tests.Search;
@@ -102,14 +103,14 @@ public sealed class BraveSearchEngineTests
     [Fact]
     public void Missing_key_names_the_option()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions()));
+        var ex = Assert.Throws<OptionsValidationException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions()));
         Assert.Contains("BraveSearchOptions.ApiKey", ex.Message);
     }
 
     [Fact]
     public void Bad_safesearch_names_the_option()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions { ApiKey = "k", SafeSearch = "maybe" }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions { ApiKey = "k", SafeSearch = "maybe" }));
         Assert.Contains("BraveSearchOptions.SafeSearch", ex.Message);
     }
 
