@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Agents.Plugins.Security;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -12,7 +13,7 @@ namespace Agents.Plugins.Resilience;
 internal static class HttpResilience
 {
     /// <summary>
-    /// Adds retry (429, 5xx, connection failures and attempt timeouts; <c>Retry-After</c> honoured up to
+    /// Adds retry (429, 5xx, connection failures except the address guard's refusals, and attempt timeouts; <c>Retry-After</c> honoured up to
     /// <see cref="HttpResilienceOptions.MaxRetryAfter"/>), circuit breaker (5xx, connection failures, timeouts) and the
     /// attempt timeout, in that order. Adds nothing when the options are not <see cref="HttpResilienceOptions.Enabled"/>.
     /// </summary>
@@ -35,6 +36,7 @@ internal static class HttpResilience
                 MaxDelay = options.MaxDelay,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
+                    { Exception: { } e } when AddressRefusedException.IsRefusal(e) => false,
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
                     { Result: { } r } when IsTransient(r) => !(ServerDelay(r, timeProvider) > options.MaxRetryAfter),
                     _ => false,
@@ -61,6 +63,7 @@ internal static class HttpResilience
             BreakDuration = options.BreakDuration,
             ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
             {
+                { Exception: { } e } when AddressRefusedException.IsRefusal(e) => false,
                 { Exception: HttpRequestException or TimeoutRejectedException } => true,
                 { Result: { } r } => (int)r.StatusCode >= 500,
                 _ => false,
