@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.LocalDocuments;
 
 /// <summary>Builds and checks the addresses of the local documents virtual host.</summary>
@@ -18,9 +20,7 @@ internal static class LocalDocumentAddress
             || !hostName.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase)
             || hostName.Length <= ".invalid".Length)
         {
-            throw new ArgumentException(
-                $"{optionName} '{hostName}' must be a host name under the reserved .invalid domain (for example \"{LocalDocumentsOptions.DefaultHostName}\"), so that local document addresses never reach a network.",
-                optionName);
+            throw new OptionsValidationException(optionName, typeof(LocalDocumentsOptions), [$"{optionName} '{hostName}' must be a host name under the reserved .invalid domain (for example \"{LocalDocumentsOptions.DefaultHostName}\"), so that local document addresses never reach a network."]);
         }
     }
 }

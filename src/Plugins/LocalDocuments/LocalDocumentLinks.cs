@@ -23,7 +23,7 @@ public sealed partial class LocalDocumentLinks
 
     /// <summary>Creates the virtual host for <see cref="LocalDocumentsOptions.RootDirectory"/>.</summary>
     /// <param name="options">The options; validated here.</param>
-    /// <exception cref="ArgumentException">The options are invalid; the message names the option.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names the option.</exception>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public LocalDocumentLinks(LocalDocumentsOptions options)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.LocalDocuments;
 
 /// <summary>
@@ -37,13 +39,13 @@ public sealed class LocalDocumentsOptions
     public bool UseCanonicalLinks { get; set; }
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it and says how to fix it.</exception>
+    /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it and says how to fix it.</exception>
     /// <exception cref="DirectoryNotFoundException">The root folder does not exist.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(RootDirectory))
         {
-            throw new ArgumentException($"{nameof(LocalDocumentsOptions)}.{nameof(RootDirectory)} is required: give the folder of documents to serve.", nameof(RootDirectory));
+            throw new OptionsValidationException(nameof(LocalDocumentsOptions), typeof(LocalDocumentsOptions), [$"{nameof(LocalDocumentsOptions)}.{nameof(RootDirectory)} is required: give the folder of documents to serve."]);
         }
 
         if (!Directory.Exists(RootDirectory))
@@ -55,12 +57,12 @@ public sealed class LocalDocumentsOptions
 
         if (Extensions.Count == 0 || Extensions.Any(e => string.IsNullOrWhiteSpace(e) || e[0] != '.' || e.Length < 2))
         {
-            throw new ArgumentException($"{nameof(LocalDocumentsOptions)}.{nameof(Extensions)} must hold at least one extension, each starting with a dot (for example \".md\").", nameof(Extensions));
+            throw new OptionsValidationException(nameof(LocalDocumentsOptions), typeof(LocalDocumentsOptions), [$"{nameof(LocalDocumentsOptions)}.{nameof(Extensions)} must hold at least one extension, each starting with a dot (for example \".md\")."]);
         }
 
         if (MaxDocumentBytes < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDocumentBytes), MaxDocumentBytes, $"{nameof(LocalDocumentsOptions)}.{nameof(MaxDocumentBytes)} must be positive.");
+            throw new OptionsValidationException(nameof(LocalDocumentsOptions), typeof(LocalDocumentsOptions), [$"{nameof(LocalDocumentsOptions)}.{nameof(MaxDocumentBytes)} must be positive."]);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Agents.Plugins.LocalDocuments;
 /// Serves the addresses of the local documents virtual host (<see cref="LocalDocumentLinks"/>) from its folder,
 /// read-only and never outside it, and passes every other address to the wrapped fetcher, with that fetcher's
 /// security rules. A refused local address (one that leaves the folder, a hidden name, a type that is not served)
-/// throws <see cref="PageFetchException.Refusal"/>: nothing was read, so <see cref="BrowserPlugin"/> charges nothing.
+/// throws <see cref="PageFetchException.Refusal(string)"/>: nothing was read, so <c>BrowserPlugin</c> charges nothing.
 /// Error messages name the address, never the server's file path.
 /// </summary>
 /// <remarks>Thread-safe when the wrapped fetcher is. It does not own (or dispose) the wrapped fetcher.</remarks>

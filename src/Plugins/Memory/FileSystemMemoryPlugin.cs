@@ -25,7 +25,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="workspace">The workspace; may be shared with other plugins and a <see cref="SourceArchive"/>.</param>
     /// <param name="options">The options; defaults when <see langword="null"/>. Validated here.</param>
     /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
     public FileSystemMemoryPlugin(MemoryWorkspace workspace, FileSystemMemoryPluginOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -41,7 +41,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="maxDepth">How many folder levels to expand.</param>
     /// <returns>The tree, or an error text.</returns>
     [KernelFunction("list_files")]
-    [Description("List the workspace as a tree with file sizes and line counts.")]
+    [Description("List the workspace as a tree with file sizes and line counts. Cost: free (no search, browse or reading unit).")]
     public string ListFiles(
         [Description("Folder to list, relative to the workspace root; '.' for the root.")] string path = ".",
         [Description("How many folder levels to expand (1-10).")] int maxDepth = 3)
@@ -98,7 +98,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The numbered lines, or an error text.</returns>
     [KernelFunction("read_file")]
-    [Description("Read a file with line numbers. Long files are paged: call again with the next startLine.")]
+    [Description("Read a file with line numbers. Long files are paged: call again with the next startLine. Cost: free (no search, browse or reading unit).")]
     public Task<string> ReadFileAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("First line to show, 1-based.")] int startLine = 1,
@@ -152,7 +152,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("create_file")]
-    [Description("Create a file (folders are created as needed). Fails if it exists unless overwrite is true.")]
+    [Description("Create a file (folders are created as needed). Fails if it exists unless overwrite is true. Cost: free (no search, browse or reading unit).")]
     public Task<string> CreateFileAsync(
         [Description("File path relative to the workspace root, e.g. knowledge_base/topic/note.md.")] string path,
         [Description("The full content of the file.")] string content,
@@ -176,7 +176,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("append_file")]
-    [Description("Append text at the end of a file (created if missing).")]
+    [Description("Append text at the end of a file (created if missing). Cost: free (no search, browse or reading unit).")]
     public Task<string> AppendFileAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("Text to append; it starts on a new line.")] string content,
@@ -197,7 +197,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("insert_lines")]
-    [Description("Insert text before the given line (line count + 1 appends).")]
+    [Description("Insert text before the given line (line count + 1 appends). Cost: free (no search, browse or reading unit).")]
     public Task<string> InsertLinesAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("1-based line number to insert before.")] int line,
@@ -225,7 +225,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("replace_lines")]
-    [Description("Replace lines startLine..endLine (inclusive) with new text.")]
+    [Description("Replace lines startLine..endLine (inclusive) with new text. Cost: free (no search, browse or reading unit).")]
     public Task<string> ReplaceLinesAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("First line to replace, 1-based.")] int startLine,
@@ -250,7 +250,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A confirmation, or an error text.</returns>
     [KernelFunction("delete_lines")]
-    [Description("Delete lines startLine..endLine (inclusive).")]
+    [Description("Delete lines startLine..endLine (inclusive). Cost: free (no search, browse or reading unit).")]
     public Task<string> DeleteLinesAsync(
         [Description("File path relative to the workspace root.")] string path,
         [Description("First line to delete, 1-based.")] int startLine,
@@ -273,7 +273,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the search.</param>
     /// <returns>Matching lines as <c>path:line: text</c>, or an error text.</returns>
     [KernelFunction("grep")]
-    [Description("Find lines matching a regular expression; returns path:line: text.")]
+    [Description("Find lines matching a regular expression; returns path:line: text. Cost: free (no search, browse or reading unit).")]
     public Task<string> GrepAsync(
         [Description("Regular expression (.NET syntax).")] string pattern,
         [Description("Folder or file to search, relative to the workspace root.")] string path = ".",
@@ -359,7 +359,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the search.</param>
     /// <returns>Ranked hits with the first matching line, or an error text.</returns>
     [KernelFunction("search_notes")]
-    [Description("Full-text search over all notes and archived sources, best match first.")]
+    [Description("Full-text search over all notes and archived sources, best match first. Cost: free (no search, browse or reading unit).")]
     public Task<string> SearchNotesAsync(
         [Description("Words to look for; quotes for phrases, AND/OR allowed.")] string query,
         [Description("Folder to search in, relative to the workspace root; empty for everything.")] string folder = "",
@@ -395,7 +395,7 @@ public sealed class FileSystemMemoryPlugin
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>A summary with one line per dangling or orphan reference, or an error text.</returns>
     [KernelFunction("check_citations")]
-    [Description("Check that every [n] in the report resolves to an archived source and every reference is cited.")]
+    [Description("Check that every [n] in the report resolves to an archived source and every reference is cited. Cost: free (no search, browse or reading unit).")]
     public Task<string> CheckCitationsAsync(
         [Description("Report path relative to the workspace root.")] string path = "report.md",
         CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Memory;
 
 /// <summary>Options for a <see cref="FileSystemMemoryPlugin"/>.</summary>
@@ -39,7 +41,7 @@ public sealed class FileSystemMemoryPluginOptions
     public int MaxSearchResults { get; set; } = 20;
 
     /// <summary>Checks the options and throws when one is invalid.</summary>
-    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
     public void Validate()
     {
         Positive(MaxReadLines, nameof(MaxReadLines));
@@ -49,7 +51,7 @@ public sealed class FileSystemMemoryPluginOptions
         Positive(MaxSearchResults, nameof(MaxSearchResults));
         if (RegexTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"{nameof(FileSystemMemoryPluginOptions)}.{nameof(RegexTimeout)} must be positive (was {RegexTimeout}).", nameof(RegexTimeout));
+            throw new OptionsValidationException(nameof(FileSystemMemoryPluginOptions), typeof(FileSystemMemoryPluginOptions), [$"{nameof(FileSystemMemoryPluginOptions)}.{nameof(RegexTimeout)} must be positive (was {RegexTimeout})."]);
         }
     }
 
@@ -57,7 +59,7 @@ public sealed class FileSystemMemoryPluginOptions
     {
         if (value <= 0)
         {
-            throw new ArgumentException($"{nameof(FileSystemMemoryPluginOptions)}.{name} must be greater than 0 (was {value}).", name);
+            throw new OptionsValidationException(nameof(FileSystemMemoryPluginOptions), typeof(FileSystemMemoryPluginOptions), [$"{nameof(FileSystemMemoryPluginOptions)}.{name} must be greater than 0 (was {value})."]);
         }
     }
 }

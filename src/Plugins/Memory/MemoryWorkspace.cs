@@ -36,7 +36,7 @@ public sealed class MemoryWorkspace : IDisposable
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Logging; none when <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
     public MemoryWorkspace(MemoryWorkspaceOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Memory;
 
 /// <summary>Options for a <see cref="MemoryWorkspace"/>, the folder an agent keeps its memory in.</summary>
@@ -16,24 +18,24 @@ public sealed class MemoryWorkspaceOptions
     public IList<string> NoteExtensions { get; } = new List<string> { ".md", ".markdown", ".txt" };
 
     /// <summary>Checks the options and throws when one is invalid.</summary>
-    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(RootPath))
         {
-            throw new ArgumentException($"{nameof(MemoryWorkspaceOptions)}.{nameof(RootPath)} must name a folder.", nameof(RootPath));
+            throw new OptionsValidationException(nameof(MemoryWorkspaceOptions), typeof(MemoryWorkspaceOptions), [$"{nameof(MemoryWorkspaceOptions)}.{nameof(RootPath)} must name a folder."]);
         }
 
         if (MaxFileBytes <= 0)
         {
-            throw new ArgumentException($"{nameof(MemoryWorkspaceOptions)}.{nameof(MaxFileBytes)} must be greater than 0 (was {MaxFileBytes}).", nameof(MaxFileBytes));
+            throw new OptionsValidationException(nameof(MemoryWorkspaceOptions), typeof(MemoryWorkspaceOptions), [$"{nameof(MemoryWorkspaceOptions)}.{nameof(MaxFileBytes)} must be greater than 0 (was {MaxFileBytes})."]);
         }
 
         foreach (var extension in NoteExtensions)
         {
             if (string.IsNullOrEmpty(extension) || extension[0] != '.')
             {
-                throw new ArgumentException($"{nameof(MemoryWorkspaceOptions)}.{nameof(NoteExtensions)} entries must start with '.' (was '{extension}').", nameof(NoteExtensions));
+                throw new OptionsValidationException(nameof(MemoryWorkspaceOptions), typeof(MemoryWorkspaceOptions), [$"{nameof(MemoryWorkspaceOptions)}.{nameof(NoteExtensions)} entries must start with '.' (was '{extension}')."]);
             }
         }
     }

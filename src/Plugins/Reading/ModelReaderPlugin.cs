@@ -42,7 +42,7 @@ public sealed class ModelReaderPlugin
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="logger">The logger; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="chatClient"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public ModelReaderPlugin(IChatClient chatClient, ModelReaderPluginOptions? options = null, ILogger<ModelReaderPlugin>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(chatClient);
@@ -58,7 +58,7 @@ public sealed class ModelReaderPlugin
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The passages and summary, or a message saying what to fix.</returns>
     [KernelFunction("summarize_page")]
-    [Description("Condense a page's text towards your goal with the reading model: returns the relevant passages, each quoted with its location in the text, and a short summary. Costs one unit of the reading budget.")]
+    [Description("Condense a page's text towards your goal with the reading model: returns the relevant passages, each quoted with its location in the text, and a short summary. Cost: one unit of the reading budget per call, plus the reading model's tokens.")]
     [BudgetCategory(Category)]
     public Task<string> SummarizePageAsync(
         [Description("The text of the page or document.")] string text,
@@ -84,7 +84,7 @@ public sealed class ModelReaderPlugin
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The JSON, or a message saying what to fix.</returns>
     [KernelFunction("extract")]
-    [Description("Extract fields from a text with the reading model, as JSON following the JSON schema you give (an object schema; missing values become null). Costs one unit of the reading budget.")]
+    [Description("Extract fields from a text with the reading model, as JSON following the JSON schema you give (an object schema; missing values become null). Cost: one unit of the reading budget per call, plus the reading model's tokens.")]
     [BudgetCategory(Category)]
     public async Task<string> ExtractAsync(
         [Description("The text to extract from.")] string text,
@@ -139,7 +139,7 @@ public sealed class ModelReaderPlugin
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The answer with a supporting quote, <c>NOT FOUND</c>, or a message saying what to fix.</returns>
     [KernelFunction("answer_from_text")]
-    [Description("Answer a question from a text only, with the reading model: returns the answer and a supporting quote, or NOT FOUND when the text does not say. Costs one unit of the reading budget.")]
+    [Description("Answer a question from a text only, with the reading model: returns the answer and a supporting quote, or NOT FOUND when the text does not say. Cost: one unit of the reading budget per call, plus the reading model's tokens.")]
     [BudgetCategory(Category)]
     public Task<string> AnswerFromTextAsync(
         [Description("The text to answer from.")] string text,

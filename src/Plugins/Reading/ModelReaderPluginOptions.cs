@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Reading;
 
@@ -18,7 +19,7 @@ public sealed class ModelReaderPluginOptions
     public ChatOptions? ChatOptions { get; set; }
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A number is out of range (the message names the option).</exception>
+    /// <exception cref="OptionsValidationException">A number is out of range (the message names the option).</exception>
     public void Validate()
     {
         Check(MaxInputChars, 200, 2_000_000, nameof(MaxInputChars));
@@ -30,7 +31,7 @@ public sealed class ModelReaderPluginOptions
     {
         if (value < min || value > max)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"ModelReaderPluginOptions.{name} must be between {min} and {max}.");
+            throw new OptionsValidationException(nameof(ModelReaderPluginOptions), typeof(ModelReaderPluginOptions), [$"ModelReaderPluginOptions.{name} must be between {min} and {max}."]);
         }
     }
 }

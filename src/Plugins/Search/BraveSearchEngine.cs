@@ -1,4 +1,5 @@
 using System.Globalization;
+using Agents.Plugins.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,7 +20,7 @@ public sealed class BraveSearchEngine : ISearchEngine
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public BraveSearchEngine(HttpClient httpClient, BraveSearchOptions options, TimeProvider? timeProvider = null, ILogger<BraveSearchEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -100,13 +101,13 @@ public sealed class BraveSearchEngine : ISearchEngine
 
     private void LogRateLimit(HttpResponseMessage response)
     {
-        if (SearchHttpClient.FirstHeaderNumber(response, "X-RateLimit-Remaining") is { } remaining && remaining <= 1)
+        if (HttpResilience.FirstHeaderNumber(response, "X-RateLimit-Remaining") is { } remaining && remaining <= 1)
         {
             _logger.LogWarning(
                 "brave: {Remaining} requests left in the current window (limit {Limit}, resets in {Reset} s)",
                 remaining,
-                SearchHttpClient.FirstHeaderNumber(response, "X-RateLimit-Limit"),
-                SearchHttpClient.FirstHeaderNumber(response, "X-RateLimit-Reset"));
+                HttpResilience.FirstHeaderNumber(response, "X-RateLimit-Limit"),
+                HttpResilience.FirstHeaderNumber(response, "X-RateLimit-Reset"));
         }
     }
 }

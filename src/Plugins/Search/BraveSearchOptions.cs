@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="BraveSearchEngine"/>, the Brave Search web API.</summary>
@@ -22,22 +24,22 @@ public sealed class BraveSearchOptions
     public SearchResilienceOptions Resilience { get; } = new();
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
-            throw new ArgumentException($"{nameof(BraveSearchOptions)}.{nameof(ApiKey)} is required (the Brave Search subscription token).", nameof(ApiKey));
+            throw new OptionsValidationException(nameof(BraveSearchOptions), typeof(BraveSearchOptions), [$"{nameof(BraveSearchOptions)}.{nameof(ApiKey)} is required (the Brave Search subscription token)."]);
         }
 
         if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"{nameof(BraveSearchOptions)}.{nameof(Endpoint)} must be an absolute http or https URL.", nameof(Endpoint));
+            throw new OptionsValidationException(nameof(BraveSearchOptions), typeof(BraveSearchOptions), [$"{nameof(BraveSearchOptions)}.{nameof(Endpoint)} must be an absolute http or https URL."]);
         }
 
         if (SafeSearch is not ("off" or "moderate" or "strict"))
         {
-            throw new ArgumentException($"{nameof(BraveSearchOptions)}.{nameof(SafeSearch)} must be off, moderate or strict.", nameof(SafeSearch));
+            throw new OptionsValidationException(nameof(BraveSearchOptions), typeof(BraveSearchOptions), [$"{nameof(BraveSearchOptions)}.{nameof(SafeSearch)} must be off, moderate or strict."]);
         }
 
         Resilience.Validate($"{nameof(BraveSearchOptions)}.{nameof(Resilience)}");

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Agents.Plugins.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Agents.Plugins.Search;
@@ -119,107 +119,16 @@ internal sealed class SearchHttpClient
         var code = (int)response.StatusCode;
         return response.StatusCode switch
         {
-            HttpStatusCode.TooManyRequests => $"{_engine} is rate limiting searches (HTTP 429){RetryAfterText(response)}; wait or send fewer queries.",
+            HttpStatusCode.TooManyRequests => $"{_engine} is rate limiting searches (HTTP 429){HttpResilience.RetryAfterText(response)}; wait or send fewer queries.",
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"{_engine} refused the API key (HTTP {code}); check the configured key.",
             _ when code >= 500 => $"{_engine} failed with HTTP {code} {response.ReasonPhrase} (after retries).",
             _ => $"{_engine} rejected the query with HTTP {code} {response.ReasonPhrase}.",
         };
     }
 
-    internal static string RetryAfterText(HttpResponseMessage response)
-        => ServerDelay(response, TimeProvider.System) is { } delay ? $"; it asks to retry after {Math.Ceiling(delay.TotalSeconds)} s" : string.Empty;
-
-    /// <summary>
-    /// The delay the server asked for: <c>Retry-After</c> (seconds or a date) or, when the quota is spent,
-    /// the first value of <c>X-RateLimit-Reset</c> (Brave). Null when the server asked for nothing.
-    /// </summary>
-    internal static TimeSpan? ServerDelay(HttpResponseMessage response, TimeProvider timeProvider)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - timeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        if (FirstHeaderNumber(response, "X-RateLimit-Remaining") == 0 && FirstHeaderNumber(response, "X-RateLimit-Reset") is { } reset)
-        {
-            return TimeSpan.FromSeconds(reset);
-        }
-
-        return null;
-    }
-
-    internal static long? FirstHeaderNumber(HttpResponseMessage response, string header)
-    {
-        if (!response.Headers.TryGetValues(header, out var values))
-        {
-            return null;
-        }
-
-        var first = values.FirstOrDefault()?.Split(',')[0].Trim();
-        return long.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
-    }
-
     private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(SearchResilienceOptions options, TimeProvider timeProvider, ILogger logger, string engine)
-    {
-        bool IsTransient(HttpResponseMessage r) => r.StatusCode == HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500;
-
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = engine };
-        builder.AddConcurrencyLimiter(options.MaxConcurrentRequests, options.QueueLimit);
-        if (options.MaxRetryAttempts > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-                {
-                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                    { Result: { } r } when IsTransient(r) => !(ServerDelay(r, timeProvider) > options.MaxRetryAfter),
-                    _ => false,
-                }),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? ServerDelay(r, timeProvider) : null),
-                OnRetry = args =>
-                {
-                    logger.LogWarning(
-                        "{Engine}: attempt {Attempt} failed ({Reason}); retrying in {Delay}",
-                        engine,
-                        args.AttemptNumber + 1,
-                        args.Outcome.Exception?.GetType().Name ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString(CultureInfo.InvariantCulture),
-                        args.RetryDelay);
-                    return default;
-                },
-            });
-        }
-
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-        {
-            FailureRatio = options.BreakerFailureRatio,
-            MinimumThroughput = options.BreakerMinimumThroughput,
-            SamplingDuration = options.BreakerSamplingDuration,
-            BreakDuration = options.BreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-            {
-                { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                { Result: { } r } => (int)r.StatusCode >= 500,
-                _ => false,
-            }),
-            OnOpened = args =>
-            {
-                logger.LogWarning("{Engine}: circuit opened for {BreakDuration}", engine, args.BreakDuration);
-                return default;
-            },
-        });
-        builder.AddTimeout(options.AttemptTimeout);
-        return builder.Build();
-    }
+        => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider, Name = engine }
+            .AddConcurrencyLimiter(options.MaxConcurrentRequests, options.QueueLimit)
+            .AddHttpResilience(options, timeProvider, logger, engine)
+            .Build();
 }

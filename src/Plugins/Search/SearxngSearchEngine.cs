@@ -18,7 +18,7 @@ public sealed class SearxngSearchEngine : ISearchEngine
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public SearxngSearchEngine(HttpClient httpClient, SearxngSearchOptions options, TimeProvider? timeProvider = null, ILogger<SearxngSearchEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="SearxngSearchEngine"/>, a self-hosted SearXNG instance.</summary>
@@ -22,17 +24,17 @@ public sealed class SearxngSearchOptions
     public SearchResilienceOptions Resilience { get; } = new();
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
     public void Validate()
     {
         if (BaseAddress is null || !BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttp && BaseAddress.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"{nameof(SearxngSearchOptions)}.{nameof(BaseAddress)} must be an absolute http or https URL of the SearXNG instance.", nameof(BaseAddress));
+            throw new OptionsValidationException(nameof(SearxngSearchOptions), typeof(SearxngSearchOptions), [$"{nameof(SearxngSearchOptions)}.{nameof(BaseAddress)} must be an absolute http or https URL of the SearXNG instance."]);
         }
 
         if (SafeSearch is < 0 or > 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(SafeSearch), SafeSearch, $"{nameof(SearxngSearchOptions)}.{nameof(SafeSearch)} must be 0, 1 or 2.");
+            throw new OptionsValidationException(nameof(SearxngSearchOptions), typeof(SearxngSearchOptions), [$"{nameof(SearxngSearchOptions)}.{nameof(SafeSearch)} must be 0, 1 or 2."]);
         }
 
         Resilience.Validate($"{nameof(SearxngSearchOptions)}.{nameof(Resilience)}");

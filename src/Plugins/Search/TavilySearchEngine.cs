@@ -21,7 +21,7 @@ public sealed partial class TavilySearchEngine : ISearchEngine
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public TavilySearchEngine(HttpClient httpClient, TavilySearchOptions options, TimeProvider? timeProvider = null, ILogger<TavilySearchEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);

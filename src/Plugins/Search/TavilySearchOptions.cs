@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="TavilySearchEngine"/>, the Tavily search API.</summary>
@@ -19,27 +21,27 @@ public sealed class TavilySearchOptions
     public SearchResilienceOptions Resilience { get; } = new();
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
-            throw new ArgumentException($"{nameof(TavilySearchOptions)}.{nameof(ApiKey)} is required (the Tavily API key).", nameof(ApiKey));
+            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(ApiKey)} is required (the Tavily API key)."]);
         }
 
         if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"{nameof(TavilySearchOptions)}.{nameof(Endpoint)} must be an absolute http or https URL.", nameof(Endpoint));
+            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(Endpoint)} must be an absolute http or https URL."]);
         }
 
         if (SearchDepth is not ("basic" or "advanced"))
         {
-            throw new ArgumentException($"{nameof(TavilySearchOptions)}.{nameof(SearchDepth)} must be basic or advanced.", nameof(SearchDepth));
+            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(SearchDepth)} must be basic or advanced."]);
         }
 
         if (Topic is not ("general" or "news"))
         {
-            throw new ArgumentException($"{nameof(TavilySearchOptions)}.{nameof(Topic)} must be general or news.", nameof(Topic));
+            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(Topic)} must be general or news."]);
         }
 
         Resilience.Validate($"{nameof(TavilySearchOptions)}.{nameof(Resilience)}");

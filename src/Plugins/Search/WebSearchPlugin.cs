@@ -14,6 +14,11 @@ namespace Agents.Plugins.Search;
 /// query, deduplicated across the batch. Results are cached in memory. Bad input and engine failures come
 /// back as tool text the model can act on, never as exceptions.
 /// </summary>
+/// <remarks>
+/// Budget: while a charged call runs (<see cref="ToolChargeContext.Current"/>), the tool gives back the units of the
+/// work it did not do, so a call costs one unit per distinct query sent to the engine: a repeated query, a query the
+/// cache answers (unless <see cref="WebSearchPluginOptions.ChargeCacheHits"/>) and a call refused as a whole cost nothing.
+/// </remarks>
 public sealed class WebSearchPlugin
 {
     private readonly ISearchEngine _engine;
@@ -26,7 +31,7 @@ public sealed class WebSearchPlugin
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="timeProvider">The clock of the result cache; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public WebSearchPlugin(ISearchEngine engine, WebSearchPluginOptions? options = null, TimeProvider? timeProvider = null, ILogger<WebSearchPlugin>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -42,17 +47,20 @@ public sealed class WebSearchPlugin
     /// <param name="cancellationToken">Cancels the searches.</param>
     /// <returns>Numbered hits per query with URLs, or a message saying what to fix.</returns>
     [KernelFunction("search")]
-    [Description("Search the web. Give several diverse queries at once; each query costs one unit of the search budget. Returns numbered results (title, URL, snippet) per query; results already shown for an earlier query in the same call are not repeated.")]
+    [Description("Search the web. Give several diverse queries at once. Returns numbered results (title, URL, snippet) per query; results already shown for an earlier query in the same call are not repeated. Cost: one unit of the search budget per distinct query; free: repeated queries, queries answered from the cache (asked earlier), and a call refused as a whole (no queries, too many, empty or too long ones).")]
     [BudgetCategory("search", UnitsArgument = "queries")]
     public async Task<string> SearchAsync(
         [Description("The search queries, one short query per element.")] string[] queries,
         CancellationToken cancellationToken = default)
     {
+        var charge = ToolChargeContext.Current;
         if (Validate(queries) is { } problem)
         {
+            Settle(charge, 0);
             return problem;
         }
 
+        Settle(charge, CountBillableQueries(queries));
         var distinct = queries.Select(q => q.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var outcomes = await Task.WhenAll(distinct.Select(q => RunAsync(q, cancellationToken))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -62,12 +70,10 @@ public sealed class WebSearchPlugin
     /// <summary>
     /// Counts the budget units a <c>search</c> call with these queries costs: one per distinct query, less the
     /// queries the cache will answer unless <see cref="WebSearchPluginOptions.ChargeCacheHits"/> is set, and
-    /// zero for a call the tool refuses (empty, too many or invalid queries). Pass it to the budget tracker
-    /// as the unit counter of the <c>search</c> category; call it before the function runs.
+    /// zero for a call the tool refuses (empty, too many or invalid queries). The tool gives back the rest of
+    /// its reserved units before it searches.
     /// </summary>
-    /// <param name="queries">The <c>queries</c> argument of the call.</param>
-    /// <returns>The units to charge.</returns>
-    public int CountBillableQueries(IReadOnlyList<string>? queries)
+    internal int CountBillableQueries(IReadOnlyList<string>? queries)
     {
         if (queries is null || Validate(queries) is not null)
         {
@@ -76,6 +82,15 @@ public sealed class WebSearchPlugin
 
         var distinct = queries.Select(q => SearchResultCache.Key(q)).Distinct(StringComparer.Ordinal);
         return _options.ChargeCacheHits ? distinct.Count() : distinct.Count(k => !_cache.Contains(k));
+    }
+
+    /// <summary>Gives back the reserved units beyond <paramref name="billable"/> (the work actually done).</summary>
+    private static void Settle(ToolChargeContext? charge, int billable)
+    {
+        if (charge is not null && charge.ReservedUnits > billable)
+        {
+            charge.Refund(charge.ReservedUnits - billable);
+        }
     }
 
     private string? Validate(IReadOnlyList<string>? queries)

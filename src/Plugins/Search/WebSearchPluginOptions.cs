@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="WebSearchPlugin"/>.</summary>
@@ -23,12 +25,12 @@ public sealed class WebSearchPluginOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether a query answered from the cache still costs a budget unit
-    /// (see <see cref="WebSearchPlugin.CountBillableQueries"/>). Default: <see langword="false"/> (cache hits are free).
+    /// (the tool gives back the units of cache hits otherwise). Default: <see langword="false"/> (cache hits are free).
     /// </summary>
     public bool ChargeCacheHits { get; set; }
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is out of range; the message names it.</exception>
     public void Validate()
     {
         Check(ResultsPerQuery is >= 1 and <= 50, nameof(ResultsPerQuery), ResultsPerQuery, "must be between 1 and 50");
@@ -42,7 +44,7 @@ public sealed class WebSearchPluginOptions
         {
             if (!ok)
             {
-                throw new ArgumentOutOfRangeException(name, value, $"{nameof(WebSearchPluginOptions)}.{name} {rule}.");
+                throw new OptionsValidationException(nameof(WebSearchPluginOptions), typeof(WebSearchPluginOptions), [$"{nameof(WebSearchPluginOptions)}.{name} {rule}."]);
             }
         }
     }

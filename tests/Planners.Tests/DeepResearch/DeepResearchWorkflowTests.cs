@@ -345,7 +345,7 @@ public sealed class DeepResearchWorkflowTests
         Assert.Contains("MaxToolResultChars", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { MaxToolResultChars = 10 }.Validate()).Message);
         Assert.Contains("MaxParallelToolCalls", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { MaxParallelToolCalls = 0 }.Validate()).Message);
         Assert.Contains("FileTools.ReadOnly", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { FileTools = new FileSystemMemoryPluginOptions { ReadOnly = true } }.Validate()).Message);
-        Assert.Contains("MaxReadLines", Assert.Throws<ArgumentException>(() => new DeepResearchOptions { FileTools = new FileSystemMemoryPluginOptions { MaxReadLines = 0 } }.Validate()).Message);
+        Assert.Contains("MaxReadLines", Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new DeepResearchOptions { FileTools = new FileSystemMemoryPluginOptions { MaxReadLines = 0 } }.Validate()).Message);
         var clash = AIFunctionFactory.Create(() => "x", "files_read_file");
         Assert.Contains("Two tools are named 'files_read_file'", Assert.Throws<ArgumentException>(() => new DeepResearchWorkflow(model, fixture.Workspace, budget, [clash])).Message);
         Assert.Throws<ArgumentNullException>(() => new DeepResearchWorkflow(null!, fixture.Workspace, budget, []));

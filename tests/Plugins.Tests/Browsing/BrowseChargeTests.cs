@@ -83,6 +83,22 @@ public sealed class BrowseChargeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvokeToolAsync_duplicate_urls_cost_one_unit_and_a_re_read_costs_one_with_ChargeCachedPages()
+    {
+        var tracker = Tracker();
+        var access = new WebAccessOptions { AllowLoopback = true };
+        var browser = new BrowserPlugin(new HttpPageFetcher(access: access), new BrowserPluginOptions { ChargeCachedPages = true });
+
+        var first = await InvokeBrowseAsync(tracker, browser, _server.Url("a").AbsoluteUri, _server.Url("a").AbsoluteUri + "#part");
+        var again = await InvokeBrowseAsync(tracker, browser, _server.Url("a").AbsoluteUri);
+
+        Assert.Equal(1, first.Units);
+        Assert.Equal(1, again.Units);
+        Assert.Equal(1, _server.RequestCount);
+        Assert.Equal(2, tracker.GetSnapshot().GetCategory("browse")!.Used);
+    }
+
+    [Fact]
     public async Task KernelFilter_refused_urls_cost_nothing_and_a_read_page_costs_one()
     {
         var tracker = Tracker();

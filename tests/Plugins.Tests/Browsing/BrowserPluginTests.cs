@@ -2,6 +2,7 @@ using System.Reflection;
 using Agents.Budget;
 using Agents.Plugins.Browsing;
 using Agents.Plugins.Tests.TestSupport;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Browsing;
@@ -18,7 +19,6 @@ public sealed class BrowserPluginTests
         Assert.Contains("no URLs were given", await plugin.BrowseAsync([], "g"));
         Assert.Contains("no URLs were given", await plugin.BrowseAsync(null!, "g"));
         Assert.Equal(0, fetcher.Calls);
-        Assert.Equal(0, plugin.CountBillableUrls([]));
     }
 
     [Fact]
@@ -29,7 +29,6 @@ public sealed class BrowserPluginTests
         var urls = Enumerable.Range(0, 100).Select(i => $"https://example.org/{i}").ToArray();
         Assert.Contains("100 URLs were given but at most 5", await plugin.BrowseAsync(urls, "g"));
         Assert.Equal(0, fetcher.Calls);
-        Assert.Equal(0, plugin.CountBillableUrls(urls));
     }
 
     [Theory]
@@ -74,15 +73,12 @@ public sealed class BrowserPluginTests
     }
 
     [Fact]
-    public async Task Duplicate_urls_are_read_once_and_billed_once()
+    public async Task Duplicate_urls_are_read_once()
     {
         var fetcher = FakePageFetcher.Html(Page);
         var plugin = new BrowserPlugin(fetcher);
-        Assert.Equal(1, plugin.CountBillableUrls(["https://example.org/a", "https://example.org/a#x"]));
         await plugin.BrowseAsync(["https://example.org/a", "https://example.org/a#x"], "g");
         Assert.Equal(1, fetcher.Calls);
-        Assert.Equal(0, plugin.CountBillableUrls(["https://example.org/a"]));
-        Assert.Equal(1, new BrowserPlugin(fetcher, new BrowserPluginOptions { ChargeCachedPages = true }).CountBillableUrls(["https://example.org/a"]));
     }
 
     [Theory]
@@ -120,7 +116,7 @@ public sealed class BrowserPluginTests
     [Fact]
     public void Invalid_options_name_the_option()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new BrowserPlugin(FakePageFetcher.Html(Page), new BrowserPluginOptions { ChunkSize = 10 }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new BrowserPlugin(FakePageFetcher.Html(Page), new BrowserPluginOptions { ChunkSize = 10 }));
         Assert.Contains("BrowserPluginOptions.ChunkSize", ex.Message);
     }
 

@@ -13,12 +13,15 @@ public sealed class ChromiumFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Site = await TestSite.StartAsync();
-        Browser = new PlaywrightBrowser(new PlaywrightBrowserOptions
+        var options = new PlaywrightBrowserOptions
         {
             NavigationTimeout = TimeSpan.FromSeconds(3),
             NetworkIdleTimeout = TimeSpan.FromSeconds(1),
             MaxResponseBytes = 1024 * 1024,
-        });
+        };
+        options.Resilience.BaseDelay = TimeSpan.FromMilliseconds(1);
+        options.Resilience.MaxDelay = TimeSpan.FromMilliseconds(10);
+        Browser = new PlaywrightBrowser(options);
     }
 
     public async Task DisposeAsync()

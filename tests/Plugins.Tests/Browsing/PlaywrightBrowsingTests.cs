@@ -1,6 +1,7 @@
 using Agents.Plugins.Browsing;
 using Agents.Plugins.Security;
 using Agents.Plugins.Tests.TestSupport;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Browsing;
 
@@ -150,7 +151,19 @@ public sealed class PlaywrightBrowsingTests(ChromiumFixture fixture)
     [Fact]
     public void Missing_browser_path_names_the_option()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new PlaywrightBrowser(new PlaywrightBrowserOptions { ExecutablePath = "/nonexistent/chromium" }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new PlaywrightBrowser(new PlaywrightBrowserOptions { ExecutablePath = "/nonexistent/chromium" }));
         Assert.Contains("PlaywrightBrowserOptions.ExecutablePath", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_503_then_200_recovers_through_the_fetchers_own_client()
+    {
+        await using var server = await BrowseResilienceTests.FlakyServer(failures: 1);
+        await using var fetcher = await fixture.Browser.CreateFetcherAsync(Loopback);
+
+        var text = await new BrowserPlugin(fetcher).BrowseAsync([server.Url("a").AbsoluteUri], "g");
+
+        Assert.Contains("Grey herons", text, StringComparison.Ordinal);
+        Assert.Equal(2, server.Paths.Count(p => p == "/a"));
     }
 }

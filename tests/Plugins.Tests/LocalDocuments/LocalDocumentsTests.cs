@@ -5,6 +5,7 @@ using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.LocalDocuments;
 
@@ -172,14 +173,14 @@ public sealed class LocalDocumentsTests : IDisposable
     [Fact]
     public void Options_are_validated_with_clear_errors()
     {
-        var missing = Assert.Throws<ArgumentException>(() => new LocalDocumentLinks(new LocalDocumentsOptions()));
+        var missing = Assert.Throws<OptionsValidationException>(() => new LocalDocumentLinks(new LocalDocumentsOptions()));
         Assert.Contains("RootDirectory is required", missing.Message, StringComparison.Ordinal);
         Assert.Throws<DirectoryNotFoundException>(() => new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = Path.Combine(_base, "nope") }));
-        var host = Assert.Throws<ArgumentException>(() => new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = _root, HostName = "example.org" }));
+        var host = Assert.Throws<OptionsValidationException>(() => new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = _root, HostName = "example.org" }));
         Assert.Contains("HostName", host.Message, StringComparison.Ordinal);
         Assert.Contains(".invalid", host.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = _root, HostName = "a b.invalid" }));
-        var index = Assert.Throws<ArgumentException>(() => new LocalIndexOptions { DocumentsDirectory = _root, DocumentsHostName = "10.0.0.1" }.Validate());
+        Assert.Throws<OptionsValidationException>(() => new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = _root, HostName = "a b.invalid" }));
+        var index = Assert.Throws<OptionsValidationException>(() => new LocalIndexOptions { DocumentsDirectory = _root, DocumentsHostName = "10.0.0.1" }.Validate());
         Assert.Contains("DocumentsHostName", index.Message, StringComparison.Ordinal);
         Assert.Equal(new Uri("http://docs.invalid/a%20b/c.md"), new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = _root, HostName = "docs.invalid" }).ToAddress("a b/c.md"));
         Assert.Throws<ArgumentException>(() => Links().ToAddress("../x.md"));

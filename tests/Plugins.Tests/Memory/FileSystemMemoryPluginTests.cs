@@ -1,4 +1,5 @@
 using Agents.Plugins.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Memory;
 
@@ -285,14 +286,14 @@ public sealed class FileSystemMemoryPluginTests : IDisposable
     [Fact]
     public void InvalidOptionsAreRejectedAtConfiguration()
     {
-        var bad = Assert.Throws<ArgumentException>(() => new FileSystemMemoryPlugin(_temp.Workspace, new FileSystemMemoryPluginOptions { MaxReadLines = 0 }));
+        var bad = Assert.Throws<OptionsValidationException>(() => new FileSystemMemoryPlugin(_temp.Workspace, new FileSystemMemoryPluginOptions { MaxReadLines = 0 }));
         Assert.Contains("MaxReadLines", bad.Message);
-        Assert.Contains("RegexTimeout", Assert.Throws<ArgumentException>(() => new FileSystemMemoryPluginOptions { RegexTimeout = TimeSpan.Zero }.Validate()).Message);
-        Assert.Contains("RootPath", Assert.Throws<ArgumentException>(() => new MemoryWorkspace(new MemoryWorkspaceOptions())).Message);
-        Assert.Contains("MaxFileBytes", Assert.Throws<ArgumentException>(() => new MemoryWorkspaceOptions { RootPath = "x", MaxFileBytes = 0 }.Validate()).Message);
+        Assert.Contains("RegexTimeout", Assert.Throws<OptionsValidationException>(() => new FileSystemMemoryPluginOptions { RegexTimeout = TimeSpan.Zero }.Validate()).Message);
+        Assert.Contains("RootPath", Assert.Throws<OptionsValidationException>(() => new MemoryWorkspace(new MemoryWorkspaceOptions())).Message);
+        Assert.Contains("MaxFileBytes", Assert.Throws<OptionsValidationException>(() => new MemoryWorkspaceOptions { RootPath = "x", MaxFileBytes = 0 }.Validate()).Message);
         var options = new MemoryWorkspaceOptions { RootPath = "x" };
         options.NoteExtensions.Add("md");
-        Assert.Contains("NoteExtensions", Assert.Throws<ArgumentException>(options.Validate).Message);
+        Assert.Contains("NoteExtensions", Assert.Throws<OptionsValidationException>(options.Validate).Message);
         Assert.Throws<ArgumentNullException>(() => new FileSystemMemoryPlugin(null!));
     }
 }

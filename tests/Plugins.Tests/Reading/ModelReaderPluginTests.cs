@@ -2,6 +2,7 @@ using Agents.Budget;
 using Agents.Plugins.Reading;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Reading;
@@ -115,8 +116,8 @@ public sealed class ModelReaderPluginTests
     public void Options_AreValidated()
     {
         var model = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("x"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ModelReaderPlugin(model, new ModelReaderPluginOptions { MaxInputChars = 10 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ModelReaderPlugin(model, new ModelReaderPluginOptions { MaxOutputTokens = 0 }));
+        Assert.Throws<OptionsValidationException>(() => new ModelReaderPlugin(model, new ModelReaderPluginOptions { MaxInputChars = 10 }));
+        Assert.Throws<OptionsValidationException>(() => new ModelReaderPlugin(model, new ModelReaderPluginOptions { MaxOutputTokens = 0 }));
         Assert.Throws<ArgumentNullException>(() => new ModelReaderPlugin(null!));
     }
 }

@@ -1,6 +1,8 @@
+using Agents.Plugins.Resilience;
 using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Plugins.Tests.Search;
@@ -101,14 +103,14 @@ public sealed class BraveSearchEngineTests
     [Fact]
     public void Missing_key_names_the_option()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions()));
+        var ex = Assert.Throws<OptionsValidationException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions()));
         Assert.Contains("BraveSearchOptions.ApiKey", ex.Message);
     }
 
     [Fact]
     public void Bad_safesearch_names_the_option()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions { ApiKey = "k", SafeSearch = "maybe" }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new BraveSearchEngine(new HttpClient(), new BraveSearchOptions { ApiKey = "k", SafeSearch = "maybe" }));
         Assert.Contains("BraveSearchOptions.SafeSearch", ex.Message);
     }
 
@@ -118,20 +120,20 @@ public sealed class BraveSearchEngineTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var seconds = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
         seconds.Headers.Add("Retry-After", "7");
-        Assert.Equal(TimeSpan.FromSeconds(7), SearchHttpClient.ServerDelay(seconds, time));
+        Assert.Equal(TimeSpan.FromSeconds(7), HttpResilience.ServerDelay(seconds, time));
 
         using var date = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
         date.Headers.Add("Retry-After", "Thu, 01 Jan 2026 00:00:30 GMT");
-        Assert.Equal(TimeSpan.FromSeconds(30), SearchHttpClient.ServerDelay(date, time));
+        Assert.Equal(TimeSpan.FromSeconds(30), HttpResilience.ServerDelay(date, time));
 
         using var reset = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
         reset.Headers.Add("X-RateLimit-Remaining", "0, 5");
         reset.Headers.Add("X-RateLimit-Reset", "3, 900");
-        Assert.Equal(TimeSpan.FromSeconds(3), SearchHttpClient.ServerDelay(reset, time));
+        Assert.Equal(TimeSpan.FromSeconds(3), HttpResilience.ServerDelay(reset, time));
 
         using var none = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
         none.Headers.Add("X-RateLimit-Remaining", "4, 5");
         none.Headers.Add("X-RateLimit-Reset", "3, 900");
-        Assert.Null(SearchHttpClient.ServerDelay(none, time));
+        Assert.Null(HttpResilience.ServerDelay(none, time));
     }
 }

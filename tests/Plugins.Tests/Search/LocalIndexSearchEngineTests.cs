@@ -1,5 +1,6 @@
 using Agents.Plugins.Search.Local;
 using Agents.Plugins.Tests.TestSupport;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Plugins.Tests.Search;
@@ -116,7 +117,7 @@ public sealed class LocalIndexSearchEngineTests : IDisposable
     {
         var ex = Assert.Throws<DirectoryNotFoundException>(() => new LocalIndexSearchEngine(new LocalIndexOptions { DocumentsDirectory = Path.Combine(_root, "nope") }));
         Assert.Contains("LocalIndexOptions.DocumentsDirectory", ex.Message);
-        Assert.Throws<ArgumentException>(() => new LocalIndexSearchEngine(new LocalIndexOptions()));
+        Assert.Throws<OptionsValidationException>(() => new LocalIndexSearchEngine(new LocalIndexOptions()));
     }
 
     [Fact]
@@ -124,7 +125,7 @@ public sealed class LocalIndexSearchEngineTests : IDisposable
     {
         var options = new LocalIndexOptions { DocumentsDirectory = _root };
         options.Extensions.Add("txt");
-        var ex = Assert.Throws<ArgumentException>(() => new LocalIndexSearchEngine(options));
+        var ex = Assert.Throws<OptionsValidationException>(() => new LocalIndexSearchEngine(options));
         Assert.Contains("LocalIndexOptions.Extensions", ex.Message);
     }
 

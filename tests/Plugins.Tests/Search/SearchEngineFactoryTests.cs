@@ -1,5 +1,6 @@
 using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -37,7 +38,7 @@ public sealed class SearchEngineFactoryTests
     [Fact]
     public void Nothing_configured_is_a_clear_error()
     {
-        var ex = Assert.Throws<ArgumentException>(() => SearchEngineFactory.Create(new SearchEngineOptions(), new HttpClient()));
+        var ex = Assert.Throws<OptionsValidationException>(() => SearchEngineFactory.Create(new SearchEngineOptions(), new HttpClient()));
         Assert.Contains("LocalIndex", ex.Message);
     }
 }

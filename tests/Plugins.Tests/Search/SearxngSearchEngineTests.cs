@@ -2,6 +2,7 @@ using System.Net;
 using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -215,7 +216,7 @@ public sealed class SearxngSearchEngineTests
     public void Invalid_base_address_names_the_option(string? address)
     {
         var options = new SearxngSearchOptions { BaseAddress = address is null ? null : new Uri(address, UriKind.RelativeOrAbsolute) };
-        var ex = Assert.Throws<ArgumentException>(() => new SearxngSearchEngine(new HttpClient(), options));
+        var ex = Assert.Throws<OptionsValidationException>(() => new SearxngSearchEngine(new HttpClient(), options));
         Assert.Contains("SearxngSearchOptions.BaseAddress", ex.Message);
     }
 
@@ -224,7 +225,7 @@ public sealed class SearxngSearchEngineTests
     {
         var options = new SearxngSearchOptions { BaseAddress = new Uri("http://127.0.0.1/") };
         options.Resilience.MaxConcurrentRequests = 0;
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SearxngSearchEngine(new HttpClient(), options));
+        var ex = Assert.Throws<OptionsValidationException>(() => new SearxngSearchEngine(new HttpClient(), options));
         Assert.Contains("SearxngSearchOptions.Resilience.MaxConcurrentRequests", ex.Message);
     }
 

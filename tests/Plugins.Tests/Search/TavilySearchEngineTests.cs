@@ -2,6 +2,7 @@ using System.Text.Json;
 using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -67,7 +68,7 @@ public sealed class TavilySearchEngineTests
     [InlineData("k", "basic", "sports", "Topic")]
     public void Invalid_options_name_the_option(string? key, string depth, string topic, string option)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new TavilySearchEngine(new HttpClient(), new TavilySearchOptions { ApiKey = key, SearchDepth = depth, Topic = topic }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new TavilySearchEngine(new HttpClient(), new TavilySearchOptions { ApiKey = key, SearchDepth = depth, Topic = topic }));
         Assert.Contains("TavilySearchOptions." + option, ex.Message);
     }
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Agents.Budget;
 using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.SemanticKernel;
 
@@ -186,7 +187,7 @@ public sealed class WebSearchPluginTests
     [Fact]
     public void Invalid_options_name_the_option()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WebSearchPlugin(new FakeSearchEngine((q, _) => []), new WebSearchPluginOptions { MaxQueriesPerCall = 0 }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new WebSearchPlugin(new FakeSearchEngine((q, _) => []), new WebSearchPluginOptions { MaxQueriesPerCall = 0 }));
         Assert.Contains("WebSearchPluginOptions.MaxQueriesPerCall", ex.Message);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Agents.Plugins.Security;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Security;
 
@@ -83,7 +84,7 @@ public sealed class UrlGuardTests
     [Fact]
     public void Bad_max_redirects_names_the_option()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new UrlGuard(new WebAccessOptions { MaxRedirects = 50 }));
+        var ex = Assert.Throws<OptionsValidationException>(() => new UrlGuard(new WebAccessOptions { MaxRedirects = 50 }));
         Assert.Contains("WebAccessOptions.MaxRedirects", ex.Message);
     }
 }

@@ -46,7 +46,7 @@ internal sealed class GuardedConnector
         var allowed = _guard.IsHostAllowed(host) ? candidates : candidates.Where(_guard.IsAddressAllowed).ToArray();
         if (allowed.Length == 0)
         {
-            throw new HttpRequestException($"refused: '{host}' resolves only to loopback, link-local or private addresses");
+            throw new AddressRefusedException($"refused: '{host}' resolves only to loopback, link-local or private addresses");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -1,4 +1,5 @@
 using Agents.Plugins.LocalDocuments;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search.Local;
 
@@ -42,13 +43,13 @@ public sealed class LocalIndexOptions
     public int MaxStoredCharacters { get; set; } = 20_000;
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
     /// <exception cref="DirectoryNotFoundException">The documents folder does not exist.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(DocumentsDirectory))
         {
-            throw new ArgumentException($"{nameof(LocalIndexOptions)}.{nameof(DocumentsDirectory)} is required.", nameof(DocumentsDirectory));
+            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(DocumentsDirectory)} is required."]);
         }
 
         if (!Directory.Exists(DocumentsDirectory))
@@ -60,22 +61,22 @@ public sealed class LocalIndexOptions
 
         if (Extensions.Count == 0 || Extensions.Any(e => string.IsNullOrWhiteSpace(e) || e[0] != '.'))
         {
-            throw new ArgumentException($"{nameof(LocalIndexOptions)}.{nameof(Extensions)} must hold at least one extension, each starting with a dot.", nameof(Extensions));
+            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(Extensions)} must hold at least one extension, each starting with a dot."]);
         }
 
         if (MaxFileBytes < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxFileBytes), MaxFileBytes, $"{nameof(LocalIndexOptions)}.{nameof(MaxFileBytes)} must be positive.");
+            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(MaxFileBytes)} must be positive."]);
         }
 
         if (RefreshInterval < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(RefreshInterval), RefreshInterval, $"{nameof(LocalIndexOptions)}.{nameof(RefreshInterval)} must not be negative.");
+            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(RefreshInterval)} must not be negative."]);
         }
 
         if (MaxStoredCharacters < 100)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxStoredCharacters), MaxStoredCharacters, $"{nameof(LocalIndexOptions)}.{nameof(MaxStoredCharacters)} must be at least 100.");
+            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(MaxStoredCharacters)} must be at least 100."]);
         }
     }
 }

@@ -13,7 +13,7 @@ public static class SearchEngineFactory
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Creates the engine's logger; none when null.</param>
     /// <returns>The engine. A <see cref="LocalIndexSearchEngine"/> is <see cref="IDisposable"/>; dispose it when done.</returns>
-    /// <exception cref="ArgumentException">Nothing is configured, or the selected options are invalid (the message names the option).</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">Nothing is configured, or the selected options are invalid (the message names the option).</exception>
     public static ISearchEngine Create(SearchEngineOptions options, HttpClient httpClient, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -39,6 +39,6 @@ public static class SearchEngineFactory
             return new LocalIndexSearchEngine(local, timeProvider, loggerFactory.CreateLogger<LocalIndexSearchEngine>());
         }
 
-        throw new ArgumentException($"{nameof(SearchEngineOptions)}: configure one of {nameof(SearchEngineOptions.Searxng)}, {nameof(SearchEngineOptions.Brave)}, {nameof(SearchEngineOptions.Tavily)} or {nameof(SearchEngineOptions.LocalIndex)} (a folder of documents for offline search).", nameof(options));
+        throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(SearchEngineOptions), typeof(SearchEngineOptions), [$"{nameof(SearchEngineOptions)}: configure one of {nameof(SearchEngineOptions.Searxng)}, {nameof(SearchEngineOptions.Brave)}, {nameof(SearchEngineOptions.Tavily)} or {nameof(SearchEngineOptions.LocalIndex)} (a folder of documents for offline search)."]);
     }
 }

@@ -26,7 +26,7 @@ public sealed class PageFetchException : Exception
 
     /// <summary>
     /// Gets a value indicating whether the URL was refused before anything was fetched (a forbidden address or
-    /// scheme, a path outside the local documents): <see cref="BrowserPlugin"/> charges no budget for such a URL.
+    /// scheme, a path outside the local documents): <c>BrowserPlugin</c> charges no budget for such a URL.
     /// </summary>
     public bool RefusedBeforeFetch { get; private init; }
 
@@ -34,4 +34,10 @@ public sealed class PageFetchException : Exception
     /// <param name="message">Why it was refused, in words the model can act on.</param>
     /// <returns>The exception.</returns>
     public static PageFetchException Refusal(string message) => new(message) { RefusedBeforeFetch = true };
+
+    /// <summary>Creates the exception for a URL refused before anything was fetched, with the underlying error.</summary>
+    /// <param name="message">Why it was refused, in words the model can act on.</param>
+    /// <param name="innerException">The underlying error.</param>
+    /// <returns>The exception.</returns>
+    public static PageFetchException Refusal(string message, Exception? innerException) => new(message, innerException) { RefusedBeforeFetch = true };
 }

@@ -46,7 +46,7 @@ public sealed class BrowserPlugin
     /// <param name="archive">Receives every page read; none when null.</param>
     /// <param name="timeProvider">The clock for archive time stamps; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public BrowserPlugin(IPageFetcher fetcher, BrowserPluginOptions? options = null, IPageArchiveSink? archive = null, TimeProvider? timeProvider = null, ILogger<BrowserPlugin>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(fetcher);
@@ -65,7 +65,7 @@ public sealed class BrowserPlugin
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>The text of each page, or a message saying what to fix.</returns>
     [KernelFunction("browse")]
-    [Description("Read web pages. Give the URLs to read and your goal; each page read costs one unit of the browse budget (URLs refused before reading, such as non-http addresses, cost nothing). Returns the readable main text (in pages of limited size), the title, the final URL and numbered outgoing links. Long documents are split: call again with page=2, 3, ... to read on (pages already read are free). PDFs are supported.")]
+    [Description("Read web pages. Give the URLs to read and your goal. Returns the readable main text (in pages of limited size), the title, the final URL and numbered outgoing links. Long documents are split: call again with page=2, 3, ... to read on. PDFs are supported. Cost: one unit of the browse budget per page fetched, even when the server answers with an error; free: pages already read (reading on with page=2, 3, ... or reading again), repeated URLs, URLs refused before reading (such as non-http or private addresses), and a call refused as a whole.")]
     [BudgetCategory("browse", UnitsArgument = "urls")]
     public async Task<string> BrowseAsync(
         [Description("The http or https URLs to read.")] string[] urls,
@@ -114,7 +114,7 @@ public sealed class BrowserPlugin
     /// <param name="text">The words to find (case-insensitive).</param>
     /// <returns>Each match with its surrounding text and page number, or a message saying what to fix.</returns>
     [KernelFunction("find_in_page")]
-    [Description("Find words in a page you already read with browse; it does not read the page again and spends no browse unit. Returns each match with surrounding text and the page number to read with browse.")]
+    [Description("Find words in a page you already read with browse; it does not read the page again. Returns each match with surrounding text and the page number to read with browse. Cost: free, no browse unit.")]
     public string FindInPage(
         [Description("The URL of a page already read with browse.")] string url,
         [Description("The words to find, case-insensitive.")] string text)
@@ -167,39 +167,21 @@ public sealed class BrowserPlugin
         return result.Append("</web_page_matches>").ToString();
     }
 
-    /// <summary>
-    /// Counts the budget units a <c>browse</c> call with these URLs costs: one per distinct URL, less the URLs
-    /// already read (reading on is free) unless <see cref="BrowserPluginOptions.ChargeCachedPages"/> is set,
-    /// and zero for a call the tool refuses. Pass it to the budget tracker as the unit counter of the
-    /// <c>browse</c> category; call it before the function runs.
-    /// </summary>
-    /// <param name="urls">The <c>urls</c> argument of the call.</param>
-    /// <returns>The units to charge.</returns>
-    public int CountBillableUrls(IReadOnlyList<string>? urls)
-    {
-        if (ValidateUrls(urls, out var parsed) is not null)
-        {
-            return 0;
-        }
-
-        return _options.ChargeCachedPages ? parsed.Count : parsed.Count(u => !_pages.ContainsKey(Key(u)));
-    }
-
-    private string? ValidateUrls(IReadOnlyList<string>? urls, out List<Uri> parsed)
+    private string? ValidateUrls(string[]? urls, out List<Uri> parsed)
     {
         parsed = [];
-        if (urls is null || urls.Count == 0)
+        if (urls is null || urls.Length == 0)
         {
             return "browse: no URLs were given. Pass an array with one or more http or https URLs, for example [\"https://example.org/page\"].";
         }
 
-        if (urls.Count > _options.MaxUrlsPerCall)
+        if (urls.Length > _options.MaxUrlsPerCall)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"browse: {urls.Count} URLs were given but at most {_options.MaxUrlsPerCall} are allowed per call. Nothing was read and no budget was spent; pick the most promising ones.");
+            return string.Create(CultureInfo.InvariantCulture, $"browse: {urls.Length} URLs were given but at most {_options.MaxUrlsPerCall} are allowed per call. Nothing was read and no budget was spent; pick the most promising ones.");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < urls.Count; i++)
+        for (var i = 0; i < urls.Length; i++)
         {
             var raw = urls[i]?.Trim();
             if (string.IsNullOrEmpty(raw) || raw.Length > 4096 || raw[0] is '/' or '\\' || !Uri.TryCreate(raw, UriKind.Absolute, out var uri))

@@ -1,6 +1,6 @@
 namespace Agents.Plugins.Browsing;
 
-/// <summary>Reads web pages: a real browser (<see cref="PlaywrightPageFetcher"/>) or plain HTTP (<see cref="HttpPageFetcher"/>).</summary>
+/// <summary>Reads web pages: a real browser (<c>PlaywrightPageFetcher</c>) or plain HTTP (<c>HttpPageFetcher</c>).</summary>
 /// <remarks>
 /// Implementations enforce <see cref="Security.WebAccessOptions"/> on the URL and on every redirect, cap size and
 /// time, never download files, and are safe to call concurrently.

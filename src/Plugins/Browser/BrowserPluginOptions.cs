@@ -1,4 +1,5 @@
 using Agents.Budget;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Browsing;
 
@@ -19,7 +20,7 @@ public sealed class BrowserPluginOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether reading an already read URL again (for example the next page)
-    /// still costs a budget unit (see <see cref="BrowserPlugin.CountBillableUrls"/>). Default: <see langword="false"/>.
+    /// still costs a budget unit (otherwise the <c>browse</c> tool gives the unit back). The tool description tells the model that re-reads are free: set this only when the model is told otherwise. Default: <see langword="false"/>.
     /// </summary>
     public bool ChargeCachedPages { get; set; }
 
@@ -45,7 +46,7 @@ public sealed class BrowserPluginOptions
     public string PageSummarizerCategory { get; set; } = Reading.ModelReaderPlugin.Category;
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is out of range; the message names it.</exception>
     public void Validate()
     {
         Check(ChunkSize is >= 500 and <= 200_000, nameof(ChunkSize), ChunkSize, "must be between 500 and 200000");
@@ -58,7 +59,7 @@ public sealed class BrowserPluginOptions
         {
             if (!ok)
             {
-                throw new ArgumentOutOfRangeException(name, value, $"{nameof(BrowserPluginOptions)}.{name} {rule}.");
+                throw new OptionsValidationException(nameof(BrowserPluginOptions), typeof(BrowserPluginOptions), [$"{nameof(BrowserPluginOptions)}.{name} {rule}."]);
             }
         }
     }

@@ -50,7 +50,7 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock that decides when to rescan; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public LocalIndexSearchEngine(LocalIndexOptions options, TimeProvider? timeProvider = null, ILogger<LocalIndexSearchEngine>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);

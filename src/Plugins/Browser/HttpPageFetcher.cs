@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Agents.Plugins.Resilience;
 using Agents.Plugins.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Agents.Plugins.Browsing;
 
@@ -18,13 +22,14 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly HostResiliencePipelines _pipelines;
 
     /// <summary>Creates the fetcher with its own connection pool.</summary>
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="access">Which destinations may be reached; public addresses only when null.</param>
     /// <param name="timeProvider">The clock of the time limit; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public HttpPageFetcher(HttpPageFetcherOptions? options = null, WebAccessOptions? access = null, TimeProvider? timeProvider = null, ILogger<HttpPageFetcher>? logger = null)
         : this(options, new UrlGuard(access ?? new WebAccessOptions()), timeProvider, logger)
     {
@@ -39,6 +44,7 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         _logger = logger ?? NullLogger.Instance;
         var handler = GuardedConnector.CreateHandler(guard);
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _pipelines = new HostResiliencePipelines(_options.Resilience, _timeProvider, _logger, "browse");
     }
 
     /// <inheritdoc />
@@ -64,6 +70,13 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         }
     }
 
+    /// <summary>The tool text of a read refused because the host's circuit is open.</summary>
+    internal static string BrokenCircuitText(Uri url, BrokenCircuitException ex)
+    {
+        var wait = ex.RetryAfter is { } after ? $" for about {Math.Ceiling(after.TotalSeconds)} s" : string.Empty;
+        return $"{url.Host} is not read{wait}: its last requests failed repeatedly (circuit open); read another site or try later";
+    }
+
     /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _http.Dispose();
 
@@ -72,15 +85,7 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         var current = url;
         for (var hop = 0; ; hop++)
         {
-            if (await _guard.CheckAsync(current, cancellationToken).ConfigureAwait(false) is { } refusal)
-            {
-                throw hop == 0 ? PageFetchException.Refusal($"refused: {refusal}") : new PageFetchException($"refused a redirect to {current}: {refusal}");
-            }
-
-            using var request = new HttpRequestMessage(HttpMethod.Get, current);
-            request.Headers.UserAgent.ParseAdd(_options.UserAgent);
-            request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.1");
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await SendHopAsync(current, hop, cancellationToken).ConfigureAwait(false);
 
             var status = (int)response.StatusCode;
             if (status is >= 300 and < 400 && response.Headers.Location is { } location)
@@ -111,6 +116,41 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         }
     }
 
+    /// <summary>Sends one hop through its host's resilience pipeline.</summary>
+    private async Task<HttpResponseMessage> SendHopAsync(Uri url, int hop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipelines.ExecuteAsync(url, SendAttemptAsync, new Attempt(url, hop), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            var text = BrokenCircuitText(url, ex);
+            throw hop == 0 ? PageFetchException.Refusal(text, ex) : new PageFetchException(text, ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new PageFetchException($"the server did not answer within {_options.Resilience.AttemptTimeout.TotalSeconds:0.#} s (after retries)", ex);
+        }
+    }
+
+    /// <summary>One attempt at one hop: the address guard checks it (every retry too), then it is sent.</summary>
+    private async ValueTask<HttpResponseMessage> SendAttemptAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        var first = attempt.Count++ == 0;
+        if (await _guard.CheckAsync(attempt.Url, cancellationToken).ConfigureAwait(false) is { } refusal)
+        {
+            throw attempt.Hop == 0 && first
+                ? PageFetchException.Refusal($"refused: {refusal}")
+                : new PageFetchException(attempt.Hop == 0 ? $"refused: {refusal}" : $"refused a redirect to {attempt.Url}: {refusal}");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, attempt.Url);
+        request.Headers.UserAgent.ParseAdd(_options.UserAgent);
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.1");
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<byte[]> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
     {
         var max = _options.MaxResponseBytes;
@@ -137,5 +177,15 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
 
             return buffer.ToArray();
         }
+    }
+
+    /// <summary>The attempts at one hop; <see cref="Count"/> tells the first from the retries.</summary>
+    private sealed class Attempt(Uri url, int hop)
+    {
+        public Uri Url { get; } = url;
+
+        public int Hop { get; } = hop;
+
+        public int Count { get; set; }
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Security;
 
 /// <summary>
@@ -32,12 +34,12 @@ public sealed class WebAccessOptions
     public int MaxRedirects { get; set; } = 5;
 
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is out of range; the message names it.</exception>
     public void Validate()
     {
         if (MaxRedirects is < 0 or > 20)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxRedirects), MaxRedirects, $"{nameof(WebAccessOptions)}.{nameof(MaxRedirects)} must be between 0 and 20.");
+            throw new OptionsValidationException(nameof(WebAccessOptions), typeof(WebAccessOptions), [$"{nameof(WebAccessOptions)}.{nameof(MaxRedirects)} must be between 0 and 20."]);
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class PlaywrightBrowser : IAsyncDisposable
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Creates loggers; none when null.</param>
-    /// <exception cref="ArgumentException">The options are invalid, for example no browser at <see cref="PlaywrightBrowserOptions.ExecutablePath"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid, for example no browser at <see cref="PlaywrightBrowserOptions.ExecutablePath"/>.</exception>
     public PlaywrightBrowser(PlaywrightBrowserOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         _options = options ?? new PlaywrightBrowserOptions();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Agents.Plugins.Browsing;
 
 /// <summary>Options of <see cref="PlaywrightBrowser"/> and the per-agent <see cref="PlaywrightPageFetcher"/>s it creates.</summary>
@@ -49,38 +51,49 @@ public sealed class PlaywrightBrowserOptions
     /// <summary>Gets or sets the User-Agent; the browser's own when null. Default: null.</summary>
     public string? UserAgent { get; set; }
 
+    /// <summary>
+    /// Gets the resilience pipeline of the fetcher's own HTTP requests (the page's GET and HEAD requests and redirect
+    /// hops; other methods are sent once), one circuit per host: on by default with
+    /// <see cref="Resilience.HttpResilienceOptions.ForBrowsing"/> (2 retries on HTTP 429, 5xx, connection failures and
+    /// attempt timeouts, <c>Retry-After</c> honoured up to 10 s, 15 s per attempt, the circuit opens when half of at least
+    /// 6 attempts in 30 s fail and stays open 30 s). Every retry dials only the addresses the guard checked.
+    /// </summary>
+    public Resilience.HttpResilienceOptions Resilience { get; } = Agents.Plugins.Resilience.HttpResilienceOptions.ForBrowsing();
+
     /// <summary>Checks the options.</summary>
-    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
     public void Validate()
     {
         if (ExecutablePath is not null && !File.Exists(ExecutablePath))
         {
-            throw new ArgumentException($"{nameof(PlaywrightBrowserOptions)}.{nameof(ExecutablePath)}: no browser at '{ExecutablePath}'. Install one (Debian: apt-get install chromium) or set the path.", nameof(ExecutablePath));
+            throw new OptionsValidationException(nameof(PlaywrightBrowserOptions), typeof(PlaywrightBrowserOptions), [$"{nameof(PlaywrightBrowserOptions)}.{nameof(ExecutablePath)}: no browser at '{ExecutablePath}'. Install one (Debian: apt-get install chromium) or set the path."]);
         }
 
         if (NavigationTimeout < TimeSpan.FromMilliseconds(100))
         {
-            throw new ArgumentOutOfRangeException(nameof(NavigationTimeout), NavigationTimeout, $"{nameof(PlaywrightBrowserOptions)}.{nameof(NavigationTimeout)} must be at least 100 ms.");
+            throw new OptionsValidationException(nameof(PlaywrightBrowserOptions), typeof(PlaywrightBrowserOptions), [$"{nameof(PlaywrightBrowserOptions)}.{nameof(NavigationTimeout)} must be at least 100 ms."]);
         }
 
         if (NetworkIdleTimeout < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(NetworkIdleTimeout), NetworkIdleTimeout, $"{nameof(PlaywrightBrowserOptions)}.{nameof(NetworkIdleTimeout)} must not be negative.");
+            throw new OptionsValidationException(nameof(PlaywrightBrowserOptions), typeof(PlaywrightBrowserOptions), [$"{nameof(PlaywrightBrowserOptions)}.{nameof(NetworkIdleTimeout)} must not be negative."]);
         }
 
         if (MaxPagesPerAgent < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxPagesPerAgent), MaxPagesPerAgent, $"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxPagesPerAgent)} must be at least 1.");
+            throw new OptionsValidationException(nameof(PlaywrightBrowserOptions), typeof(PlaywrightBrowserOptions), [$"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxPagesPerAgent)} must be at least 1."]);
         }
 
         if (MaxResponseBytes < 1024)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxResponseBytes)} must be at least 1024.");
+            throw new OptionsValidationException(nameof(PlaywrightBrowserOptions), typeof(PlaywrightBrowserOptions), [$"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxResponseBytes)} must be at least 1024."]);
         }
 
         if (MaxRenderedCharacters < 1024)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxRenderedCharacters), MaxRenderedCharacters, $"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxRenderedCharacters)} must be at least 1024.");
+            throw new OptionsValidationException(nameof(PlaywrightBrowserOptions), typeof(PlaywrightBrowserOptions), [$"{nameof(PlaywrightBrowserOptions)}.{nameof(MaxRenderedCharacters)} must be at least 1024."]);
         }
+
+        Resilience.Validate($"{nameof(PlaywrightBrowserOptions)}.{nameof(Resilience)}");
     }
 }

@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Agents.Plugins.Resilience;
 using Agents.Plugins.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace Agents.Plugins.Browsing;
 
@@ -48,6 +51,7 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<PooledPage> _idle = [];
     private readonly HttpClient _http;
+    private readonly HostResiliencePipelines _pipelines;
     private bool _disposed;
 
     internal PlaywrightPageFetcher(IBrowserContext context, UrlGuard guard, PlaywrightBrowserOptions options, TimeProvider timeProvider, ILogger logger)
@@ -61,6 +65,7 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
 
         // Chromium decompresses nothing it is handed, so the client does it; no cookies, no proxy, no redirects.
         _http = new HttpClient(GuardedConnector.CreateHandler(guard)) { Timeout = Timeout.InfiniteTimeSpan };
+        _pipelines = new HostResiliencePipelines(options.Resilience, timeProvider, logger, "chromium");
     }
 
     /// <inheritdoc />
@@ -397,9 +402,34 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
         }
     }
 
-    /// <summary>Sends one request, never following a redirect, dialling only the addresses of <paramref name="check"/>.</summary>
+    /// <summary>
+    /// Sends one request, never following a redirect, dialling only the addresses of <paramref name="check"/>; GET and HEAD
+    /// go through the host's resilience pipeline (every retry dials the same checked addresses).
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(Uri uri, UrlCheck check, OutgoingRequest outgoing, CancellationToken cancellationToken)
     {
+        if (outgoing.Method != HttpMethod.Get && outgoing.Method != HttpMethod.Head)
+        {
+            return await SendOnceAsync((uri, check, outgoing), cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await _pipelines.ExecuteAsync(uri, SendOnceAsync, (uri, check, outgoing), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new HttpRequestException(HttpPageFetcher.BrokenCircuitText(uri, ex), ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new HttpRequestException($"the server did not answer within {_options.Resilience.AttemptTimeout.TotalSeconds:0.#} s (after retries)", ex);
+        }
+    }
+
+    private async ValueTask<HttpResponseMessage> SendOnceAsync((Uri Uri, UrlCheck Check, OutgoingRequest Outgoing) request, CancellationToken cancellationToken)
+    {
+        var (uri, check, outgoing) = request;
         using var message = new HttpRequestMessage(outgoing.Method, uri);
         if (outgoing.Body is { } body && outgoing.Method != HttpMethod.Get && outgoing.Method != HttpMethod.Head)
         {

@@ -1,4 +1,0 @@
-using System.Runtime.CompilerServices;
-
-[assembly: InternalsVisibleTo("Agents.Plugins.Tests")]
-[assembly: InternalsVisibleTo("Agents.Plugins.Benchmarks")]

@@ -1,0 +1,55 @@
+using Agents.Plugins.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Plugins.Browsing;
+
+/// <summary>Options of <see cref="HttpPageFetcher"/>.</summary>
+public sealed class HttpPageFetcherOptions
+{
+    /// <summary>Gets or sets the largest response body read, in bytes; larger pages are refused. Default: 5 MiB.</summary>
+    public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>Gets or sets the time limit of one page read, redirects included. Default: 30 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the User-Agent header. Default: <c>Agents/1.0 (research agent)</c>.</summary>
+    public string UserAgent { get; set; } = "Agents/1.0 (research agent)";
+
+    /// <summary>
+    /// Gets the resilience pipeline of every request (each redirect hop is its own request), one circuit per host: on by
+    /// default with <see cref="HttpResilienceOptions.ForBrowsing"/> (2 retries on HTTP 429, 5xx, connection failures and
+    /// attempt timeouts, <c>Retry-After</c> honoured up to 10 s, 15 s per attempt, the circuit opens when half of at least
+    /// 6 attempts in 30 s fail and stays open 30 s). The address guard checks every attempt. <see cref="Timeout"/> still
+    /// bounds the whole read, retries included.
+    /// </summary>
+    public HttpResilienceOptions Resilience { get; } = HttpResilienceOptions.ForBrowsing();
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
+    public void Validate()
+    {
+        const string Owner = nameof(HttpPageFetcherOptions);
+        var failures = new List<string>();
+        if (MaxResponseBytes < 1024)
+        {
+            failures.Add($"{Owner}.{nameof(MaxResponseBytes)} must be at least 1024 (it is {MaxResponseBytes}).");
+        }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Owner}.{nameof(Timeout)} must be positive (it is {Timeout}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(UserAgent))
+        {
+            failures.Add($"{Owner}.{nameof(UserAgent)} must not be empty.");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Owner, typeof(HttpPageFetcherOptions), failures);
+        }
+
+        Resilience.Validate($"{Owner}.{nameof(Resilience)}");
+    }
+}
