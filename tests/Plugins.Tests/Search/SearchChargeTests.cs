@@ -53,7 +53,7 @@ public sealed class SearchChargeTests
         Assert.Equal(0, engine.Calls);
     }
 
-    private static BudgetTracker Tracker() => new(new BudgetOptions().WithToolLimit("search", 10));
+    private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("search", 10));
 
     private static Task<BudgetedToolResult> InvokeSearchAsync(BudgetTracker tracker, WebSearchPlugin plugin, params string[] queries)
     {
