@@ -23,10 +23,10 @@ public sealed class BudgetOptions
     public const string DefaultGuidelineTemplate =
         "You work under a budget: {limits}. After every tool result you receive a <budget> block with the units used and remaining. " +
         "Plan your tool calls against it and justify each call by what remains. Spend by regime (remaining fraction of the tightest budget):\n" +
-        "HIGH (>= 70% left): explore broadly; 3-5 diverse queries per search, up to 2-3 URLs per browse.\n" +
-        "MEDIUM (30-70% left): converge; 2-3 refined queries, 1-2 URLs.\n" +
-        "LOW (10-30% left): verify or finalise; 1 focused query, at most 1 URL.\n" +
-        "CRITICAL (< 10% left or any budget at 0): do not use a depleted tool; give your best final answer now, or \"None\" if still uncertain.\n" +
+        "HIGH (>= {high_percent}% left): explore broadly; 3-5 diverse queries per search, up to 2-3 URLs per browse.\n" +
+        "MEDIUM ({medium_percent}-{high_percent}% left): converge; 2-3 refined queries, 1-2 URLs.\n" +
+        "LOW ({low_percent}-{medium_percent}% left): verify or finalise; 1 focused query, at most 1 URL.\n" +
+        "CRITICAL (< {low_percent}% left or any budget at 0): do not use a depleted tool; give your best final answer now, or \"None\" if still uncertain.\n" +
         "Current regime: {regime}.";
 
     private readonly Dictionary<string, long> _toolLimits = new(CategoryName.Comparer);
@@ -42,6 +42,9 @@ public sealed class BudgetOptions
     private ExhaustionBehavior _onExhaustion = ExhaustionBehavior.Terminate;
     private string _budgetBlockTemplate = DefaultBudgetBlockTemplate;
     private string _guidelineTemplate = DefaultGuidelineTemplate;
+    private double _highRegimeThreshold = 0.7;
+    private double _mediumRegimeThreshold = 0.3;
+    private double _lowRegimeThreshold = 0.1;
     private bool _frozen;
 
     /// <summary>Gets the per-category unit limits set with <see cref="WithToolLimit"/>.</summary>
@@ -166,7 +169,8 @@ public sealed class BudgetOptions
     /// <summary>
     /// Gets or sets the budget block appended to every tool result. Placeholders: <c>{lines}</c> (required; one
     /// line per budget such as <c>Search used: 3, remaining: 7</c>), <c>{regime}</c> (HIGH, MEDIUM, LOW, CRITICAL)
-    /// and <c>{remaining_percent}</c>. Default <see cref="DefaultBudgetBlockTemplate"/>.
+    /// and <c>{remaining_percent}</c>, and the regime thresholds <c>{high_percent}</c>, <c>{medium_percent}</c> and
+    /// <c>{low_percent}</c>. Default <see cref="DefaultBudgetBlockTemplate"/>.
     /// </summary>
     public string BudgetBlockTemplate
     {
@@ -181,8 +185,9 @@ public sealed class BudgetOptions
 
     /// <summary>
     /// Gets or sets the system-prompt guideline describing the spending regimes. Placeholders: <c>{limits}</c>
-    /// (the budgets, for example <c>search 10 units, browse 5 units</c>), <c>{regime}</c> and <c>{remaining_percent}</c>.
-    /// Default <see cref="DefaultGuidelineTemplate"/>.
+    /// (the budgets, for example <c>search 10 units, browse 5 units</c>), <c>{regime}</c>, <c>{remaining_percent}</c>,
+    /// and the regime thresholds <c>{high_percent}</c>, <c>{medium_percent}</c> and <c>{low_percent}</c> (see
+    /// <see cref="HighRegimeThreshold"/>). Default <see cref="DefaultGuidelineTemplate"/>.
     /// </summary>
     public string GuidelineTemplate
     {
@@ -193,6 +198,30 @@ public sealed class BudgetOptions
             ArgumentException.ThrowIfNullOrWhiteSpace(value, nameof(GuidelineTemplate));
             _guidelineTemplate = value;
         }
+    }
+
+    /// <summary>Gets or sets the smallest remaining fraction of the tightest budget that is the HIGH regime. Default 0.7.</summary>
+    /// <remarks>The regimes (see <see cref="BudgetRegime"/>) are read from these three thresholds only; the guideline shows
+    /// them through <c>{high_percent}</c>, <c>{medium_percent}</c> and <c>{low_percent}</c>.
+    /// <see cref="Validate"/> requires 0 &lt; low &lt; medium &lt; high &lt;= 1.</remarks>
+    public double HighRegimeThreshold
+    {
+        get => _highRegimeThreshold;
+        set => _highRegimeThreshold = SetFraction(value, nameof(HighRegimeThreshold));
+    }
+
+    /// <summary>Gets or sets the smallest remaining fraction that is the MEDIUM regime. Default 0.3.</summary>
+    public double MediumRegimeThreshold
+    {
+        get => _mediumRegimeThreshold;
+        set => _mediumRegimeThreshold = SetFraction(value, nameof(MediumRegimeThreshold));
+    }
+
+    /// <summary>Gets or sets the smallest remaining fraction that is the LOW regime; below it the regime is CRITICAL. Default 0.1.</summary>
+    public double LowRegimeThreshold
+    {
+        get => _lowRegimeThreshold;
+        set => _lowRegimeThreshold = SetFraction(value, nameof(LowRegimeThreshold));
     }
 
     internal IReadOnlyList<ToolMapping> Mappings => _mappings;
@@ -270,6 +299,11 @@ public sealed class BudgetOptions
             throw new InvalidOperationException("BudgetOptions.FinalAnswerReserveUsd must be smaller than MaxCostUsd.");
         }
 
+        if (!(_lowRegimeThreshold > 0 && _lowRegimeThreshold < _mediumRegimeThreshold && _mediumRegimeThreshold < _highRegimeThreshold && _highRegimeThreshold <= 1))
+        {
+            throw new InvalidOperationException("BudgetOptions regime thresholds must satisfy 0 < LowRegimeThreshold < MediumRegimeThreshold < HighRegimeThreshold <= 1.");
+        }
+
         if (!_budgetBlockTemplate.Contains("{lines}", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("BudgetOptions.BudgetBlockTemplate must contain the {lines} placeholder.");
@@ -313,6 +347,17 @@ public sealed class BudgetOptions
         if (value is { } v && v <= 0)
         {
             throw new ArgumentOutOfRangeException(name, v, $"{name} must be greater than 0, or null for no limit.");
+        }
+
+        return value;
+    }
+
+    private double SetFraction(double value, string name)
+    {
+        ThrowIfFrozen();
+        if (double.IsNaN(value) || value <= 0 || value > 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be greater than 0 and at most 1.");
         }
 
         return value;

@@ -85,11 +85,7 @@ public static class BudgetKernelExtensions
             foreach (KernelFunction function in plugin)
             {
                 ResolvedTool tool = tracker.Resolve(plugin.Name, function.Name, function.UnderlyingMethod);
-                if (tool.UnitsArgument is { } arg && !function.Metadata.Parameters.Any(p => string.Equals(p.Name, arg, StringComparison.Ordinal)))
-                {
-                    throw new BudgetConfigurationException(
-                        $"The budget mapping of '{plugin.Name}_{function.Name}' counts units from the argument '{arg}', but the function has no such parameter (it has: {string.Join(", ", function.Metadata.Parameters.Select(p => p.Name))}).");
-                }
+                ToolResolver.CheckUnitsArgument(tool, function.Metadata.Parameters.Select(p => p.Name));
             }
         }
     }

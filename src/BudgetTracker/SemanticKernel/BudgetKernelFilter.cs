@@ -38,44 +38,29 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         }
 
         ResolvedTool tool = Tracker.Resolve(function.PluginName, function.Name, function.UnderlyingMethod);
-        int units = UnitCounting.Count(tool, context.Arguments, out string? error);
-        if (error is not null)
-        {
-            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(error));
-            return;
-        }
-
-        if (!Tracker.TryReserveCore(tool.Category, units, tool.DisplayName, out string? reason))
-        {
-            if (scope is not null)
-            {
-                scope.Denied = true;
-            }
-
-            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(reason));
-            return;
-        }
-
-        var charge = new ToolChargeContext(tool.Category.Name, units);
-        try
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            using (ToolChargeContext.Enter(charge))
+        bool format = scope is not null && !context.IsStreaming;
+        BudgetedToolResult result = await Tracker.Pipeline.InvokeAsync(
+            tool,
+            context.Arguments,
+            async _ =>
             {
                 await next(context).ConfigureAwait(false);
-            }
-        }
-        catch
+                return format ? context.Result.GetValue<object>() : null;
+            },
+            format,
+            context.CancellationToken).ConfigureAwait(false);
+        if (result.Outcome == BudgetedToolOutcome.Refused && scope is not null)
         {
-            charge.Close();
-            Tracker.ReleaseCore(tool.Category, units);
-            throw;
+            scope.Denied = true;
         }
 
-        Tracker.CommitCore(tool.Category, units, charge.Close(), tool.DisplayName);
-        if (scope is not null && !context.IsStreaming)
+        if (!result.Executed)
         {
-            context.Result = new FunctionResult(context.Result, Tracker.AppendBudgetBlock(context.Result.GetValue<object>()));
+            context.Result = new FunctionResult(function, result.Result);
+        }
+        else if (format)
+        {
+            context.Result = new FunctionResult(context.Result, result.Result);
         }
     }
 
@@ -134,7 +119,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 
             foreach (KernelContent item in message.Items)
             {
-                if (item is FunctionResultContent { Result: { } result } && ToolResultText.ToText(result).Contains(BudgetTracker.RefusalMarker, StringComparison.Ordinal))
+                if (item is FunctionResultContent { Result: { } result } && ToolResultText.ToText(result).Contains(BudgetLimit.RefusalSentence, StringComparison.Ordinal))
                 {
                     return true;
                 }
