@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using FunctionCallContent = Microsoft.SemanticKernel.FunctionCallContent;
 using FunctionInvocationContext = Microsoft.SemanticKernel.FunctionInvocationContext;
-using FunctionResultContent = Microsoft.SemanticKernel.FunctionResultContent;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using FunctionCallContent = Microsoft.SemanticKernel.FunctionCallContent;
+using FunctionResultContent = Microsoft.SemanticKernel.FunctionResultContent;
 
 namespace Agents.Budget;
 
@@ -14,8 +14,15 @@ namespace Agents.Budget;
 /// </summary>
 internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunctionInvocationFilter
 {
+    /// <summary>How many refused call ids the filter remembers.</summary>
+    private const int RememberedRefusals = 1024;
+
     private readonly AsyncLocal<AutoScope?> _scope = new();
     private readonly ConditionalWeakTable<ChatMessageContent, object> _countedMessages = [];
+
+    /// <summary>The ids of the latest tool calls the budget refused, oldest first in <see cref="_refusedOrder"/>.</summary>
+    private readonly HashSet<string> _refusedCalls = new(StringComparer.Ordinal);
+    private readonly Queue<string> _refusedOrder = new();
     private readonly bool _countModelUsage;
 
     public BudgetKernelFilter(BudgetTracker tracker, bool countModelUsage)
@@ -82,6 +89,11 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
             _scope.Value = null;
         }
 
+        if (scope.Denied && context.ToolCallId is { } callId)
+        {
+            RememberRefusal(callId);
+        }
+
         if (Tracker.Options.OnExhaustion == ExhaustionBehavior.Terminate)
         {
             if (scope.Denied || Tracker.IsExhausted)
@@ -91,13 +103,14 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         }
         else if (scope.Denied && WasRefusedBefore(context.ChatHistory, context.ChatMessageContent))
         {
-            // The model already had its final chance: an earlier tool result told it to answer now.
+            // The model already had its final chance: the filter refused a call of an earlier assistant message, and
+            // that refusal told the model to answer now. Known by the refused calls' ids, not by the results' words.
             context.Terminate = true;
         }
     }
 
-    /// <summary>Whether a tool result before the current assistant message is one of the tracker's refusals.</summary>
-    private static bool WasRefusedBefore(ChatHistory history, ChatMessageContent? current)
+    /// <summary>Whether a tool result before the current assistant message answers a call this filter refused.</summary>
+    private bool WasRefusedBefore(ChatHistory history, ChatMessageContent? current)
     {
         int end = history.Count;
         for (int i = history.Count - 1; i >= 0; i--)
@@ -119,7 +132,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 
             foreach (KernelContent item in message.Items)
             {
-                if (item is FunctionResultContent { Result: { } result } && ToolResultText.ToText(result).Contains(BudgetLimit.RefusalSentence, StringComparison.Ordinal))
+                if (item is FunctionResultContent { CallId: { } id } && IsRefused(id))
                 {
                     return true;
                 }
@@ -127,6 +140,29 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         }
 
         return false;
+    }
+
+    private void RememberRefusal(string callId)
+    {
+        lock (_refusedCalls)
+        {
+            if (_refusedCalls.Add(callId))
+            {
+                _refusedOrder.Enqueue(callId);
+                if (_refusedOrder.Count > RememberedRefusals)
+                {
+                    _refusedCalls.Remove(_refusedOrder.Dequeue());
+                }
+            }
+        }
+    }
+
+    private bool IsRefused(string callId)
+    {
+        lock (_refusedCalls)
+        {
+            return _refusedCalls.Contains(callId);
+        }
     }
 
     private void CountUsage(ChatMessageContent? message)
