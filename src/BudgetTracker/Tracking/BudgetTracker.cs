@@ -269,7 +269,7 @@ public sealed class BudgetTracker
         RecordCore(input, output, cached, Options.Pricing.GetModelPrice(modelId).Cost(input, output, cached), modelId, null);
     }
 
-    /// <summary>Records the tokens of one model response given as <see cref="UsageDetails"/>, <see cref="UsageContent"/> or <c>OpenAI.Chat.ChatTokenUsage</c>.</summary>
+    /// <summary>Records the tokens of one model response given as <see cref="UsageDetails"/>, <see cref="UsageContent"/> or <c>OpenAI.Chat.ChatTokenUsage</c> (read by reflection; the core does not reference the OpenAI SDK).</summary>
     /// <param name="usage">The usage object.</param>
     /// <param name="modelId">The model, for its prices.</param>
     /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>

@@ -23,12 +23,12 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
     /// <summary>The ids of the latest tool calls the budget refused, oldest first in <see cref="_refusedOrder"/>.</summary>
     private readonly HashSet<string> _refusedCalls = new(StringComparer.Ordinal);
     private readonly Queue<string> _refusedOrder = new();
-    private readonly bool _countModelUsage;
+    private readonly bool _countUsage;
 
-    public BudgetKernelFilter(BudgetTracker tracker, bool countModelUsage)
+    public BudgetKernelFilter(BudgetTracker tracker, BudgetKernelOptions options)
     {
         Tracker = tracker;
-        _countModelUsage = countModelUsage;
+        _countUsage = options.CountUsage;
     }
 
     public BudgetTracker Tracker { get; }
@@ -73,7 +73,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 
     public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
-        if (_countModelUsage)
+        if (_countUsage)
         {
             CountUsage(context.ChatMessageContent);
         }
