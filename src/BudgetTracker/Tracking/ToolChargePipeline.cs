@@ -1,9 +1,11 @@
+using System.Diagnostics;
+
 namespace Agents.Budget;
 
 /// <summary>
 /// The one charge path of a tool call: count its units from its arguments, reserve them atomically, run the tool only
 /// when granted (as the <see cref="ToolChargeContext.Current"/> call, so that it can refund work it refused), commit
-/// what it used or release everything when it threw or was cancelled, and format what the model sees. Every way a
+/// what it used or release everything when it threw or was cancelled, and format what the model sees, in one <c>execute_tool</c> span (see <see cref="ToolCallActivity"/>). Every way a
 /// tool is run under a budget goes through it: <see cref="BudgetTracker.InvokeToolAsync"/> (and so the chat client's
 /// tools, the Agent Framework middleware, the planners and the MCP sample) and the Semantic Kernel filter.
 /// </summary>
@@ -24,6 +26,33 @@ internal sealed class ToolChargePipeline
     /// <param name="cancellationToken">The cancellation token.</param>
     /// <returns>The outcome; the tool's exception propagates after its units were released.</returns>
     public async ValueTask<BudgetedToolResult> InvokeAsync(
+        ResolvedTool tool,
+        IReadOnlyDictionary<string, object?>? arguments,
+        Func<CancellationToken, ValueTask<object?>> run,
+        bool formatResult,
+        CancellationToken cancellationToken)
+    {
+        using Activity? activity = ToolCallActivity.Start(tool);
+        BudgetedToolResult result;
+        try
+        {
+            result = await ChargeAsync(tool, arguments, run, formatResult, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ToolCallActivity.Fail(activity, ex);
+            throw;
+        }
+
+        if (activity is not null)
+        {
+            ToolCallActivity.Complete(activity, result, tool.Category, _tracker.Regime);
+        }
+
+        return result;
+    }
+
+    private async ValueTask<BudgetedToolResult> ChargeAsync(
         ResolvedTool tool,
         IReadOnlyDictionary<string, object?>? arguments,
         Func<CancellationToken, ValueTask<object?>> run,
