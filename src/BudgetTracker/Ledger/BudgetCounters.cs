@@ -101,6 +101,23 @@ internal sealed class BudgetCounters
         }
     }
 
+    /// <summary>Takes an immutable picture of this level.</summary>
+    public BudgetSnapshot Snapshot()
+    {
+        TimeSpan elapsed = Elapsed();
+        lock (Gate)
+        {
+            var categories = new BudgetCategorySnapshot[_order.Count];
+            for (int i = 0; i < categories.Length; i++)
+            {
+                CategoryState s = _order[i];
+                categories[i] = new BudgetCategorySnapshot(s.Name, s.Used, s.Limit, s.Limit is { } l ? Math.Max(0, l - s.Used) : null, s.Spent - s.Used, s.Used * s.UnitPrice);
+            }
+
+            return new BudgetSnapshot(categories, InputTokens, OutputTokens, CachedTokens, TokenCostUsd, ToolCostUsd, elapsed, Limits.ReachedReasons(this, elapsed), Limits.RemainingFraction(this, elapsed), Limits.Regime(this, elapsed));
+        }
+    }
+
     /// <summary>Reserves units on every level when all allow it; returns the refusal otherwise.</summary>
     public string? TryReserveUnits(CategoryState state, int units)
     {

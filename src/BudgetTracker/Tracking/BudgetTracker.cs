@@ -315,22 +315,7 @@ public sealed class BudgetTracker
 
     /// <summary>Takes an immutable snapshot of the state.</summary>
     /// <returns>The snapshot.</returns>
-    public BudgetSnapshot GetSnapshot()
-    {
-        TimeSpan elapsed = Counters.Elapsed();
-        BudgetCounters c = Counters;
-        lock (c.Gate)
-        {
-            var categories = new BudgetCategorySnapshot[c.Categories.Count];
-            for (int i = 0; i < categories.Length; i++)
-            {
-                CategoryState s = c.Categories[i];
-                categories[i] = new BudgetCategorySnapshot(s.Name, s.Used, s.Limit, s.Limit is { } l ? Math.Max(0, l - s.Used) : null, s.Spent - s.Used, s.Used * s.UnitPrice);
-            }
-
-            return new BudgetSnapshot(categories, c.InputTokens, c.OutputTokens, c.CachedTokens, c.TokenCostUsd, c.ToolCostUsd, elapsed, c.Limits.ReachedReasons(c, elapsed), c.Limits.RemainingFraction(c, elapsed), c.Limits.Regime(c, elapsed));
-        }
-    }
+    public BudgetSnapshot GetSnapshot() => Counters.Snapshot();
 
     /// <summary>
     /// Returns what this tracker has spent (committed units, tokens, money, elapsed time, restored spend included),

@@ -33,43 +33,17 @@ internal sealed class ToolChargePipeline
         CancellationToken cancellationToken)
     {
         using Activity? activity = ToolCallActivity.Start(tool);
-        BudgetedToolResult result;
-        try
-        {
-            result = await ChargeAsync(tool, arguments, run, formatResult, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            ToolCallActivity.Fail(activity, ex);
-            throw;
-        }
-
-        if (activity is not null)
-        {
-            ToolCallActivity.Complete(activity, result, tool.Category, _tracker.Regime);
-        }
-
-        return result;
-    }
-
-    private async ValueTask<BudgetedToolResult> ChargeAsync(
-        ResolvedTool tool,
-        IReadOnlyDictionary<string, object?>? arguments,
-        Func<CancellationToken, ValueTask<object?>> run,
-        bool formatResult,
-        CancellationToken cancellationToken)
-    {
         CategoryState category = tool.Category;
         int units = UnitCounting.Count(tool, arguments, out string? error);
         if (error is not null)
         {
             BudgetLog.BadArguments(_tracker.Events.Logger, tool.DisplayName, error);
-            return NotRun(BudgetedToolOutcome.InvalidArguments, error, 0, category, shouldTerminate: false);
+            return Done(activity, NotRun(BudgetedToolOutcome.InvalidArguments, error, 0, category, shouldTerminate: false), category);
         }
 
         if (!_tracker.TryReserveCore(category, units, tool.DisplayName, out string? reason))
         {
-            return NotRun(BudgetedToolOutcome.Refused, reason!, units, category, shouldTerminate: true);
+            return Done(activity, NotRun(BudgetedToolOutcome.Refused, reason!, units, category, shouldTerminate: true), category);
         }
 
         object? raw;
@@ -82,10 +56,11 @@ internal sealed class ToolChargePipeline
                 raw = await run(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch
+        catch (Exception ex)
         {
             charge.Close();
             _tracker.ReleaseCore(category, units);
+            ToolCallActivity.Fail(activity, ex);
             throw;
         }
 
@@ -93,9 +68,19 @@ internal sealed class ToolChargePipeline
         _tracker.CommitCore(category, units, refunded, tool.DisplayName);
         string text = formatResult ? ToolResultText.ToText(raw) : string.Empty;
         string result = formatResult ? _tracker.Formatter.FormatBlock(text) : string.Empty;
-        return new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw);
+        return Done(activity, new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw), category);
     }
 
     private BudgetedToolResult NotRun(BudgetedToolOutcome outcome, string text, int units, CategoryState category, bool shouldTerminate) =>
         new(outcome, text, _tracker.Formatter.FormatBlock(text), units, category.Name, shouldTerminate, null);
+
+    private BudgetedToolResult Done(Activity? activity, BudgetedToolResult result, CategoryState category)
+    {
+        if (activity is not null)
+        {
+            ToolCallActivity.Complete(activity, result, category, _tracker.Regime);
+        }
+
+        return result;
+    }
 }

@@ -20,12 +20,25 @@ internal sealed class ToolResolver
     }
 
     /// <summary>
-    /// The plugin and function name of a tool. A function that exposes a public string <c>PluginName</c> property (as a
-    /// Semantic Kernel <c>KernelFunction</c> does) is named by it; the core reads it by reflection, so it needs no
-    /// Semantic Kernel reference.
+    /// The plugin and function name of a tool. A function whose type declares a public string <c>PluginName</c> property
+    /// (as Semantic Kernel's <c>KernelFunction</c> does) is named by it and by the <c>Name</c> that type declares (the
+    /// function's own name, where <see cref="AITool.Name"/> may be the fully qualified one). The core reads them by
+    /// reflection, so it needs no Semantic Kernel reference.
     /// </summary>
-    public static (string? Plugin, string Name) NameOf(AIFunction function) =>
-        (function.GetType().GetProperty("PluginName", BindingFlags.Public | BindingFlags.Instance, null, typeof(string), Type.EmptyTypes, null)?.GetValue(function) as string, function.Name);
+    public static (string? Plugin, string Name) NameOf(AIFunction function)
+    {
+        const BindingFlags Declared = BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        for (Type? type = function.GetType(); type is not null && type != typeof(AIFunction); type = type.BaseType)
+        {
+            if (type.GetProperty("PluginName", Declared) is { PropertyType: var pluginType } plugin && pluginType == typeof(string))
+            {
+                string? name = type.GetProperty("Name", Declared, null, typeof(string), Type.EmptyTypes, null)?.GetValue(function) as string;
+                return (plugin.GetValue(function) as string, string.IsNullOrEmpty(name) ? function.Name : name);
+            }
+        }
+
+        return (null, function.Name);
+    }
 
     public ResolvedTool Resolve(AIFunction function)
     {
