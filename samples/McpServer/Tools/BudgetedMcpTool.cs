@@ -73,7 +73,7 @@ internal sealed partial class BudgetedMcpTool : McpServerTool
         {
             var outcome = await _tracker.InvokeToolAsync(_function, arguments, cancellationToken).ConfigureAwait(false);
             text = outcome.Executed ? outcome.Result : "Refused: " + outcome.Result;
-            isError = !outcome.Executed || ReportsFailure(outcome.Result);
+            isError = !outcome.Executed || ReportsFailure(outcome.Text);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

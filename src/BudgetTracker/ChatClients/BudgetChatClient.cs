@@ -591,14 +591,11 @@ public sealed class BudgetChatClient : DelegatingChatClient
 
         (string? plugin, string name) = BudgetTracker.NameOf(function);
         ResolvedTool resolved = _tracker.Resolve(plugin, name, function.UnderlyingMethod);
-        if (resolved.UnitsArgument is { } argument
-            && function.JsonSchema.ValueKind == JsonValueKind.Object
+        if (function.JsonSchema.ValueKind == JsonValueKind.Object
             && function.JsonSchema.TryGetProperty("properties", out JsonElement properties)
-            && properties.ValueKind == JsonValueKind.Object
-            && !properties.TryGetProperty(argument, out _))
+            && properties.ValueKind == JsonValueKind.Object)
         {
-            throw new BudgetConfigurationException(
-                $"The budget mapping of tool '{function.Name}' counts units from the argument '{argument}', but the tool has no such parameter (it has: {string.Join(", ", properties.EnumerateObject().Select(p => p.Name))}).");
+            ToolResolver.CheckUnitsArgument(resolved, properties.EnumerateObject().Select(p => p.Name));
         }
 
         _validated.AddOrUpdate(function, resolved);

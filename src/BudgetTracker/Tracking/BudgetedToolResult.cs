@@ -3,22 +3,28 @@ namespace Agents.Budget;
 /// <summary>The outcome of <see cref="BudgetTracker.InvokeToolAsync"/>.</summary>
 public sealed class BudgetedToolResult
 {
-    internal BudgetedToolResult(string result, bool executed, int units, string category, bool shouldTerminate, string? deniedReason, object? rawResult)
+    internal BudgetedToolResult(BudgetedToolOutcome outcome, string text, string result, int units, string category, bool shouldTerminate, object? rawResult)
     {
+        Outcome = outcome;
+        Text = text;
         Result = result;
-        Executed = executed;
         Units = units;
         Category = category;
         ShouldTerminate = shouldTerminate;
-        DeniedReason = deniedReason;
         RawResult = rawResult;
     }
+
+    /// <summary>Gets what became of the call: it ran, the budget refused it, or its units could not be counted.</summary>
+    public BudgetedToolOutcome Outcome { get; }
 
     /// <summary>Gets what the model should see: the function result followed by the budget block, or the refusal or error text when the call did not run.</summary>
     public string Result { get; }
 
+    /// <summary>Gets <see cref="Result"/> without the budget block: the function's result as text (empty when it returned nothing), or the refusal or error text.</summary>
+    public string Text { get; }
+
     /// <summary>Gets a value indicating whether the function ran (and its units were counted).</summary>
-    public bool Executed { get; }
+    public bool Executed => Outcome == BudgetedToolOutcome.Executed;
 
     /// <summary>Gets the units the call costs (0 when they could not be counted).</summary>
     public int Units { get; }
@@ -30,7 +36,7 @@ public sealed class BudgetedToolResult
     public bool ShouldTerminate { get; }
 
     /// <summary>Gets why the call did not run (budget refusal or bad arguments); <see langword="null"/> when it ran.</summary>
-    public string? DeniedReason { get; }
+    public string? DeniedReason => Executed ? null : Text;
 
     /// <summary>Gets the function's own result, before the budget block was appended; <see langword="null"/> when it did not run.</summary>
     public object? RawResult { get; }

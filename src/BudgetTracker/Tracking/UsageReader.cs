@@ -1,25 +1,48 @@
+using System.Reflection;
 using Microsoft.Extensions.AI;
-using OpenAI.Chat;
 
 namespace Agents.Budget;
 
 /// <summary>Reads token counts out of the usage shapes that reach the tracker.</summary>
+/// <remarks>
+/// OpenAI's <c>OpenAI.Chat.ChatTokenUsage</c> (what Semantic Kernel's OpenAI connector puts in <c>Metadata["Usage"]</c>)
+/// is read by reflection, by its type name and its public <c>InputTokenCount</c>, <c>OutputTokenCount</c> and
+/// <c>InputTokenDetails.CachedTokenCount</c> properties, so that the core needs no reference to the OpenAI SDK.
+/// </remarks>
 internal static class UsageReader
 {
+    private const string OpenAIUsageType = "OpenAI.Chat.ChatTokenUsage";
+
     public static (long Input, long Output, long Cached) Read(object usage) => usage switch
     {
         UsageDetails details => Read(details),
         UsageContent content => content.Details is { } d
             ? Read(d)
             : throw new ArgumentException("UsageContent.Details is null; there is no usage to record.", nameof(usage)),
-        ChatTokenUsage openAi => Checked(openAi.InputTokenCount, openAi.OutputTokenCount, openAi.InputTokenDetails?.CachedTokenCount ?? 0, "OpenAI.Chat.ChatTokenUsage"),
+        _ when usage.GetType().FullName == OpenAIUsageType => ReadOpenAI(usage),
         _ => throw new ArgumentException(
-            $"Usage of type '{usage.GetType().FullName}' is not supported; pass Microsoft.Extensions.AI.UsageDetails, Microsoft.Extensions.AI.UsageContent or OpenAI.Chat.ChatTokenUsage.",
+            $"Usage of type '{usage.GetType().FullName}' is not supported; pass Microsoft.Extensions.AI.UsageDetails, Microsoft.Extensions.AI.UsageContent or {OpenAIUsageType}.",
             nameof(usage)),
     };
 
     public static (long Input, long Output, long Cached) Read(UsageDetails details) =>
         Checked(details.InputTokenCount ?? 0, details.OutputTokenCount ?? 0, details.CachedInputTokenCount ?? 0, "UsageDetails");
+
+    private static (long, long, long) ReadOpenAI(object usage)
+    {
+        object? details = Property(usage, "InputTokenDetails");
+        return Checked(Count(usage, "InputTokenCount"), Count(usage, "OutputTokenCount"), details is null ? 0 : Count(details, "CachedTokenCount"), OpenAIUsageType);
+    }
+
+    private static object? Property(object target, string name) =>
+        target.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance)?.GetValue(target);
+
+    private static long Count(object target, string name) => Property(target, name) switch
+    {
+        int i => i,
+        long l => l,
+        _ => throw new ArgumentException($"Malformed {OpenAIUsageType}: {target.GetType().Name}.{name} is missing or not a number."),
+    };
 
     private static (long, long, long) Checked(long input, long output, long cached, string shape)
     {

@@ -1,13 +1,13 @@
 using System.Globalization;
-using System.Text.Json;
 using Agents.Budget;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Runs;
 
 /// <summary>
-/// Runs the tool calls a model asks for, charging the shared tracker: resolve category and units, reserve,
-/// run, commit (released when the tool fails or is cancelled). Every problem the model caused (unknown tool,
+/// Runs the tool calls a model asks for through the shared tracker's one charge path
+/// (<see cref="BudgetTracker.InvokeToolAsync"/>: resolve category and units, reserve, run, commit; released when the
+/// tool fails or is cancelled). Every problem the model caused (unknown tool,
 /// unreadable arguments, refused by the budget, tool error) becomes a clear tool result, never an exception.
 /// </summary>
 internal sealed class ToolInvoker
@@ -75,7 +75,7 @@ internal sealed class ToolInvoker
         }
         else
         {
-            (text, category, units, executed) = await RunAsync(function, call, arguments, cancellationToken).ConfigureAwait(false);
+            (text, category, units, executed) = await RunAsync(function, call, cancellationToken).ConfigureAwait(false);
         }
 
         if (text.Length > _maxResultChars)
@@ -92,58 +92,37 @@ internal sealed class ToolInvoker
         return new ToolOutcome(new FunctionResultContent(call.CallId, text), record, _tracker.IsExhausted);
     }
 
+    /// <summary>Runs one call through the tracker's charge path; a tool's own failure becomes a tool result.</summary>
     private async Task<(string Text, string? Category, int Units, bool Executed)> RunAsync(
         AIFunction function,
         FunctionCallContent call,
-        IReadOnlyDictionary<string, object?> arguments,
         CancellationToken cancellationToken)
     {
-        string category = _tracker.ResolveCategory(null, function.Name, function.UnderlyingMethod);
-        int units;
+        BudgetedToolResult result;
         try
         {
-            units = _tracker.CountUnits(null, function.Name, arguments, function.UnderlyingMethod);
-        }
-        catch (Exception ex) when (ex is BudgetConfigurationException or ArgumentException)
-        {
-            return ($"Error: tool '{call.Name}' was not run: {ex.Message}", category, 0, false);
-        }
-
-        using BudgetReservation reservation = _tracker.TryReserve(category, units);
-        if (!reservation.Granted)
-        {
-            return ($"Not executed: {reservation.DeniedReason}", category, 0, false);
-        }
-
-        object? result;
-        try
-        {
-            using (reservation.EnterCall())
-            {
-                result = await function.InvokeAsync(new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
-            }
+            result = await _tracker.InvokeToolAsync(function, new AIFunctionArguments(call.Arguments ?? new Dictionary<string, object?>()), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
+        catch (BudgetConfigurationException ex)
+        {
+            return ($"Error: tool '{call.Name}' was not run: {ex.Message}", null, 0, false);
+        }
 #pragma warning disable CA1031 // A failing tool becomes a tool result the model can act on.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return ($"Error: tool '{call.Name}' failed: {ex.Message}", category, 0, false);
+            return ($"Error: tool '{call.Name}' failed: {ex.Message}", _tracker.ResolveCategory(null, function.Name, function.UnderlyingMethod), 0, false);
         }
 
-        reservation.Commit();
-        return (Serialize(result), category, units - reservation.RefundedUnits, true);
+        return result.Outcome switch
+        {
+            BudgetedToolOutcome.InvalidArguments => ($"Error: tool '{call.Name}' was not run: {result.DeniedReason}", result.Category, 0, false),
+            BudgetedToolOutcome.Refused => ($"Not executed: {result.DeniedReason}", result.Category, 0, false),
+            _ => (result.RawResult is null ? "(the tool returned nothing)" : result.Text, result.Category, result.Units, true),
+        };
     }
-
-    private static string Serialize(object? result) => result switch
-    {
-        null => "(the tool returned nothing)",
-        string s => s,
-        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString() ?? string.Empty,
-        JsonElement e => e.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType())),
-    };
 }

@@ -243,7 +243,7 @@ public sealed class BudgetKernelExtensionsTests
         client.GetService<FunctionInvokingChatClient>()!.AllowConcurrentInvocation = concurrent;
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(plugin, "web");
-        kernel.UseBudgetTracker(tracker, countModelUsage: !usageLayer);
+        kernel.UseBudgetTracker(tracker, o => o.CountUsage = !usageLayer);
         return (kernel, client.AsChatCompletionService());
     }
 

@@ -12,7 +12,7 @@ public sealed class BudgetKernelFilterTests
     public async Task AutoFilter_CountsConnectorUsageOncePerAssistantMessage()
     {
         var tracker = new BudgetTracker(new BudgetOptions());
-        var filter = new BudgetKernelFilter(tracker, countModelUsage: true);
+        var filter = new BudgetKernelFilter(tracker, new BudgetKernelOptions { CountUsage = true });
         ChatTokenUsage usage = OpenAIChatModelFactory.ChatTokenUsage(outputTokenCount: 20, inputTokenCount: 100, totalTokenCount: 120);
         var message = new ChatMessageContent(AuthorRole.Assistant, "calls", modelId: "gpt", metadata: new Dictionary<string, object?> { ["Usage"] = usage });
 
@@ -29,10 +29,10 @@ public sealed class BudgetKernelFilterTests
     {
         var tracker = new BudgetTracker(new BudgetOptions());
         var message = new ChatMessageContent(AuthorRole.Assistant, "calls", metadata: new Dictionary<string, object?> { ["Usage"] = "odd" });
-        await new BudgetKernelFilter(tracker, countModelUsage: true).OnAutoFunctionInvocationAsync(Context(message), _ => Task.CompletedTask);
+        await new BudgetKernelFilter(tracker, new BudgetKernelOptions { CountUsage = true }).OnAutoFunctionInvocationAsync(Context(message), _ => Task.CompletedTask);
 
         var counted = new ChatMessageContent(AuthorRole.Assistant, "calls", metadata: new Dictionary<string, object?> { ["Usage"] = new UsageDetails { InputTokenCount = 5 } });
-        await new BudgetKernelFilter(tracker, countModelUsage: false).OnAutoFunctionInvocationAsync(Context(counted), _ => Task.CompletedTask);
+        await new BudgetKernelFilter(tracker, new BudgetKernelOptions { CountUsage = false }).OnAutoFunctionInvocationAsync(Context(counted), _ => Task.CompletedTask);
 
         Assert.Equal(0, tracker.GetSnapshot().InputTokens);
     }

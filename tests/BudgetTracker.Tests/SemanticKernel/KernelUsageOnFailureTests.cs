@@ -57,7 +57,7 @@ public sealed class KernelUsageOnFailureTests
         client.GetService<FunctionInvokingChatClient>()!.MaximumConsecutiveErrorsPerRequest = 0;
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(plugin, "web");
-        kernel.UseBudgetTracker(tracker, countModelUsage: false);
+        kernel.UseBudgetTracker(tracker, o => o.CountUsage = false);
         IChatCompletionService service = client.AsChatCompletionService();
         var history = new ChatHistory();
         history.AddUserMessage("find it");

@@ -34,7 +34,7 @@ public sealed class ReadmeExampleTests
             .SetToolLimit("search", 10).SetToolLimit("browse", 10));
         var kernel = new Kernel();
         kernel.Plugins.AddFromObject(new WebSearchPlugin(searchEngine), "web");
-        kernel.UseBudgetTracker(budget, countModelUsage: false);
+        kernel.UseBudgetTracker(budget, o => o.CountUsage = false);
         IChatClient chat = new ChatClientBuilder(modelClient)
             .UseKernelFunctionInvocation().UseBudgetTracker(budget, o => o.ChargeTools = false).Build();
         var history = new ChatHistory(budget.FormatGuideline()); history.AddUserMessage("Who founded X?");

@@ -13,14 +13,14 @@ namespace Agents.Budget;
 /// <para>Model usage: with SK's own connectors (OpenAI) the filter counts the <c>ChatTokenUsage</c> of each
 /// tool-calling assistant message once; the final assistant message (without tool calls) never passes an
 /// auto-invocation filter, so record it with <see cref="BudgetTracker.RecordUsage(object?, string?)"/>. With an
-/// <c>IChatClient</c>-backed service, count usage in the chat pipeline instead and pass
-/// <c>countModelUsage: false</c> here so nothing is counted twice:
+/// <c>IChatClient</c>-backed service, count usage in the chat pipeline instead and set
+/// <see cref="BudgetKernelOptions.CountUsage"/> to <see langword="false"/> here so nothing is counted twice:
 /// <code>
 /// IChatClient client = new ChatClientBuilder(inner)
 ///     .UseKernelFunctionInvocation()
 ///     .UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)   // counts every model call; removes tools once exhausted
 ///     .Build();
-/// kernel.UseBudgetTracker(tracker, countModelUsage: false);
+/// kernel.UseBudgetTracker(tracker, o =&gt; o.CountUsage = false);
 /// </code>
 /// That usage layer also gives <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> a real tool-free final
 /// call; without it tools cannot be removed from an SK request, so further calls are refused with a text telling
@@ -31,17 +31,10 @@ public static class BudgetKernelExtensions
     /// <summary>Adds the tracker's filters to <paramref name="kernel"/> and checks the tool mappings against its plugins.</summary>
     /// <param name="kernel">The kernel.</param>
     /// <param name="tracker">The tracker; it may be shared with other kernels.</param>
+    /// <param name="configure">Sets the filters' options, for example <c>o =&gt; o.CountUsage = false</c>.</param>
     /// <returns>The kernel.</returns>
     /// <exception cref="BudgetConfigurationException">A mapping or attribute names a unit argument that a plugin function does not have.</exception>
-    public static Kernel UseBudgetTracker(this Kernel kernel, BudgetTracker tracker) => UseBudgetTracker(kernel, tracker, countModelUsage: true);
-
-    /// <summary>Adds the tracker's filters to <paramref name="kernel"/> and checks the tool mappings against its plugins.</summary>
-    /// <param name="kernel">The kernel.</param>
-    /// <param name="tracker">The tracker; it may be shared with other kernels.</param>
-    /// <param name="countModelUsage">Whether to count the usage of assistant messages that request tools (default true).</param>
-    /// <returns>The kernel.</returns>
-    /// <exception cref="BudgetConfigurationException">A mapping or attribute names a unit argument that a plugin function does not have.</exception>
-    public static Kernel UseBudgetTracker(this Kernel kernel, BudgetTracker tracker, bool countModelUsage)
+    public static Kernel UseBudgetTracker(this Kernel kernel, BudgetTracker tracker, Action<BudgetKernelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(tracker);
@@ -51,7 +44,7 @@ public static class BudgetKernelExtensions
             return kernel;
         }
 
-        var filter = new BudgetKernelFilter(tracker, countModelUsage);
+        var filter = new BudgetKernelFilter(tracker, Configure(configure));
         kernel.FunctionInvocationFilters.Add(filter);
         kernel.AutoFunctionInvocationFilters.Add(filter);
         return kernel;
@@ -60,19 +53,13 @@ public static class BudgetKernelExtensions
     /// <summary>Registers the tracker's filters in the kernel builder's services.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="tracker">The tracker.</param>
+    /// <param name="configure">Sets the filters' options, for example <c>o =&gt; o.CountUsage = false</c>.</param>
     /// <returns>The builder.</returns>
-    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker) => AddBudgetTracker(builder, tracker, countModelUsage: true);
-
-    /// <summary>Registers the tracker's filters in the kernel builder's services.</summary>
-    /// <param name="builder">The kernel builder.</param>
-    /// <param name="tracker">The tracker.</param>
-    /// <param name="countModelUsage">Whether to count the usage of assistant messages that request tools (default true).</param>
-    /// <returns>The builder.</returns>
-    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker, bool countModelUsage)
+    public static IKernelBuilder AddBudgetTracker(this IKernelBuilder builder, BudgetTracker tracker, Action<BudgetKernelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(tracker);
-        var filter = new BudgetKernelFilter(tracker, countModelUsage);
+        var filter = new BudgetKernelFilter(tracker, Configure(configure));
         builder.Services.AddSingleton<IFunctionInvocationFilter>(filter);
         builder.Services.AddSingleton<IAutoFunctionInvocationFilter>(filter);
         return builder;
@@ -85,12 +72,15 @@ public static class BudgetKernelExtensions
             foreach (KernelFunction function in plugin)
             {
                 ResolvedTool tool = tracker.Resolve(plugin.Name, function.Name, function.UnderlyingMethod);
-                if (tool.UnitsArgument is { } arg && !function.Metadata.Parameters.Any(p => string.Equals(p.Name, arg, StringComparison.Ordinal)))
-                {
-                    throw new BudgetConfigurationException(
-                        $"The budget mapping of '{plugin.Name}_{function.Name}' counts units from the argument '{arg}', but the function has no such parameter (it has: {string.Join(", ", function.Metadata.Parameters.Select(p => p.Name))}).");
-                }
+                ToolResolver.CheckUnitsArgument(tool, function.Metadata.Parameters.Select(p => p.Name));
             }
         }
+    }
+
+    private static BudgetKernelOptions Configure(Action<BudgetKernelOptions>? configure)
+    {
+        var options = new BudgetKernelOptions();
+        configure?.Invoke(options);
+        return options;
     }
 }

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using FunctionCallContent = Microsoft.SemanticKernel.FunctionCallContent;
 using FunctionInvocationContext = Microsoft.SemanticKernel.FunctionInvocationContext;
-using FunctionResultContent = Microsoft.SemanticKernel.FunctionResultContent;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using FunctionCallContent = Microsoft.SemanticKernel.FunctionCallContent;
+using FunctionResultContent = Microsoft.SemanticKernel.FunctionResultContent;
 
 namespace Agents.Budget;
 
@@ -14,14 +14,21 @@ namespace Agents.Budget;
 /// </summary>
 internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunctionInvocationFilter
 {
+    /// <summary>How many refused call ids the filter remembers.</summary>
+    private const int RememberedRefusals = 1024;
+
     private readonly AsyncLocal<AutoScope?> _scope = new();
     private readonly ConditionalWeakTable<ChatMessageContent, object> _countedMessages = [];
-    private readonly bool _countModelUsage;
 
-    public BudgetKernelFilter(BudgetTracker tracker, bool countModelUsage)
+    /// <summary>The ids of the latest tool calls the budget refused, oldest first in <see cref="_refusedOrder"/>.</summary>
+    private readonly HashSet<string> _refusedCalls = new(StringComparer.Ordinal);
+    private readonly Queue<string> _refusedOrder = new();
+    private readonly bool _countUsage;
+
+    public BudgetKernelFilter(BudgetTracker tracker, BudgetKernelOptions options)
     {
         Tracker = tracker;
-        _countModelUsage = countModelUsage;
+        _countUsage = options.CountUsage;
     }
 
     public BudgetTracker Tracker { get; }
@@ -38,50 +45,35 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         }
 
         ResolvedTool tool = Tracker.Resolve(function.PluginName, function.Name, function.UnderlyingMethod);
-        int units = UnitCounting.Count(tool, context.Arguments, out string? error);
-        if (error is not null)
-        {
-            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(error));
-            return;
-        }
-
-        if (!Tracker.TryReserveCore(tool.Category, units, tool.DisplayName, out string? reason))
-        {
-            if (scope is not null)
-            {
-                scope.Denied = true;
-            }
-
-            context.Result = new FunctionResult(function, Tracker.AppendBudgetBlock(reason));
-            return;
-        }
-
-        var charge = new ToolChargeContext(tool.Category.Name, units);
-        try
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            using (ToolChargeContext.Enter(charge))
+        bool format = scope is not null && !context.IsStreaming;
+        BudgetedToolResult result = await Tracker.Pipeline.InvokeAsync(
+            tool,
+            context.Arguments,
+            async _ =>
             {
                 await next(context).ConfigureAwait(false);
-            }
-        }
-        catch
+                return format ? context.Result.GetValue<object>() : null;
+            },
+            format,
+            context.CancellationToken).ConfigureAwait(false);
+        if (result.Outcome == BudgetedToolOutcome.Refused && scope is not null)
         {
-            charge.Close();
-            Tracker.ReleaseCore(tool.Category, units);
-            throw;
+            scope.Denied = true;
         }
 
-        Tracker.CommitCore(tool.Category, units, charge.Close(), tool.DisplayName);
-        if (scope is not null && !context.IsStreaming)
+        if (!result.Executed)
         {
-            context.Result = new FunctionResult(context.Result, Tracker.AppendBudgetBlock(context.Result.GetValue<object>()));
+            context.Result = new FunctionResult(function, result.Result);
+        }
+        else if (format)
+        {
+            context.Result = new FunctionResult(context.Result, result.Result);
         }
     }
 
     public async Task OnAutoFunctionInvocationAsync(AutoFunctionInvocationContext context, Func<AutoFunctionInvocationContext, Task> next)
     {
-        if (_countModelUsage)
+        if (_countUsage)
         {
             CountUsage(context.ChatMessageContent);
         }
@@ -97,6 +89,11 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
             _scope.Value = null;
         }
 
+        if (scope.Denied && context.ToolCallId is { } callId)
+        {
+            RememberRefusal(callId);
+        }
+
         if (Tracker.Options.OnExhaustion == ExhaustionBehavior.Terminate)
         {
             if (scope.Denied || Tracker.IsExhausted)
@@ -106,13 +103,14 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         }
         else if (scope.Denied && WasRefusedBefore(context.ChatHistory, context.ChatMessageContent))
         {
-            // The model already had its final chance: an earlier tool result told it to answer now.
+            // The model already had its final chance: the filter refused a call of an earlier assistant message, and
+            // that refusal told the model to answer now. Known by the refused calls' ids, not by the results' words.
             context.Terminate = true;
         }
     }
 
-    /// <summary>Whether a tool result before the current assistant message is one of the tracker's refusals.</summary>
-    private static bool WasRefusedBefore(ChatHistory history, ChatMessageContent? current)
+    /// <summary>Whether a tool result before the current assistant message answers a call this filter refused.</summary>
+    private bool WasRefusedBefore(ChatHistory history, ChatMessageContent? current)
     {
         int end = history.Count;
         for (int i = history.Count - 1; i >= 0; i--)
@@ -134,7 +132,7 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 
             foreach (KernelContent item in message.Items)
             {
-                if (item is FunctionResultContent { Result: { } result } && ToolResultText.ToText(result).Contains(BudgetTracker.RefusalMarker, StringComparison.Ordinal))
+                if (item is FunctionResultContent { CallId: { } id } && IsRefused(id))
                 {
                     return true;
                 }
@@ -142,6 +140,29 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
         }
 
         return false;
+    }
+
+    private void RememberRefusal(string callId)
+    {
+        lock (_refusedCalls)
+        {
+            if (_refusedCalls.Add(callId))
+            {
+                _refusedOrder.Enqueue(callId);
+                if (_refusedOrder.Count > RememberedRefusals)
+                {
+                    _refusedCalls.Remove(_refusedOrder.Dequeue());
+                }
+            }
+        }
+    }
+
+    private bool IsRefused(string callId)
+    {
+        lock (_refusedCalls)
+        {
+            return _refusedCalls.Contains(callId);
+        }
     }
 
     private void CountUsage(ChatMessageContent? message)

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+
+namespace Agents.Budget;
+
+/// <summary>
+/// The one charge path of a tool call: count its units from its arguments, reserve them atomically, run the tool only
+/// when granted (as the <see cref="ToolChargeContext.Current"/> call, so that it can refund work it refused), commit
+/// what it used or release everything when it threw or was cancelled, and format what the model sees, in one <c>execute_tool</c> span (see <see cref="ToolCallActivity"/>). Every way a
+/// tool is run under a budget goes through it: <see cref="BudgetTracker.InvokeToolAsync"/> (and so the chat client's
+/// tools, the Agent Framework middleware, the planners and the MCP sample) and the Semantic Kernel filter.
+/// </summary>
+internal sealed class ToolChargePipeline
+{
+    private readonly BudgetTracker _tracker;
+
+    public ToolChargePipeline(BudgetTracker tracker)
+    {
+        _tracker = tracker;
+    }
+
+    /// <summary>Charges, runs and commits one call.</summary>
+    /// <param name="tool">The resolved tool.</param>
+    /// <param name="arguments">The call's arguments, for its units.</param>
+    /// <param name="run">Runs the tool and returns its result.</param>
+    /// <param name="formatResult">Whether to turn the result into text with the budget block; refusals and errors always are.</param>
+    /// <param name="cancellationToken">The cancellation token.</param>
+    /// <returns>The outcome; the tool's exception propagates after its units were released.</returns>
+    public async ValueTask<BudgetedToolResult> InvokeAsync(
+        ResolvedTool tool,
+        IReadOnlyDictionary<string, object?>? arguments,
+        Func<CancellationToken, ValueTask<object?>> run,
+        bool formatResult,
+        CancellationToken cancellationToken)
+    {
+        using Activity? activity = ToolCallActivity.Start(tool);
+        CategoryState category = tool.Category;
+        int units = UnitCounting.Count(tool, arguments, out string? error);
+        if (error is not null)
+        {
+            BudgetLog.BadArguments(_tracker.Events.Logger, tool.DisplayName, error);
+            return Done(activity, NotRun(BudgetedToolOutcome.InvalidArguments, error, 0, category, shouldTerminate: false), category);
+        }
+
+        if (!_tracker.TryReserveCore(category, units, tool.DisplayName, out string? reason))
+        {
+            return Done(activity, NotRun(BudgetedToolOutcome.Refused, reason!, units, category, shouldTerminate: true), category);
+        }
+
+        object? raw;
+        var charge = new ToolChargeContext(category.Name, units);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using (ToolChargeContext.Enter(charge))
+            {
+                raw = await run(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            charge.Close();
+            _tracker.ReleaseCore(category, units);
+            ToolCallActivity.Fail(activity, ex);
+            throw;
+        }
+
+        int refunded = charge.Close();
+        _tracker.CommitCore(category, units, refunded, tool.DisplayName);
+        string text = formatResult ? ToolResultText.ToText(raw) : string.Empty;
+        string result = formatResult ? _tracker.Formatter.FormatBlock(text) : string.Empty;
+        return Done(activity, new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw), category);
+    }
+
+    private BudgetedToolResult NotRun(BudgetedToolOutcome outcome, string text, int units, CategoryState category, bool shouldTerminate) =>
+        new(outcome, text, _tracker.Formatter.FormatBlock(text), units, category.Name, shouldTerminate, null);
+
+    private BudgetedToolResult Done(Activity? activity, BudgetedToolResult result, CategoryState category)
+    {
+        if (activity is not null)
+        {
+            ToolCallActivity.Complete(activity, result, category, _tracker.Regime);
+        }
+
+        return result;
+    }
+}
