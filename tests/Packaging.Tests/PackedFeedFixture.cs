@@ -4,8 +4,10 @@ namespace Agents.Packaging.Tests;
 
 /// <summary>
 /// Packs the packages that the README's Semantic Kernel example needs (and the projects they reference) once, with a
-/// version of this run, into a local feed in a temporary folder. Builds in its own artifacts folder, so neither the
-/// repository's bin/obj nor a build running beside it is touched.
+/// version of this run, into a local feed in a temporary folder. Builds in an artifacts folder of its own, so neither the
+/// projects' bin/obj nor a build running beside it is touched; that folder lies under the repository's git-ignored
+/// artifacts/, as a user's build output would lie inside the repository, so SourceLink maps and embeds the generated
+/// files as it does for them.
 /// </summary>
 public sealed class PackedFeedFixture : IAsyncLifetime
 {
@@ -20,6 +22,9 @@ public sealed class PackedFeedFixture : IAsyncLifetime
 
     /// <summary>A version no earlier run used, so no NuGet cache can serve an older build of it.</summary>
     public string Version { get; } = "0.1.0-test.run" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>The build output of the pack: bin and obj of every packed project.</summary>
+    public string ArtifactsDirectory => Path.Combine(RepositoryLayout.Root, "artifacts", "packaging-tests", Version);
 
     /// <summary>The projects packed: the README example's packages and every project they reference.</summary>
     public IReadOnlyList<string> Projects { get; private set; } = [];
@@ -48,7 +53,7 @@ public sealed class PackedFeedFixture : IAsyncLifetime
             "pack", solution,
             "--configuration", "Release",
             "--output", FeedDirectory,
-            "--artifacts-path", Path.Combine(WorkDirectory, "artifacts"),
+            "--artifacts-path", ArtifactsDirectory,
             "-p:Version=" + Version,
             "-p:ContinuousIntegrationBuild=true",
             "-nodeReuse:false");
@@ -64,18 +69,26 @@ public sealed class PackedFeedFixture : IAsyncLifetime
     /// <inheritdoc />
     public Task DisposeAsync()
     {
+        DeleteQuietly(WorkDirectory);
+        DeleteQuietly(ArtifactsDirectory);
+        return Task.CompletedTask;
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
         try
         {
-            Directory.Delete(WorkDirectory, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
         catch (IOException)
         {
-            // A file still held open leaves the temporary folder behind; the run's result does not depend on it.
+            // A file still held open leaves the folder behind; the run's result does not depend on it.
         }
         catch (UnauthorizedAccessException)
         {
         }
-
-        return Task.CompletedTask;
     }
 }
