@@ -71,6 +71,12 @@ public sealed class PackedFeedFixture : IAsyncLifetime
     {
         DeleteQuietly(WorkDirectory);
         DeleteQuietly(ArtifactsDirectory);
+        string parent = Path.GetDirectoryName(ArtifactsDirectory)!;
+        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+        {
+            DeleteQuietly(parent);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -27,8 +27,14 @@ internal static class ReadmeConsumer
     /// <summary>The line the scripted model prints when a tool result reaches it followed by the budget block.</summary>
     public const string BudgetBlockSeen = "consumer: tool result followed by the budget block";
 
-    /// <summary>Writes the app into <paramref name="folder"/>: project, nuget.config and Program.cs.</summary>
-    public static async Task WriteAsync(string folder, string feed, string version, IReadOnlyList<string> sources, string warmPackages, string example)
+    /// <summary>
+    /// Writes the app into <paramref name="folder"/>: a project that references <see cref="Packages"/> at
+    /// <paramref name="version"/>, a nuget.config that takes <paramref name="packedIds"/> from <paramref name="feed"/> and
+    /// the rest from <paramref name="sources"/> or the folder <paramref name="warmPackages"/>, and a Program.cs around
+    /// <paramref name="example"/>.
+    /// </summary>
+    public static async Task WriteAsync(
+        string folder, string feed, string version, IReadOnlyList<string> packedIds, IReadOnlyList<string> sources, string warmPackages, string example)
     {
         Directory.CreateDirectory(folder);
 
@@ -55,8 +61,9 @@ internal static class ReadmeConsumer
 
             """);
 
-        // The local feed plus the machine's own sources; this app's packages go to its own folder, and everything the
-        // repository's restore already brought is taken from the machine's package folder without asking a source.
+        // The local feed plus the machine's own sources. Our packages come from the local feed only (source mapping),
+        // into this app's own package folder; everything the repository's restore already brought is taken from the
+        // machine's package folder without asking a source, so the restore also works with no source reachable.
         await File.WriteAllTextAsync(Path.Combine(folder, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -67,6 +74,10 @@ internal static class ReadmeConsumer
                 <clear />
                 <add key="agents-packed" value="{Xml(feed)}" />
             {string.Concat(sources.Select((s, i) => $"    <add key=\"machine-{i}\" value=\"{Xml(s)}\" />\n"))}  </packageSources>
+              <packageSourceMapping>
+                <packageSource key="agents-packed">
+            {string.Concat(packedIds.Select(p => $"      <package pattern=\"{p}\" />\n"))}    </packageSource>
+            {string.Concat(sources.Select((_, i) => $"    <packageSource key=\"machine-{i}\"><package pattern=\"*\" /></packageSource>\n"))}  </packageSourceMapping>
               <fallbackPackageFolders>
                 <clear />
                 <add key="machine-packages" value="{Xml(warmPackages)}" />
