@@ -18,12 +18,6 @@ internal static class ReadmeConsumer
     public static IReadOnlyList<string> Usings { get; } =
         ["Agents.Budget", "Agents.Plugins.Search", "Microsoft.Extensions.AI", "Microsoft.SemanticKernel", "Microsoft.SemanticKernel.ChatCompletion"];
 
-    /// <summary>
-    /// Diagnostics an app must silence to call the example's APIs: Semantic Kernel marks its IChatClient bridge
-    /// (<c>AsChatCompletionService</c>, <c>UseKernelFunctionInvocation</c>) experimental.
-    /// </summary>
-    public static IReadOnlyList<string> Experimental { get; } = ["SKEXP0001"];
-
     /// <summary>The line the scripted model prints when a tool result reaches it followed by the budget block.</summary>
     public const string BudgetBlockSeen = "consumer: tool result followed by the budget block";
 
@@ -51,7 +45,6 @@ internal static class ReadmeConsumer
                 <TargetFramework>net10.0</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
-                <NoWarn>$(NoWarn);{string.Join(';', Experimental)}</NoWarn>
               </PropertyGroup>
               <ItemGroup>
             {string.Concat(Packages.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{version}\" />\n"))}  </ItemGroup>
