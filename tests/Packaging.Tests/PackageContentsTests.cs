@@ -74,7 +74,7 @@ public sealed class PackageContentsTests(PackedFeedFixture feed)
         }
 
         pdb.Position = 0;
-        using MetadataReaderProvider provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
         MetadataReader reader = provider.GetMetadataReader();
         bool sourceLink = reader.GetCustomDebugInformation(EntityHandle.ModuleDefinition)
             .Any(h => reader.GetGuid(reader.GetCustomDebugInformation(h).Kind) == SourceLinkKind);
