@@ -12,7 +12,21 @@ internal static class ReadmeConsumer
     /// The packages the README's Semantic Kernel example needs; the projects they reference are packed with them. The one
     /// place to change when the README's example moves to other packages.
     /// </summary>
-    public static IReadOnlyList<string> Packages { get; } = ["Agents.BudgetTracker", "Agents.Plugins"];
+    public static IReadOnlyList<string> Packages { get; } = ["Agents.BudgetTracker.SemanticKernel", "Agents.Plugins.Search"];
+
+    /// <summary>
+    /// What an app adds beside our packages, as Semantic Kernel apps do (our libraries need only SK's abstractions): at the
+    /// version the repository pins in Directory.Packages.props.
+    /// </summary>
+    public static IReadOnlyList<string> AppPackages { get; } = ["Microsoft.SemanticKernel.Core"];
+
+    /// <summary>Reads the version the repository pins for a package.</summary>
+    public static string PinnedVersion(string packageId)
+    {
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryLayout.Root, "Directory.Packages.props"));
+        return props.Descendants("PackageVersion").FirstOrDefault(e => (string?)e.Attribute("Include") == packageId)?.Attribute("Version")?.Value
+            ?? throw new InvalidOperationException($"Directory.Packages.props pins no version of {packageId}.");
+    }
 
     /// <summary>The namespaces the example's types live in (a user's using directives).</summary>
     public static IReadOnlyList<string> Usings { get; } =
@@ -47,7 +61,7 @@ internal static class ReadmeConsumer
                 <Nullable>enable</Nullable>
               </PropertyGroup>
               <ItemGroup>
-            {string.Concat(Packages.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{version}\" />\n"))}  </ItemGroup>
+            {string.Concat(Packages.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{version}\" />\n"))}{string.Concat(AppPackages.Select(p => $"    <PackageReference Include=\"{p}\" Version=\"{PinnedVersion(p)}\" />\n"))}  </ItemGroup>
               <ItemGroup>
             {string.Concat(Usings.Select(u => $"    <Using Include=\"{u}\" />\n"))}  </ItemGroup>
             </Project>

@@ -306,7 +306,7 @@ public sealed class RedisClusterTests(RedisServer redis) : IClassFixture<RedisSe
             }
         }
 
-        public OrleansBudgetLedger Ledger(int client, string budget) => new OrleansBudgetLedger(Clients[client], budget);
+        public OrleansBudgetLedger Ledger(int client, string budget) => new(Clients[client], budget);
 
         /// <summary>Kills (SIGKILL) the silo process that holds the budget's grain; returns its silo port.</summary>
         public Task<int> KillGrainSiloAsync(string budget) => KillSiloHoldingAsync(Clients[0].GetGrain<IBudgetLedgerGrain>(budget));
