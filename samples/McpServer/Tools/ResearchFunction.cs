@@ -5,8 +5,7 @@ using Agents.Budget;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
-using Agents.Samples.Shared;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -16,13 +15,13 @@ namespace Agents.Samples.McpServer.Tools;
 /// <summary>The <c>research</c> tool: runs a budget-aware agent on the server's tools and budget.</summary>
 internal sealed class ResearchFunction
 {
-    private readonly ChatModel _model;
+    private readonly ResearchModel _model;
     private readonly Kernel _kernel;
     private readonly BudgetTracker _tracker;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
 
-    public ResearchFunction(ChatModel model, Kernel kernel, BudgetTracker tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public ResearchFunction(ResearchModel model, Kernel kernel, BudgetTracker tracker, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _model = model;
         _kernel = kernel;

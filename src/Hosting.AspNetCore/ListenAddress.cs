@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 
-namespace Agents.Samples.Shared.Hosting;
+namespace Agents.Hosting.AspNetCore;
 
 /// <summary>Reads the addresses a Kestrel server reports as bound (<c>IServerAddressesFeature</c>).</summary>
-internal static class ListenAddress
+public static class ListenAddress
 {
     /// <summary>Returns whether only this machine can reach <paramref name="address"/>: a loopback IP, <c>localhost</c>, or a Unix socket / named pipe.</summary>
     /// <param name="address">A bound address such as <c>http://127.0.0.1:5080</c>, <c>http://[::]:80</c> or <c>http://+:80</c>.</param>

@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Agents.Samples.Shared.Hosting;
+namespace Agents.Hosting.AspNetCore;
 
 /// <summary>Puts an <see cref="ExposureGuard"/> in front of an app and checks the bound addresses once the server listens.</summary>
-internal static class ExposureGuardSetup
+public static class ExposureGuardSetup
 {
     /// <summary>
     /// Adds <see cref="ExposureGuardMiddleware"/> first in the pipeline and, once the server has started, hands the

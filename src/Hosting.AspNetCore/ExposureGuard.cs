@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.NetworkInformation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Agents.Samples.Shared.Hosting;
+namespace Agents.Hosting.AspNetCore;
 
 /// <summary>
 /// Decides who may talk to a Kestrel-hosted sample. Nothing is served until <see cref="OnStarted"/> has seen the
@@ -13,7 +14,7 @@ namespace Agents.Samples.Shared.Hosting;
 /// <c>AllowedHosts</c>; an <c>Origin</c>, where checked, must be one of those hosts on a bound port and scheme, or be
 /// listed in <c>AllowedOrigins</c>. This blocks DNS rebinding: a hostile page's requests carry its own host name.
 /// </summary>
-internal sealed partial class ExposureGuard
+public sealed partial class ExposureGuard
 {
     private readonly string _section;
     private readonly bool _hasKey;
@@ -30,14 +31,14 @@ internal sealed partial class ExposureGuard
     /// <param name="apiKey">The API key; <see langword="null"/> or empty when none is set.</param>
     /// <param name="allowedHosts">The <c>;</c>-separated extra hosts (see <see cref="ValidateHosts"/>).</param>
     /// <param name="allowedOrigins">The <c>;</c>-separated extra origins (see <see cref="ValidateOrigins"/>).</param>
-    /// <param name="logger">The logger.</param>
-    public ExposureGuard(string section, string? apiKey, string? allowedHosts, string? allowedOrigins, ILogger logger)
+    /// <param name="loggerFactory">Creates the logger a refusal is written to.</param>
+    public ExposureGuard(string section, string? apiKey, string? allowedHosts, string? allowedOrigins, ILoggerFactory? loggerFactory = null)
     {
         _section = section;
         _hasKey = !string.IsNullOrWhiteSpace(apiKey);
         _allowedHosts = [.. Split(allowedHosts).Select(NormalizeHost)];
         _allowedOrigins = [.. Split(allowedOrigins).Select(o => o == "*" ? o : NormalizeOrigin(o)!)];
-        _logger = logger;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExposureGuard>();
     }
 
     /// <summary>Gets why the server refused to run; <see langword="null"/> when it did not.</summary>

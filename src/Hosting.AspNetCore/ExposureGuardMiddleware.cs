@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Agents.Samples.Shared.Hosting;
+namespace Agents.Hosting.AspNetCore;
 
 /// <summary>
 /// Runs first in the pipeline: answers 503 until <see cref="ExposureGuard"/> accepted the bound addresses,
