@@ -1,4 +1,4 @@
-namespace Agents.Samples.Common.CommandLine;
+namespace Agents.Samples.Common.Cli;
 
 /// <summary>A command line the user must fix; the message says what is wrong and how to fix it.</summary>
 public sealed class CommandLineException : Exception

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Agents.Samples.Common.CommandLine;
+namespace Agents.Samples.Common.Cli;
 
 /// <summary>Runs a console program's body with a token that Ctrl+C and SIGTERM cancel (instead of killing the process).</summary>
 public static class ConsoleCancellation

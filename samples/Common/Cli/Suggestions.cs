@@ -1,4 +1,4 @@
-namespace Agents.Samples.Common.CommandLine;
+namespace Agents.Samples.Common.Cli;
 
 /// <summary>"Did you mean ...?" for mistyped names (Levenshtein distance).</summary>
 public static class Suggestions

@@ -3,7 +3,7 @@ using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
 using Agents.Planners.Scaling;
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 

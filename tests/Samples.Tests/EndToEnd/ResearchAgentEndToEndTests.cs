@@ -38,7 +38,7 @@ public sealed class ResearchAgentEndToEndTests
 
         // The pages were really read from Kestrel (canonical links in the indexed files point at the live site).
         Assert.True(web.Host.PageRequests >= q.Hops + 1, $"only {web.Host.PageRequests} page requests");
-        Assert.Contains(model.Requests, r => r.ToolNames.SequenceEqual(["search", "browse", "find_in_page"]));
+        Assert.Contains(model.Requests, r => r.ToolNames.SequenceEqual(["web_search", "browser_browse", "browser_find_in_page"]));
         using var answer = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(web.WorkFolder, "qa", "answer.json")));
         Assert.Equal(q.Answer, answer.RootElement.GetProperty("answer").GetString());
     }

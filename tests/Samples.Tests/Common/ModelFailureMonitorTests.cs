@@ -1,12 +1,22 @@
 using System.ClientModel;
+using Agents.Hosting;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Tests.Fakes;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Samples.Tests.Common;
 
-public sealed class ChatClientFactoryTests
+public sealed class ModelFailureMonitorTests
 {
+    // The console samples' model: the one factory of Agents.Hosting, watched for connection failures.
+    private static IChatClient CreateRemote(ModelSettings settings, ModelFailureMonitor monitor)
+    {
+        var options = settings.ToOptions();
+        options.Resilience.RetryDelay = TimeSpan.Zero;
+        var model = ResearchModelFactory.Create(options, "Model", new HttpClient())!;
+        return new ChatClientBuilder(model.Client).UseFailureMonitoring(monitor, settings).Build();
+    }
+
     private static ModelSettings Settings(Uri endpoint, string? key) => new() { Endpoint = endpoint, ModelId = "scripted-1", ApiKey = key, ApiKeyVariable = "TEST_KEY_VAR" };
 
     [Fact]
@@ -16,7 +26,7 @@ public sealed class ChatClientFactoryTests
             ? FakeReply.Call("lookup", """{"q":"x"}""")
             : FakeReply.Say("hello " + r.FirstUser));
         var monitor = new ModelFailureMonitor();
-        using var client = ChatClientFactory.CreateRemote(Settings(server.Endpoint, "k1"), monitor);
+        using var client = CreateRemote(Settings(server.Endpoint, "k1"), monitor);
 
         var text = await client.GetResponseAsync("world");
         Assert.Equal("hello world", text.Text);
@@ -39,7 +49,7 @@ public sealed class ChatClientFactoryTests
     {
         await using var server = await FakeOpenAIServer.StartAsync("right", _ => FakeReply.Say("never"));
         var monitor = new ModelFailureMonitor();
-        using var client = ChatClientFactory.CreateRemote(Settings(server.Endpoint, "wrong"), monitor);
+        using var client = CreateRemote(Settings(server.Endpoint, "wrong"), monitor);
         var ex = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync("hi"));
         Assert.Equal(401, ex.Status);
         Assert.Contains("rejected the API key (HTTP 401)", monitor.Failure!.Message, StringComparison.Ordinal);
@@ -57,7 +67,7 @@ public sealed class ChatClientFactoryTests
         }
 
         var monitor = new ModelFailureMonitor();
-        using var client = ChatClientFactory.CreateRemote(Settings(endpoint, "k"), monitor);
+        using var client = CreateRemote(Settings(endpoint, "k"), monitor);
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetResponseAsync("hi"));
         Assert.StartsWith("Could not reach the model endpoint " + endpoint, monitor.Failure!.Message, StringComparison.Ordinal);
     }
