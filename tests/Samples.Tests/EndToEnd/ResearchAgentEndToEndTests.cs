@@ -125,7 +125,7 @@ public sealed class ResearchAgentEndToEndTests
         int sent = 0;
         var run = await ChildProcess.RunAsync(Dll, Args(model, web, web.Corpus.Questions[0].Question, "--strategy", "react+budget"), web.WorkFolder, Env, TimeSpan.FromMinutes(2), (line, process) =>
         {
-            if (line.StartsWith("tool: search(", StringComparison.Ordinal) && Interlocked.Exchange(ref sent, 1) == 0)
+            if (line.StartsWith("tool: web_search(", StringComparison.Ordinal) && Interlocked.Exchange(ref sent, 1) == 0)
             {
                 ChildProcess.Interrupt(process);
                 _ = Task.Delay(1000).ContinueWith(_ => release.TrySetResult(), TaskScheduler.Default);
@@ -163,7 +163,7 @@ public sealed class ResearchAgentEndToEndTests
 
         var interrupted = ChildProcess.RunAsync(Dll, args, web.WorkFolder, Env, TimeSpan.FromSeconds(120), onLine: (line, process) =>
         {
-            if (line.StartsWith("tool: browse", StringComparison.Ordinal))
+            if (line.StartsWith("tool: browser_browse", StringComparison.Ordinal))
             {
                 _ = Task.Run(async () =>
                 {
