@@ -30,7 +30,14 @@ public static class ResearchAgents
             return null;
         }
 
-        string n = name.Trim().ToLowerInvariant().Replace("-budget", "+budget", StringComparison.Ordinal).Replace("_budget", "+budget", StringComparison.Ordinal);
+        string n = name.Trim().ToLowerInvariant();
+        if (Strategies.Contains(n))
+        {
+            return n;
+        }
+
+        // react-budget and react_budget name react+budget (a plus sign is awkward in some shells); plan-and-budget keeps its dash.
+        n = n.Replace("-budget", "+budget", StringComparison.Ordinal).Replace("_budget", "+budget", StringComparison.Ordinal);
         return Strategies.Contains(n) ? n : null;
     }
 

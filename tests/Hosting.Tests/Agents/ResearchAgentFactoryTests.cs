@@ -54,13 +54,13 @@ public sealed class ResearchAgentFactoryTests : IDisposable
     [Fact]
     public void Every_strategy_name_makes_an_agent()
     {
-        var tracker = new Agents.Budget.BudgetTracker(new ResearchBudgetOptions { SearchUnits = 1 }.ToBudgetOptions());
+        var tracker = new global::Agents.Budget.BudgetTracker(new ResearchBudgetOptions { SearchUnits = 1 }.ToBudgetOptions());
         using var chat = new ChatClientBuilder(new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential("k"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri("http://127.0.0.1:9/v1") }).GetChatClient("m").AsIChatClient()).Build();
         foreach (var name in ResearchAgents.Strategies)
         {
             Assert.NotNull(ResearchAgents.Create(name, chat, [], tracker));
         }
 
-        Assert.Throws<ArgumentException>(() => ResearchAgents.Create("nope", chat, [], tracker));
+        Assert.Throws<ArgumentException>(() => { ResearchAgents.Create("nope", chat, [], tracker); });
     }
 }

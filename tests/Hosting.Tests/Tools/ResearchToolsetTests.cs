@@ -37,7 +37,7 @@ public sealed class ResearchToolsetTests : IDisposable
     [Fact]
     public void The_budget_mapping_names_the_same_tools()
     {
-        var tracker = new Agents.Budget.BudgetTracker(ResearchToolset.MapTools(new Agents.Budget.BudgetOptions()));
+        var tracker = new global::Agents.Budget.BudgetTracker(ResearchToolset.MapTools(new global::Agents.Budget.BudgetOptions()));
         Assert.Equal("search", tracker.ResolveCategory(null, "web_search"));
         Assert.Equal("browse", tracker.ResolveCategory(null, "browser_browse"));
         Assert.Equal("browse_find", tracker.ResolveCategory(null, "browser_find_in_page"));
