@@ -15,7 +15,14 @@ internal static class ChatAppModelSetup
     /// <summary>Reads <c>ChatApp:Model</c> and <c>ChatApp:Research</c> and registers the model and the planner runner; throws naming the option when one is wrong.</summary>
     public static void AddConfiguredModel(WebApplicationBuilder builder)
     {
-        builder.Services.AddResearchModel(builder.Configuration.GetSection(Section));
+        // A local model is loaded now, so that a broken folder stops the start naming the file (before the research settings are read).
+        var options = builder.Configuration.GetSection(Section).Get<ResearchModelOptions>() ?? new ResearchModelOptions();
+        if (string.Equals(options.Provider?.Trim(), "onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.TryAddSingleton(ResearchModelFactory.Create(options, Section)!);
+        }
+
+        builder.Services.AddResearchModel(options, Section);
         if (builder.Services.Any(d => d.ServiceType == typeof(ResearchModel)))
         {
             builder.Services.TryAddSingleton(sp =>
