@@ -15,9 +15,10 @@ static Option<int> Count(string name, int fallback, string description)
     var option = new Option<int>(name) { Description = description, HelpName = "N", DefaultValueFactory = _ => fallback };
     option.Validators.Add(r =>
     {
-        if (r.GetValueOrDefault<int>() < 0)
+        // A value that is not a number is already an error of the parser; here only negative numbers are refused.
+        if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n < 0)
         {
-            r.AddError($"{name} must be a non-negative integer (was '{r.GetValueOrDefault<int>().ToString(CultureInfo.InvariantCulture)}').");
+            r.AddError($"{name} must be a non-negative integer (was '{r.Tokens[0].Value}').");
         }
     });
     return option;
@@ -51,16 +52,18 @@ if (root.Options.OfType<HelpOption>().Any(h => parsed.GetResult(h) is not null))
     return parsed.Invoke();
 }
 
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"LocalChat: {string.Join(" ", parsed.Errors.Select(e => e.Message))}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
 string? model = parsed.GetValue(modelOption), prompt = parsed.GetValue(promptOption);
 bool raw = parsed.GetValue(rawOption), greedy = parsed.GetValue(greedyOption), json = parsed.GetValue(jsonOption), bench = parsed.GetValue(benchOption);
 int maxTokens = parsed.GetValue(maxTokensOption), minTokens = parsed.GetValue(minTokensOption);
 try
 {
-    if (parsed.Errors.Count > 0)
-    {
-        throw new ArgumentException(string.Join(" ", parsed.Errors.Select(e => e.Message)));
-    }
-
     if (bench)
     {
         prompt ??= BenchPrompt;
