@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using System.Text.Json;
 using Agents.LocalEngine;
@@ -6,62 +8,62 @@ using Microsoft.Extensions.AI;
 
 // LocalChat: run a local ONNX model from the command line (see README.md next to this file).
 const string Usage = "usage: LocalChat --model DIR (--prompt TEXT | --bench) [--raw] [--max-tokens N] [--greedy] [--min-tokens N] [--json]   (--help for details)";
-const string Help = """
-    LocalChat: run a local ONNX model folder from the command line, on the Agents.LocalEngine (ONNX Runtime, CPU).
-
-    usage: LocalChat --model DIR --prompt TEXT [options]
-           LocalChat --model DIR --bench [--prompt TEXT] [--max-tokens N]
-
-      --model DIR       the model folder: a Hugging Face Optimum / transformers.js export (config.json, tokenizer.json,
-                        onnx/model*.onnx) or an onnxruntime-genai folder (genai_config.json, model.onnx); see README.md
-      --prompt TEXT     the user message; it is wrapped in the model's chat template unless --raw is given
-      --raw             send TEXT as plain text (with the BOS token) instead of a chat turn
-      --max-tokens N    the most tokens to generate (default 128)
-      --min-tokens N    do not stop at the end-of-sequence token before N tokens (default 0)
-      --greedy          always pick the most likely token (default: the model's sampling settings)
-      --json            print one JSON object: token_ids, text, prefill_ms, decode_ms_per_token
-      --bench           measure speed: one warm-up run, then a greedy run of exactly --max-tokens tokens; prints
-                        prefill speed (prompt tokens/s) and decode speed (tokens/s); --prompt is optional here
-      -h, --help        this text
-
-    Exit codes: 0 done, 1 the model could not be loaded or generation failed, 2 bad arguments, 130 Ctrl+C.
-    """;
 const string BenchPrompt = "Summarize in a few sentences why budget limits matter for research agents that search the web, read pages and call tools many times before they answer a question.";
 
-string? model = null, prompt = null;
-bool raw = false, greedy = false, json = false, bench = false;
-int maxTokens = 128, minTokens = 0;
+static Option<int> Count(string name, int fallback, string description)
+{
+    var option = new Option<int>(name) { Description = description, HelpName = "N", DefaultValueFactory = _ => fallback };
+    option.Validators.Add(r =>
+    {
+        // A value that is not a number is already an error of the parser; here only negative numbers are refused.
+        if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n < 0)
+        {
+            r.AddError($"{name} must be a non-negative integer (was '{r.Tokens[0].Value}').");
+        }
+    });
+    return option;
+}
+
+var modelOption = new Option<string>("--model")
+{
+    Description = "The model folder: a Hugging Face Optimum / transformers.js export (config.json, tokenizer.json, onnx/model*.onnx) or an onnxruntime-genai folder (genai_config.json, model.onnx); see README.md.",
+    HelpName = "DIR",
+};
+var promptOption = new Option<string>("--prompt") { Description = "The user message; it is wrapped in the model's chat template unless --raw is given.", HelpName = "TEXT" };
+var rawOption = new Option<bool>("--raw") { Description = "Send TEXT as plain text (with the BOS token) instead of a chat turn." };
+var maxTokensOption = Count("--max-tokens", 128, "The most tokens to generate (default 128).");
+var minTokensOption = Count("--min-tokens", 0, "Do not stop at the end-of-sequence token before N tokens (default 0).");
+var greedyOption = new Option<bool>("--greedy") { Description = "Always pick the most likely token (default: the model's sampling settings)." };
+var jsonOption = new Option<bool>("--json") { Description = "Print one JSON object: token_ids, text, prefill_ms, decode_ms_per_token." };
+var benchOption = new Option<bool>("--bench")
+{
+    Description = "Measure speed: one warm-up run, then a greedy run of exactly --max-tokens tokens; prints prefill speed (prompt tokens/s) and decode speed (tokens/s); --prompt is optional here.",
+};
+var root = new RootCommand(
+    "LocalChat: run a local ONNX model folder from the command line, on the Agents.LocalEngine (ONNX Runtime, CPU).\n"
+    + "Exit codes: 0 done, 1 the model could not be loaded or generation failed, 2 bad arguments, 130 Ctrl+C.")
+{
+    modelOption, promptOption, rawOption, maxTokensOption, minTokensOption, greedyOption, jsonOption, benchOption,
+};
+
+var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+if (root.Options.OfType<HelpOption>().Any(h => parsed.GetResult(h) is not null))
+{
+    return parsed.Invoke();
+}
+
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"LocalChat: {string.Join(" ", parsed.Errors.Select(e => e.Message))}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+string? model = parsed.GetValue(modelOption), prompt = parsed.GetValue(promptOption);
+bool raw = parsed.GetValue(rawOption), greedy = parsed.GetValue(greedyOption), json = parsed.GetValue(jsonOption), bench = parsed.GetValue(benchOption);
+int maxTokens = parsed.GetValue(maxTokensOption), minTokens = parsed.GetValue(minTokensOption);
 try
 {
-    for (var i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-        int Number()
-        {
-            var name = args[i];
-            var text = Value();
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0
-                ? n
-                : throw new ArgumentException($"{name} must be a non-negative integer (was '{text}').");
-        }
-
-        switch (args[i])
-        {
-            case "--model": model = Value(); break;
-            case "--prompt": prompt = Value(); break;
-            case "--raw": raw = true; break;
-            case "--greedy": greedy = true; break;
-            case "--json": json = true; break;
-            case "--bench": bench = true; break;
-            case "--help" or "-h":
-                Console.Out.Write(Help);
-                return 0;
-            case "--max-tokens": maxTokens = Number(); break;
-            case "--min-tokens": minTokens = Number(); break;
-            default: throw new ArgumentException($"unknown argument '{args[i]}'.");
-        }
-    }
-
     if (bench)
     {
         prompt ??= BenchPrompt;

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.CommandLine;
 using Agents.Budget;
+using Agents.Hosting;
 using Agents.Planners.DeepResearch;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Agents.Plugins.Memory;
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
@@ -26,40 +28,31 @@ internal static class ResearchAgentApp
     public const int ExitModel = 3;
     public const int ExitCancelled = 130;
 
-    private const string Usage = """
-        Usage: dotnet run --project samples/ResearchAgent -- "question or topic" [options]
-
-        Model (one of):
-          --model DIR                 a local ONNX model folder (Optimum/transformers.js or onnxruntime-genai export)
-          --endpoint URL --model-id NAME
-                                      an OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM); the API key
-                                      comes from OPENAI_API_KEY or the variable named by --api-key-env NAME
-        Search and browsing:
-          --search local|searxng|brave|tavily   default local: a Lucene index over --index DIR (default ./documents)
-          --index DIR, --index-cache DIR, --searxng-url URL (BRAVE_API_KEY / TAVILY_API_KEY for the APIs)
-          --browser auto|chromium|http          --allow-loopback  --allow-private
-        Run:
-          --mode qa|report            qa: answer a question (default); report: deep research into report.md
-          --strategy NAME             the QA agent: bats (default), react, react+budget, self-consistency, best-of-n,
-                                      best-of-majority, first-finish, plan-and-budget
-          --budget search=20,browse=20,usd=0.50 keys: search, browse, usd, input_tokens, output_tokens, time
-          --price input=0.15,output=0.60        model prices in USD per million tokens (for the cost)
-          --workspace DIR             report mode: the research folder (resumable; default research/<topic>)
-          --plain                     line-by-line progress instead of the live display
-          --verbose                   also log the libraries' messages to the console
-        """;
-
-    private static ArgumentParser Parser() => new ArgumentParser()
-        .WithModelAndSearchOptions()
-        .WithValue("--mode").WithValue("--strategy").WithValue("--budget").WithValue("--price").WithValue("--workspace")
-        .WithFlag("--plain").WithFlag("--verbose").WithFlag("--help");
+    /// <summary>The command line: the question, the shared model and search options, and the run options.</summary>
+    internal static RootCommand Command()
+    {
+        var root = new RootCommand(
+            "The research agent: answers a question (--mode qa) or researches a topic into a cited report.md (--mode report), "
+            + "spending a budget of searches, page reads, tokens, money and time.\n"
+            + "Usage: dotnet run --project samples/ResearchAgent -- \"question or topic\" [options]");
+        root.Arguments.Add(new Argument<string[]>("question") { Description = "The question or topic, in quotes.", Arity = ArgumentArity.ZeroOrMore });
+        root.AddModelAndSearchOptions();
+        root.Options.Add(SampleCommandLine.Value("--mode", "qa: answer a question (default); report: deep research into report.md.", "qa|report"));
+        root.Options.Add(SampleCommandLine.Value("--strategy", "The QA agent: bats (default), react, react+budget, self-consistency, best-of-n, best-of-majority, first-finish, plan-and-budget.", "NAME"));
+        root.Options.Add(SampleCommandLine.Value("--budget", "The budget; keys search, browse, usd, input_tokens, output_tokens, time (default " + BudgetFactory.DefaultBudget + ").", "search=20,browse=20,usd=0.50"));
+        root.Options.Add(SampleCommandLine.Value("--price", "Model prices in USD per million tokens (for the cost).", "input=0.15,output=0.60"));
+        root.Options.Add(SampleCommandLine.Value("--workspace", "Report mode: the research folder (resumable; default research/<topic>); QA mode: where answer.json goes.", "DIR"));
+        root.Options.Add(SampleCommandLine.Flag("--plain", "Line-by-line progress instead of the live display."));
+        root.Options.Add(SampleCommandLine.Flag("--verbose", "Also log the libraries' messages to the console."));
+        return root;
+    }
 
     public static Task<int> RunAsync(string[] args) =>
         ConsoleCancellation.RunAsync(token => RunAsync(args, Environment.GetEnvironmentVariable, token));
 
     private static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
     {
-        ParsedArguments parsed;
+        ParseResult parsed;
         ModelSettings? model;
         SearchSettings search;
         BudgetSpec budget;
@@ -69,14 +62,13 @@ internal static class ResearchAgentApp
         string question;
         try
         {
-            parsed = Parser().Parse(args);
-            if (parsed.Has("--help"))
+            parsed = SampleCommandLine.Parse(Command(), args);
+            if (SampleCommandLine.HelpOrErrors(parsed, args, Console.Out, Console.Error) is { } exit)
             {
-                Console.Out.WriteLine(Usage);
-                return ExitOk;
+                return exit;
             }
 
-            question = string.Join(' ', parsed.Positionals).Trim();
+            question = string.Join(' ', parsed.GetValue<string[]>("question") ?? []).Trim();
             if (question.Length == 0)
             {
                 throw new CommandLineException("Give the question or topic as the first argument, in quotes. Run with --help to see the options.");
@@ -117,6 +109,7 @@ internal static class ResearchAgentApp
         }
 
         bool plain = parsed.Has("--plain") || Console.IsOutputRedirected;
+        using var telemetry = ResearchTelemetry.Start(new TelemetryOptions { Exporter = parsed.Get("--otel") ?? "none", ServiceName = "research-agent" }, "--otel");
         var state = new ProgressState();
         using var loggerFactory = LoggerFactory.Create(b =>
         {

@@ -1,13 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Agents.Budget;
+using Agents.Hosting;
 using Agents.Plugins.Memory;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
 using Agents.Samples.ChatApp.Hosting;
-using Agents.Samples.Shared;
-using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -30,7 +29,7 @@ internal sealed class PlannerAgentRunner : IAgentRunner
     public PlannerAgentRunner(IChatClient chatClient, ResearchToolset tools, IOptions<ChatAppOptions> options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         // Upstream failures reach the page only as an error id; the raw error is logged.
-        _chatClient = new UpstreamErrorChatClient(chatClient, loggerFactory.CreateLogger<PlannerAgentRunner>());
+        _chatClient = new UpstreamErrorChatClient(chatClient, loggerFactory);
         _tools = tools;
         _options = options.Value;
         _timeProvider = timeProvider;

@@ -4,7 +4,7 @@ using Agents.Plugins.Memory;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Agents.Samples.ChatApp.Hosting;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting;
 
 namespace Agents.Samples.ChatApp.Agents;
 

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Agents.Budget;
 using Agents.Planners.DeepResearch;
 using Agents.Plugins.Memory;
-using Agents.Samples.Shared;
+using Agents.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 

@@ -2,7 +2,7 @@ using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.Hosting;
 using Agents.Samples.ChatApp.Rendering;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

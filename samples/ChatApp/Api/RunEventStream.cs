@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Conversations;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting;
 
 namespace Agents.Samples.ChatApp.Api;
 

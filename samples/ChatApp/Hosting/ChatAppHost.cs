@@ -1,8 +1,9 @@
+using Agents.Hosting;
+using Agents.Hosting.AspNetCore;
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Conversations;
 using Agents.Samples.ChatApp.OpenAICompat;
 using Agents.Samples.ChatApp.Rendering;
-using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,9 @@ namespace Agents.Samples.ChatApp.Hosting;
 /// <summary>Builds the chat app: options, Kestrel binding, services, middleware and endpoints.</summary>
 internal static class ChatAppHost
 {
+    /// <summary>The telemetry section (<c>ChatApp:Telemetry:Exporter=console|otlp</c>).</summary>
+    public const string TelemetrySection = ChatAppOptions.SectionName + ":" + TelemetryOptions.SectionName;
+
     /// <summary>Builds the app.</summary>
     /// <param name="args">Command-line arguments (configuration keys such as <c>--ChatApp:Urls=...</c>).</param>
     /// <param name="configure">Runs first: adds configuration and services; services it registers win over the defaults.</param>
@@ -32,6 +36,7 @@ internal static class ChatAppHost
         builder.Services.TryAddSingleton<ConversationStore>();
         builder.Services.TryAddSingleton<AnswerRenderer>();
         ChatAppModelSetup.AddConfiguredModel(builder);
+        builder.Services.AddResearchTelemetry(builder.Configuration.GetSection(TelemetrySection));
 
         // Validate now, before binding any socket, so a bad configuration names the option and nothing listens.
         var options = new ChatAppOptions();
@@ -45,7 +50,7 @@ internal static class ChatAppHost
         ChatAppConversations.Add(builder, options);
 
         builder.Services.AddSingleton(sp => new ExposureGuard(
-            ChatAppOptions.SectionName, options.ApiKey, options.AllowedHosts, null, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>()));
+            ChatAppOptions.SectionName, options.ApiKey, options.AllowedHosts, null, sp.GetRequiredService<ILoggerFactory>()));
         // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over ChatApp:Urls, as in any
         // ASP.NET Core app; whatever is bound is checked once the server listens.
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))

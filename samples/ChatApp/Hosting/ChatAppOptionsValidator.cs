@@ -1,5 +1,5 @@
 using System.Net;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting.AspNetCore;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Hosting;

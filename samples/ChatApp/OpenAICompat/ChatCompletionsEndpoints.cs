@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Agents.LocalEngine;
 using Agents.Samples.ChatApp.Api;
 using Agents.Samples.ChatApp.Hosting;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using Agents.Budget;
+using Agents.Hosting;
 
 namespace Agents.Samples.Common.Budgeting;
 
@@ -9,15 +10,15 @@ public static class BudgetFactory
     public const string DefaultBudget = "search=20,browse=20";
 
     /// <summary>
-    /// Builds the options: search units are queries, browse units are URLs, other tools (such as <c>find_in_page</c>)
+    /// Builds the options: <c>web_search</c> units are queries, <c>browser_browse</c> units are URLs, other tools (such as <c>browser_find_in_page</c>)
     /// are free and unlimited; keys not in <paramref name="spec"/> are unlimited.
     /// </summary>
     public static BudgetOptions CreateOptions(BudgetSpec spec, PriceSpec? prices, ExhaustionBehavior onExhaustion)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var options = new BudgetOptions()
-            .AddToolMapping("search", "search", unitsArgument: "queries")
-            .AddToolMapping("browse", "browse", unitsArgument: "urls");
+            .AddToolMapping(ResearchToolset.SearchToolName, "search", unitsArgument: "queries")
+            .AddToolMapping(ResearchToolset.BrowseToolName, "browse", unitsArgument: "urls");
         foreach (var (category, limit) in new[] { ("search", spec.Search), ("browse", spec.Browse) })
         {
             if (limit is { } units)

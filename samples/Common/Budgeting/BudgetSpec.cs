@@ -1,5 +1,5 @@
 using System.Globalization;
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Common.Budgeting;
 

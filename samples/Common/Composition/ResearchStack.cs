@@ -1,53 +1,48 @@
+using Agents.Hosting;
 using Agents.LocalEngine;
 using Agents.Plugins.Archiving;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.LocalDocuments;
-using Agents.Plugins.Search;
-using Agents.Plugins.Security;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.SemanticKernel;
 
 namespace Agents.Samples.Common.Composition;
 
 /// <summary>
-/// Everything an agent of the samples needs, built once per process from the settings: the model client (local ONNX
-/// or OpenAI-compatible), the search engine and the page fetcher. <see cref="CreateWebTools"/> makes fresh
-/// <c>search</c>, <c>browse</c> and <c>find_in_page</c> tools for each agent.
+/// What an agent of the console samples needs, composed once per process with Agents.Hosting from the command-line
+/// settings: the model (<c>AddResearchModel</c>, watched for connection failures) and the research toolset
+/// (<c>AddResearchTools</c>; Chromium starts on the first page read). <see cref="CreateWebTools"/> makes fresh
+/// <c>web_search</c>, <c>browser_browse</c> and <c>browser_find_in_page</c> tools for each agent.
 /// </summary>
 public sealed class ResearchStack : IAsyncDisposable
 {
-    private readonly List<object> _owned = [];
-    private readonly ILoggerFactory _loggerFactory;
-    private readonly TimeProvider _timeProvider;
+    private readonly ServiceProvider _services;
 
-    private ResearchStack(ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    private ResearchStack(ServiceProvider services, ModelSettings model, IChatClient chatClient, ResearchToolset toolset, ModelFailureMonitor monitor)
     {
-        _loggerFactory = loggerFactory;
-        _timeProvider = timeProvider;
+        _services = services;
+        Monitor = monitor;
+        Model = model;
+        ChatClient = chatClient;
+        Toolset = toolset;
     }
 
     /// <summary>The model.</summary>
-    public IChatClient ChatClient { get; private set; } = null!;
+    public IChatClient ChatClient { get; }
 
     /// <summary>Connection-level failures of the model (unreachable, rejected key).</summary>
-    public ModelFailureMonitor Monitor { get; } = new();
+    public ModelFailureMonitor Monitor { get; }
 
     /// <summary>The model settings.</summary>
-    public ModelSettings Model { get; private set; } = null!;
+    public ModelSettings Model { get; }
 
-    /// <summary>The search engine (local index hits carry browsable addresses).</summary>
-    public ISearchEngine SearchEngine { get; private set; } = null!;
-
-    /// <summary>The page fetcher behind <c>browse</c>.</summary>
-    public IPageFetcher Fetcher { get; private set; } = null!;
+    /// <summary>The research tools.</summary>
+    public ResearchToolset Toolset { get; }
 
     /// <summary>
     /// Builds the stack for a console sample: a failure is written to <paramref name="error"/> as one "error: ..." line
-    /// instead of thrown (bad search or browser settings, for example a browser that cannot start, are reported too);
-    /// <c>purpose</c> names what is being set up in that line ("the agent", "the agents").
+    /// instead of thrown; <c>purpose</c> names what is being set up in that line ("the agent", "the agents").
     /// </summary>
     /// <returns>The stack, or null and whether it was the local model folder that could not be loaded.</returns>
     public static async Task<(ResearchStack? Stack, bool ModelFailed)> TryCreateAsync(
@@ -87,94 +82,34 @@ public sealed class ResearchStack : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(loggerFactory);
-        var stack = new ResearchStack(loggerFactory, timeProvider ?? TimeProvider.System) { Model = model };
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!model.IsLocal && (model.Endpoint is null || model.ModelId is null))
+        {
+            throw new ArgumentException("The settings name no endpoint and model id.", nameof(model));
+        }
+
+        var services = new ServiceCollection()
+            .AddSingleton(loggerFactory)
+            .AddSingleton(timeProvider ?? TimeProvider.System)
+            .AddResearchModel(model.ToOptions(), "--model/--endpoint")
+            .AddResearchTools(search.ToOptions(), "--search/--index/--browser")
+            .BuildServiceProvider();
         try
         {
-            await stack.BuildAsync(model, search, cancellationToken).ConfigureAwait(false);
-            return stack;
+            var monitor = new ModelFailureMonitor();
+            var chat = new ChatClientBuilder(services.GetRequiredService<IChatClient>()).UseFailureMonitoring(monitor, model).Build();
+            return new ResearchStack(services, model, chat, services.GetRequiredService<ResearchToolset>(), monitor);
         }
         catch
         {
-            await stack.DisposeAsync().ConfigureAwait(false);
+            await services.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>Fresh web tools for one agent; pages read by <c>browse</c> go to <paramref name="archive"/> when given.</summary>
-    public IReadOnlyList<AIFunction> CreateWebTools(IPageArchiveSink? archive = null)
-    {
-        var search = new WebSearchPlugin(SearchEngine, null, _timeProvider, _loggerFactory.CreateLogger<WebSearchPlugin>());
-        var browser = new BrowserPlugin(Fetcher, null, archive, _timeProvider, _loggerFactory.CreateLogger<BrowserPlugin>());
-        return [.. Bare(search, "web"), .. Bare(browser, "browser")];
-    }
-
-    // The tools keep their own names (search, browse, find_in_page) as in the BATS paper, without a plugin prefix.
-    private static IEnumerable<AIFunction> Bare(object target, string pluginName) =>
-        KernelPluginFactory.CreateFromObject(target, pluginName)
-            .Select(f => KernelFunctionFactory.CreateFromMethod(f.UnderlyingMethod!, target, f.Name, f.Description));
+    public IReadOnlyList<AIFunction> CreateWebTools(IPageArchiveSink? archive = null) => Toolset.CreateTools(archive);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        for (int i = _owned.Count - 1; i >= 0; i--)
-        {
-            switch (_owned[i])
-            {
-                case IAsyncDisposable a:
-                    await a.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable d:
-                    d.Dispose();
-                    break;
-            }
-        }
-
-        _owned.Clear();
-    }
-
-    private async Task BuildAsync(ModelSettings model, SearchSettings search, CancellationToken cancellationToken)
-    {
-        if (model.IsLocal)
-        {
-            var engine = new LocalOnnxEngine(model.ModelDirectory!, new LocalOnnxEngineOptions(), _loggerFactory);
-            var local = new LocalOnnxChatClient(engine, _timeProvider, ownsEngine: true);
-            _owned.Add(local);
-            ChatClient = local;
-        }
-        else
-        {
-            ChatClient = ChatClientFactory.CreateRemote(model, Monitor);
-            _owned.Add(ChatClient);
-        }
-
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        _owned.Add(http);
-        var engineInstance = SearchEngineFactory.Create(search.Engine, http, _timeProvider, _loggerFactory);
-        _owned.Add(engineInstance);
-        // Saved or generated web pages with a canonical link are browsed at that address (through the web fetcher's rules).
-        LocalDocumentLinks? links = search.IndexFolder is null
-            ? null
-            : new LocalDocumentLinks(new LocalDocumentsOptions { RootDirectory = search.IndexFolder, UseCanonicalLinks = true });
-        SearchEngine = links is null ? engineInstance : engineInstance.WithLocalDocuments(links);
-
-        var access = new WebAccessOptions { AllowLoopback = search.AllowLoopback, AllowPrivateNetworks = search.AllowPrivate };
-        IPageFetcher fetcher;
-        bool chromium = search.Browser == "chromium" || (search.Browser == "auto" && PlaywrightBrowser.IsConfigured());
-        if (chromium)
-        {
-            var browser = new PlaywrightBrowser(new PlaywrightBrowserOptions(), _timeProvider, _loggerFactory);
-            _owned.Add(browser);
-            var page = await browser.CreateFetcherAsync(access, cancellationToken).ConfigureAwait(false);
-            _owned.Add(page);
-            fetcher = page;
-        }
-        else
-        {
-            var plain = new HttpPageFetcher(new HttpPageFetcherOptions(), access, _timeProvider, _loggerFactory.CreateLogger<HttpPageFetcher>());
-            _owned.Add(plain);
-            fetcher = plain;
-        }
-
-        Fetcher = links is null ? fetcher : fetcher.WithLocalDocuments(links);
-    }
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

@@ -1,4 +1,6 @@
-using Agents.Samples.Common.CommandLine;
+using System.CommandLine;
+using Agents.Hosting;
+using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Common.Models;
 
@@ -45,7 +47,7 @@ public sealed record ModelSettings
 
     /// <summary>Reads the model options; returns null when no model is configured at all.</summary>
     /// <exception cref="CommandLineException">The options contradict each other or name a missing folder.</exception>
-    public static ModelSettings? From(ParsedArguments args, Func<string, string?> environment)
+    public static ModelSettings? From(ParseResult args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
@@ -97,4 +99,9 @@ public sealed record ModelSettings
 
         return new ModelSettings { Endpoint = uri, ModelId = modelId, ApiKeyVariable = keyVariable, ApiKey = environment(keyVariable) };
     }
+
+    /// <summary>The options of the one model factory (<see cref="ResearchModelFactory"/>) for these settings.</summary>
+    public ResearchModelOptions ToOptions() => IsLocal
+        ? new ResearchModelOptions { Provider = "onnx", Path = ModelDirectory }
+        : new ResearchModelOptions { Provider = "openai", Endpoint = Endpoint?.ToString(), ModelId = ModelId, ApiKey = ApiKey ?? string.Empty, ApiKeyVariable = ApiKeyVariable };
 }

@@ -1,6 +1,6 @@
-using Agents.Plugins.Search;
-using Agents.Plugins.Search.Local;
-using Agents.Samples.Common.CommandLine;
+using System.CommandLine;
+using Agents.Hosting;
+using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Common.Searching;
 
@@ -22,8 +22,8 @@ public sealed record SearchSettings
     /// <summary>The chosen provider.</summary>
     public required string Provider { get; init; }
 
-    /// <summary>The search engine options for <see cref="SearchEngineFactory"/>.</summary>
-    public required SearchEngineOptions Engine { get; init; }
+    /// <summary>The search provider's settings (see <see cref="ToOptions"/> for the whole of them).</summary>
+    public required ResearchToolsOptions Tools { get; init; }
 
     /// <summary>The documents folder of the local index (null for web providers).</summary>
     public string? IndexFolder { get; init; }
@@ -39,7 +39,7 @@ public sealed record SearchSettings
 
     /// <summary>Reads the search options.</summary>
     /// <exception cref="CommandLineException">An unknown provider or browser, a missing folder, URL or key; the message says how to fix it.</exception>
-    public static SearchSettings From(ParsedArguments args, Func<string, string?> environment)
+    public static SearchSettings From(ParseResult args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
@@ -55,7 +55,8 @@ public sealed record SearchSettings
             throw new CommandLineException($"--browser: unknown browser '{browser}'.{Suggestions.DidYouMean(browser, Browsers)} Choose one of {string.Join(", ", Browsers)}.");
         }
 
-        var engine = new SearchEngineOptions();
+        // Saved or generated web pages with a canonical link are browsed at that address (through the web fetcher's rules).
+        var tools = new ResearchToolsOptions { SearchProvider = provider, Browser = browser, UseCanonicalLinks = true };
         string? folder = null;
         switch (provider)
         {
@@ -68,7 +69,8 @@ public sealed record SearchSettings
                         + "or search the web with --search searxng (--searxng-url URL), --search brave (BRAVE_API_KEY) or --search tavily (TAVILY_API_KEY).");
                 }
 
-                engine.LocalIndex = new LocalIndexOptions { DocumentsDirectory = folder, IndexDirectory = args.Get("--index-cache") };
+                tools.DocumentsFolder = folder;
+                tools.IndexFolder = args.Get("--index-cache");
                 break;
             case "searxng":
                 string? url = args.Get("--searxng-url") ?? environment("SEARXNG_URL");
@@ -77,24 +79,39 @@ public sealed record SearchSettings
                     throw new CommandLineException("--search searxng needs the instance address: --searxng-url http://localhost:8888/ (or the environment variable SEARXNG_URL).");
                 }
 
-                engine.Searxng = new SearxngSearchOptions { BaseAddress = baseAddress };
+                tools.SearxngUrl = baseAddress.ToString();
                 break;
             case "brave":
-                engine.Brave = new BraveSearchOptions { ApiKey = environment("BRAVE_API_KEY") ?? throw new CommandLineException("--search brave needs an API key in the environment variable BRAVE_API_KEY.") };
+                tools.BraveApiKey = environment("BRAVE_API_KEY") ?? throw new CommandLineException("--search brave needs an API key in the environment variable BRAVE_API_KEY.");
                 break;
             default:
-                engine.Tavily = new TavilySearchOptions { ApiKey = environment("TAVILY_API_KEY") ?? throw new CommandLineException("--search tavily needs an API key in the environment variable TAVILY_API_KEY.") };
+                tools.TavilyApiKey = environment("TAVILY_API_KEY") ?? throw new CommandLineException("--search tavily needs an API key in the environment variable TAVILY_API_KEY.");
                 break;
         }
 
         return new SearchSettings
         {
             Provider = provider,
-            Engine = engine,
+            Tools = tools,
             IndexFolder = folder,
             Browser = browser,
             AllowLoopback = args.Has("--allow-loopback"),
             AllowPrivate = args.Has("--allow-private"),
         };
     }
+
+    /// <summary>The research tools' options for these settings (with the browser and access flags as they are now).</summary>
+    public ResearchToolsOptions ToOptions() => new()
+    {
+        SearchProvider = Tools.SearchProvider,
+        DocumentsFolder = Tools.DocumentsFolder,
+        IndexFolder = Tools.IndexFolder,
+        UseCanonicalLinks = Tools.UseCanonicalLinks,
+        SearxngUrl = Tools.SearxngUrl,
+        BraveApiKey = Tools.BraveApiKey,
+        TavilyApiKey = Tools.TavilyApiKey,
+        Browser = Browser,
+        AllowLoopback = AllowLoopback,
+        AllowPrivateNetworks = AllowPrivate,
+    };
 }

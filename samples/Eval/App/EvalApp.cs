@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
+using Agents.Hosting;
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
@@ -22,39 +24,45 @@ internal static class EvalApp
     public const int ExitModel = 3;
     public const int ExitCancelled = 130;
 
-    private const string Usage = """
-        Usage: dotnet run --project samples/Eval -- (--dataset FILE | --offline-web) [options]
-
-          --dataset FILE              JSONL with id, question, answer per line (answer may be a list of accepted answers)
-          --offline-web               generate the synthetic multi-hop web, serve it on 127.0.0.1 and use its questions
-            --seed N --questions N    its seed (default 42) and number of questions (default 20)
-          --corpus-documents FILE --corpus-queries FILE [--corpus-answers FILE]
-                                      a BrowseComp-Plus-style corpus on disk: its documents become the local index and
-                                      its answered queries the dataset
-          --out DIR                   results folder (default eval-results); rerunning with the same folder resumes
-          --strategies LIST           default react,react+budget,bats; also self-consistency, best-of-n, best-of-majority,
-                                      first-finish, plan-and-budget
-          --budgets LIST              units per tool (search and browse), default 5,10,20
-          --parallel N                runs at once (default 2)
-          --limit N                   only the first N questions
-          --report-only               rebuild report.md and the plots from the results, without a model
-          --price input=..,output=..  model prices in USD per million tokens (for the unified cost)
-          model and search options as for the ResearchAgent sample (--model DIR | --endpoint URL --model-id NAME,
-          --search, --index, --browser, --allow-loopback, ...)
-        """;
-
     public static Task<int> RunAsync(string[] args) =>
         ConsoleCancellation.RunAsync(token => RunAsync(args, Environment.GetEnvironmentVariable, token));
 
-    private static ArgumentParser Parser() => new ArgumentParser()
-        .WithValue("--dataset").WithFlag("--offline-web").WithValue("--corpus-documents").WithValue("--corpus-queries").WithValue("--corpus-answers").WithValue("--seed").WithValue("--questions")
-        .WithValue("--out").WithValue("--strategies").WithValue("--budgets").WithValue("--parallel").WithValue("--limit")
-        .WithFlag("--report-only").WithValue("--price")
-        .WithModelAndSearchOptions().WithFlag("--verbose").WithFlag("--help");
+    /// <summary>The command line: the dataset, the grid, and the shared model and search options.</summary>
+    internal static RootCommand Command()
+    {
+        var root = new RootCommand(
+            "The evaluation harness: strategies × budgets over a dataset, resumable results, report and plots.\n"
+            + "Usage: dotnet run --project samples/Eval -- (--dataset FILE | --offline-web | --corpus-documents FILE --corpus-queries FILE) [options]");
+        Option[] options =
+        [
+            SampleCommandLine.Value("--dataset", "JSONL with id, question, answer per line (answer may be a list of accepted answers).", "FILE"),
+            SampleCommandLine.Flag("--offline-web", "Generate the synthetic multi-hop web, serve it on 127.0.0.1 and use its questions."),
+            SampleCommandLine.Value("--corpus-documents", "A BrowseComp-Plus-style corpus on disk: its documents become the local index.", "FILE"),
+            SampleCommandLine.Value("--corpus-queries", "The corpus's queries; the answered ones become the dataset.", "FILE"),
+            SampleCommandLine.Value("--corpus-answers", "The corpus's answers, when not in the queries file.", "FILE"),
+            SampleCommandLine.Value("--seed", "The offline web's seed (default 42).", "N"),
+            SampleCommandLine.Value("--questions", "The offline web's number of questions (default 20).", "N"),
+            SampleCommandLine.Value("--out", "The results folder (default eval-results); rerunning with the same folder resumes.", "DIR"),
+            SampleCommandLine.Value("--strategies", "Default react,react+budget,bats; also self-consistency, best-of-n, best-of-majority, first-finish, plan-and-budget.", "LIST"),
+            SampleCommandLine.Value("--budgets", "Units per tool (search and browse), default 5,10,20.", "LIST"),
+            SampleCommandLine.Value("--parallel", "Runs at once (default 2, at most 64).", "N"),
+            SampleCommandLine.Value("--limit", "Only the first N questions.", "N"),
+            SampleCommandLine.Flag("--report-only", "Rebuild report.md and the plots from the results, without a model."),
+            SampleCommandLine.Value("--price", "Model prices in USD per million tokens (for the unified cost).", "input=..,output=.."),
+            SampleCommandLine.Flag("--verbose", "Also log the libraries' messages to the console."),
+        ];
+        foreach (var option in options)
+        {
+            root.Options.Add(option);
+        }
+
+        root.AddModelAndSearchOptions();
+        return root;
+    }
 
     private static async Task<int> RunAsync(string[] args, Func<string, string?> env, CancellationToken cancellationToken)
     {
-        ParsedArguments parsed;
+        ParseResult parsed;
         List<string> strategies;
         List<int> budgets;
         PriceSpec? prices;
@@ -65,16 +73,10 @@ internal static class EvalApp
         int limit;
         try
         {
-            parsed = Parser().Parse(args);
-            if (parsed.Has("--help"))
+            parsed = SampleCommandLine.Parse(Command(), args);
+            if (SampleCommandLine.HelpOrErrors(parsed, args, Console.Out, Console.Error) is { } exit)
             {
-                Console.Out.WriteLine(Usage);
-                return ExitOk;
-            }
-
-            if (parsed.Positionals.Count > 0)
-            {
-                throw new CommandLineException($"Unexpected argument '{parsed.Positionals[0]}'. Run with --help to see the options.");
+                return exit;
             }
 
             outDir = Path.GetFullPath(parsed.Get("--out") ?? "eval-results");
@@ -125,6 +127,7 @@ internal static class EvalApp
             return WriteReport(journal.Results, outDir, ReadDatasetName(outDir) ?? Path.GetFileName(outDir)) ? ExitOk : ExitUsage;
         }
 
+        using var telemetry = ResearchTelemetry.Start(new TelemetryOptions { Exporter = parsed.Get("--otel") ?? "none", ServiceName = "eval" }, "--otel");
         using var loggerFactory = parsed.Has("--verbose")
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information))
             : NullLoggerFactory.Instance;
@@ -232,7 +235,7 @@ internal static class EvalApp
                     }
 
                     // The generated folder is the index; the offline web's pages link to the loopback site the browser must reach.
-                    search = SearchSettings.From(Parser().Parse([.. args, "--index", indexFolder]), env);
+                    search = SearchSettings.From(SampleCommandLine.Parse(Command(), [.. args, "--index", indexFolder]), env);
                     search = search with { AllowLoopback = search.AllowLoopback || web is not null };
                 }
                 else

@@ -1,14 +1,15 @@
 using Agents.Budget;
+using Agents.Hosting;
+using Agents.Hosting.AspNetCore;
 using Agents.Samples.McpServer.Http;
 using Agents.Samples.McpServer.Tools;
-using Agents.Samples.Shared;
-using Agents.Samples.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -17,26 +18,33 @@ namespace Agents.Samples.McpServer.Hosting;
 /// <summary>Builds and runs the MCP server over stdio or Streamable HTTP.</summary>
 internal static class McpServerHost
 {
-    public const string ResearchSection = McpServerSettings.SectionName + ":" + ResearchSettings.SectionName;
-    public const string ModelSection = McpServerSettings.SectionName + ":" + ModelOptions.SectionName;
+    public const string ResearchSection = McpServerSettings.SectionName + ":" + ResearchToolsOptions.SectionName;
+    public const string ModelSection = McpServerSettings.SectionName + ":" + ResearchModelOptions.SectionName;
+    public const string TelemetrySection = McpServerSettings.SectionName + ":" + TelemetryOptions.SectionName;
 
-    /// <summary>Reads and checks the settings; throws <see cref="InvalidOperationException"/> naming the first wrong option.</summary>
-    public static (McpServerSettings Server, ResearchSettings Research, ModelOptions Model) ReadSettings(IConfiguration configuration)
+    /// <summary>Reads and checks the settings; throws <see cref="OptionsValidationException"/> naming the wrong options.</summary>
+    public static (McpServerSettings Server, ResearchToolsOptions Research, ResearchModelOptions Model, TelemetryOptions Telemetry) ReadSettings(IConfiguration configuration)
     {
         var server = new McpServerSettings();
         configuration.GetSection(McpServerSettings.SectionName).Bind(server);
         var failures = McpServerSettingsValidator.Validate(server);
         if (failures.Count > 0)
         {
-            throw new InvalidOperationException(string.Join(Environment.NewLine, failures));
+            throw new OptionsValidationException(McpServerSettings.SectionName, typeof(McpServerSettings), failures);
         }
 
-        var research = new ResearchSettings();
-        configuration.GetSection(ResearchSection).Bind(research);
+        var research = configuration.GetSection(ResearchSection).Get<ResearchToolsOptions>() ?? new ResearchToolsOptions();
         ResearchToolset.Validate(research, ResearchSection);
-        var model = new ModelOptions();
-        configuration.GetSection(ModelSection).Bind(model);
-        return (server, research, model);
+        var model = configuration.GetSection(ModelSection).Get<ResearchModelOptions>() ?? new ResearchModelOptions();
+        ResearchModelFactory.Validate(model, ModelSection);
+        var telemetry = configuration.GetSection(TelemetrySection).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (!server.Transport.Trim().Equals("http", StringComparison.OrdinalIgnoreCase) && telemetry.Exporter.Trim().Equals("console", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OptionsValidationException(TelemetrySection, typeof(TelemetryOptions),
+                [$"{TelemetrySection}:Exporter 'console' would write into the stdio protocol; use 'otlp', or the http transport."]);
+        }
+
+        return (server, research, model, telemetry);
     }
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -48,23 +56,26 @@ internal static class McpServerHost
             .AddCommandLine(args)
             .Build();
         McpServerSettings server;
-        ResearchSettings research;
-        ChatModel? chatModel;
+        ResearchToolsOptions research;
+        ResearchModelOptions model;
+        ResearchTelemetry telemetry;
         try
         {
-            (server, research, var model) = ReadSettings(configuration);
-            chatModel = ChatModelFactory.Create(model, ModelSection);
+            (server, research, model, var telemetryOptions) = ReadSettings(configuration);
+            telemetry = ResearchTelemetry.Start(telemetryOptions, TelemetrySection);
         }
-        catch (InvalidOperationException ex)
+        catch (OptionsValidationException ex)
         {
             throw new McpConfigurationException(ex.Message, ex);
         }
+
+        using var flush = telemetry;
 
         if (server.Transport.Trim().Equals("http", StringComparison.OrdinalIgnoreCase))
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddConfiguration(configuration);
-            AddServices(builder.Services, server, research, chatModel);
+            AddServices(builder.Services, server, research, model);
             McpHttpTransport.AddTo(builder.Services);
             // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over Mcp:Urls, as in any
             // ASP.NET Core app; whatever is bound is checked once the server listens.
@@ -82,7 +93,7 @@ internal static class McpServerHost
             // Nothing is served until the addresses Kestrel actually bound (Mcp:Urls, Kestrel:Endpoints, --urls, ...) are
             // checked: beyond loopback without Mcp:ApiKey the server stops. Host is checked on every request, Origin on /mcp.
             var guard = new ExposureGuard(McpServerSettings.SectionName, server.ApiKey, server.AllowedHosts, server.AllowedOrigins,
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ExposureGuard>());
+                app.Services.GetRequiredService<ILoggerFactory>());
             ExposureGuardSetup.Use(app, guard, [McpHttpTransport.Path], McpHttpTransport.WriteErrorAsync);
             McpHttpTransport.Map(app, server);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -95,20 +106,21 @@ internal static class McpServerHost
         // stdout carries the protocol: every log line goes to stderr.
         host.Logging.ClearProviders();
         host.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        AddServices(host.Services, server, research, chatModel);
+        AddServices(host.Services, server, research, model);
         host.Services.AddMcpServer().WithStdioServerTransport();
         await host.Build().RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
-    private static void AddServices(IServiceCollection services, McpServerSettings server, ResearchSettings research, ChatModel? chatModel)
+    private static void AddServices(IServiceCollection services, McpServerSettings server, ResearchToolsOptions research, ResearchModelOptions model)
     {
         services.AddSingleton(server);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new BudgetTracker(CreateBudget(server.Budget), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => ResearchToolset.Create(research, ResearchSection, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddResearchTools(research, ResearchSection);
+        services.AddResearchModel(model, ModelSection);
         services.AddSingleton(sp => new McpToolCatalog(
-            sp.GetRequiredService<ResearchToolset>(), sp.GetRequiredService<BudgetTracker>(), chatModel,
+            sp.GetRequiredService<ResearchToolset>(), sp.GetRequiredService<BudgetTracker>(), sp.GetService<ResearchModel>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddMcpServer(o =>
         {

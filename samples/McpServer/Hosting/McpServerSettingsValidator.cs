@@ -1,5 +1,5 @@
 using System.Net;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting.AspNetCore;
 
 namespace Agents.Samples.McpServer.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Agents.Budget;
-using Agents.Samples.Shared.Hosting;
+using Agents.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;

@@ -1,7 +1,6 @@
 using Agents.Budget;
+using Agents.Hosting;
 using Agents.Plugins.Memory;
-using Agents.Samples.Shared;
-using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Server;
@@ -13,7 +12,7 @@ internal sealed class McpToolCatalog : IDisposable
 {
     private readonly MemoryWorkspace _workspace;
 
-    public McpToolCatalog(ResearchToolset toolset, BudgetTracker tracker, ChatModel? model, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public McpToolCatalog(ResearchToolset toolset, BudgetTracker tracker, ResearchModel? model, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _workspace = toolset.OpenWorkspace(null);
         var logger = loggerFactory.CreateLogger<McpToolCatalog>();
@@ -55,7 +54,7 @@ internal sealed class McpToolCatalog : IDisposable
         if (model is not null)
         {
             // The research agent sees upstream failures only as an error id; the raw error is logged.
-            var safeModel = model with { Client = new UpstreamErrorChatClient(model.Client, loggerFactory.CreateLogger<ResearchFunction>()) };
+            var safeModel = model with { Client = new UpstreamErrorChatClient(model.Client, loggerFactory) };
             var progress = new ToolProgress();
             var research = new ResearchFunction(safeModel, kernel, tracker, progress, timeProvider, loggerFactory);
             var charge = Charge("one unit per run", "research")

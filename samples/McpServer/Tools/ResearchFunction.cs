@@ -5,9 +5,8 @@ using Agents.Budget;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
+using Agents.Hosting;
 using Agents.Planners.Runs.Events;
-using Agents.Samples.Shared;
-using Agents.Samples.Shared.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -17,14 +16,14 @@ namespace Agents.Samples.McpServer.Tools;
 /// <summary>The <c>research</c> tool: runs a budget-aware agent on the server's tools and budget.</summary>
 internal sealed class ResearchFunction
 {
-    private readonly ChatModel _model;
+    private readonly ResearchModel _model;
     private readonly Kernel _kernel;
     private readonly BudgetTracker _tracker;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ToolProgress _progress;
 
-    public ResearchFunction(ChatModel model, Kernel kernel, BudgetTracker tracker, ToolProgress progress, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public ResearchFunction(ResearchModel model, Kernel kernel, BudgetTracker tracker, ToolProgress progress, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _progress = progress;
         _model = model;

@@ -77,15 +77,15 @@ public sealed class LocalModelCompletionsTests : IDisposable
     [Fact]
     public void Missing_model_folder_and_unknown_provider_fail_at_start_naming_the_option()
     {
-        var missing = Assert.Throws<InvalidOperationException>(() => Samples.ChatApp.Hosting.ChatAppHost.Build(
+        var missing = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Samples.ChatApp.Hosting.ChatAppHost.Build(
             ["--ChatApp:Urls=http://127.0.0.1:0", "--ChatApp:Model:Provider=onnx", "--ChatApp:Model:Path=/nonexistent/model"]));
         Assert.Contains("ChatApp:Model:Path '/nonexistent/model' is not a folder", missing.Message, StringComparison.Ordinal);
 
-        var unknown = Assert.Throws<InvalidOperationException>(() => Samples.ChatApp.Hosting.ChatAppHost.Build(
+        var unknown = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Samples.ChatApp.Hosting.ChatAppHost.Build(
             ["--ChatApp:Urls=http://127.0.0.1:0", "--ChatApp:Model:Provider=llamacpp"]));
         Assert.Contains("ChatApp:Model:Provider 'llamacpp' is unknown", unknown.Message, StringComparison.Ordinal);
 
-        var noResearch = Assert.Throws<InvalidOperationException>(() => Samples.ChatApp.Hosting.ChatAppHost.Build(
+        var noResearch = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Samples.ChatApp.Hosting.ChatAppHost.Build(
             ["--ChatApp:Urls=http://127.0.0.1:0", "--ChatApp:Model:Provider=openai", "--ChatApp:Model:Endpoint=http://127.0.0.1:1/v1", "--ChatApp:Model:ModelId=m"]));
         Assert.Contains("ChatApp:Research:DocumentsFolder", noResearch.Message, StringComparison.Ordinal);
     }

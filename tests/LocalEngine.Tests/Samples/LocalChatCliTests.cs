@@ -84,7 +84,7 @@ public sealed class LocalChatCliTests(ModelFixture models)
 
         Assert.True(code == 0, stderr);
         Assert.Empty(stderr);
-        foreach (var option in new[] { "--model DIR", "--prompt TEXT", "--raw", "--max-tokens N", "--min-tokens N", "--greedy", "--json", "--bench", "README.md" })
+        foreach (var option in new[] { "--model <DIR>", "--prompt <TEXT>", "--raw", "--max-tokens <N>", "--min-tokens <N>", "--greedy", "--json", "--bench", "README.md" })
         {
             Assert.Contains(option, stdout, StringComparison.Ordinal);
         }

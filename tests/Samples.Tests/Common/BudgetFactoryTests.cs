@@ -1,6 +1,6 @@
 using Agents.Budget;
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Tests.Common;
 
@@ -16,10 +16,10 @@ public sealed class BudgetFactoryTests
         Assert.Equal(ExhaustionBehavior.FinalAnswerWithoutTools, options.OnExhaustion);
 
         var tracker = new BudgetTracker(options);
-        Assert.Equal("search", tracker.ResolveCategory(null, "search"));
-        Assert.Equal("browse", tracker.ResolveCategory(null, "browse"));
-        Assert.Equal(2, tracker.CountUnits(null, "search", new Dictionary<string, object?> { ["queries"] = new[] { "a", "b" } }));
-        Assert.Equal(options.DefaultCategory, tracker.ResolveCategory(null, "find_in_page"));
+        Assert.Equal("search", tracker.ResolveCategory(null, "web_search"));
+        Assert.Equal("browse", tracker.ResolveCategory(null, "browser_browse"));
+        Assert.Equal(2, tracker.CountUnits(null, "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "a", "b" } }));
+        Assert.Equal(options.DefaultCategory, tracker.ResolveCategory(null, "browser_find_in_page"));
         Assert.Equal(0m, options.Pricing.GetUnitPrice(options.DefaultCategory));
         Assert.Equal(0.001m, options.Pricing.GetUnitPrice("search"));
         Assert.Contains(tracker.GetSnapshot().Categories, c => c.Name == "browse" && c.Limit is null);

@@ -1,5 +1,5 @@
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Tests.Common;
 

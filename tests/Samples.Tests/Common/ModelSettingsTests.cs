@@ -1,14 +1,12 @@
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Models;
 
 namespace Agents.Samples.Tests.Common;
 
 public sealed class ModelSettingsTests
 {
-    private static readonly ArgumentParser Parser = new ArgumentParser().WithValue("--model").WithValue("--endpoint").WithValue("--model-id").WithValue("--api-key-env");
-
     private static ModelSettings? From(string[] args, Dictionary<string, string>? env = null) =>
-        ModelSettings.From(Parser.Parse(args), name => env is not null && env.TryGetValue(name, out var v) ? v : null);
+        ModelSettings.From(SampleCommandLine.Parse(new System.CommandLine.RootCommand().AddModelAndSearchOptions(), args), name => env is not null && env.TryGetValue(name, out var v) ? v : null);
 
     [Fact]
     public void Nothing_configured_gives_null_and_a_helpful_paragraph()

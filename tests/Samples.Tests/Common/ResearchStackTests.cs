@@ -1,4 +1,4 @@
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
@@ -13,7 +13,7 @@ public sealed class ResearchStackTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private SearchSettings LocalSearch() =>
-        SearchSettings.From(new ArgumentParser().WithValue("--index").WithValue("--browser").Parse(["--index", _dir, "--browser", "http"]), _ => null);
+        SearchSettings.From(SampleCommandLine.Parse(new System.CommandLine.RootCommand().AddModelAndSearchOptions(), ["--index", _dir, "--browser", "http"]), _ => null);
 
     [Fact]
     public async Task TryCreate_reports_a_folder_that_is_not_a_model_as_a_model_failure()

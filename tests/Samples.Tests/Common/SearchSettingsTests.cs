@@ -1,4 +1,4 @@
-using Agents.Samples.Common.CommandLine;
+using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Searching;
 
@@ -6,23 +6,21 @@ namespace Agents.Samples.Tests.Common;
 
 public sealed class SearchSettingsTests
 {
-    private static readonly ArgumentParser Parser = new ArgumentParser().WithValue("--search").WithValue("--index").WithValue("--index-cache")
-        .WithValue("--searxng-url").WithValue("--browser").WithFlag("--allow-loopback").WithFlag("--allow-private");
-
     private static SearchSettings From(string[] args, Dictionary<string, string>? env = null) =>
-        SearchSettings.From(Parser.Parse(args), n => env is not null && env.TryGetValue(n, out var v) ? v : null);
+        SearchSettings.From(SampleCommandLine.Parse(new System.CommandLine.RootCommand().AddModelAndSearchOptions(), args), n => env is not null && env.TryGetValue(n, out var v) ? v : null);
 
     [Fact]
     public void Local_index_is_the_default_and_web_providers_read_their_settings()
     {
         var local = From(["--index", Path.GetTempPath(), "--allow-loopback"]);
         Assert.Equal(("local", true, false), (local.Provider, local.AllowLoopback, local.AllowPrivate));
-        Assert.Equal(Path.GetFullPath(Path.GetTempPath()), local.Engine.LocalIndex!.DocumentsDirectory);
+        var tools = local.ToOptions();
+        Assert.Equal((Path.GetFullPath(Path.GetTempPath()), "local", true, true, false), (tools.DocumentsFolder, tools.SearchProvider, tools.UseCanonicalLinks, tools.AllowLoopback, tools.AllowPrivateNetworks));
 
         var searx = From(["--search", "searxng"], new() { ["SEARXNG_URL"] = "http://127.0.0.1:8888/" });
-        Assert.Equal(new Uri("http://127.0.0.1:8888/"), searx.Engine.Searxng!.BaseAddress);
-        Assert.Equal("k", From(["--search", "brave"], new() { ["BRAVE_API_KEY"] = "k" }).Engine.Brave!.ApiKey);
-        Assert.Equal("t", From(["--search", "TAVILY"], new() { ["TAVILY_API_KEY"] = "t" }).Engine.Tavily!.ApiKey);
+        Assert.Equal(("searxng", "http://127.0.0.1:8888/"), (searx.ToOptions().SearchProvider, searx.ToOptions().SearxngUrl));
+        Assert.Equal("k", From(["--search", "brave"], new() { ["BRAVE_API_KEY"] = "k" }).ToOptions().BraveApiKey);
+        Assert.Equal("t", From(["--search", "TAVILY"], new() { ["TAVILY_API_KEY"] = "t" }).ToOptions().TavilyApiKey);
     }
 
     [Theory]

@@ -198,8 +198,8 @@ public sealed class EvalEndToEndTests
 
                 var urls = System.Text.RegularExpressions.Regex.Matches(tools, @"http://local-documents\.invalid/[^\s""<>)]+").Select(m => m.Value).Distinct().Take(2).ToArray();
                 return urls.Length > 0
-                    ? FakeReply.Call("browse", JsonSerializer.Serialize(new { urls, goal = question }))
-                    : FakeReply.Call("search", JsonSerializer.Serialize(new { queries = new[] { question } }));
+                    ? FakeReply.Call("browser_browse", JsonSerializer.Serialize(new { urls, goal = question }))
+                    : FakeReply.Call("web_search", JsonSerializer.Serialize(new { queries = new[] { question } }));
             });
             string outDir = Path.Combine(dir, "out");
 

@@ -38,7 +38,7 @@ public sealed class ResearchAgentEndToEndTests
 
         // The pages were really read from Kestrel (canonical links in the indexed files point at the live site).
         Assert.True(web.Host.PageRequests >= q.Hops + 1, $"only {web.Host.PageRequests} page requests");
-        Assert.Contains(model.Requests, r => r.ToolNames.SequenceEqual(["search", "browse", "find_in_page"]));
+        Assert.Contains(model.Requests, r => r.ToolNames.SequenceEqual(["web_search", "browser_browse", "browser_find_in_page"]));
         using var answer = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(web.WorkFolder, "qa", "answer.json")));
         Assert.Equal(q.Answer, answer.RootElement.GetProperty("answer").GetString());
     }
@@ -125,7 +125,7 @@ public sealed class ResearchAgentEndToEndTests
         int sent = 0;
         var run = await ChildProcess.RunAsync(Dll, Args(model, web, web.Corpus.Questions[0].Question, "--strategy", "react+budget"), web.WorkFolder, Env, TimeSpan.FromMinutes(2), (line, process) =>
         {
-            if (line.StartsWith("tool: search(", StringComparison.Ordinal) && Interlocked.Exchange(ref sent, 1) == 0)
+            if (line.StartsWith("tool: web_search(", StringComparison.Ordinal) && Interlocked.Exchange(ref sent, 1) == 0)
             {
                 ChildProcess.Interrupt(process);
                 _ = Task.Delay(1000).ContinueWith(_ => release.TrySetResult(), TaskScheduler.Default);
@@ -163,7 +163,7 @@ public sealed class ResearchAgentEndToEndTests
 
         var interrupted = ChildProcess.RunAsync(Dll, args, web.WorkFolder, Env, TimeSpan.FromSeconds(120), onLine: (line, process) =>
         {
-            if (line.StartsWith("tool: browse", StringComparison.Ordinal))
+            if (line.StartsWith("tool: browser_browse", StringComparison.Ordinal))
             {
                 _ = Task.Run(async () =>
                 {

@@ -46,7 +46,7 @@ internal sealed partial class ScriptedResearcher(OfflineCorpus corpus, string? w
 
         if (r.AllText.Contains("Current Round:", StringComparison.Ordinal))
         {
-            return r.ToolNames.Contains("search") ? Builder(r) : Writer(r);
+            return r.ToolNames.Contains("web_search") ? Builder(r) : Writer(r);
         }
 
         return Act(r);
@@ -75,7 +75,7 @@ internal sealed partial class ScriptedResearcher(OfflineCorpus corpus, string? w
             return FakeReply.Say(toolText.Contains(q.Answer, StringComparison.Ordinal) ? $"I read it on the page. <answer>{q.Answer}</answer> confidence: 0.9" : "<answer>None</answer>");
         }
 
-        if (!r.ToolNames.Contains("browse"))
+        if (!r.ToolNames.Contains("browser_browse"))
         {
             return FakeReply.Say("<answer>None</answer>");
         }
@@ -84,12 +84,12 @@ internal sealed partial class ScriptedResearcher(OfflineCorpus corpus, string? w
         var url = Regex.Match(r.AllText, "https?://[^\\s\"<>()]+/wiki/" + Regex.Escape(q.EntityPath[next]) + "(?=[\\s\"<>)]|$)");
         if (url.Success)
         {
-            return FakeReply.Call("browse", JsonSerializer.Serialize(new { urls = new[] { url.Value }, goal = "follow the chain of the question" }));
+            return FakeReply.Call("browser_browse", JsonSerializer.Serialize(new { urls = new[] { url.Value }, goal = "follow the chain of the question" }));
         }
 
-        if (next == 0 && r.ToolNames.Contains("search") && !r.Messages.Any(m => m.ToolCalls.Any(c => c.Name == "search")))
+        if (next == 0 && r.ToolNames.Contains("web_search") && !r.Messages.Any(m => m.ToolCalls.Any(c => c.Name == "web_search")))
         {
-            return FakeReply.Call("search", JsonSerializer.Serialize(new { queries = new[] { corpus.GetEntity(q.EntityPath[0]).Name } }));
+            return FakeReply.Call("web_search", JsonSerializer.Serialize(new { queries = new[] { corpus.GetEntity(q.EntityPath[0]).Name } }));
         }
 
         return FakeReply.Say("<answer>None</answer>");
@@ -104,10 +104,10 @@ internal sealed partial class ScriptedResearcher(OfflineCorpus corpus, string? w
         switch (step)
         {
             case 0:
-                return FakeReply.Call("search", JsonSerializer.Serialize(new { queries = new[] { subject.Name } }));
+                return FakeReply.Call("web_search", JsonSerializer.Serialize(new { queries = new[] { subject.Name } }));
             case 1:
                 var urls = WikiUrl().Matches(lastTool).Select(m => m.Value).Distinct().Take(2).ToArray();
-                return urls.Length == 0 ? FakeReply.Say("Search found nothing.") : FakeReply.Call("browse", JsonSerializer.Serialize(new { urls, goal = "facts about " + subject.Name }));
+                return urls.Length == 0 ? FakeReply.Say("Search found nothing.") : FakeReply.Call("browser_browse", JsonSerializer.Serialize(new { urls, goal = "facts about " + subject.Name }));
             case 2:
                 var pages = Regex.Matches(lastTool, "<web_page url=\"([^\"]+)\"").Select(m => new Uri(m.Groups[1].Value)).Distinct().ToList();
                 var note = new StringBuilder().Append("# ").Append(subject.Name).Append("\n\n");
