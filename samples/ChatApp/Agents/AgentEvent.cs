@@ -9,6 +9,7 @@ namespace Agents.Samples.ChatApp.Agents;
 [JsonDerivedType(typeof(ToolResultEvent), "tool_result")]
 [JsonDerivedType(typeof(BudgetEvent), "budget")]
 [JsonDerivedType(typeof(SectionsEvent), "sections")]
+[JsonDerivedType(typeof(DeltaEvent), "delta")]
 [JsonDerivedType(typeof(AnswerEvent), "answer")]
 [JsonDerivedType(typeof(ErrorEvent), "error")]
 [JsonDerivedType(typeof(DoneEvent), "done")]

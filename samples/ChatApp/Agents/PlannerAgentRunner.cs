@@ -69,7 +69,7 @@ internal sealed class PlannerAgentRunner : IAgentRunner
             ? new BatsAgent(_chatClient, kernel, tracker, new BatsOptions(), _timeProvider, _loggerFactory)
             : new ReActAgent(_chatClient, kernel, tracker, new ReActOptions { BudgetAware = true }, _timeProvider, _loggerFactory);
 
-        var plannerRequest = new PlannerRequest(request.Question) { Context = FormatHistory(request.History) };
+        var plannerRequest = new PlannerRequest(request.Question) { Context = FormatHistory(request.History), StreamAnswer = true };
         await foreach (var runEvent in agent.RunStreamingAsync(plannerRequest, cancellationToken).ConfigureAwait(false))
         {
             foreach (var mapped in mapper.Map(runEvent, tracker))

@@ -30,6 +30,9 @@ internal sealed class PlannerEventMapper
     {
         switch (runEvent)
         {
+            case AnswerDeltaEvent delta:
+                yield return new DeltaEvent(delta.Text, delta.Purpose);
+                break;
             case AttemptStartedEvent attempt:
                 yield return new ThinkingEvent($"Attempt {attempt.Attempt}", "attempt");
                 break;

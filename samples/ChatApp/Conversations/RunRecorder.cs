@@ -38,6 +38,8 @@ internal sealed class RunRecorder
             case DoneEvent done:
                 _status = done.Status;
                 return done;
+            case DeltaEvent:
+                return agentEvent; // shown live, not kept: the answer replaces it
         }
 
         if (_events.Count < MaxEvents)

@@ -387,14 +387,31 @@ function showBudget(run, b) {
 
 const doneText = { completed: "Finished", cancelled: "Stopped", timed_out: "Stopped: the run took too long", failed: "Failed", disconnected: "Disconnected" };
 
+// The model's text as it arrives, shown as plain text until the answer replaces it; a turn that ends in a step
+// (tool call or reasoning shown in the timeline) clears it.
+function showDelta(run, data) {
+  if (run.answered) return;
+  run.answer.dataset.streaming = "true";
+  run.answer.textContent += data.text;
+}
+
+function clearDelta(run) {
+  if (run.answered || run.answer.dataset.streaming !== "true") return;
+  run.answer.textContent = "";
+  delete run.answer.dataset.streaming;
+}
+
 function handleEvent(run, name, data) {
   switch (name) {
-    case "thinking": addThinking(run, data); break;
-    case "tool_call": addToolCall(run, data); break;
+    case "delta": showDelta(run, data); break;
+    case "thinking": clearDelta(run); addThinking(run, data); break;
+    case "tool_call": clearDelta(run); addToolCall(run, data); break;
     case "tool_result": addToolResult(run, data); break;
     case "budget": showBudget(run, data); break;
     case "sections": showSections(run, data); break;
     case "answer":
+      delete run.answer.dataset.streaming;
+      run.answered = true;
       showAnswer(run, data);
       run.isReport = !!data.isReport;
       updateDownload(run);

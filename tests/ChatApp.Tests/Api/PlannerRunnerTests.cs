@@ -62,6 +62,29 @@ public sealed class PlannerRunnerTests
     }
 
     [Fact]
+    public async Task The_answer_streams_as_delta_events_before_the_answer_and_is_not_kept_with_the_run()
+    {
+        const string reply = "Answer: Lucene.Net is the embedded search library for .NET.";
+        var model = new ScriptedChatClient((messages, options) => Reply(reply));
+        await using var app = await StartAsync(model);
+        using var http = app.CreateClient();
+        var id = await CreateConversationAsync(http);
+
+        var events = await RunAsync(http, id, "{\"message\":\"Which library?\",\"strategy\":\"react\",\"budget\":{\"searchUnits\":1,\"browseUnits\":0,\"maxTokens\":100000,\"maxCostUsd\":0.1}}");
+
+        var deltas = events.Where(e => e.Name == "delta").ToList();
+        Assert.True(deltas.Count >= 5, $"{deltas.Count} deltas");
+        Assert.Equal(reply, string.Concat(deltas.Select(d => d.Data.GetProperty("text").GetString())));
+        Assert.All(deltas, d => Assert.Equal("act", d.Data.GetProperty("purpose").GetString()));
+        Assert.True(events.FindLastIndex(e => e.Name == "delta") < events.FindIndex(e => e.Name == "answer"));
+
+        var conversation = await http.GetFromJsonAsync<JsonElement>($"api/conversations/{id}");
+        var stored = conversation.GetProperty("messages")[1].GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.DoesNotContain("delta", stored);
+        Assert.Contains("answer", stored);
+    }
+
+    [Fact]
     public async Task React_with_tracker_refuses_a_search_beyond_the_session_budget_and_answers_without_tools()
     {
         var model = new ScriptedChatClient((messages, options) =>
@@ -73,7 +96,7 @@ public sealed class PlannerRunnerTests
         using var http = app.CreateClient();
         var id = await CreateConversationAsync(http);
 
-        var events = await RunAsync(http, id, "{\"message\":\"Which library?\",\"strategy\":\"react\",\"budget\":{\"searchUnits\":1,\"browseUnits\":0,\"maxTokens\":10000,\"maxCostUsd\":0.1}}");
+        var events = await RunAsync(http, id, "{\"message\":\"Which library?\",\"strategy\":\"react\",\"budget\":{\"searchUnits\":1,\"browseUnits\":0,\"maxTokens\":100000,\"maxCostUsd\":0.1}}");
 
         var refused = events.Single(e => e.Name == "tool_result").Data;
         Assert.False(refused.GetProperty("executed").GetBoolean());
