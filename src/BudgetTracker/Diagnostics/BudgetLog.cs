@@ -31,4 +31,7 @@ internal static partial class BudgetLog
 
     [LoggerMessage(9, LogLevel.Information, "Extended the {Category} budget by {Units} unit(s) to {Limit}.")]
     public static partial void Extended(ILogger logger, string category, long units, long limit);
+
+    [LoggerMessage(10, LogLevel.Warning, "The shared {Category} budget could not be reached; the call is refused (or its lease ends by itself).")]
+    public static partial void SharedLedgerFailed(ILogger logger, string category, Exception exception);
 }

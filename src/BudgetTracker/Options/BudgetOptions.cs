@@ -59,6 +59,8 @@ public sealed class BudgetOptions
     private long? _maxOutputTokens;
     private decimal? _maxCostUsd;
     private TimeSpan? _maxDuration;
+    private IBudgetLedger? _sharedLedger;
+    private TimeSpan _sharedLedgerLease = TimeSpan.FromMinutes(10);
     private long _finalAnswerReserveTokens;
     private decimal _finalAnswerReserveUsd;
     private string _defaultCategory = "default";
@@ -134,6 +136,26 @@ public sealed class BudgetOptions
     {
         get => _maxDuration;
         set => _maxDuration = Set(value);
+    }
+
+    /// <summary>
+    /// Gets or sets a ledger that every tool call also reserves in, after this tracker's own limits grant it: a budget
+    /// shared with other trackers and processes (for example an org-wide cap in <c>Agents.Budget.Orleans</c>). A call the
+    /// shared ledger denies, or cannot be asked about, is not run and the model reads why; the shared units are committed
+    /// when the call ran and released when it threw, was cancelled or gave all its units back (a partial refund is
+    /// committed whole there). Default <see langword="null"/>: this tracker's limits only. Not read from configuration.
+    /// </summary>
+    public IBudgetLedger? SharedLedger
+    {
+        get => _sharedLedger;
+        set => _sharedLedger = Set(value);
+    }
+
+    /// <summary>Gets or sets how long a shared-ledger reservation is held before the ledger releases it by itself (a worker that dies mid-call). Default 10 minutes.</summary>
+    public TimeSpan SharedLedgerLease
+    {
+        get => _sharedLedgerLease;
+        set => _sharedLedgerLease = Set(value);
     }
 
     /// <summary>Gets or sets the category of tools that no mapping or attribute places. Default <c>default</c>; unlimited unless given a limit.</summary>
@@ -327,6 +349,11 @@ public sealed class BudgetOptions
         if (_budgetBlockTemplate is not null && !_budgetBlockTemplate.Contains("{lines}", StringComparison.Ordinal))
         {
             yield return "BudgetBlockTemplate must contain the {lines} placeholder.";
+        }
+
+        if (_sharedLedgerLease <= TimeSpan.Zero && _sharedLedgerLease != Timeout.InfiniteTimeSpan)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"SharedLedgerLease must be positive (was {_sharedLedgerLease}).");
         }
 
         foreach (string failure in RegimeThresholds.Failures(nameof(RegimeThresholds)))

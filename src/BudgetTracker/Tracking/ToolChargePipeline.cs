@@ -46,6 +46,17 @@ internal sealed class ToolChargePipeline
             return Done(activity, NotRun(BudgetedToolOutcome.Refused, reason!, units, category, shouldTerminate: true), category);
         }
 
+        BudgetLedgerReservation? shared = null;
+        if (_tracker.Options.SharedLedger is { } ledger)
+        {
+            (shared, string? denied) = await ReserveSharedAsync(ledger, category.Name, units, cancellationToken).ConfigureAwait(false);
+            if (shared is null)
+            {
+                _tracker.ReleaseCore(category, units);
+                return Done(activity, NotRun(BudgetedToolOutcome.Refused, denied!, units, category, shouldTerminate: true), category);
+            }
+        }
+
         object? raw;
         var charge = new ToolChargeContext(category.Name, units);
         try
@@ -60,15 +71,59 @@ internal sealed class ToolChargePipeline
         {
             charge.Close();
             _tracker.ReleaseCore(category, units);
+            await SettleSharedAsync(shared, commit: false).ConfigureAwait(false);
             ToolCallActivity.Fail(activity, ex);
             throw;
         }
 
         int refunded = charge.Close();
         _tracker.CommitCore(category, units, refunded, tool.DisplayName);
+        await SettleSharedAsync(shared, commit: refunded < units).ConfigureAwait(false);
         string text = formatResult ? ToolResultText.ToText(raw) : string.Empty;
         string result = formatResult ? _tracker.Formatter.FormatBlock(text) : string.Empty;
         return Done(activity, new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw), category);
+    }
+
+    /// <summary>Reserves in the shared ledger; a denial or an unreachable ledger gives the reason the model reads.</summary>
+    private async Task<(BudgetLedgerReservation? Granted, string? Denied)> ReserveSharedAsync(IBudgetLedger ledger, string category, int units, CancellationToken cancellationToken)
+    {
+        try
+        {
+            BudgetLedgerReservation r = await ledger.ReserveAsync(category, units, _tracker.Options.SharedLedgerLease, cancellationToken).ConfigureAwait(false);
+            return r.Granted
+                ? (r, null)
+                : (null, $"The shared {category} budget refused this call: {r.DeniedReason}. The call was not executed; give your final answer now.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            BudgetLog.SharedLedgerFailed(_tracker.Events.Logger, category, ex);
+            return (null, $"The shared {category} budget could not be reached, so the call was not executed ({ex.GetType().Name}).");
+        }
+    }
+
+    /// <summary>Commits or releases the shared reservation; a failure is logged (the lease then ends by itself), never thrown over the tool's result.</summary>
+    private async Task SettleSharedAsync(BudgetLedgerReservation? shared, bool commit)
+    {
+        if (shared?.ReservationId is not { } id || _tracker.Options.SharedLedger is not { } ledger)
+        {
+            return;
+        }
+
+        try
+        {
+            if (commit)
+            {
+                await ledger.CommitAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await ledger.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            BudgetLog.SharedLedgerFailed(_tracker.Events.Logger, shared.Category, ex);
+        }
     }
 
     private BudgetedToolResult NotRun(BudgetedToolOutcome outcome, string text, int units, CategoryState category, bool shouldTerminate) =>
