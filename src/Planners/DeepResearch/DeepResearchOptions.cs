@@ -40,6 +40,32 @@ public sealed class DeepResearchOptions
     /// </summary>
     public Context.ContextWindow? ContextWindow { get; set; }
 
+    /// <summary>
+    /// Gets or sets the most topics the Context Builder researches at once (default 3). In a round where index.md lists open
+    /// "- [TODO] topic" items, up to this many sub-researchers run in parallel, each on one topic with a child budget (the
+    /// parent's remainder split evenly) and a folder of its own (<c>knowledge_base/&lt;topic&gt;/</c>); their findings are then
+    /// merged into index.md. 1 keeps one agent per round.
+    /// </summary>
+    public int MaxParallelTopics { get; set; } = 3;
+
+    /// <summary>
+    /// Gets or sets the model of the Context Builder's planning rounds (those with no open TODO topic in index.md: the first
+    /// round that writes the plan, and the self-check rounds); <see langword="null"/> (default): the workflow's model.
+    /// </summary>
+    public IChatClient? PlannerChatClient { get; set; }
+
+    /// <summary>Gets or sets the model of the research rounds and sub-researchers; <see langword="null"/> (default): the workflow's model.</summary>
+    public IChatClient? ResearcherChatClient { get; set; }
+
+    /// <summary>
+    /// Gets or sets the model of the page reader (<see cref="DeepResearchWorkflow.SummarizerChatClient"/>, for the browse tool's
+    /// page summariser); <see langword="null"/> (default): the workflow's model.
+    /// </summary>
+    public IChatClient? SummarizerChatClient { get; set; }
+
+    /// <summary>Gets or sets the model of the Report Writer; <see langword="null"/> (default): the workflow's model.</summary>
+    public IChatClient? WriterChatClient { get; set; }
+
     /// <summary>Gets or sets the Context Builder system prompt; <see langword="null"/> for the built-in one.</summary>
     public string? BuilderSystemPrompt { get; set; }
 
@@ -61,6 +87,7 @@ public sealed class DeepResearchOptions
         Positive(MaxWriterRounds, nameof(MaxWriterRounds));
         Positive(MaxModelCallsPerRound, nameof(MaxModelCallsPerRound));
         Positive(MaxParallelToolCalls, nameof(MaxParallelToolCalls));
+        Positive(MaxParallelTopics, nameof(MaxParallelTopics));
         if (MaxToolResultChars < 1000)
         {
             throw new ArgumentException($"{nameof(DeepResearchOptions)}.{nameof(MaxToolResultChars)} must be at least 1000 (was {MaxToolResultChars}).", nameof(MaxToolResultChars));

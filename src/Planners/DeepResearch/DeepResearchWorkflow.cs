@@ -31,7 +31,7 @@ public sealed class DeepResearchWorkflow
     private readonly IReadOnlyList<AIFunction> _webTools;
     private readonly IReadOnlyList<AIFunction> _fileTools;
     private readonly CitationChecker _citations;
-    private readonly RoundAgent _agent;
+    private readonly IChatClient _chatClient;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private bool _restored;
@@ -95,8 +95,16 @@ public sealed class DeepResearchWorkflow
         }
 
         _citations = new CitationChecker(workspace);
-        _agent = new RoundAgent(chatClient, budget, _options, _logger, workspace.RedactPaths, ArchiveToolResultAsync);
+        _chatClient = chatClient;
+        SummarizerChatClient = _options.SummarizerChatClient ?? chatClient;
     }
+
+    /// <summary>
+    /// Gets the page reader's model: <see cref="DeepResearchOptions.SummarizerChatClient"/>, else the workflow's model. Build the
+    /// browse tool's page summariser on it (<c>BrowserPluginOptions.PageSummarizer = new ModelReaderPlugin(workflow.SummarizerChatClient)</c>)
+    /// so that pages are condensed towards the goal by the summariser model.
+    /// </summary>
+    public IChatClient SummarizerChatClient { get; }
 
     /// <summary>Runs (or resumes) the research on the workspace until the report is written or a limit is reached.</summary>
     /// <remarks>
@@ -285,8 +293,20 @@ public sealed class DeepResearchWorkflow
             await StartRoundAsync(DeepResearchFiles.KnowledgeBaseLog, round, cancellationToken).ConfigureAwait(false);
             ran++;
             _logger.LogInformation("Context Builder round {Round} of {Total}.", round, _options.MaxBuilderRounds);
-            var user = DeepResearchPrompts.BuilderRound(question, round, _options.MaxBuilderRounds, _budget.FormatBudgetBlock());
-            var run = await _agent.RunAsync(system, user, _webTools, _fileTools, stopOnExhaustion: true, checkpoint, cancellationToken).ConfigureAwait(false);
+            var index = await ReadAsync(DeepResearchFiles.Index, cancellationToken).ConfigureAwait(false);
+            var topics = TopicIndex.OpenTopics(index, _options.MaxParallelTopics);
+            RoundRun run;
+            if (_options.MaxParallelTopics > 1 && topics.Count > 0)
+            {
+                run = await RunTopicsAsync(question, round, topics, checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // A round with open topics researches; one without plans (the first round) or self-checks.
+                var client = topics.Count > 0 ? _options.ResearcherChatClient : _options.PlannerChatClient;
+                var user = DeepResearchPrompts.BuilderRound(question, round, _options.MaxBuilderRounds, _budget.FormatBudgetBlock());
+                run = await Agent(client, _budget).RunAsync(system, user, _webTools, _fileTools, stopOnExhaustion: true, checkpoint, cancellationToken).ConfigureAwait(false);
+            }
 
             log = await ReadAsync(DeepResearchFiles.KnowledgeBaseLog, cancellationToken).ConfigureAwait(false);
             if (!StageLog.HasMarker(log) && StageLog.HasMarker(run.FinalText) && !run.BudgetStopped)
@@ -368,7 +388,7 @@ public sealed class DeepResearchWorkflow
             await StartRoundAsync(DeepResearchFiles.ReportLog, round, cancellationToken).ConfigureAwait(false);
             ran++;
             _logger.LogInformation("Report Writer round {Round} of {Total}.", round, _options.MaxWriterRounds);
-            var run = await _agent.RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, checkpoint, cancellationToken, finalAnswer: true).ConfigureAwait(false);
+            var run = await Agent(_options.WriterChatClient, _budget).RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, checkpoint, cancellationToken, finalAnswer: true).ConfigureAwait(false);
             log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
             if (run.BudgetStopped && run.ModelCalls == 0)
             {
@@ -376,6 +396,72 @@ public sealed class DeepResearchWorkflow
                 return new StageOutcome(Stage, ran, round, StageStopReason.BudgetExhausted);
             }
         }
+    }
+
+    private RoundAgent Agent(IChatClient? client, BudgetTracker budget) =>
+        new(client ?? _chatClient, budget, _options, _logger, _workspace.RedactPaths, ArchiveToolResultAsync);
+
+    /// <summary>
+    /// One parallel Context Builder round: a sub-researcher per topic, each with a child budget (the remainder split evenly)
+    /// and its own folder, then their findings merged into index.md in topic order. A sub-researcher that fails or is
+    /// cancelled loses nothing of the others: the merge runs in any case, and its topic stays open for a later round.
+    /// </summary>
+    private async Task<RoundRun> RunTopicsAsync(string question, int round, IReadOnlyList<ResearchTopic> topics, Func<Task> checkpoint, CancellationToken cancellationToken)
+    {
+        var limits = topics.Select(_ => ChildBudgets.Split(_budget, topics.Count)).ToList();
+        var children = limits.Select(_budget.CreateChild).ToList();
+        var system = DeepResearchPrompts.SubResearcher + "\n\n" + _budget.FormatGuideline();
+        _logger.LogInformation("Context Builder round {Round}: {Count} topics in parallel.", round, topics.Count);
+        var runs = topics.Select((topic, i) => Task.Run(
+            () => Agent(_options.ResearcherChatClient, children[i]).RunAsync(
+                system,
+                DeepResearchPrompts.TopicRound(question, round, _options.MaxBuilderRounds, topic.Title, topic.Folder, topic.FindingsFile, children[i].FormatBudgetBlock()),
+                _webTools,
+                _fileTools,
+                stopOnExhaustion: true,
+                checkpoint,
+                cancellationToken),
+            cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(runs).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Each run's own outcome is read below; the others' work is merged whatever happened to one.
+        }
+
+        var results = new List<(ResearchTopic Topic, string? Findings, bool Completed)>();
+        var log = new System.Text.StringBuilder();
+        for (var i = 0; i < topics.Count; i++)
+        {
+            var findings = await _workspace.TryReadTextAsync(topics[i].FindingsFile, CancellationToken.None).ConfigureAwait(false);
+            var task = runs[i];
+            var completed = task.Status == TaskStatus.RanToCompletion && !task.Result.BudgetStopped;
+            var state = task.Status switch
+            {
+                TaskStatus.RanToCompletion => task.Result.BudgetStopped ? "stopped by its budget" : "complete",
+                TaskStatus.Canceled => "cancelled",
+                _ => "failed: " + _workspace.RedactPaths(task.Exception?.GetBaseException().Message ?? "unknown error"),
+            };
+            if (task.IsFaulted)
+            {
+                _logger.LogWarning(task.Exception?.GetBaseException(), "The sub-researcher of topic {Topic} failed.", topics[i].Title);
+            }
+
+            log.Append(CultureInfo.InvariantCulture, $"- Topic \"{topics[i].Title}\" ({topics[i].Folder}/): {state}\n");
+            results.Add((topics[i], findings, completed));
+        }
+
+        // Not cancellable: what the sub-researchers found must reach index.md even while the run is being cancelled.
+        var index = await ReadAsync(DeepResearchFiles.Index, CancellationToken.None).ConfigureAwait(false) ?? string.Empty;
+        await _workspace.WriteTextAsync(DeepResearchFiles.Index, TopicIndex.Merge(index, results), CancellationToken.None).ConfigureAwait(false);
+        await _workspace.AppendTextAsync(DeepResearchFiles.KnowledgeBaseLog, log.ToString().TrimEnd('\n'), CancellationToken.None).ConfigureAwait(false);
+        await checkpoint().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var done = runs.Where(r => r.Status == TaskStatus.RanToCompletion).Select(r => r.Result).ToList();
+        var stopped = _budget.IsExhausted || (done.Count == topics.Count && done.All(r => r.BudgetStopped));
+        return new RoundRun(string.Join("\n", done.Select(r => r.FinalText)), done.Sum(r => r.ModelCalls), stopped);
     }
 
     /// <summary>
