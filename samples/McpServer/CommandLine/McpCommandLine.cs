@@ -32,6 +32,6 @@ internal static class McpCommandLine
     /// <inheritdoc cref="SettingsCommandLine.Parse"/>
     public static (int? ExitCode, string[] Arguments) Parse(string[] args, TextWriter? output = null) =>
         SettingsCommandLine.Parse(
-            "An MCP server (stdio or Streamable HTTP) exposing research tools (search, browse, find_in_page, memory_*, research, budget_status) charged to one server-side budget.",
+            "An MCP server (stdio or Streamable HTTP) exposing research tools (web_search, browser_browse, browser_find_in_page, memory_*, research, budget_status) charged to one server-side budget.",
             Settings, args, output);
 }

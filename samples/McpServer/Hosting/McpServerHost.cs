@@ -125,7 +125,7 @@ internal static class McpServerHost
         services.AddMcpServer(o =>
         {
             o.ServerInfo = new Implementation { Name = "agents-research", Version = "1.0.0" };
-            o.ServerInstructions = "Research tools (search, browse, find_in_page, memory_*, research) that spend one server-side budget. Every result ends with a <budget> block; a call that would overspend is refused and says which budget is exhausted.";
+            o.ServerInstructions = "Research tools (web_search, browser_browse, browser_find_in_page, memory_*, research) that spend one server-side budget. Every result ends with a <budget> block; a call that would overspend is refused and says which budget is exhausted.";
         });
         services.AddOptions<McpServerOptions>().Configure<McpToolCatalog>((options, catalog) =>
         {

@@ -89,7 +89,7 @@ internal sealed partial class BudgetedMcpTool : McpServerTool
 
     private CallToolResult Result(string text, bool isError) => new()
     {
-        Content = [new TextContentBlock { Text = UseToolName(text) }],
+        Content = [new TextContentBlock { Text = text }],
         StructuredContent = BudgetStatus.ToJson(_tracker.GetSnapshot()),
         IsError = isError,
     };
@@ -111,17 +111,6 @@ internal sealed partial class BudgetedMcpTool : McpServerTool
 
         var sections = CountOf(text, "## URL ");
         return sections > 0 && CountOf(text, "\nCould not read this page: ") >= sections;
-    }
-
-    /// <summary>The tracker and the plugins name the function as the planners know it (<c>web_search</c>); clients know the MCP name.</summary>
-    private string UseToolName(string text)
-    {
-        foreach (var name in _internalNames.Where(n => n != ProtocolTool.Name))
-        {
-            text = text.Replace($"'{name}'", $"'{ProtocolTool.Name}'", StringComparison.Ordinal);
-        }
-
-        return text;
     }
 
     private static int CountOf(string text, string value)

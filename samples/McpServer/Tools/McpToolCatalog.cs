@@ -7,7 +7,10 @@ using ModelContextProtocol.Server;
 
 namespace Agents.Samples.McpServer.Tools;
 
-/// <summary>Builds the server's tools: search, browse, find_in_page, the memory tools, research (with a model) and budget_status.</summary>
+/// <summary>
+/// Builds the server's tools: web_search, browser_browse, browser_find_in_page, the memory_* tools, research (with a model)
+/// and budget_status. The plugin tools keep the names Semantic Kernel gives them (<c>plugin_function</c>), as everywhere else.
+/// </summary>
 internal sealed class McpToolCatalog : IDisposable
 {
     private readonly MemoryWorkspace _workspace;
@@ -30,17 +33,15 @@ internal sealed class McpToolCatalog : IDisposable
         var tools = new List<McpServerTool>();
         foreach (var function in toolset.WebPlugin.AsAIFunctions(kernel))
         {
-            var name = StripPlugin(function.Name, ResearchToolset.WebPluginName);
-            tools.Add(new BudgetedMcpTool(name, function, tracker, Charge("one unit per element of 'queries'", "search"), readOnly: true, openWorld: true, logger));
+            tools.Add(new BudgetedMcpTool(function.Name, function, tracker, Charge("one unit per element of 'queries'", "search"), readOnly: true, openWorld: true, logger));
         }
 
         foreach (var function in browser.AsAIFunctions(kernel))
         {
-            var name = StripPlugin(function.Name, ResearchToolset.BrowserPluginName);
-            var charge = name == "find_in_page"
+            var charge = function.Name == ResearchToolset.FindInPageToolName
                 ? Charge("one unit per call", "browse_find") + " It spends no 'browse' unit: it does not read the page again."
                 : Charge("one unit per element of 'urls'", "browse") + " A URL refused before anything is fetched, a repeated URL and a page already read are given back.";
-            tools.Add(new BudgetedMcpTool(name, function, tracker, charge, readOnly: true, openWorld: true, logger));
+            tools.Add(new BudgetedMcpTool(function.Name, function, tracker, charge, readOnly: true, openWorld: true, logger));
         }
 
         foreach (var function in kernel.Plugins[ResearchToolset.MemoryPluginName].AsAIFunctions(kernel))
@@ -70,7 +71,4 @@ internal sealed class McpToolCatalog : IDisposable
     public IReadOnlyList<McpServerTool> Tools { get; }
 
     public void Dispose() => _workspace.Dispose();
-
-    private static string StripPlugin(string name, string plugin) =>
-        name.StartsWith(plugin + "_", StringComparison.Ordinal) ? name[(plugin.Length + 1)..] : name;
 }

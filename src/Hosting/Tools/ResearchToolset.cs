@@ -59,7 +59,7 @@ public sealed class ResearchToolset : IAsyncDisposable
         var browser = options.Browser.Trim().ToLowerInvariant();
         _fetcher = browser == "chromium" || (browser == "auto" && PlaywrightBrowser.IsConfigured(browserOptions))
             ? new LazyChromiumFetcher(new PlaywrightBrowser(browserOptions, timeProvider, loggerFactory), access)
-            : new HttpPageFetcher(new HttpPageFetcherOptions(), access, timeProvider, loggerFactory.CreateLogger<HttpPageFetcher>());
+            : new HttpPageFetcher(new HttpPageFetcherOptions(), access, timeProvider, loggerFactory);
         SearchEngine = links is null ? engine : engine.WithLocalDocuments(links);
         Fetcher = links is null ? _fetcher : _fetcher.WithLocalDocuments(links);
         WebPlugin = CreateWebPlugin();
@@ -194,7 +194,7 @@ public sealed class ResearchToolset : IAsyncDisposable
     /// <returns>The plugin.</returns>
     public KernelPlugin CreateWebPlugin() =>
         KernelPluginFactory.CreateFromObject(
-            new WebSearchPlugin(SearchEngine, new WebSearchPluginOptions(), _timeProvider, _loggerFactory.CreateLogger<WebSearchPlugin>()),
+            new WebSearchPlugin(SearchEngine, new WebSearchPluginOptions(), _timeProvider, _loggerFactory),
             WebPluginName);
 
     /// <summary>Creates a <c>browser</c> plugin (<c>browse</c>, <c>find_in_page</c>), archiving every page read into <paramref name="archive"/> when given.</summary>
@@ -202,7 +202,7 @@ public sealed class ResearchToolset : IAsyncDisposable
     /// <returns>The plugin; it remembers the pages one agent has read, so create one per run.</returns>
     public KernelPlugin CreateBrowserPlugin(IPageArchiveSink? archive = null) =>
         KernelPluginFactory.CreateFromObject(
-            new BrowserPlugin(Fetcher, new BrowserPluginOptions(), archive, _timeProvider, _loggerFactory.CreateLogger<BrowserPlugin>()),
+            new BrowserPlugin(Fetcher, new BrowserPluginOptions(), archive, _timeProvider, _loggerFactory),
             BrowserPluginName);
 
     /// <summary>Creates the <c>memory</c> plugin over a workspace.</summary>

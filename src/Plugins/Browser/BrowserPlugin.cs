@@ -45,9 +45,9 @@ public sealed class BrowserPlugin
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="archive">Receives every page read; none when null.</param>
     /// <param name="timeProvider">The clock for archive time stamps; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public BrowserPlugin(IPageFetcher fetcher, BrowserPluginOptions? options = null, IPageArchiveSink? archive = null, TimeProvider? timeProvider = null, ILogger<BrowserPlugin>? logger = null)
+    public BrowserPlugin(IPageFetcher fetcher, BrowserPluginOptions? options = null, IPageArchiveSink? archive = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(fetcher);
         _options = options ?? new BrowserPluginOptions();
@@ -55,7 +55,7 @@ public sealed class BrowserPlugin
         _fetcher = fetcher;
         _archive = archive;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BrowserPlugin>();
     }
 
     /// <summary>Reads web pages.</summary>

@@ -28,10 +28,10 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="access">Which destinations may be reached; public addresses only when null.</param>
     /// <param name="timeProvider">The clock of the time limit; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
-    public HttpPageFetcher(HttpPageFetcherOptions? options = null, WebAccessOptions? access = null, TimeProvider? timeProvider = null, ILogger<HttpPageFetcher>? logger = null)
-        : this(options, new UrlGuard(access ?? new WebAccessOptions()), timeProvider, logger)
+    public HttpPageFetcher(HttpPageFetcherOptions? options = null, WebAccessOptions? access = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(options, new UrlGuard(access ?? new WebAccessOptions()), timeProvider, loggerFactory?.CreateLogger<HttpPageFetcher>())
     {
     }
 

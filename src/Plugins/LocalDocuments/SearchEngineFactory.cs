@@ -21,22 +21,22 @@ public static class SearchEngineFactory
         loggerFactory ??= NullLoggerFactory.Instance;
         if (options.Searxng is { } searxng)
         {
-            return new SearxngSearchEngine(httpClient, searxng, timeProvider, loggerFactory.CreateLogger<SearxngSearchEngine>());
+            return new SearxngSearchEngine(httpClient, searxng, timeProvider, loggerFactory);
         }
 
         if (options.Brave is { } brave)
         {
-            return new BraveSearchEngine(httpClient, brave, timeProvider, loggerFactory.CreateLogger<BraveSearchEngine>());
+            return new BraveSearchEngine(httpClient, brave, timeProvider, loggerFactory);
         }
 
         if (options.Tavily is { } tavily)
         {
-            return new TavilySearchEngine(httpClient, tavily, timeProvider, loggerFactory.CreateLogger<TavilySearchEngine>());
+            return new TavilySearchEngine(httpClient, tavily, timeProvider, loggerFactory);
         }
 
         if (options.LocalIndex is { } local)
         {
-            return new LocalIndexSearchEngine(local, timeProvider, loggerFactory.CreateLogger<LocalIndexSearchEngine>());
+            return new LocalIndexSearchEngine(local, timeProvider, loggerFactory);
         }
 
         throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(SearchEngineOptions), typeof(SearchEngineOptions), [$"{nameof(SearchEngineOptions)}: configure one of {nameof(SearchEngineOptions.Searxng)}, {nameof(SearchEngineOptions.Brave)}, {nameof(SearchEngineOptions.Tavily)} or {nameof(SearchEngineOptions.LocalIndex)} (a folder of documents for offline search)."]);

@@ -40,16 +40,16 @@ public sealed class ModelReaderPlugin
     /// <summary>Creates the plugin.</summary>
     /// <param name="chatClient">The reading model; add <c>UseBudgetTracker</c> to it to charge its tokens.</param>
     /// <param name="options">The options; defaults when null; validated here.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="chatClient"/> is null.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public ModelReaderPlugin(IChatClient chatClient, ModelReaderPluginOptions? options = null, ILogger<ModelReaderPlugin>? logger = null)
+    public ModelReaderPlugin(IChatClient chatClient, ModelReaderPluginOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(chatClient);
         _options = options ?? new ModelReaderPluginOptions();
         _options.Validate();
         _chatClient = chatClient;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ModelReaderPlugin>();
     }
 
     /// <summary>Condenses a text towards a goal: the relevant passages, each quoted with where it is, and a short summary.</summary>

@@ -19,15 +19,15 @@ public sealed class BraveSearchEngine : ISearchEngine
     /// <param name="httpClient">The client to send requests with (not disposed by the engine).</param>
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public BraveSearchEngine(HttpClient httpClient, BraveSearchOptions options, TimeProvider? timeProvider = null, ILogger<BraveSearchEngine>? logger = null)
+    public BraveSearchEngine(HttpClient httpClient, BraveSearchOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<BraveSearchEngine>();
         _client = new SearchHttpClient(httpClient, Name, options.Resilience, timeProvider ?? TimeProvider.System, _logger);
     }
 

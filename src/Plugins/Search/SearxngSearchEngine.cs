@@ -17,15 +17,15 @@ public sealed class SearxngSearchEngine : ISearchEngine
     /// <param name="httpClient">The client to send requests with (not disposed by the engine).</param>
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public SearxngSearchEngine(HttpClient httpClient, SearxngSearchOptions options, TimeProvider? timeProvider = null, ILogger<SearxngSearchEngine>? logger = null)
+    public SearxngSearchEngine(HttpClient httpClient, SearxngSearchOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SearxngSearchEngine>();
         _client = new SearchHttpClient(httpClient, Name, options.Resilience, timeProvider ?? TimeProvider.System, _logger);
     }
 

@@ -20,15 +20,15 @@ public sealed partial class TavilySearchEngine : ISearchEngine
     /// <param name="httpClient">The client to send requests with (not disposed by the engine).</param>
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock for backoff and timeouts; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public TavilySearchEngine(HttpClient httpClient, TavilySearchOptions options, TimeProvider? timeProvider = null, ILogger<TavilySearchEngine>? logger = null)
+    public TavilySearchEngine(HttpClient httpClient, TavilySearchOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _client = new SearchHttpClient(httpClient, Name, options.Resilience, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+        _client = new SearchHttpClient(httpClient, Name, options.Resilience, timeProvider ?? TimeProvider.System, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TavilySearchEngine>());
     }
 
     /// <inheritdoc />

@@ -30,16 +30,16 @@ public sealed class WebSearchPlugin
     /// <param name="engine">The engine that answers queries.</param>
     /// <param name="options">The options; defaults when null; validated here.</param>
     /// <param name="timeProvider">The clock of the result cache; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public WebSearchPlugin(ISearchEngine engine, WebSearchPluginOptions? options = null, TimeProvider? timeProvider = null, ILogger<WebSearchPlugin>? logger = null)
+    public WebSearchPlugin(ISearchEngine engine, WebSearchPluginOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _options = options ?? new WebSearchPluginOptions();
         _options.Validate();
         _engine = engine;
         _cache = new SearchResultCache(timeProvider ?? TimeProvider.System, _options.CacheDuration, _options.MaxCacheEntries);
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<WebSearchPlugin>();
     }
 
     /// <summary>Runs a batch of web searches.</summary>

@@ -15,20 +15,20 @@ public sealed partial class McpLocalDocumentsTests
 
         foreach (var refusedUrl in new[] { "file:///etc/passwd", "http://127.0.0.1:9/private", "http://local-documents.invalid/..%2f..%2fetc%2fpasswd.md" })
         {
-            var refused = await CallAsync(client, "browse", new() { ["urls"] = new[] { refusedUrl }, ["goal"] = "secrets" });
+            var refused = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { refusedUrl }, ["goal"] = "secrets" });
             Assert.Matches("refused|Nothing was read", Text(refused));
             Assert.DoesNotContain("root:", Text(refused), StringComparison.Ordinal);
             Assert.Equal(0, Category(refused, "browse").GetProperty("used").GetInt64());
         }
 
-        var found = await CallAsync(client, "search", new() { ["queries"] = new[] { "Lucene full-text" } });
+        var found = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "Lucene full-text" } });
         Assert.False(found.IsError, Text(found));
         Assert.DoesNotContain(docs, Text(found), StringComparison.Ordinal);
         var hit = HitUrl().Match(Text(found));
         Assert.True(hit.Success, Text(found));
         Assert.StartsWith("http://local-documents.invalid/", hit.Groups[1].Value, StringComparison.Ordinal);
 
-        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { hit.Groups[1].Value }, ["goal"] = "what Lucene.Net is" });
+        var read = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { hit.Groups[1].Value }, ["goal"] = "what Lucene.Net is" });
         Assert.False(read.IsError, Text(read));
         Assert.Contains("Lucene.Net is an embedded full-text search library", Text(read), StringComparison.Ordinal);
         Assert.DoesNotContain(docs, Text(read), StringComparison.Ordinal);

@@ -21,16 +21,16 @@ public sealed class McpServerHttpTests
         await using (var client = await ConnectAsync(server.Endpoint, null))
         {
             var tools = await client.ListToolsAsync();
-            Assert.Contains(tools, t => t.Name == "search");
+            Assert.Contains(tools, t => t.Name == "web_search");
             Assert.Contains(tools, t => t.Name == "memory_read_file");
-            var first = await CallAsync(client, "search", new() { ["queries"] = new[] { "lucene", "tracker" } });
+            var first = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "lucene", "tracker" } });
             Assert.False(first.IsError, Text(first));
             Assert.Contains("lucene.md", Text(first), StringComparison.OrdinalIgnoreCase);
         }
 
         await using (var second = await ConnectAsync(server.Endpoint, null))
         {
-            var refused = await CallAsync(second, "search", new() { ["queries"] = new[] { "a", "b" } });
+            var refused = await CallAsync(second, "web_search", new() { ["queries"] = new[] { "a", "b" } });
             Assert.True(refused.IsError);
             Assert.StartsWith("Refused: ", Text(refused), StringComparison.Ordinal);
             Assert.Equal(2, Category(refused, "search").GetProperty("used").GetInt64());

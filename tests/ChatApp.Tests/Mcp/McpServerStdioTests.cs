@@ -19,13 +19,13 @@ public sealed class McpServerStdioTests
         var tools = await client.ListToolsAsync();
         var names = tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["browse", "budget_status", "find_in_page", "memory_append_file", "memory_check_citations", "memory_create_file", "memory_delete_lines", "memory_grep",
-             "memory_insert_lines", "memory_list_files", "memory_read_file", "memory_replace_lines", "memory_search_notes", "search"],
+            ["browser_browse", "browser_find_in_page", "budget_status", "memory_append_file", "memory_check_citations", "memory_create_file", "memory_delete_lines", "memory_grep",
+             "memory_insert_lines", "memory_list_files", "memory_read_file", "memory_replace_lines", "memory_search_notes", "web_search"],
             names);
-        var search = tools.Single(t => t.Name == "search");
+        var search = tools.Single(t => t.Name == "web_search");
         Assert.Contains("queries", search.JsonSchema.GetRawText(), StringComparison.Ordinal);
 
-        var found = await CallAsync(client, "search", new() { ["queries"] = new[] { "Lucene full-text", "budget tracker" } });
+        var found = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "Lucene full-text", "budget tracker" } });
         Assert.False(found.IsError, Text(found));
         Assert.Contains("lucene.md", Text(found), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("<budget>", Text(found), StringComparison.Ordinal);
@@ -71,25 +71,25 @@ public sealed class McpServerStdioTests
         await using var client = await McpServerProcess.StartStdioAsync(
             $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
 
-        var empty = await CallAsync(client, "search", new() { ["queries"] = Array.Empty<string>() });
+        var empty = await CallAsync(client, "web_search", new() { ["queries"] = Array.Empty<string>() });
         Assert.True(empty.IsError);
         Assert.Contains("empty", Text(empty), StringComparison.Ordinal);
         Assert.Equal(0, Category(empty, "search").GetProperty("used").GetInt64());
 
-        var first = await CallAsync(client, "search", new() { ["queries"] = new[] { "lucene", "budget" } });
+        var first = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "lucene", "budget" } });
         Assert.False(first.IsError);
 
-        var tooMany = await CallAsync(client, "search", new() { ["queries"] = new[] { "tracker", "search" } });
+        var tooMany = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "tracker", "search" } });
         Assert.True(tooMany.IsError);
         Assert.StartsWith("Refused: ", Text(tooMany), StringComparison.Ordinal);
         Assert.Contains("search", Text(tooMany), StringComparison.Ordinal);
         Assert.Equal(2, Category(tooMany, "search").GetProperty("used").GetInt64());
 
-        var last = await CallAsync(client, "search", new() { ["queries"] = new[] { "tracker" } });
+        var last = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "tracker" } });
         Assert.False(last.IsError);
         Assert.Equal(0, Category(last, "search").GetProperty("remaining").GetInt64());
 
-        var exhausted = await CallAsync(client, "search", new() { ["queries"] = new[] { "lucene" } });
+        var exhausted = await CallAsync(client, "web_search", new() { ["queries"] = new[] { "lucene" } });
         Assert.True(exhausted.IsError);
         Assert.Contains("exhausted", Text(exhausted), StringComparison.OrdinalIgnoreCase);
         Assert.True(exhausted.StructuredContent!.Value.GetProperty("exhausted").GetBoolean());
@@ -105,18 +105,18 @@ public sealed class McpServerStdioTests
             $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
             "--Mcp:Research:AllowLoopback=true", "--Mcp:Budget:BrowseUnits=2");
 
-        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
+        var read = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
         Assert.False(read.IsError, Text(read));
         Assert.Contains("2511.17006", Text(read), StringComparison.Ordinal);
         Assert.Equal(1, Category(read, "browse").GetProperty("used").GetInt64());
 
-        var found = await CallAsync(client, "find_in_page", new() { ["url"] = web.Article.ToString(), ["text"] = "one hundred" });
+        var found = await CallAsync(client, "browser_find_in_page", new() { ["url"] = web.Article.ToString(), ["text"] = "one hundred" });
         Assert.Contains("one hundred calls", Text(found), StringComparison.Ordinal);
         Assert.Equal(1, Category(found, "browse").GetProperty("used").GetInt64());
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(workspace, "knowledge_base", "sources"), "*.md"));
 
-        var refused = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article + "?a", web.Article + "?b" }, ["goal"] = "again" });
+        var refused = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { web.Article + "?a", web.Article + "?b" }, ["goal"] = "again" });
         Assert.True(refused.IsError);
         Assert.StartsWith("Refused: ", Text(refused), StringComparison.Ordinal);
         Assert.Equal(1, Category(refused, "browse").GetProperty("used").GetInt64());
@@ -131,7 +131,7 @@ public sealed class McpServerStdioTests
             $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
             "--Mcp:Research:Browser=chromium", "--Mcp:Research:AllowLoopback=true");
 
-        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
+        var read = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
 
         Assert.False(read.IsError, Text(read));
         Assert.Contains("2511.17006", Text(read), StringComparison.Ordinal);
@@ -145,7 +145,7 @@ public sealed class McpServerStdioTests
         var (docs, workspace) = McpServerProcess.CreateFolders();
         await using var client = await McpServerProcess.StartStdioAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}");
 
-        var read = await CallAsync(client, "browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
+        var read = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
 
         Assert.DoesNotContain("2511.17006", Text(read), StringComparison.Ordinal);
         Assert.Contains("<budget>", Text(read), StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using Agents.Plugins.Browsing;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Browsing;
 
@@ -129,5 +130,19 @@ public sealed class BrowserPluginTests
         Assert.All(chunks, c => Assert.True(c.Text.Length <= 1000));
         Assert.All(chunks, c => Assert.StartsWith("Paragraph", c.Text));
         Assert.Equal(text.Replace("\n", "").Replace(" ", ""), string.Concat(chunks.Select(c => c.Text)).Replace("\n", "").Replace(" ", ""));
+    }
+
+    [Fact]
+    public async Task Logs_pages_that_cannot_be_read_through_the_given_logger_factory()
+    {
+        var loggers = new ListLoggerFactory();
+        var fetcher = new FakePageFetcher(_ => throw new InvalidOperationException("parser broke"));
+        var plugin = new BrowserPlugin(fetcher, loggerFactory: loggers);
+
+        await plugin.BrowseAsync(["https://example.org/broken"], "g");
+
+        var entry = Assert.Single(loggers.For<BrowserPlugin>());
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal("browse https://example.org/broken failed", entry.Message);
     }
 }

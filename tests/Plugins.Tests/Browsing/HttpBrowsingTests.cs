@@ -1,6 +1,7 @@
 using Agents.Plugins.Browsing;
 using Agents.Plugins.Security;
 using Agents.Plugins.Tests.TestSupport;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Browsing;
 
@@ -185,5 +186,17 @@ public sealed class HttpBrowsingTests : IAsyncLifetime
         Assert.Equal("Bald ibis", html.Title);
         Assert.Equal(U("article.html"), html.Url.AbsoluteUri);
         Assert.Contains(TestSite.ArticleText, html.Text);
+    }
+
+    [Fact]
+    public async Task Logs_redirects_through_the_given_logger_factory()
+    {
+        var loggers = new ListLoggerFactory();
+        using var fetcher = new HttpPageFetcher(new HttpPageFetcherOptions { Timeout = TimeSpan.FromSeconds(2) }, new WebAccessOptions { AllowLoopback = true }, loggerFactory: loggers);
+
+        await new BrowserPlugin(fetcher).BrowseAsync([U("redirect-twice")], "ibis");
+
+        var redirects = loggers.For<HttpPageFetcher>().Where(e => e.Level == LogLevel.Debug).Select(e => e.Message).ToList();
+        Assert.Equal(new[] { $"redirect 1 to {U("redirect")}", $"redirect 2 to {U("article.html")}" }, redirects);
     }
 }

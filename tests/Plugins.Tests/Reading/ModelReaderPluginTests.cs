@@ -4,6 +4,7 @@ using Agents.Plugins.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Reading;
 
@@ -119,5 +120,20 @@ public sealed class ModelReaderPluginTests
         Assert.Throws<OptionsValidationException>(() => new ModelReaderPlugin(model, new ModelReaderPluginOptions { MaxInputChars = 10 }));
         Assert.Throws<OptionsValidationException>(() => new ModelReaderPlugin(model, new ModelReaderPluginOptions { MaxOutputTokens = 0 }));
         Assert.Throws<ArgumentNullException>(() => new ModelReaderPlugin(null!));
+    }
+
+    [Fact]
+    public async Task Logs_model_failures_through_the_given_logger_factory()
+    {
+        var loggers = new ListLoggerFactory();
+        var model = new ScriptedChatClient((_, _) => throw new InvalidOperationException("model down"));
+        var plugin = new ModelReaderPlugin(model, loggerFactory: loggers);
+
+        string result = await plugin.SummarizePageAsync(Page, "when");
+
+        Assert.Contains("the reading model failed (model down)", result, StringComparison.Ordinal);
+        var entry = Assert.Single(loggers.For<ModelReaderPlugin>());
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.StartsWith("The reading model failed in ", entry.Message, StringComparison.Ordinal);
     }
 }

@@ -4,6 +4,7 @@ using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -135,5 +136,26 @@ public sealed class BraveSearchEngineTests
         none.Headers.Add("X-RateLimit-Remaining", "4, 5");
         none.Headers.Add("X-RateLimit-Reset", "3, 900");
         Assert.Null(HttpResilience.ServerDelay(none, time));
+    }
+
+    [Fact]
+    public async Task Logs_a_nearly_spent_rate_limit_through_the_given_logger_factory()
+    {
+        await using var server = await LocalServer.StartAsync(async ctx =>
+        {
+            ctx.Response.Headers["X-RateLimit-Limit"] = "1, 15000";
+            ctx.Response.Headers["X-RateLimit-Remaining"] = "0, 14999";
+            ctx.Response.Headers["X-RateLimit-Reset"] = "1, 2000000";
+            await ctx.Response.WriteAsync(Json);
+        });
+        var loggers = new ListLoggerFactory();
+        var options = new BraveSearchOptions { ApiKey = "k", Endpoint = server.Url("res/v1/web/search") };
+        SearxngSearchEngineTests.Fast(options.Resilience);
+
+        await new BraveSearchEngine(new HttpClient(), options, loggerFactory: loggers).SearchAsync("q", 5, default);
+
+        var entry = Assert.Single(loggers.For<BraveSearchEngine>());
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.StartsWith("brave: 0 requests left in the current window", entry.Message, StringComparison.Ordinal);
     }
 }

@@ -2,6 +2,7 @@ using Agents.Plugins.Search.Local;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -134,5 +135,19 @@ public sealed class LocalIndexSearchEngineTests : IDisposable
     {
         using var engine = new LocalIndexSearchEngine(new LocalIndexOptions { DocumentsDirectory = _root });
         await Assert.ThrowsAsync<ArgumentException>(() => engine.SearchAsync("", 5, default));
+    }
+
+    [Fact]
+    public async Task Logs_each_scan_through_the_given_logger_factory()
+    {
+        Write("notes.md", "# Quasar notes\n\nA quasar is an extremely luminous active galactic nucleus.");
+        var loggers = new ListLoggerFactory();
+        using var engine = new LocalIndexSearchEngine(new LocalIndexOptions { DocumentsDirectory = _root }, loggerFactory: loggers);
+
+        await engine.SearchAsync("luminous", 5, default);
+
+        var entry = Assert.Single(loggers.For<LocalIndexSearchEngine>());
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Equal("local index: 1 added, 0 updated, 0 removed, 0 failed", entry.Message);
     }
 }

@@ -3,6 +3,7 @@ using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -234,5 +235,22 @@ public sealed class SearxngSearchEngineTests
     {
         var engine = new SearxngSearchEngine(new HttpClient(), new SearxngSearchOptions { BaseAddress = new Uri("http://127.0.0.1:1/") });
         await Assert.ThrowsAsync<ArgumentException>(() => engine.SearchAsync(" ", 5, default));
+    }
+
+    [Fact]
+    public async Task Logs_unresponsive_engines_through_the_given_logger_factory()
+    {
+        await using var server = await LocalServer.StartAsync(ctx => ctx.Response.WriteAsync(
+            """{"query":"q","number_of_results":0,"results":[],"unresponsive_engines":[["google","too many requests"]]}"""));
+        var loggers = new ListLoggerFactory();
+        var options = new SearxngSearchOptions { BaseAddress = server.BaseAddress };
+        Fast(options.Resilience);
+        var engine = new SearxngSearchEngine(new HttpClient(), options, loggerFactory: loggers);
+
+        await Assert.ThrowsAsync<SearchEngineException>(() => engine.SearchAsync("q", 5, default));
+
+        var entry = Assert.Single(loggers.For<SearxngSearchEngine>());
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal("searxng: no results; unresponsive engines: google (too many requests)", entry.Message);
     }
 }

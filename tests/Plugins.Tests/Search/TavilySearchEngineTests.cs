@@ -3,6 +3,7 @@ using Agents.Plugins.Search;
 using Agents.Plugins.Tests.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -70,5 +71,31 @@ public sealed class TavilySearchEngineTests
     {
         var ex = Assert.Throws<OptionsValidationException>(() => new TavilySearchEngine(new HttpClient(), new TavilySearchOptions { ApiKey = key, SearchDepth = depth, Topic = topic }));
         Assert.Contains("TavilySearchOptions." + option, ex.Message);
+    }
+
+    [Fact]
+    public async Task Logs_retries_through_the_given_logger_factory()
+    {
+        var calls = 0;
+        await using var server = await LocalServer.StartAsync(async ctx =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                ctx.Response.StatusCode = 500;
+                return;
+            }
+
+            await ctx.Response.WriteAsync(Json);
+        });
+        var loggers = new ListLoggerFactory();
+        var options = new TavilySearchOptions { ApiKey = "k", Endpoint = server.Url("search") };
+        SearxngSearchEngineTests.Fast(options.Resilience);
+
+        var hits = await new TavilySearchEngine(new HttpClient(), options, loggerFactory: loggers).SearchAsync("lucene", 5, default);
+
+        Assert.Equal(2, hits.Count);
+        var entry = Assert.Single(loggers.For<TavilySearchEngine>());
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Contains(": attempt 1 failed (500); retrying in ", entry.Message, StringComparison.Ordinal);
     }
 }

@@ -5,6 +5,7 @@ using Agents.Plugins.Tests.TestSupport;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.SemanticKernel;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -200,5 +201,19 @@ public sealed class WebSearchPluginTests
         }
 
         return count;
+    }
+
+    [Fact]
+    public async Task Logs_engine_failures_through_the_given_logger_factory()
+    {
+        var loggers = new ListLoggerFactory();
+        var engine = new FakeSearchEngine((_, _) => throw new SearchEngineException("fake", "upstream down", null));
+        var plugin = new WebSearchPlugin(engine, loggerFactory: loggers);
+
+        await plugin.SearchAsync(["herons"]);
+
+        var entry = Assert.Single(loggers.For<WebSearchPlugin>());
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal("search failed for herons", entry.Message);
     }
 }

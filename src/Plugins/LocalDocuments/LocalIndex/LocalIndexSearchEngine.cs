@@ -49,15 +49,15 @@ public sealed class LocalIndexSearchEngine : ISearchEngine, IDisposable
     /// <summary>Creates the engine and opens (or creates) the index; the first search scans the folder.</summary>
     /// <param name="options">The options; validated here.</param>
     /// <param name="timeProvider">The clock that decides when to rescan; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">The logger; none when null.</param>
+    /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public LocalIndexSearchEngine(LocalIndexOptions options, TimeProvider? timeProvider = null, ILogger<LocalIndexSearchEngine>? logger = null)
+    public LocalIndexSearchEngine(LocalIndexOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LocalIndexSearchEngine>();
         _root = Path.GetFullPath(options.DocumentsDirectory!);
         var served = new LocalDocumentsOptions { RootDirectory = _root, HostName = options.DocumentsHostName, MaxDocumentBytes = options.MaxFileBytes };
         served.Extensions.Clear();
