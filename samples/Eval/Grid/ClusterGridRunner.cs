@@ -80,7 +80,7 @@ internal sealed class ClusterGridRunner
             }
         }
 
-        int added = await _pool.AddAsync(cells.Keys, cancellationToken).ConfigureAwait(false);
+        int added = await RetryAsync(ct => _pool.AddAsync(cells.Keys, ct), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Work pool {Pool}: {Cells} cells, {Added} new.", _pool.PoolId, cells.Count, added);
 
         // Rows this worker already has (a resumed single-process run) count for the whole cluster.
@@ -89,7 +89,7 @@ internal sealed class ClusterGridRunner
             string key = CellKey(row.Strategy, row.Budget, row.Id);
             if (cells.ContainsKey(key))
             {
-                await _pool.CompleteAsync(key, ResultsJournal.Serialize(row), cancellationToken).ConfigureAwait(false);
+                await RetryAsync(ct => _pool.CompleteAsync(key, ResultsJournal.Serialize(row), ct), cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -120,10 +120,10 @@ internal sealed class ClusterGridRunner
             while (true)
             {
                 token.ThrowIfCancellationRequested();
-                WorkClaim? claim = await _pool.ClaimAsync(_worker, _lease, token).ConfigureAwait(false);
+                WorkClaim? claim = await RetryAsync(ct => _pool.ClaimAsync(_worker, _lease, ct), token).ConfigureAwait(false);
                 if (claim is null)
                 {
-                    if ((await _pool.GetStatusAsync(token).ConfigureAwait(false)).IsFinished)
+                    if ((await RetryAsync(_pool.GetStatusAsync, token).ConfigureAwait(false)).IsFinished)
                     {
                         return;
                     }
@@ -140,7 +140,7 @@ internal sealed class ClusterGridRunner
                 }
 
                 EvalResult row = await RunClaimedAsync(claim, cell.Item, cell.Strategy, cell.Budget, token).ConfigureAwait(false);
-                WorkCompletion completion = await _pool.CompleteAsync(claim.Key, ResultsJournal.Serialize(row), CancellationToken.None).ConfigureAwait(false);
+                WorkCompletion completion = await RetryAsync(ct => _pool.CompleteAsync(claim.Key, ResultsJournal.Serialize(row), ct), CancellationToken.None).ConfigureAwait(false);
                 if (completion == WorkCompletion.Recorded)
                 {
                     await AppendOnceAsync(row).ConfigureAwait(false);
@@ -154,6 +154,9 @@ internal sealed class ClusterGridRunner
             }
         }
     }
+
+    /// <summary>How long pool calls are retried while the cluster is unavailable (a dead worker being noticed).</summary>
+    private static TimeSpan RetryFor => TimeSpan.FromMinutes(3);
 
     private TimeSpan PollInterval => TimeSpan.FromTicks(Math.Clamp(_lease.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(5).Ticks));
 
@@ -193,7 +196,18 @@ internal sealed class ClusterGridRunner
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(every, _time, cancellationToken).ConfigureAwait(false);
-            if (!await _pool.RenewAsync(claim, _lease, cancellationToken).ConfigureAwait(false))
+            bool held;
+            try
+            {
+                held = await _pool.RenewAsync(claim, _lease, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("Could not renew the claim on cell {Key} ({Error}); trying again.", claim.Key, ex.Message);
+                continue;
+            }
+
+            if (!held)
             {
                 _logger.LogWarning("Lost the claim on cell {Key}; the first row recorded for it wins.", claim.Key);
                 return;
@@ -201,10 +215,36 @@ internal sealed class ClusterGridRunner
         }
     }
 
+    /// <summary>
+    /// Calls the pool, retrying while the cluster is unavailable: after a worker dies, calls to the pool grain fail
+    /// until the others declare it dead and the grain moves. Gives up after <see cref="RetryFor"/>.
+    /// </summary>
+    private async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        long start = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return await call(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                if (_time.GetElapsedTime(start) > RetryFor)
+                {
+                    throw new EvalAbortedException($"The cluster's work pool did not answer for {RetryFor.TotalMinutes:0} minutes: {ex.Message}", ex);
+                }
+
+                _logger.LogWarning("The work pool is unavailable ({Error}); retrying.", ex.Message);
+                await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Appends every row the pool has and this journal lacks.</summary>
     private async Task SyncJournalAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<string, string> results = await _pool.GetResultsAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, string> results = await RetryAsync(_pool.GetResultsAsync, cancellationToken).ConfigureAwait(false);
         foreach (string json in results.Values)
         {
             if (ResultsJournal.TryDeserialize(json) is { } row)
