@@ -50,6 +50,12 @@ internal static class EvalApp
             SampleCommandLine.Flag("--report-only", "Rebuild report.md and the plots from the results, without a model."),
             SampleCommandLine.Value("--price", "Model prices in USD per million tokens (for the unified cost).", "input=..,output=.."),
             SampleCommandLine.Flag("--verbose", "Also log the libraries' messages to the console."),
+            SampleCommandLine.Value("--cluster", "Cluster mode: redis://host:port. Workers with the same Redis and grid share its cells; each writes every row to its own --out (see docs/scale-out.md).", "REDIS"),
+            SampleCommandLine.Value("--cluster-id", "The cluster's id; workers with the same id form one cluster (default agents-eval).", "ID"),
+            SampleCommandLine.Value("--silo-port", "The port this worker's silo talks to the others on (default 11111).", "PORT"),
+            SampleCommandLine.Value("--gateway-port", "The port cluster clients connect to (default 30000).", "PORT"),
+            SampleCommandLine.Value("--advertise", "The address other workers reach this one at (default: this machine's address).", "IP"),
+            SampleCommandLine.Value("--cell-lease", "Seconds a worker holds a cell before another may take it, renewed while it runs (default 120).", "SECONDS"),
         ];
         foreach (var option in options)
         {
@@ -71,6 +77,7 @@ internal static class EvalApp
         int seed;
         int questionCount;
         int limit;
+        EvalClusterSettings? cluster;
         try
         {
             parsed = SampleCommandLine.Parse(Command(), args);
@@ -97,6 +104,7 @@ internal static class EvalApp
                 throw new CommandLineException($"--seed expects a whole number, not '{seedText}'.");
             }
             prices = parsed.Get("--price") is { } p ? PriceSpec.Parse(p) : null;
+            cluster = EvalClusterSettings.From(parsed);
             int sources = (parsed.Has("--offline-web") ? 1 : 0) + (parsed.Get("--dataset") is null ? 0 : 1) + (parsed.Get("--corpus-documents") is null ? 0 : 1);
             if (!parsed.Has("--report-only") && sources == 0)
             {
@@ -262,19 +270,28 @@ internal static class EvalApp
                 var runner = new GridRunner(new GridRunnerOptions { MaxParallelism = parallel }, loggerFactory.CreateLogger<GridRunner>());
                 int total = items.Count * strategies.Count * budgets.Count;
                 int done = 0;
-                runner.ResultRecorded += (_, r) =>
+                EventHandler<EvalResult> print = (_, r) =>
                 {
                     int n = Interlocked.Increment(ref done);
                     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"[{n}] {r.Strategy} budget {r.Budget} {r.Id}: {(r.Correct ? "correct" : "wrong")} ({r.Status}, answer: {r.Answer ?? "none"}, ${r.CostUsd:0.0000}, {r.ToolUnits} units)"));
                 };
+                runner.ResultRecorded += print;
                 Console.Out.WriteLine($"Grid: {items.Count} questions × {strategies.Count} strategies ({string.Join(", ", strategies)}) × budgets {string.Join(", ", budgets)} = {total} runs; results: {resultsPath}");
                 var strategyObjects = strategies.Select(s => (IEvalStrategy)new PlannerStrategy(s, stack, prices, loggerFactory)).ToList();
                 int exit = ExitOk;
                 try
                 {
-                    var summary = await runner.RunAsync(items, strategyObjects, budgets, journal, cancellationToken).ConfigureAwait(false);
-                    Console.Out.WriteLine($"Done: {summary.Completed} run now, {summary.Skipped} already in {resultsPath}.");
+                    if (cluster is not null)
+                    {
+                        string poolId = ClusterGridRunner.PoolId(datasetName, items, strategies, budgets);
+                        await EvalCluster.RunAsync(cluster, poolId, runner, journal, items, strategyObjects, budgets, parallel, print, loggerFactory, Console.Out, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var summary = await runner.RunAsync(items, strategyObjects, budgets, journal, cancellationToken).ConfigureAwait(false);
+                        Console.Out.WriteLine($"Done: {summary.Completed} run now, {summary.Skipped} already in {resultsPath}.");
+                    }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

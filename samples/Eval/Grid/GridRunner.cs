@@ -63,33 +63,39 @@ public sealed class GridRunner
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(todo, parallel, async (cell, ct) =>
         {
-            var time = _options.TimeProvider;
-            long start = time.GetTimestamp();
-            var attempt = await cell.strategy.RunAsync(cell.item, cell.budget, ct).ConfigureAwait(false);
-            var elapsed = time.GetElapsedTime(start);
-            var grade = await _options.Grader.GradeAsync(cell.item.Question, attempt.Answer, cell.item.Answer, ct).ConfigureAwait(false);
-            var row = new EvalResult
-            {
-                Strategy = cell.strategy.Name,
-                Budget = cell.budget,
-                Id = cell.item.Id,
-                Reference = cell.item.Answer,
-                Answer = attempt.Answer,
-                Correct = grade.IsCorrect,
-                Grade = grade.Explanation,
-                Status = attempt.Status,
-                CostUsd = attempt.CostUsd,
-                ToolUnits = attempt.ToolUnits,
-                InputTokens = attempt.InputTokens,
-                OutputTokens = attempt.OutputTokens,
-                DurationMs = (long)elapsed.TotalMilliseconds,
-                FinishedAt = time.GetUtcNow(),
-            };
+            var row = await RunCellAsync(cell.item, cell.strategy, cell.budget, ct).ConfigureAwait(false);
             await journal.AppendAsync(row).ConfigureAwait(false);
             Interlocked.Increment(ref completed);
             ResultRecorded?.Invoke(this, row);
         }).ConfigureAwait(false);
 
         return new GridRunSummary(cells.Count, cells.Count - todo.Count, completed);
+    }
+
+    /// <summary>Runs one cell and grades its answer: the row to record (not recorded here).</summary>
+    internal async Task<EvalResult> RunCellAsync(EvalItem item, IEvalStrategy strategy, int budget, CancellationToken cancellationToken)
+    {
+        var time = _options.TimeProvider;
+        long start = time.GetTimestamp();
+        var attempt = await strategy.RunAsync(item, budget, cancellationToken).ConfigureAwait(false);
+        var elapsed = time.GetElapsedTime(start);
+        var grade = await _options.Grader.GradeAsync(item.Question, attempt.Answer, item.Answer, cancellationToken).ConfigureAwait(false);
+        return new EvalResult
+        {
+            Strategy = strategy.Name,
+            Budget = budget,
+            Id = item.Id,
+            Reference = item.Answer,
+            Answer = attempt.Answer,
+            Correct = grade.IsCorrect,
+            Grade = grade.Explanation,
+            Status = attempt.Status,
+            CostUsd = attempt.CostUsd,
+            ToolUnits = attempt.ToolUnits,
+            InputTokens = attempt.InputTokens,
+            OutputTokens = attempt.OutputTokens,
+            DurationMs = (long)elapsed.TotalMilliseconds,
+            FinishedAt = time.GetUtcNow(),
+        };
     }
 }

@@ -121,7 +121,7 @@ public sealed class ResultsJournal : IAsyncDisposable
     public async Task AppendAsync(EvalResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        byte[] bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(result, JsonOptions) + "\n");
+        byte[] bytes = Encoding.UTF8.GetBytes(Serialize(result) + "\n");
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -141,6 +141,23 @@ public sealed class ResultsJournal : IAsyncDisposable
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
+    }
+
+    /// <summary>One row as the journal writes it (one JSON object, no newline): also what cluster workers exchange.</summary>
+    internal static string Serialize(EvalResult result) => JsonSerializer.Serialize(result, JsonOptions);
+
+    /// <summary>Reads a row written by <see cref="Serialize"/>; <see langword="null"/> when it is not one.</summary>
+    internal static EvalResult? TryDeserialize(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? TryParse(document.RootElement) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static (string, int, string) Key(EvalResult r) => (r.Strategy, r.Budget, r.Id);

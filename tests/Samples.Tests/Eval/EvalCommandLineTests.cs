@@ -24,6 +24,7 @@ public sealed class EvalCommandLineTests
         {
             "--dataset", "--offline-web", "--corpus-documents", "--corpus-queries", "--corpus-answers", "--seed", "--questions", "--out",
             "--strategies", "--budgets", "--parallel", "--limit", "--report-only", "--price", "--verbose", "--model", "--endpoint", "--search", "--otel",
+            "--cluster", "--cluster-id", "--silo-port", "--gateway-port", "--advertise", "--cell-lease",
         })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
