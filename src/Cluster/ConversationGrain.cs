@@ -16,7 +16,7 @@ internal sealed class ConversationGrain(
         return true;
     }
 
-    public Task<ConversationView> GetAsync() => Task.FromResult(new ConversationView
+    public Task<ConversationGrainState> GetAsync() => Task.FromResult(new ConversationGrainState
     {
         Exists = state.State.Exists,
         Title = state.State.Title,

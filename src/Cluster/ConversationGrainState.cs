@@ -1,6 +1,6 @@
 namespace Agents.Cluster;
 
-/// <summary>The persisted state of one conversation grain.</summary>
+/// <summary>The persisted state of one conversation grain, and the copy <see cref="IConversationGrain.GetAsync"/> answers.</summary>
 [GenerateSerializer]
 internal sealed class ConversationGrainState
 {

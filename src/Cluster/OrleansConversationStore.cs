@@ -67,7 +67,7 @@ public sealed class OrleansConversationStore : IConversationStore
     public async Task<ConversationDocument?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ConversationInput.Id(id);
-        ConversationView view = await Grain(id).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        ConversationGrainState view = await Grain(id).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         return view.Exists
             ? new ConversationDocument(id, view.Title, view.CreatedAt, [.. view.Turns.Select(t => new ConversationTurn(t.Role, t.Payload))])
             : null;
