@@ -11,8 +11,6 @@ namespace Agents.Budget.Orleans;
 /// is active, so units held by a dead worker come back without anyone asking for them.</remarks>
 internal sealed partial class BudgetLedgerGrain : Grain, IBudgetLedgerGrain
 {
-    /// <summary>How many committed reservation ids the grain remembers to answer <see cref="BudgetLedgerCommitStatus.AlreadyCommitted"/>.</summary>
-    internal const int RememberedCommits = 256;
 
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
 
@@ -108,10 +106,9 @@ internal sealed partial class BudgetLedgerGrain : Grain, IBudgetLedgerGrain
             LedgerCategoryState c = State.Categories[lease.CategoryKey];
             c.InFlight -= lease.Units;
             c.Used += lease.Units;
-            State.RecentCommits.Add(reservationId);
-            if (State.RecentCommits.Count > RememberedCommits)
+            if (SequenceOf(reservationId) is { } sequence)
             {
-                State.RecentCommits.RemoveRange(0, State.RecentCommits.Count - RememberedCommits);
+                State.Committed.Add(sequence);
             }
 
             await _state.WriteStateAsync().ConfigureAwait(true);
@@ -123,7 +120,9 @@ internal sealed partial class BudgetLedgerGrain : Grain, IBudgetLedgerGrain
             await _state.WriteStateAsync().ConfigureAwait(true);
         }
 
-        return State.RecentCommits.Contains(reservationId) ? BudgetLedgerCommitStatus.AlreadyCommitted : BudgetLedgerCommitStatus.NotPending;
+        return SequenceOf(reservationId) is { } seq && State.Committed.Contains(seq)
+            ? BudgetLedgerCommitStatus.AlreadyCommitted
+            : BudgetLedgerCommitStatus.NotPending;
     }
 
     public async Task<bool> ReleaseAsync(string reservationId)
@@ -154,6 +153,16 @@ internal sealed partial class BudgetLedgerGrain : Grain, IBudgetLedgerGrain
         return State.Categories.Values
             .Select(c => new LedgerCategoryView { Name = c.Name, Used = c.Used, Limit = c.Limit, InFlight = c.InFlight })
             .ToList();
+    }
+
+    /// <summary>The sequence number of one of this budget's reservation ids (<c>{epoch}-{sequence}</c>), or null for any other id.</summary>
+    private long? SequenceOf(string reservationId)
+    {
+        string prefix = State.Epoch + "-";
+        return reservationId.StartsWith(prefix, StringComparison.Ordinal)
+            && long.TryParse(reservationId.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long sequence)
+            ? sequence
+            : null;
     }
 
     private static string Key(string category)

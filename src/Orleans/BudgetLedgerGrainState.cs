@@ -20,7 +20,7 @@ internal sealed class BudgetLedgerGrainState
     [Id(3)]
     public Dictionary<string, LedgerLease> Pending { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the ids of the most recent commits, oldest first.</summary>
-    [Id(4)]
-    public List<string> RecentCommits { get; set; } = [];
+    /// <summary>Gets or sets which of the recent reservations (by sequence number, this epoch) were committed.</summary>
+    [Id(5)]
+    public CommitWindow Committed { get; set; } = new();
 }
