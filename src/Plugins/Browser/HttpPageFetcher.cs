@@ -159,24 +159,8 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
             throw new PageFetchException($"the page is larger than the {max} byte limit ({content.Headers.ContentLength} bytes)");
         }
 
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[32 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > max)
-                {
-                    throw new PageFetchException($"the page is larger than the {max} byte limit");
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
+        return await CappedBody.ReadAsync(content, max, cancellationToken).ConfigureAwait(false)
+            ?? throw new PageFetchException($"the page is larger than the {max} byte limit");
     }
 
     /// <summary>The attempts at one hop; <see cref="Count"/> tells the first from the retries.</summary>

@@ -458,33 +458,8 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
     }
 
     /// <summary>Reads a body up to <see cref="PlaywrightBrowserOptions.MaxResponseBytes"/>; null when it is larger.</summary>
-    private async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        var max = _options.MaxResponseBytes;
-        if (content.Headers.ContentLength > max)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[32 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > max)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
-    }
+    private Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken) =>
+        CappedBody.ReadAsync(content, _options.MaxResponseBytes, cancellationToken);
 
     private static Dictionary<string, string> ResponseHeaders(HttpResponseMessage response)
     {
