@@ -3,6 +3,7 @@ using Agents.Conversations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using StackExchange.Redis;
 
@@ -28,6 +29,27 @@ public static class ClusterHostingExtensions
         builder.AddRedisGrainStorage(OrleansConversationStore.StorageName, options => options.ConfigurationOptions = redis);
         builder.AddRedisGrainStorage(OrleansWorkPool.StorageName, options => options.ConfigurationOptions = redis);
         return builder.AddBudgetLedger(redisConnectionString);
+    }
+
+    /// <summary>
+    /// Joins this silo to <paramref name="member"/>'s cluster over Redis (see <see cref="AddAgentsCluster(ISiloBuilder, string)"/>),
+    /// with its cluster and service ids and the endpoints the other members reach it at.
+    /// </summary>
+    /// <param name="builder">The silo builder.</param>
+    /// <param name="redisConnectionString">A StackExchange.Redis configuration string.</param>
+    /// <param name="member">The cluster, service ids and endpoints.</param>
+    /// <returns>The same builder.</returns>
+    public static ISiloBuilder AddAgentsCluster(this ISiloBuilder builder, string redisConnectionString, AgentsClusterMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        builder.AddAgentsCluster(redisConnectionString).Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = member.ClusterId;
+            o.ServiceId = member.ServiceId;
+        });
+        return member.AdvertisedAddress is { } address
+            ? builder.ConfigureEndpoints(address, member.SiloPort, member.GatewayPort, listenOnAnyHostAddress: false)
+            : builder.ConfigureEndpoints(member.SiloPort, member.GatewayPort);
     }
 
     /// <summary>Registers <see cref="IConversationStore"/> as an <see cref="OrleansConversationStore"/> over the cluster's <see cref="IGrainFactory"/>.</summary>

@@ -34,13 +34,14 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 builder.UseOrleans(silo =>
 {
-    silo.AddAgentsCluster(redis)
-        .Configure<ClusterOptions>(o =>
+    silo.AddAgentsCluster(redis, new AgentsClusterMember
         {
-            o.ClusterId = clusterId;
-            o.ServiceId = SiloDefaults.ServiceId;
+            ClusterId = clusterId,
+            ServiceId = SiloDefaults.ServiceId,
+            SiloPort = siloPort,
+            GatewayPort = gatewayPort,
+            AdvertisedAddress = System.Net.IPAddress.Loopback,
         })
-        .ConfigureEndpoints(System.Net.IPAddress.Loopback, siloPort, gatewayPort)
         .Configure<ClusterMembershipOptions>(SiloDefaults.FastFailureDetection);
 });
 

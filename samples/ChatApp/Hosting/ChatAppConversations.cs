@@ -2,7 +2,6 @@ using System.Net;
 using Agents.Cluster;
 using Agents.Conversations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orleans.Configuration;
 
 namespace Agents.Samples.ChatApp.Hosting;
 
@@ -24,22 +23,14 @@ internal static class ChatAppConversations
         {
             // This replica is a silo of the cluster: conversations are grains, persisted in Redis, served by any replica.
             ChatAppClusterOptions cluster = options.Cluster;
-            builder.UseOrleans(silo =>
+            builder.UseOrleans(silo => silo.AddAgentsCluster(redis, new AgentsClusterMember
             {
-                silo.AddAgentsCluster(redis).Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = cluster.ClusterId;
-                    o.ServiceId = "agents-chat";
-                });
-                if (cluster.AdvertisedAddress is { } address)
-                {
-                    silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
-                }
-                else
-                {
-                    silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
-                }
-            });
+                ClusterId = cluster.ClusterId,
+                ServiceId = "agents-chat",
+                SiloPort = cluster.SiloPort,
+                GatewayPort = cluster.GatewayPort,
+                AdvertisedAddress = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : null,
+            }));
             builder.Services.AddOrleansConversationStore(limits);
             return;
         }

@@ -5,7 +5,6 @@ using Agents.Samples.Eval.Grid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 
 namespace Agents.Samples.Eval.App;
 
@@ -28,22 +27,14 @@ internal static class EvalCluster
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggerFactory);
-        builder.UseOrleans(silo =>
+        builder.UseOrleans(silo => silo.AddAgentsCluster(settings.Redis, new AgentsClusterMember
         {
-            silo.AddAgentsCluster(settings.Redis).Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = "agents-eval";
-            });
-            if (settings.AdvertisedAddress is { } address)
-            {
-                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
-            }
-            else
-            {
-                silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort);
-            }
-        });
+            ClusterId = settings.ClusterId,
+            ServiceId = "agents-eval",
+            SiloPort = settings.SiloPort,
+            GatewayPort = settings.GatewayPort,
+            AdvertisedAddress = settings.AdvertisedAddress,
+        }));
 
         using IHost host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
