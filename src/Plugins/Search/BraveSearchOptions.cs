@@ -1,11 +1,13 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="BraveSearchEngine"/>, the Brave Search web API.</summary>
-public sealed class BraveSearchOptions
+public sealed class BraveSearchOptions : IValidatableObject
 {
     /// <summary>Gets or sets the subscription token sent as <c>X-Subscription-Token</c>. Required.</summary>
+    [Required(ErrorMessage = "{0} is required (the Brave Search subscription token).")]
     public string? ApiKey { get; set; }
 
     /// <summary>Gets or sets the endpoint. Default: <c>https://api.search.brave.com/res/v1/web/search</c>.</summary>
@@ -18,30 +20,23 @@ public sealed class BraveSearchOptions
     public string? SearchLanguage { get; set; }
 
     /// <summary>Gets or sets the safe-search level: <c>off</c>, <c>moderate</c> or <c>strict</c>. Default: <c>moderate</c>.</summary>
+    [AllowedValues("off", "moderate", "strict", ErrorMessage = "{0} must be off, moderate or strict.")]
     public string SafeSearch { get; set; } = "moderate";
 
     /// <summary>Gets the resilience settings.</summary>
+    [ValidateObjectMembers]
     public SearchResilienceOptions Resilience { get; } = new();
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
-    public void Validate()
+    public void Validate() => OptionsValidation.ThrowIfFailed<BraveSearchOptions>(new BraveSearchOptionsValidator().Validate(null, this));
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(ApiKey))
+        if (!OptionsValidation.IsHttpUrl(Endpoint))
         {
-            throw new OptionsValidationException(nameof(BraveSearchOptions), typeof(BraveSearchOptions), [$"{nameof(BraveSearchOptions)}.{nameof(ApiKey)} is required (the Brave Search subscription token)."]);
+            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(Endpoint)} must be an absolute http or https URL.", [nameof(Endpoint)]);
         }
-
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new OptionsValidationException(nameof(BraveSearchOptions), typeof(BraveSearchOptions), [$"{nameof(BraveSearchOptions)}.{nameof(Endpoint)} must be an absolute http or https URL."]);
-        }
-
-        if (SafeSearch is not ("off" or "moderate" or "strict"))
-        {
-            throw new OptionsValidationException(nameof(BraveSearchOptions), typeof(BraveSearchOptions), [$"{nameof(BraveSearchOptions)}.{nameof(SafeSearch)} must be off, moderate or strict."]);
-        }
-
-        Resilience.Validate($"{nameof(BraveSearchOptions)}.{nameof(Resilience)}");
     }
 }

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Agents.Plugins.Resilience;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search;
 
@@ -10,24 +12,13 @@ namespace Agents.Plugins.Search;
 public sealed class SearchResilienceOptions : HttpResilienceOptions
 {
     /// <summary>Gets or sets the most requests in flight to the provider. Default: 2.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1.")]
     public int MaxConcurrentRequests { get; set; } = 2;
 
     /// <summary>Gets or sets how many requests may wait for a free slot before new ones are rejected. Default: 32.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{0} must not be negative.")]
     public int QueueLimit { get; set; } = 32;
 
     /// <inheritdoc />
-    protected override void Validate(string owner, ICollection<string> failures)
-    {
-        ArgumentNullException.ThrowIfNull(failures);
-        base.Validate(owner, failures);
-        if (MaxConcurrentRequests < 1)
-        {
-            failures.Add($"{owner}.{nameof(MaxConcurrentRequests)} must be at least 1 (it is {MaxConcurrentRequests}).");
-        }
-
-        if (QueueLimit < 0)
-        {
-            failures.Add($"{owner}.{nameof(QueueLimit)} must not be negative (it is {QueueLimit}).");
-        }
-    }
+    internal override ValidateOptionsResult ValidateMembers(string name) => new SearchResilienceOptionsValidator().Validate(name, this);
 }

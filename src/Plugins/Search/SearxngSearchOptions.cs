@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="SearxngSearchEngine"/>, a self-hosted SearXNG instance.</summary>
-public sealed class SearxngSearchOptions
+public sealed class SearxngSearchOptions : IValidatableObject
 {
     /// <summary>Gets or sets the base address of the instance, for example <c>http://localhost:8888/</c>. Required.</summary>
     public Uri? BaseAddress { get; set; }
@@ -18,25 +19,23 @@ public sealed class SearxngSearchOptions
     public string? Language { get; set; }
 
     /// <summary>Gets or sets the safe-search level: 0 off, 1 moderate, 2 strict. Default: 1.</summary>
+    [Range(0, 2, ErrorMessage = "{0} must be 0, 1 or 2.")]
     public int SafeSearch { get; set; } = 1;
 
     /// <summary>Gets the resilience settings. SearXNG's limiter is strict, so keep concurrency low (default 2).</summary>
+    [ValidateObjectMembers]
     public SearchResilienceOptions Resilience { get; } = new();
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
-    public void Validate()
+    public void Validate() => OptionsValidation.ThrowIfFailed<SearxngSearchOptions>(new SearxngSearchOptionsValidator().Validate(null, this));
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (BaseAddress is null || !BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttp && BaseAddress.Scheme != Uri.UriSchemeHttps))
+        if (!OptionsValidation.IsHttpUrl(BaseAddress))
         {
-            throw new OptionsValidationException(nameof(SearxngSearchOptions), typeof(SearxngSearchOptions), [$"{nameof(SearxngSearchOptions)}.{nameof(BaseAddress)} must be an absolute http or https URL of the SearXNG instance."]);
+            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(BaseAddress)} must be an absolute http or https URL of the SearXNG instance.", [nameof(BaseAddress)]);
         }
-
-        if (SafeSearch is < 0 or > 2)
-        {
-            throw new OptionsValidationException(nameof(SearxngSearchOptions), typeof(SearxngSearchOptions), [$"{nameof(SearxngSearchOptions)}.{nameof(SafeSearch)} must be 0, 1 or 2."]);
-        }
-
-        Resilience.Validate($"{nameof(SearxngSearchOptions)}.{nameof(Resilience)}");
     }
 }

@@ -1,49 +1,40 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="TavilySearchEngine"/>, the Tavily search API.</summary>
-public sealed class TavilySearchOptions
+public sealed class TavilySearchOptions : IValidatableObject
 {
     /// <summary>Gets or sets the API key (<c>tvly-...</c>) sent as a bearer token. Required.</summary>
+    [Required(ErrorMessage = "{0} is required (the Tavily API key).")]
     public string? ApiKey { get; set; }
 
     /// <summary>Gets or sets the endpoint. Default: <c>https://api.tavily.com/search</c>.</summary>
     public Uri Endpoint { get; set; } = new("https://api.tavily.com/search");
 
     /// <summary>Gets or sets the search depth: <c>basic</c> or <c>advanced</c>. Default: <c>basic</c>.</summary>
+    [AllowedValues("basic", "advanced", ErrorMessage = "{0} must be basic or advanced.")]
     public string SearchDepth { get; set; } = "basic";
 
     /// <summary>Gets or sets the topic: <c>general</c> or <c>news</c>. Default: <c>general</c>.</summary>
+    [AllowedValues("general", "news", ErrorMessage = "{0} must be general or news.")]
     public string Topic { get; set; } = "general";
 
     /// <summary>Gets the resilience settings.</summary>
+    [ValidateObjectMembers]
     public SearchResilienceOptions Resilience { get; } = new();
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is missing or invalid; the message names it.</exception>
-    public void Validate()
+    public void Validate() => OptionsValidation.ThrowIfFailed<TavilySearchOptions>(new TavilySearchOptionsValidator().Validate(null, this));
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(ApiKey))
+        if (!OptionsValidation.IsHttpUrl(Endpoint))
         {
-            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(ApiKey)} is required (the Tavily API key)."]);
+            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(Endpoint)} must be an absolute http or https URL.", [nameof(Endpoint)]);
         }
-
-        if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(Endpoint)} must be an absolute http or https URL."]);
-        }
-
-        if (SearchDepth is not ("basic" or "advanced"))
-        {
-            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(SearchDepth)} must be basic or advanced."]);
-        }
-
-        if (Topic is not ("general" or "news"))
-        {
-            throw new OptionsValidationException(nameof(TavilySearchOptions), typeof(TavilySearchOptions), [$"{nameof(TavilySearchOptions)}.{nameof(Topic)} must be general or news."]);
-        }
-
-        Resilience.Validate($"{nameof(TavilySearchOptions)}.{nameof(Resilience)}");
     }
 }

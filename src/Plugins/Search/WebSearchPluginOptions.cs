@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search;
@@ -6,21 +7,27 @@ namespace Agents.Plugins.Search;
 public sealed class WebSearchPluginOptions
 {
     /// <summary>Gets or sets how many hits are shown per query. Default: 10 (as in BATS). Range: 1 to 50.</summary>
+    [Range(1, 50)]
     public int ResultsPerQuery { get; set; } = 10;
 
     /// <summary>Gets or sets the most queries one call may hold; a call with more is refused with a clear message. Default: 10. Range: 1 to 50.</summary>
+    [Range(1, 50)]
     public int MaxQueriesPerCall { get; set; } = 10;
 
     /// <summary>Gets or sets the longest query, in characters; longer ones are refused. Default: 400.</summary>
+    [Range(10, int.MaxValue, ErrorMessage = "{0} must be at least 10.")]
     public int MaxQueryLength { get; set; } = 400;
 
     /// <summary>Gets or sets the longest snippet shown, in characters. Default: 300.</summary>
+    [Range(20, int.MaxValue, ErrorMessage = "{0} must be at least 20.")]
     public int MaxSnippetLength { get; set; } = 300;
 
     /// <summary>Gets or sets how long a query's hits are reused from the in-memory cache. <see cref="TimeSpan.Zero"/> turns the cache off. Default: 1 hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan, ErrorMessage = "{0} must not be negative.")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Gets or sets the most cached queries; the oldest are dropped first. Default: 1,000.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1.")]
     public int MaxCacheEntries { get; set; } = 1_000;
 
     /// <summary>
@@ -31,21 +38,5 @@ public sealed class WebSearchPluginOptions
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is out of range; the message names it.</exception>
-    public void Validate()
-    {
-        Check(ResultsPerQuery is >= 1 and <= 50, nameof(ResultsPerQuery), ResultsPerQuery, "must be between 1 and 50");
-        Check(MaxQueriesPerCall is >= 1 and <= 50, nameof(MaxQueriesPerCall), MaxQueriesPerCall, "must be between 1 and 50");
-        Check(MaxQueryLength >= 10, nameof(MaxQueryLength), MaxQueryLength, "must be at least 10");
-        Check(MaxSnippetLength >= 20, nameof(MaxSnippetLength), MaxSnippetLength, "must be at least 20");
-        Check(CacheDuration >= TimeSpan.Zero, nameof(CacheDuration), CacheDuration, "must not be negative");
-        Check(MaxCacheEntries >= 1, nameof(MaxCacheEntries), MaxCacheEntries, "must be at least 1");
-
-        static void Check(bool ok, string name, object value, string rule)
-        {
-            if (!ok)
-            {
-                throw new OptionsValidationException(nameof(WebSearchPluginOptions), typeof(WebSearchPluginOptions), [$"{nameof(WebSearchPluginOptions)}.{name} {rule}."]);
-            }
-        }
-    }
+    public void Validate() => OptionsValidation.ThrowIfFailed<WebSearchPluginOptions>(new WebSearchPluginOptionsValidator().Validate(null, this));
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Resilience;
@@ -11,15 +12,17 @@ namespace Agents.Plugins.Resilience;
 /// The defaults below are those of search (<c>SearchResilienceOptions</c>); page fetchers start from
 /// <see cref="ForBrowsing"/>, which retries less and waits less because a page read has its own overall time limit.
 /// </remarks>
-public class HttpResilienceOptions
+public class HttpResilienceOptions : IValidatableObject
 {
     /// <summary>Gets or sets a value indicating whether the pipeline runs; when false, each request is sent once. Default: <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Gets or sets the most retries after the first attempt. Default: 3. Range: 0 to 10.</summary>
+    [Range(0, 10)]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>Gets or sets the base delay of the jittered exponential backoff. Default: 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan, ErrorMessage = "{0} must not be negative.")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets the longest backoff delay. Default: 30 seconds.</summary>
@@ -29,21 +32,27 @@ public class HttpResilienceOptions
     /// Gets or sets the longest <c>Retry-After</c> the pipeline waits for; a server asking for more is not
     /// retried and the call fails with a clear message. Default: 60 seconds.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan, ErrorMessage = "{0} must not be negative.")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Gets or sets the timeout of one attempt (until the response headers arrive). Default: 20 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "{0} must be between 10 ms and 1 day.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Gets or sets the failure ratio that opens the circuit. Default: 0.5. Range: above 0, at most 1.</summary>
+    [Range(0d, 1d, MinimumIsExclusive = true, ErrorMessage = "{0} must be above 0 and at most 1.")]
     public double BreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>Gets or sets the fewest attempts in a sampling window before the circuit can open. Default: 6. Minimum: 2.</summary>
+    [Range(2, int.MaxValue, ErrorMessage = "{0} must be at least 2.")]
     public int BreakerMinimumThroughput { get; set; } = 6;
 
     /// <summary>Gets or sets the sampling window of the circuit breaker. Default: 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", OptionsValidation.MaxTimeSpan, ErrorMessage = "{0} must be at least 500 ms.")]
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how long an open circuit rejects calls. Default: 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", OptionsValidation.MaxTimeSpan, ErrorMessage = "{0} must be at least 500 ms.")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -66,36 +75,24 @@ public class HttpResilienceOptions
     public void Validate(string? owner = null)
     {
         owner ??= GetType().Name;
-        var failures = new List<string>();
-        Validate(owner, failures);
-        if (failures.Count > 0)
+        var result = ValidateMembers(owner);
+        if (result.Failed)
         {
-            throw new OptionsValidationException(owner, GetType(), failures);
+            throw new OptionsValidationException(owner, GetType(), result.Failures);
         }
     }
 
-    /// <summary>Adds a message for each option out of range to <paramref name="failures"/>.</summary>
-    /// <param name="owner">The name of the options object, named in the messages.</param>
-    /// <param name="failures">Receives the messages.</param>
-    protected virtual void Validate(string owner, ICollection<string> failures)
-    {
-        ArgumentNullException.ThrowIfNull(failures);
-        Check(MaxRetryAttempts is >= 0 and <= 10, nameof(MaxRetryAttempts), MaxRetryAttempts, "must be between 0 and 10");
-        Check(BaseDelay >= TimeSpan.Zero, nameof(BaseDelay), BaseDelay, "must not be negative");
-        Check(MaxDelay >= BaseDelay, nameof(MaxDelay), MaxDelay, "must be at least BaseDelay");
-        Check(MaxRetryAfter >= TimeSpan.Zero, nameof(MaxRetryAfter), MaxRetryAfter, "must not be negative");
-        Check(AttemptTimeout >= TimeSpan.FromMilliseconds(10) && AttemptTimeout <= TimeSpan.FromDays(1), nameof(AttemptTimeout), AttemptTimeout, "must be between 10 ms and 1 day");
-        Check(BreakerFailureRatio is > 0 and <= 1, nameof(BreakerFailureRatio), BreakerFailureRatio, "must be above 0 and at most 1");
-        Check(BreakerMinimumThroughput >= 2, nameof(BreakerMinimumThroughput), BreakerMinimumThroughput, "must be at least 2");
-        Check(BreakerSamplingDuration >= TimeSpan.FromMilliseconds(500), nameof(BreakerSamplingDuration), BreakerSamplingDuration, "must be at least 500 ms");
-        Check(BreakDuration >= TimeSpan.FromMilliseconds(500), nameof(BreakDuration), BreakDuration, "must be at least 500 ms");
+    /// <summary>Runs the generated validator of this type (a derived type runs its own, which checks these rules too).</summary>
+    /// <param name="name">The name of the options object, named in the messages.</param>
+    /// <returns>What the validator found.</returns>
+    internal virtual ValidateOptionsResult ValidateMembers(string name) => new HttpResilienceOptionsValidator().Validate(name, this);
 
-        void Check(bool ok, string name, object value, string rule)
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (MaxDelay < BaseDelay)
         {
-            if (!ok)
-            {
-                failures.Add($"{owner}.{name} {rule} (it is {value}).");
-            }
+            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(MaxDelay)} must be at least BaseDelay (it is {MaxDelay}, BaseDelay {BaseDelay}).", [nameof(MaxDelay)]);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Security;
@@ -31,15 +32,10 @@ public sealed class WebAccessOptions
     public ISet<string> AllowedHosts { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the most redirects one page read follows. Default: 5. Range: 0 to 20.</summary>
+    [Range(0, 20)]
     public int MaxRedirects { get; set; } = 5;
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is out of range; the message names it.</exception>
-    public void Validate()
-    {
-        if (MaxRedirects is < 0 or > 20)
-        {
-            throw new OptionsValidationException(nameof(WebAccessOptions), typeof(WebAccessOptions), [$"{nameof(WebAccessOptions)}.{nameof(MaxRedirects)} must be between 0 and 20."]);
-        }
-    }
+    public void Validate() => OptionsValidation.ThrowIfFailed<WebAccessOptions>(new WebAccessOptionsValidator().Validate(null, this));
 }

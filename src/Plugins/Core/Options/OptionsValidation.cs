@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Plugins;
+
+/// <summary>
+/// What the plugins' options classes share around the validators that the options validation source generator writes
+/// (<c>[OptionsValidator]</c>): the rules are attributes on the options, and <see cref="IValidatableObject"/> says the few
+/// that attributes cannot (cross-property rules, URL schemes, lists of file extensions).
+/// </summary>
+internal static class OptionsValidation
+{
+    /// <summary>The largest <see cref="TimeSpan"/>, as an attribute argument: <c>[Range(typeof(TimeSpan), "00:00:00", MaxTimeSpan)]</c>.</summary>
+    public const string MaxTimeSpan = "10675199.02:48:05.4775807";
+
+    private const string ValidateSuffix = ".Validate";
+
+    /// <summary>
+    /// The name of the options object that <see cref="IValidatableObject.Validate"/> is called for, to start its messages
+    /// with: a generated validator passes <c>&lt;name&gt;.Validate</c> as the display name (<c>BraveSearchOptions</c>, or
+    /// <c>HttpPageFetcherOptions.Resilience</c> for nested options); DataAnnotations' own validator passes the type name.
+    /// </summary>
+    /// <param name="context">The context the validator passes.</param>
+    /// <returns>The options object's name.</returns>
+    public static string OwnerName(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string name = context.DisplayName;
+        return name.EndsWith(ValidateSuffix, StringComparison.Ordinal) ? name[..^ValidateSuffix.Length] : name;
+    }
+
+    /// <summary>Throws when <paramref name="result"/> failed.</summary>
+    /// <typeparam name="TOptions">The options type, named in the exception.</typeparam>
+    /// <param name="result">What the validator found.</param>
+    /// <exception cref="OptionsValidationException">The result failed; its failures name each option.</exception>
+    public static void ThrowIfFailed<TOptions>(ValidateOptionsResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(typeof(TOptions).Name, typeof(TOptions), result.Failures);
+        }
+    }
+
+    /// <summary>Whether <paramref name="address"/> is an absolute <c>http</c> or <c>https</c> URL.</summary>
+    /// <param name="address">The address, or null.</param>
+    /// <returns>True for an absolute http(s) URL.</returns>
+    public static bool IsHttpUrl(Uri? address) =>
+        address is not null && address.IsAbsoluteUri && (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps);
+
+    /// <summary>Whether every entry of <paramref name="extensions"/> is a file extension with its dot (<c>.md</c>), and there is at least one when <paramref name="requireOne"/>.</summary>
+    /// <param name="extensions">The extensions.</param>
+    /// <param name="requireOne">Whether an empty list is refused.</param>
+    /// <returns>True when the list is valid.</returns>
+    public static bool AreExtensions(IEnumerable<string?> extensions, bool requireOne)
+    {
+        ArgumentNullException.ThrowIfNull(extensions);
+        bool any = false;
+        foreach (string? extension in extensions)
+        {
+            if (string.IsNullOrWhiteSpace(extension) || extension[0] != '.' || extension.Length < 2)
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any || !requireOne;
+    }
+}
