@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.LocalDocuments;
@@ -6,12 +7,13 @@ namespace Agents.Plugins.LocalDocuments;
 /// Options of the local documents virtual host (<see cref="LocalDocumentLinks"/>): the files of one folder, read-only,
 /// served to the <c>browse</c> tool as <c>http://&lt;<see cref="HostName"/>&gt;/&lt;relative path&gt;</c>.
 /// </summary>
-public sealed class LocalDocumentsOptions
+public sealed class LocalDocumentsOptions : IValidatableObject
 {
     /// <summary>The default <see cref="HostName"/>: a name under the reserved <c>.invalid</c> domain, which never reaches a network.</summary>
     public const string DefaultHostName = "local-documents.invalid";
 
     /// <summary>Gets or sets the folder whose files are served (recursively). Required; must exist.</summary>
+    [Required(ErrorMessage = "{0} is required: give the folder of documents to serve.")]
     public string? RootDirectory { get; set; }
 
     /// <summary>
@@ -28,6 +30,7 @@ public sealed class LocalDocumentsOptions
     public ISet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".html", ".htm", ".md", ".markdown", ".txt", ".pdf" };
 
     /// <summary>Gets or sets the largest file that is served, in bytes. Default: 20 MiB.</summary>
+    [Range(1L, long.MaxValue, ErrorMessage = "{0} must be positive.")]
     public long MaxDocumentBytes { get; set; } = 20L * 1024 * 1024;
 
     /// <summary>
@@ -43,26 +46,11 @@ public sealed class LocalDocumentsOptions
     /// <exception cref="DirectoryNotFoundException">The root folder does not exist.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(RootDirectory))
-        {
-            throw new OptionsValidationException(nameof(LocalDocumentsOptions), typeof(LocalDocumentsOptions), [$"{nameof(LocalDocumentsOptions)}.{nameof(RootDirectory)} is required: give the folder of documents to serve."]);
-        }
-
-        if (!Directory.Exists(RootDirectory))
-        {
-            throw new DirectoryNotFoundException($"{nameof(LocalDocumentsOptions)}.{nameof(RootDirectory)}: the folder '{RootDirectory}' does not exist.");
-        }
-
-        LocalDocumentAddress.ValidateHostName(HostName, $"{nameof(LocalDocumentsOptions)}.{nameof(HostName)}");
-
-        if (Extensions.Count == 0 || Extensions.Any(e => string.IsNullOrWhiteSpace(e) || e[0] != '.' || e.Length < 2))
-        {
-            throw new OptionsValidationException(nameof(LocalDocumentsOptions), typeof(LocalDocumentsOptions), [$"{nameof(LocalDocumentsOptions)}.{nameof(Extensions)} must hold at least one extension, each starting with a dot (for example \".md\")."]);
-        }
-
-        if (MaxDocumentBytes < 1)
-        {
-            throw new OptionsValidationException(nameof(LocalDocumentsOptions), typeof(LocalDocumentsOptions), [$"{nameof(LocalDocumentsOptions)}.{nameof(MaxDocumentBytes)} must be positive."]);
-        }
+        OptionsValidation.ThrowIfFailed<LocalDocumentsOptions>(new LocalDocumentsOptionsValidator().Validate(null, this));
+        LocalDocumentAddress.EnsureFolder(RootDirectory, $"{nameof(LocalDocumentsOptions)}.{nameof(RootDirectory)}");
     }
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        LocalDocumentAddress.ValidateFolderOptions(validationContext, nameof(HostName), HostName, Extensions);
 }

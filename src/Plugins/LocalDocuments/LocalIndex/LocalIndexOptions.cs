@@ -1,12 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using Agents.Plugins.LocalDocuments;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search.Local;
 
 /// <summary>Options of <see cref="LocalIndexSearchEngine"/>, an embedded Lucene.Net index over a folder.</summary>
-public sealed class LocalIndexOptions
+public sealed class LocalIndexOptions : IValidatableObject
 {
     /// <summary>Gets or sets the folder whose documents are indexed (recursively). Required; must exist.</summary>
+    [Required(ErrorMessage = "{0} is required: give the folder of documents to index.")]
     public string? DocumentsDirectory { get; set; }
 
     /// <summary>
@@ -22,6 +24,7 @@ public sealed class LocalIndexOptions
     public ISet<string> Extensions { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".html", ".htm", ".md", ".markdown", ".txt", ".pdf" };
 
     /// <summary>Gets or sets the largest file that is indexed, in bytes; larger files are skipped. Default: 20 MiB.</summary>
+    [Range(1L, long.MaxValue, ErrorMessage = "{0} must be positive.")]
     public long MaxFileBytes { get; set; } = 20L * 1024 * 1024;
 
     /// <summary>
@@ -29,6 +32,7 @@ public sealed class LocalIndexOptions
     /// deleted files (incremental reindex). <see cref="TimeSpan.Zero"/> rescans before every search.
     /// Default: 30 seconds.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan, ErrorMessage = "{0} must not be negative.")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -40,6 +44,7 @@ public sealed class LocalIndexOptions
     public string DocumentsHostName { get; set; } = LocalDocumentsOptions.DefaultHostName;
 
     /// <summary>Gets or sets how many characters of each document are stored for snippets. Default: 20,000.</summary>
+    [Range(100, int.MaxValue, ErrorMessage = "{0} must be at least 100.")]
     public int MaxStoredCharacters { get; set; } = 20_000;
 
     /// <summary>Checks the options.</summary>
@@ -47,36 +52,11 @@ public sealed class LocalIndexOptions
     /// <exception cref="DirectoryNotFoundException">The documents folder does not exist.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DocumentsDirectory))
-        {
-            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(DocumentsDirectory)} is required."]);
-        }
-
-        if (!Directory.Exists(DocumentsDirectory))
-        {
-            throw new DirectoryNotFoundException($"{nameof(LocalIndexOptions)}.{nameof(DocumentsDirectory)}: the folder '{DocumentsDirectory}' does not exist.");
-        }
-
-        LocalDocumentAddress.ValidateHostName(DocumentsHostName, $"{nameof(LocalIndexOptions)}.{nameof(DocumentsHostName)}");
-
-        if (Extensions.Count == 0 || Extensions.Any(e => string.IsNullOrWhiteSpace(e) || e[0] != '.'))
-        {
-            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(Extensions)} must hold at least one extension, each starting with a dot."]);
-        }
-
-        if (MaxFileBytes < 1)
-        {
-            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(MaxFileBytes)} must be positive."]);
-        }
-
-        if (RefreshInterval < TimeSpan.Zero)
-        {
-            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(RefreshInterval)} must not be negative."]);
-        }
-
-        if (MaxStoredCharacters < 100)
-        {
-            throw new OptionsValidationException(nameof(LocalIndexOptions), typeof(LocalIndexOptions), [$"{nameof(LocalIndexOptions)}.{nameof(MaxStoredCharacters)} must be at least 100."]);
-        }
+        OptionsValidation.ThrowIfFailed<LocalIndexOptions>(new LocalIndexOptionsValidator().Validate(null, this));
+        LocalDocumentAddress.EnsureFolder(DocumentsDirectory, $"{nameof(LocalIndexOptions)}.{nameof(DocumentsDirectory)}");
     }
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        LocalDocumentAddress.ValidateFolderOptions(validationContext, nameof(DocumentsHostName), DocumentsHostName, Extensions);
 }
