@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Agents.Budget;
 using Microsoft.Extensions.Options;
 
@@ -7,15 +8,19 @@ namespace Agents.Plugins.Browsing;
 public sealed class BrowserPluginOptions
 {
     /// <summary>Gets or sets the size of one page of text shown to the model, in characters. Default: 12,000 (as FS-Researcher). Range: 500 to 200,000.</summary>
+    [Range(500, 200_000)]
     public int ChunkSize { get; set; } = 12_000;
 
     /// <summary>Gets or sets the most URLs one <c>browse</c> call may hold; a call with more is refused. Default: 5. Range: 1 to 20.</summary>
+    [Range(1, 20)]
     public int MaxUrlsPerCall { get; set; } = 5;
 
     /// <summary>Gets or sets the most outgoing links listed per page. Default: 40.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{0} must not be negative.")]
     public int MaxLinks { get; set; } = 40;
 
     /// <summary>Gets or sets the most pages kept in memory for reading on and <c>find_in_page</c>. Default: 100.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1.")]
     public int MaxCachedPages { get; set; } = 100;
 
     /// <summary>
@@ -25,6 +30,7 @@ public sealed class BrowserPluginOptions
     public bool ChargeCachedPages { get; set; }
 
     /// <summary>Gets or sets the most matches <c>find_in_page</c> shows. Default: 10.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1.")]
     public int MaxFindMatches { get; set; } = 10;
 
     /// <summary>
@@ -47,20 +53,5 @@ public sealed class BrowserPluginOptions
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is out of range; the message names it.</exception>
-    public void Validate()
-    {
-        Check(ChunkSize is >= 500 and <= 200_000, nameof(ChunkSize), ChunkSize, "must be between 500 and 200000");
-        Check(MaxUrlsPerCall is >= 1 and <= 20, nameof(MaxUrlsPerCall), MaxUrlsPerCall, "must be between 1 and 20");
-        Check(MaxLinks >= 0, nameof(MaxLinks), MaxLinks, "must not be negative");
-        Check(MaxCachedPages >= 1, nameof(MaxCachedPages), MaxCachedPages, "must be at least 1");
-        Check(MaxFindMatches >= 1, nameof(MaxFindMatches), MaxFindMatches, "must be at least 1");
-
-        static void Check(bool ok, string name, object value, string rule)
-        {
-            if (!ok)
-            {
-                throw new OptionsValidationException(nameof(BrowserPluginOptions), typeof(BrowserPluginOptions), [$"{nameof(BrowserPluginOptions)}.{name} {rule}."]);
-            }
-        }
-    }
+    public void Validate() => OptionsValidation.ThrowIfFailed<BrowserPluginOptions>(new BrowserPluginOptionsValidator().Validate(null, this));
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Agents.Plugins.Resilience;
 using Microsoft.Extensions.Options;
 
@@ -7,12 +8,15 @@ namespace Agents.Plugins.Browsing;
 public sealed class HttpPageFetcherOptions
 {
     /// <summary>Gets or sets the largest response body read, in bytes; larger pages are refused. Default: 5 MiB.</summary>
+    [Range(1024, int.MaxValue, ErrorMessage = "{0} must be at least 1024.")]
     public int MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
 
     /// <summary>Gets or sets the time limit of one page read, redirects included. Default: 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "{0} must be positive.")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the User-Agent header. Default: <c>Agents/1.0 (research agent)</c>.</summary>
+    [Required(ErrorMessage = "{0} must not be empty.")]
     public string UserAgent { get; set; } = "Agents/1.0 (research agent)";
 
     /// <summary>
@@ -22,34 +26,10 @@ public sealed class HttpPageFetcherOptions
     /// 6 attempts in 30 s fail and stays open 30 s). The address guard checks every attempt. <see cref="Timeout"/> still
     /// bounds the whole read, retries included.
     /// </summary>
+    [ValidateObjectMembers]
     public HttpResilienceOptions Resilience { get; } = HttpResilienceOptions.ForBrowsing();
 
     /// <summary>Checks the options.</summary>
     /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
-    public void Validate()
-    {
-        const string Owner = nameof(HttpPageFetcherOptions);
-        var failures = new List<string>();
-        if (MaxResponseBytes < 1024)
-        {
-            failures.Add($"{Owner}.{nameof(MaxResponseBytes)} must be at least 1024 (it is {MaxResponseBytes}).");
-        }
-
-        if (Timeout <= TimeSpan.Zero)
-        {
-            failures.Add($"{Owner}.{nameof(Timeout)} must be positive (it is {Timeout}).");
-        }
-
-        if (string.IsNullOrWhiteSpace(UserAgent))
-        {
-            failures.Add($"{Owner}.{nameof(UserAgent)} must not be empty.");
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new OptionsValidationException(Owner, typeof(HttpPageFetcherOptions), failures);
-        }
-
-        Resilience.Validate($"{Owner}.{nameof(Resilience)}");
-    }
+    public void Validate() => OptionsValidation.ThrowIfFailed<HttpPageFetcherOptions>(new HttpPageFetcherOptionsValidator().Validate(null, this));
 }

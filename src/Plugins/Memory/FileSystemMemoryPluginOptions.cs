@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Memory;
@@ -23,43 +24,30 @@ public sealed class FileSystemMemoryPluginOptions
     public ISet<string> HostFiles { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the most lines one <c>read_file</c> call returns. Default 200.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be greater than 0.")]
     public int MaxReadLines { get; set; } = 200;
 
     /// <summary>Gets or sets the most characters one <c>read_file</c> call returns (about a page). Default 12,000.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be greater than 0.")]
     public int MaxReadChars { get; set; } = 12_000;
 
     /// <summary>Gets or sets the most entries one <c>list_files</c> call returns. Default 400.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be greater than 0.")]
     public int MaxListEntries { get; set; } = 400;
 
     /// <summary>Gets or sets the most matching lines one <c>grep</c> call returns. Default 100.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be greater than 0.")]
     public int MaxGrepMatches { get; set; } = 100;
 
     /// <summary>Gets or sets the time one regular-expression match may take before <c>grep</c> gives up. Default 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan, MinimumIsExclusive = true, ErrorMessage = "{0} must be positive.")]
     public TimeSpan RegexTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets the most hits one <c>search_notes</c> call returns. Default 20.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be greater than 0.")]
     public int MaxSearchResults { get; set; } = 20;
 
     /// <summary>Checks the options and throws when one is invalid.</summary>
     /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
-    public void Validate()
-    {
-        Positive(MaxReadLines, nameof(MaxReadLines));
-        Positive(MaxReadChars, nameof(MaxReadChars));
-        Positive(MaxListEntries, nameof(MaxListEntries));
-        Positive(MaxGrepMatches, nameof(MaxGrepMatches));
-        Positive(MaxSearchResults, nameof(MaxSearchResults));
-        if (RegexTimeout <= TimeSpan.Zero)
-        {
-            throw new OptionsValidationException(nameof(FileSystemMemoryPluginOptions), typeof(FileSystemMemoryPluginOptions), [$"{nameof(FileSystemMemoryPluginOptions)}.{nameof(RegexTimeout)} must be positive (was {RegexTimeout})."]);
-        }
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value <= 0)
-        {
-            throw new OptionsValidationException(nameof(FileSystemMemoryPluginOptions), typeof(FileSystemMemoryPluginOptions), [$"{nameof(FileSystemMemoryPluginOptions)}.{name} must be greater than 0 (was {value})."]);
-        }
-    }
+    public void Validate() => OptionsValidation.ThrowIfFailed<FileSystemMemoryPluginOptions>(new FileSystemMemoryPluginOptionsValidator().Validate(null, this));
 }

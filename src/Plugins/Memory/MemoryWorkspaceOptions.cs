@@ -1,14 +1,17 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Memory;
 
 /// <summary>Options for a <see cref="MemoryWorkspace"/>, the folder an agent keeps its memory in.</summary>
-public sealed class MemoryWorkspaceOptions
+public sealed class MemoryWorkspaceOptions : IValidatableObject
 {
     /// <summary>Gets or sets the workspace root folder. Required; it is created when missing.</summary>
+    [Required(ErrorMessage = "{0} must name a folder.")]
     public string RootPath { get; set; } = string.Empty;
 
     /// <summary>Gets or sets the largest file, in UTF-8 bytes, that may be written or read. Default 1 MiB.</summary>
+    [Range(1L, long.MaxValue, ErrorMessage = "{0} must be greater than 0.")]
     public long MaxFileBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
@@ -19,24 +22,14 @@ public sealed class MemoryWorkspaceOptions
 
     /// <summary>Checks the options and throws when one is invalid.</summary>
     /// <exception cref="OptionsValidationException">An option is invalid; the message names it.</exception>
-    public void Validate()
+    public void Validate() => OptionsValidation.ThrowIfFailed<MemoryWorkspaceOptions>(new MemoryWorkspaceOptionsValidator().Validate(null, this));
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(RootPath))
+        if (!OptionsValidation.AreExtensions(NoteExtensions, requireOne: false))
         {
-            throw new OptionsValidationException(nameof(MemoryWorkspaceOptions), typeof(MemoryWorkspaceOptions), [$"{nameof(MemoryWorkspaceOptions)}.{nameof(RootPath)} must name a folder."]);
-        }
-
-        if (MaxFileBytes <= 0)
-        {
-            throw new OptionsValidationException(nameof(MemoryWorkspaceOptions), typeof(MemoryWorkspaceOptions), [$"{nameof(MemoryWorkspaceOptions)}.{nameof(MaxFileBytes)} must be greater than 0 (was {MaxFileBytes})."]);
-        }
-
-        foreach (var extension in NoteExtensions)
-        {
-            if (string.IsNullOrEmpty(extension) || extension[0] != '.')
-            {
-                throw new OptionsValidationException(nameof(MemoryWorkspaceOptions), typeof(MemoryWorkspaceOptions), [$"{nameof(MemoryWorkspaceOptions)}.{nameof(NoteExtensions)} entries must start with '.' (was '{extension}')."]);
-            }
+            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(NoteExtensions)} entries must start with '.' (for example \".md\").", [nameof(NoteExtensions)]);
         }
     }
 }
