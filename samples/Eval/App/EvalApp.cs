@@ -267,7 +267,7 @@ internal static class EvalApp
             {
                 await using var journal = await ResultsJournal.OpenAsync(resultsPath, cancellationToken).ConfigureAwait(false);
                 ReportProblems(journal.Problems, "results");
-                var runner = new GridRunner(new GridRunnerOptions { MaxParallelism = parallel }, loggerFactory.CreateLogger<GridRunner>());
+                var runner = new GridRunner(new GridRunnerOptions { MaxParallelism = parallel }, loggerFactory);
                 int total = items.Count * strategies.Count * budgets.Count;
                 int done = 0;
                 EventHandler<EvalResult> print = (_, r) =>

@@ -16,14 +16,8 @@ public static class EvalDatasetReader
         var items = new List<EvalItem>();
         var problems = new List<JsonlProblem>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var line in JsonlReader.ReadAsync(path, cancellationToken).ConfigureAwait(false))
+        await foreach (var (number, obj) in JsonlReader.ReadObjectsAsync(path, problems, cancellationToken).ConfigureAwait(false))
         {
-            if (line.Value is not { } obj)
-            {
-                problems.Add(new(path, line.Line, line.Error!));
-                continue;
-            }
-
             string? id = JsonlReader.GetString(obj, "id");
             string? question = JsonlReader.GetString(obj, "question");
             string? answer = ReadAnswer(obj);
@@ -45,11 +39,11 @@ public static class EvalDatasetReader
 
             if (missing.Count > 0)
             {
-                problems.Add(new(path, line.Line, $"missing or empty field(s): {string.Join(", ", missing)}"));
+                problems.Add(new(path, number, $"missing or empty field(s): {string.Join(", ", missing)}"));
             }
             else if (!ids.Add(id!))
             {
-                problems.Add(new(path, line.Line, $"duplicate id '{id}'"));
+                problems.Add(new(path, number, $"duplicate id '{id}'"));
             }
             else
             {

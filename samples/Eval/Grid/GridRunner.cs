@@ -15,13 +15,15 @@ public sealed class GridRunner
     private readonly ILogger _logger;
 
     /// <summary>Creates a runner.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="loggerFactory">Creates the runner's logger; none logs nothing.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
-    public GridRunner(GridRunnerOptions options, ILogger<GridRunner>? logger = null)
+    public GridRunner(GridRunnerOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _logger = logger ?? NullLogger<GridRunner>.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<GridRunner>();
     }
 
     /// <summary>Raised after each row is recorded (from worker threads).</summary>

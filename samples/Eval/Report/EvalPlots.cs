@@ -71,12 +71,7 @@ public static class EvalPlots
 
         plot.Axes.SetLimitsX(budgets[0] - (0.05 * range), budgets[^1] + (0.2 * range));
         plot.Axes.Bottom.SetTicks(budgets.Select(b => (double)b).ToArray(), budgets.Select(b => b.ToString(CultureInfo.InvariantCulture)).ToArray());
-        plot.Title(Title("Accuracy vs budget", datasetName));
-        plot.XLabel("Budget (units per tool)");
-        plot.YLabel("Accuracy (%)");
-        PercentAxis(plot);
-        plot.ShowLegend(Alignment.LowerRight);
-        Save(plot, path, width, height);
+        Finish(plot, Title("Accuracy vs budget", datasetName), "Budget (units per tool)", path, width, height);
     }
 
     /// <summary>Writes accuracy (%) against mean unified cost per question, each (strategy, budget) a point labelled with both, with the Pareto frontier; PNG at <paramref name="path"/> and SVG beside it.</summary>
@@ -118,12 +113,7 @@ public static class EvalPlots
         double minCost = rows.Min(r => r.MeanCostUsd), maxCost = rows.Max(r => r.MeanCostUsd);
         double span = maxCost > minCost ? maxCost - minCost : Math.Max(maxCost * 0.5, 1e-6);
         plot.Axes.SetLimitsX(minCost - (0.08 * span), maxCost + (0.3 * span));
-        plot.Title(Title("Accuracy vs cost", datasetName));
-        plot.XLabel("Mean unified cost per question (USD)");
-        plot.YLabel("Accuracy (%)");
-        PercentAxis(plot);
-        plot.ShowLegend(Alignment.LowerRight);
-        Save(plot, path, width, height);
+        Finish(plot, Title("Accuracy vs cost", datasetName), "Mean unified cost per question (USD)", path, width, height);
     }
 
     /// <summary>Gets the SVG path written beside a PNG path.</summary>
@@ -160,6 +150,17 @@ public static class EvalPlots
         {
             throw new ArgumentException("There are no results to plot.", nameof(rows));
         }
+    }
+
+    /// <summary>The end of every accuracy plot: the title, the axis labels, the percent axis, the legend; then saved as PNG and SVG.</summary>
+    private static void Finish(Plot plot, string title, string xLabel, string path, int width, int height)
+    {
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("Accuracy (%)");
+        PercentAxis(plot);
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path, width, height);
     }
 
     private static void Save(Plot plot, string path, int width, int height)

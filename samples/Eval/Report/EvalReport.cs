@@ -8,6 +8,9 @@ namespace Agents.Samples.Eval.Report;
 /// <summary>Summarizes results per (strategy, budget) and renders the Markdown table.</summary>
 public static class EvalReport
 {
+    /// <summary>The columns of the summary table, in the order of <see cref="Cells"/>.</summary>
+    private static readonly string[] Columns = ["Strategy", "Budget", "Runs", "Accuracy", "Mean cost (USD)", "Mean tool units", "Mean tokens in / out", "Cost-of-pass (USD)"];
+
     /// <summary>One row per (strategy, budget), ordered by strategy then budget.</summary>
     public static IReadOnlyList<EvalSummaryRow> Summarize(IEnumerable<EvalResult> results)
     {
@@ -39,26 +42,19 @@ public static class EvalReport
     public static string ToMarkdown(IReadOnlyList<EvalSummaryRow> rows, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         if (!string.IsNullOrWhiteSpace(title))
         {
             sb.Append("# ").Append(title).Append("\n\n");
         }
 
-        sb.Append("| Strategy | Budget | Runs | Accuracy | Mean cost (USD) | Mean tool units | Mean tokens in / out | Cost-of-pass (USD) |\n");
+        sb.Append("| ").Append(string.Join(" | ", Columns)).Append(" |\n");
         sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in rows)
         {
-            sb.Append("| ").Append(r.Strategy.Replace("|", "\\|", StringComparison.Ordinal))
-                .Append(" | ").Append(r.Budget.ToString(inv))
-                .Append(" | ").Append(r.Runs.ToString(inv))
-                .Append(" | ").Append((r.Accuracy * 100).ToString("0.0", inv)).Append("% (").Append(r.Correct.ToString(inv)).Append(')')
-                .Append(" | ").Append(r.MeanCostUsd.ToString("0.0000", inv))
-                .Append(" | ").Append(r.MeanToolUnits.ToString("0.0", inv))
-                .Append(" | ").Append(r.MeanInputTokens.ToString("0", inv)).Append(" / ").Append(r.MeanOutputTokens.ToString("0", inv))
-                .Append(" | ").Append(double.IsPositiveInfinity(r.CostOfPass) ? "∞" : r.CostOfPass.ToString("0.0000", inv))
-                .Append(" |\n");
+            var cells = Cells(r);
+            cells[0] = cells[0].Replace("|", "\\|", StringComparison.Ordinal);
+            sb.Append("| ").Append(string.Join(" | ", cells)).Append(" |\n");
         }
 
         return sb.ToString();
@@ -92,7 +88,6 @@ public static class EvalReport
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(plots);
-        var inv = CultureInfo.InvariantCulture;
         static string E(string text) => WebUtility.HtmlEncode(text);
         var sb = new StringBuilder();
         sb.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
@@ -100,18 +95,23 @@ public static class EvalReport
             .Append("body{font:15px/1.5 system-ui,sans-serif;margin:24px auto;max-width:1000px;padding:0 16px;color:#1d1d1f}\n")
             .Append("table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}th,td{border:1px solid #d0d5dd;padding:4px 8px}td.n{text-align:right}th{background:#f2f4f7}\n")
             .Append("figure{margin:16px 0}img{max-width:100%;height:auto;border:1px solid #eaecf0}\n</style>\n</head>\n<body>\n<h1>")
-            .Append(E(title)).Append("</h1>\n<table>\n<thead><tr><th>Strategy</th><th>Budget</th><th>Runs</th><th>Accuracy</th><th>Mean cost (USD)</th><th>Mean tool units</th><th>Mean tokens in / out</th><th>Cost-of-pass (USD)</th></tr></thead>\n<tbody>\n");
+            .Append(E(title)).Append("</h1>\n<table>\n<thead><tr>");
+        foreach (var column in Columns)
+        {
+            sb.Append("<th>").Append(column).Append("</th>");
+        }
+
+        sb.Append("</tr></thead>\n<tbody>\n");
         foreach (var r in rows)
         {
-            sb.Append("<tr><td>").Append(E(r.Strategy))
-                .Append("</td><td class=\"n\">").Append(r.Budget.ToString(inv))
-                .Append("</td><td class=\"n\">").Append(r.Runs.ToString(inv))
-                .Append("</td><td class=\"n\">").Append((r.Accuracy * 100).ToString("0.0", inv)).Append("% (").Append(r.Correct.ToString(inv)).Append(')')
-                .Append("</td><td class=\"n\">").Append(r.MeanCostUsd.ToString("0.0000", inv))
-                .Append("</td><td class=\"n\">").Append(r.MeanToolUnits.ToString("0.0", inv))
-                .Append("</td><td class=\"n\">").Append(r.MeanInputTokens.ToString("0", inv)).Append(" / ").Append(r.MeanOutputTokens.ToString("0", inv))
-                .Append("</td><td class=\"n\">").Append(double.IsPositiveInfinity(r.CostOfPass) ? "∞" : r.CostOfPass.ToString("0.0000", inv))
-                .Append("</td></tr>\n");
+            var cells = Cells(r);
+            sb.Append("<tr><td>").Append(E(cells[0]));
+            foreach (var cell in cells.Skip(1))
+            {
+                sb.Append("</td><td class=\"n\">").Append(cell);
+            }
+
+            sb.Append("</td></tr>\n");
         }
 
         sb.Append("</tbody>\n</table>\n<p>").Append(E(FrontierMarkdown(rows).Trim())).Append("</p>\n");
@@ -122,5 +122,22 @@ public static class EvalReport
         }
 
         return sb.Append("</body>\n</html>\n").ToString();
+    }
+
+    /// <summary>The text of one row's cells, numbers in the invariant culture (for both the Markdown and the HTML table).</summary>
+    private static string[] Cells(EvalSummaryRow r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return
+        [
+            r.Strategy,
+            r.Budget.ToString(inv),
+            r.Runs.ToString(inv),
+            $"{(r.Accuracy * 100).ToString("0.0", inv)}% ({r.Correct.ToString(inv)})",
+            r.MeanCostUsd.ToString("0.0000", inv),
+            r.MeanToolUnits.ToString("0.0", inv),
+            $"{r.MeanInputTokens.ToString("0", inv)} / {r.MeanOutputTokens.ToString("0", inv)}",
+            double.IsPositiveInfinity(r.CostOfPass) ? "∞" : r.CostOfPass.ToString("0.0000", inv),
+        ];
     }
 }

@@ -29,23 +29,17 @@ public static class BrowseCompPlusLoader
 
         var documents = new List<CorpusDocument>();
         var docIds = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var line in JsonlReader.ReadAsync(documentsPath, cancellationToken).ConfigureAwait(false))
+        await foreach (var (number, obj) in JsonlReader.ReadObjectsAsync(documentsPath, problems, cancellationToken).ConfigureAwait(false))
         {
-            if (line.Value is not { } obj)
-            {
-                problems.Add(new(documentsPath, line.Line, line.Error!));
-                continue;
-            }
-
             string? id = JsonlReader.GetString(obj, DocIdNames);
             string? text = JsonlReader.GetString(obj, TextNames);
             if (string.IsNullOrWhiteSpace(id) || text is null)
             {
-                problems.Add(new(documentsPath, line.Line, "a document needs an id (docid, doc_id or id) and a text (text, contents, content or body)"));
+                problems.Add(new(documentsPath, number, "a document needs an id (docid, doc_id or id) and a text (text, contents, content or body)"));
             }
             else if (!docIds.Add(id))
             {
-                problems.Add(new(documentsPath, line.Line, $"duplicate document id '{id}'"));
+                problems.Add(new(documentsPath, number, $"duplicate document id '{id}'"));
             }
             else
             {
@@ -55,23 +49,17 @@ public static class BrowseCompPlusLoader
 
         var queries = new List<CorpusQuery>();
         var queryIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var line in JsonlReader.ReadAsync(queriesPath, cancellationToken).ConfigureAwait(false))
+        await foreach (var (number, obj) in JsonlReader.ReadObjectsAsync(queriesPath, problems, cancellationToken).ConfigureAwait(false))
         {
-            if (line.Value is not { } obj)
-            {
-                problems.Add(new(queriesPath, line.Line, line.Error!));
-                continue;
-            }
-
             string? id = JsonlReader.GetString(obj, QueryIdNames);
             string? query = JsonlReader.GetString(obj, QueryNames);
             if (string.IsNullOrWhiteSpace(id) || string.IsNullOrWhiteSpace(query))
             {
-                problems.Add(new(queriesPath, line.Line, "a query needs an id (query_id, qid or id) and a text (query or question)"));
+                problems.Add(new(queriesPath, number, "a query needs an id (query_id, qid or id) and a text (query or question)"));
             }
             else if (queryIndex.ContainsKey(id))
             {
-                problems.Add(new(queriesPath, line.Line, $"duplicate query id '{id}'"));
+                problems.Add(new(queriesPath, number, $"duplicate query id '{id}'"));
             }
             else
             {
@@ -82,23 +70,17 @@ public static class BrowseCompPlusLoader
 
         if (answersPath is not null)
         {
-            await foreach (var line in JsonlReader.ReadAsync(answersPath, cancellationToken).ConfigureAwait(false))
+            await foreach (var (number, obj) in JsonlReader.ReadObjectsAsync(answersPath, problems, cancellationToken).ConfigureAwait(false))
             {
-                if (line.Value is not { } obj)
-                {
-                    problems.Add(new(answersPath, line.Line, line.Error!));
-                    continue;
-                }
-
                 string? id = JsonlReader.GetString(obj, QueryIdNames);
                 string? answer = JsonlReader.GetString(obj, "answer", "answers");
                 if (string.IsNullOrWhiteSpace(id) || answer is null)
                 {
-                    problems.Add(new(answersPath, line.Line, "an answer needs an id (query_id, qid or id) and an answer"));
+                    problems.Add(new(answersPath, number, "an answer needs an id (query_id, qid or id) and an answer"));
                 }
                 else if (!queryIndex.TryGetValue(id, out int index))
                 {
-                    problems.Add(new(answersPath, line.Line, $"answer for unknown query id '{id}'"));
+                    problems.Add(new(answersPath, number, $"answer for unknown query id '{id}'"));
                 }
                 else
                 {

@@ -30,6 +30,27 @@ public static class JsonlReader
         }
     }
 
+    /// <summary>
+    /// Reads the JSON objects of <paramref name="path"/> with their line numbers: a line that is not one is added to
+    /// <paramref name="problems"/> (with its number and why) and skipped.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file does not exist (the message names it).</exception>
+    public static async IAsyncEnumerable<(int Line, JsonElement Value)> ReadObjectsAsync(string path, ICollection<JsonlProblem> problems, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        await foreach (var line in ReadAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            if (line.Value is { } value)
+            {
+                yield return (line.Line, value);
+            }
+            else
+            {
+                problems.Add(new(path, line.Line, line.Error!));
+            }
+        }
+    }
+
     /// <summary>Reads a string property by the first of <paramref name="names"/> present; numbers are turned into text.</summary>
     public static string? GetString(JsonElement obj, params string[] names)
     {

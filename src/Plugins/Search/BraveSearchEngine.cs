@@ -74,29 +74,9 @@ public sealed class BraveSearchEngine : ISearchEngine
             LogRateLimit,
             cancellationToken).ConfigureAwait(false);
 
-        var hits = new List<SearchHit>();
         var root = json.RootElement;
         var web = root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("web", out var w) ? w : default;
-        foreach (var item in SearchText.GetArray(web, "results"))
-        {
-            if (SearchText.GetHttpUrl(item, "url") is not { } url)
-            {
-                continue;
-            }
-
-            hits.Add(new SearchHit(
-                SearchText.Clean(SearchText.GetString(item, "title")) is { Length: > 0 } title ? title : url.Host,
-                url,
-                SearchText.Clean(SearchText.GetString(item, "description")),
-                Name,
-                SearchText.GetDate(item, "page_age")));
-            if (hits.Count == maxResults)
-            {
-                break;
-            }
-        }
-
-        return hits;
+        return SearchText.ReadHits(web, "results", maxResults, "description", "page_age", _ => Name);
     }
 
     private void LogRateLimit(HttpResponseMessage response)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Agents.Plugins.Browsing;
 using Agents.Plugins.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -80,32 +81,12 @@ internal sealed class SearchHttpClient
                 throw new SearchEngineException(_engine, message, response.StatusCode);
             }
 
-            if (response.Content.Headers.ContentLength > MaxResponseBytes)
-            {
-                throw new SearchEngineException(_engine, $"{_engine} answered with more than {MaxResponseBytes} bytes.", response.StatusCode);
-            }
-
+            var body = await CappedBody.ReadAsync(response.Content, MaxResponseBytes, cancellationToken).ConfigureAwait(false)
+                ?? throw new SearchEngineException(_engine, $"{_engine} answered with more than {MaxResponseBytes} bytes.", response.StatusCode);
             try
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    using var limited = new MemoryStream();
-                    var buffer = new byte[16 * 1024];
-                    int read;
-                    while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        if (limited.Length + read > MaxResponseBytes)
-                        {
-                            throw new SearchEngineException(_engine, $"{_engine} answered with more than {MaxResponseBytes} bytes.", response.StatusCode);
-                        }
-
-                        limited.Write(buffer, 0, read);
-                    }
-
-                    limited.Position = 0;
-                    return await JsonDocument.ParseAsync(limited, default, cancellationToken).ConfigureAwait(false);
-                }
+                using var stream = new MemoryStream(body, writable: false);
+                return await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
             }
             catch (JsonException ex)
             {

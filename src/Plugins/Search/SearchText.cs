@@ -40,6 +40,36 @@ internal static partial class SearchText
             ? value.EnumerateArray()
             : [];
 
+    /// <summary>
+    /// Reads the hits of a provider's results array (<paramref name="arrayName"/> in <paramref name="parent"/>): each item
+    /// with an http(s) <c>url</c>, titled by its cleaned <c>title</c> (the host when empty), with the cleaned snippet and the
+    /// date of the properties the provider names; at most <paramref name="maxResults"/>.
+    /// </summary>
+    public static List<SearchHit> ReadHits(JsonElement parent, string arrayName, int maxResults, string snippetProperty, string dateProperty, Func<JsonElement, string> source)
+    {
+        var hits = new List<SearchHit>();
+        foreach (var item in GetArray(parent, arrayName))
+        {
+            if (GetHttpUrl(item, "url") is not { } url)
+            {
+                continue;
+            }
+
+            hits.Add(new SearchHit(
+                Clean(GetString(item, "title")) is { Length: > 0 } title ? title : url.Host,
+                url,
+                Clean(GetString(item, snippetProperty)),
+                source(item),
+                GetDate(item, dateProperty)));
+            if (hits.Count == maxResults)
+            {
+                break;
+            }
+        }
+
+        return hits;
+    }
+
     [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant)]
     private static partial Regex Tags();
 

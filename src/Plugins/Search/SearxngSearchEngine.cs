@@ -53,27 +53,7 @@ public sealed class SearxngSearchEngine : ISearchEngine
             cancellationToken).ConfigureAwait(false);
 
         var root = json.RootElement;
-        var hits = new List<SearchHit>();
-        foreach (var item in SearchText.GetArray(root, "results"))
-        {
-            if (SearchText.GetHttpUrl(item, "url") is not { } url)
-            {
-                continue;
-            }
-
-            var engine = SearchText.GetString(item, "engine");
-            hits.Add(new SearchHit(
-                SearchText.Clean(SearchText.GetString(item, "title")) is { Length: > 0 } title ? title : url.Host,
-                url,
-                SearchText.Clean(SearchText.GetString(item, "content")),
-                engine is null ? Name : $"{Name}:{engine}",
-                SearchText.GetDate(item, "publishedDate")));
-            if (hits.Count == maxResults)
-            {
-                break;
-            }
-        }
-
+        var hits = SearchText.ReadHits(root, "results", maxResults, "content", "publishedDate", item => SearchText.GetString(item, "engine") is { } engine ? $"{Name}:{engine}" : Name);
         if (hits.Count == 0)
         {
             var unresponsive = SearchText.GetArray(root, "unresponsive_engines")

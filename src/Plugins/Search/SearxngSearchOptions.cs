@@ -31,11 +31,6 @@ public sealed class SearxngSearchOptions : IValidatableObject
     public void Validate() => OptionsValidation.ThrowIfFailed<SearxngSearchOptions>(new SearxngSearchOptionsValidator().Validate(null, this));
 
     /// <inheritdoc/>
-    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
-    {
-        if (!OptionsValidation.IsHttpUrl(BaseAddress))
-        {
-            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(BaseAddress)} must be an absolute http or https URL of the SearXNG instance.", [nameof(BaseAddress)]);
-        }
-    }
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        OptionsValidation.HttpUrlRule(validationContext, BaseAddress, nameof(BaseAddress), " of the SearXNG instance");
 }

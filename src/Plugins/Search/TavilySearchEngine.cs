@@ -80,27 +80,7 @@ public sealed partial class TavilySearchEngine : ISearchEngine
             null,
             cancellationToken).ConfigureAwait(false);
 
-        var hits = new List<SearchHit>();
-        foreach (var item in SearchText.GetArray(json.RootElement, "results"))
-        {
-            if (SearchText.GetHttpUrl(item, "url") is not { } url)
-            {
-                continue;
-            }
-
-            hits.Add(new SearchHit(
-                SearchText.Clean(SearchText.GetString(item, "title")) is { Length: > 0 } title ? title : url.Host,
-                url,
-                SearchText.Clean(SearchText.GetString(item, "content")),
-                Name,
-                SearchText.GetDate(item, "published_date")));
-            if (hits.Count == maxResults)
-            {
-                break;
-            }
-        }
-
-        return hits;
+        return SearchText.ReadHits(json.RootElement, "results", maxResults, "content", "published_date", _ => Name);
     }
 
     /// <summary>Moves <c>site:</c> and <c>-site:</c> operators out of the query text.</summary>

@@ -30,11 +30,6 @@ public sealed class TavilySearchOptions : IValidatableObject
     public void Validate() => OptionsValidation.ThrowIfFailed<TavilySearchOptions>(new TavilySearchOptionsValidator().Validate(null, this));
 
     /// <inheritdoc/>
-    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
-    {
-        if (!OptionsValidation.IsHttpUrl(Endpoint))
-        {
-            yield return new ValidationResult($"{OptionsValidation.OwnerName(validationContext)}.{nameof(Endpoint)} must be an absolute http or https URL.", [nameof(Endpoint)]);
-        }
-    }
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext) =>
+        OptionsValidation.HttpUrlRule(validationContext, Endpoint, nameof(Endpoint));
 }

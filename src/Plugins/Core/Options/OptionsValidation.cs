@@ -48,6 +48,20 @@ internal static class OptionsValidation
     public static bool IsHttpUrl(Uri? address) =>
         address is not null && address.IsAbsoluteUri && (address.Scheme == Uri.UriSchemeHttp || address.Scheme == Uri.UriSchemeHttps);
 
+    /// <summary>The failure of an address option that is not an absolute <c>http</c> or <c>https</c> URL (see <see cref="IsHttpUrl"/>); none when it is one.</summary>
+    /// <param name="context">The context of <see cref="IValidatableObject.Validate"/>, which names the options object.</param>
+    /// <param name="address">The address.</param>
+    /// <param name="member">The option's property name.</param>
+    /// <param name="what">Words after "URL" in the message, for example <c>" of the SearXNG instance"</c>.</param>
+    /// <returns>No result, or the one failure.</returns>
+    public static IEnumerable<ValidationResult> HttpUrlRule(ValidationContext context, Uri? address, string member, string what = "")
+    {
+        if (!IsHttpUrl(address))
+        {
+            yield return new ValidationResult($"{OwnerName(context)}.{member} must be an absolute http or https URL{what}.", [member]);
+        }
+    }
+
     /// <summary>Whether every entry of <paramref name="extensions"/> is a file extension with its dot (<c>.md</c>), and there is at least one when <paramref name="requireOne"/>.</summary>
     /// <param name="extensions">The extensions.</param>
     /// <param name="requireOne">Whether an empty list is refused.</param>

@@ -1,6 +1,6 @@
 namespace Agents.Plugins.Browsing;
 
-/// <summary>Reads a response body up to a byte limit, for both fetchers.</summary>
+/// <summary>Reads a response body up to a byte limit, for both page fetchers and the search API client.</summary>
 internal static class CappedBody
 {
     /// <summary>Reads the body; <see langword="null"/> when it is (or announces itself) larger than <paramref name="max"/> bytes.</summary>
