@@ -18,7 +18,9 @@ namespace Agents.Planners.DeepResearch;
 /// The whole run spends one <see cref="BudgetTracker"/>: web tools are charged through it, model usage is
 /// recorded in it, and its budget block is in every round's user message. Its spend is written atomically to
 /// <see cref="DeepResearchFiles.BudgetState"/> after every model call and web tool call, and a rerun restores it
-/// into its (fresh) tracker before the first round, so a killed and resumed run spends one budget in total. When it is exhausted the Context
+/// into its (fresh) tracker before the first round, so a killed and resumed run spends one budget in total. The sub-researchers
+/// and the Report Writer each spend a child budget whose limits and spend are kept in <see cref="DeepResearchFiles.ChildBudgets"/>;
+/// a child cut off in its run resumes with the same limits and its earlier spend. When it is exhausted the Context
 /// Builder stops; the Report Writer still writes a report from what exists (its file tools are not charged).
 /// The caller's browse tool should hand every page it reads to a <see cref="SourceArchive"/> over the same
 /// workspace, so that report citations can resolve to archived sources.
