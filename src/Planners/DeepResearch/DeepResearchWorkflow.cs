@@ -123,29 +123,13 @@ public sealed class DeepResearchWorkflow
     /// category the tracker does not know.</exception>
     public async Task<DeepResearchResult> RunAsync(string question, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(question);
-        question = question.Trim();
-        await BindTaskAsync(question, cancellationToken).ConfigureAwait(false);
-        await RestoreBudgetAsync(cancellationToken).ConfigureAwait(false);
-
-        using var saveGate = new SemaphoreSlim(1, 1);
-        Func<Task> checkpoint = () => SaveBudgetAsync(saveGate);
-        StageOutcome builder;
-        using (HoldWriterShare())
-        {
-            builder = await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
-        }
-
-        var writer = await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
-        await checkpoint().ConfigureAwait(false);
-        var citations = _workspace.FileExists(DeepResearchFiles.Report)
-            ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
-            : null;
-        return new DeepResearchResult(builder, writer, Path.Combine(_workspace.RootPath, DeepResearchFiles.Report), citations, _budget.GetSnapshot());
+        var builder = await RunStageAsync(DeepResearchStage.ContextBuilder, question, cancellationToken).ConfigureAwait(false);
+        var writer = await RunStageAsync(DeepResearchStage.ReportWriter, question, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(builder, writer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Runs (or resumes, or skips when finished) one stage on the workspace, as <see cref="RunAsync"/> does for both;
+    /// Runs (or resumes, or skips when finished) one stage on the workspace; <see cref="RunAsync"/> runs both with it,
     /// the hook behind the Agent Framework executors, so that the stages keep one implementation.
     /// </summary>
     internal async Task<StageOutcome> RunStageAsync(DeepResearchStage stage, string question, CancellationToken cancellationToken)

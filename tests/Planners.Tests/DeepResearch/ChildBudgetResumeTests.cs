@@ -2,7 +2,6 @@ using System.Text.Json;
 using Agents.Budget;
 using Agents.Planners.DeepResearch;
 using Agents.Planners.Tests.Fakes;
-using Agents.Plugins.Memory;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -16,24 +15,9 @@ public sealed class ChildBudgetResumeTests : IDisposable
 {
     private const string Question = "How is renewable capacity growing?";
     private static readonly string[] Topics = ["solar", "wind"];
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "agents-deepresearch-children", Guid.NewGuid().ToString("N"));
-    private readonly List<MemoryWorkspace> _workspaces = [];
+    private readonly TestWorkspaces _workspaces = new("agents-deepresearch-children");
 
-    public void Dispose()
-    {
-        foreach (var workspace in _workspaces)
-        {
-            workspace.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _workspaces.Dispose();
 
     [Fact]
     public async Task AResumedTopicContinuesItsOwnChildBudgetAndTheRunsSpendIsTheSum()
@@ -50,7 +34,7 @@ public sealed class ChildBudgetResumeTests : IDisposable
         Assert.Equal(2, wind.Spend.GetUnits("search"));
         Assert.Equal(9, ReadRunSpend().GetUnits("search"));
 
-        var script = new ChildBudgetScript(Root, Topics) { Searches = { ["solar"] = 5 } };
+        var script = new TopicScript(Root, Topics) { Searches = { ["solar"] = 5 } };
         var result = await Create(script).RunAsync(Question, CancellationToken.None);
 
         // Solar resumes with 3 searches left (not a fresh share of the 11 the run has left): 3 of its 5 are granted.
@@ -76,7 +60,7 @@ public sealed class ChildBudgetResumeTests : IDisposable
         Assert.True(ReadChild("solar").Open);
         Assert.Equal(10, ReadChild("solar").Spend.GetUnits("search"));
 
-        var script = new ChildBudgetScript(Root, Topics);
+        var script = new TopicScript(Root, Topics);
         var resumed = await Create(script).RunAsync(Question, CancellationToken.None);
 
         // Solar's restored child is at its limit: its sub-researcher stops before its first model call.
@@ -86,7 +70,7 @@ public sealed class ChildBudgetResumeTests : IDisposable
         Assert.False(ReadChild("solar").Open);
 
         // Its run ended, so the next run gives it a fresh share of the 8 searches left, on top of the 10 it spent.
-        script = new ChildBudgetScript(Root, Topics);
+        script = new TopicScript(Root, Topics);
         var third = await Create(script).RunAsync(Question, CancellationToken.None);
 
         var rounds = script.RoundsOf("solar");
@@ -105,7 +89,7 @@ public sealed class ChildBudgetResumeTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(Root, ChildFile("solar")), "{ not json");
         var logs = new ListLoggerFactory();
 
-        var script = new ChildBudgetScript(Root, Topics) { Searches = { ["solar"] = 5 } };
+        var script = new TopicScript(Root, Topics) { Searches = { ["solar"] = 5 } };
         var result = await Create(script, logs).RunAsync(Question, CancellationToken.None);
 
         // The lost file is unknown: solar gets a fresh share of the 11 searches the run has left; nothing else is lost.
@@ -123,7 +107,7 @@ public sealed class ChildBudgetResumeTests : IDisposable
 
     private static BudgetTracker Budget() => new(new BudgetOptions().SetToolLimit("search", 20).AddToolMapping("search", "search"));
 
-    private string Root => Path.Combine(_root, "ws");
+    private string Root => _workspaces.Root;
 
     /// <summary>
     /// Runs until round 2's sub-researchers are at work, then cancels: wind searches twice and ends; solar asks for
@@ -135,11 +119,11 @@ public sealed class ChildBudgetResumeTests : IDisposable
         var windDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var solarSearched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var solarCount = 0;
-        var script = new ChildBudgetScript(Root, Topics)
+        var script = new TopicScript(Root, Topics)
         {
             Searches = { ["solar"] = solarSearches, ["wind"] = 2 },
             PausedTopic = "solar",
-            Finished = topic =>
+            AfterTopic = topic =>
             {
                 if (topic == "wind")
                 {
@@ -173,10 +157,9 @@ public sealed class ChildBudgetResumeTests : IDisposable
         Assert.Contains("Topic \"wind\" (knowledge_base/wind/): complete", Read(DeepResearchFiles.KnowledgeBaseLog), StringComparison.Ordinal);
     }
 
-    private DeepResearchWorkflow Create(ChildBudgetScript script, ILoggerFactory? logs = null, params AIFunction[] tools)
+    private DeepResearchWorkflow Create(TopicScript script, ILoggerFactory? logs = null, params AIFunction[] tools)
     {
-        var workspace = new MemoryWorkspace(new MemoryWorkspaceOptions { RootPath = Root });
-        _workspaces.Add(workspace);
+        var workspace = _workspaces.Open();
         AIFunction[] web = tools.Length > 0 ? tools : [AIFunctionFactory.Create((string query) => $"Results for {query}.", "search")];
         var options = new DeepResearchOptions { MaxParallelTopics = 2, MaxWriterRounds = 2 };
         return new DeepResearchWorkflow(new AsyncScriptedChatClient(script.RespondAsync), workspace, Budget(), web, options, loggerFactory: logs);
@@ -186,5 +169,5 @@ public sealed class ChildBudgetResumeTests : IDisposable
 
     private BudgetSpend ReadRunSpend() => JsonSerializer.Deserialize<BudgetSpend>(Read(DeepResearchFiles.BudgetState))!;
 
-    private string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
+    private string Read(string relative) => _workspaces.Read(relative);
 }
