@@ -36,4 +36,12 @@ public static class DeepResearchFiles
     /// read it but not change it.
     /// </summary>
     public const string BudgetState = "budget_state.json";
+
+    /// <summary>
+    /// The folder of the child budgets' files: one JSON file per sub-researcher's topic (<c>child_budgets/knowledge_base/&lt;slug&gt;.json</c>,
+    /// beside the path of the topic's folder) and one for the Report Writer (<c>child_budgets/report_writer.json</c>), each with the
+    /// child's limits and spend, written atomically at every checkpoint. A resumed run restores each child from its own file and the
+    /// whole run from <see cref="BudgetState"/>, of which every child's spend is a part. Agents can read them but not change them.
+    /// </summary>
+    public const string ChildBudgets = "child_budgets";
 }

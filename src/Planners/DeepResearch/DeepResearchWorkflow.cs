@@ -18,7 +18,9 @@ namespace Agents.Planners.DeepResearch;
 /// The whole run spends one <see cref="BudgetTracker"/>: web tools are charged through it, model usage is
 /// recorded in it, and its budget block is in every round's user message. Its spend is written atomically to
 /// <see cref="DeepResearchFiles.BudgetState"/> after every model call and web tool call, and a rerun restores it
-/// into its (fresh) tracker before the first round, so a killed and resumed run spends one budget in total. When it is exhausted the Context
+/// into its (fresh) tracker before the first round, so a killed and resumed run spends one budget in total. The sub-researchers
+/// and the Report Writer each spend a child budget whose limits and spend are kept in <see cref="DeepResearchFiles.ChildBudgets"/>;
+/// a child cut off in its run resumes with the same limits and its earlier spend. When it is exhausted the Context
 /// Builder stops; the Report Writer still writes a report from what exists (its file tools are not charged).
 /// The caller's browse tool should hand every page it reads to a <see cref="SourceArchive"/> over the same
 /// workspace, so that report citations can resolve to archived sources.
@@ -78,6 +80,7 @@ public sealed class DeepResearchWorkflow
         fileToolOptions.ProtectedFiles.UnionWith(_options.FileTools.ProtectedFiles);
         fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.Task);
         fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.BudgetState);
+        fileToolOptions.ProtectedFiles.Add(DeepResearchFiles.ChildBudgets);
         fileToolOptions.HostFiles.UnionWith(
         [
             DeepResearchFiles.Index,
@@ -120,29 +123,13 @@ public sealed class DeepResearchWorkflow
     /// category the tracker does not know.</exception>
     public async Task<DeepResearchResult> RunAsync(string question, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(question);
-        question = question.Trim();
-        await BindTaskAsync(question, cancellationToken).ConfigureAwait(false);
-        await RestoreBudgetAsync(cancellationToken).ConfigureAwait(false);
-
-        using var saveGate = new SemaphoreSlim(1, 1);
-        Func<Task> checkpoint = () => SaveBudgetAsync(saveGate);
-        StageOutcome builder;
-        using (HoldWriterShare())
-        {
-            builder = await RunBuilderAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
-        }
-
-        var writer = await RunWriterAsync(question, checkpoint, cancellationToken).ConfigureAwait(false);
-        await checkpoint().ConfigureAwait(false);
-        var citations = _workspace.FileExists(DeepResearchFiles.Report)
-            ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
-            : null;
-        return new DeepResearchResult(builder, writer, Path.Combine(_workspace.RootPath, DeepResearchFiles.Report), citations, _budget.GetSnapshot());
+        var builder = await RunStageAsync(DeepResearchStage.ContextBuilder, question, cancellationToken).ConfigureAwait(false);
+        var writer = await RunStageAsync(DeepResearchStage.ReportWriter, question, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(builder, writer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Runs (or resumes, or skips when finished) one stage on the workspace, as <see cref="RunAsync"/> does for both;
+    /// Runs (or resumes, or skips when finished) one stage on the workspace; <see cref="RunAsync"/> runs both with it,
     /// the hook behind the Agent Framework executors, so that the stages keep one implementation.
     /// </summary>
     internal async Task<StageOutcome> RunStageAsync(DeepResearchStage stage, string question, CancellationToken cancellationToken)
@@ -337,6 +324,17 @@ public sealed class DeepResearchWorkflow
             return new StageOutcome(Stage, 0, StageLog.LastRound(log), StageStopReason.AlreadyComplete);
         }
 
+        // The writer spends its own child budget (all that is left), kept in the workspace so that a resumed writer continues it.
+        using var share = await StoredChildBudget.OpenAsync(_workspace, _budget, StoredChildBudget.WriterPath, StoredChildBudget.WriterOwner, 1, _logger, cancellationToken).ConfigureAwait(false);
+        var outcome = await WriteReportAsync(question, log, share, checkpoint, cancellationToken).ConfigureAwait(false);
+        await share.CloseAsync().ConfigureAwait(false);
+        return outcome;
+    }
+
+    private async Task<StageOutcome> WriteReportAsync(string question, string? log, StoredChildBudget share, Func<Task> checkpoint, CancellationToken cancellationToken)
+    {
+        const DeepResearchStage Stage = DeepResearchStage.ReportWriter;
+        var save = Checkpoint(checkpoint, share);
         var system = _options.WriterSystemPrompt ?? DeepResearchPrompts.Writer;
         var ran = 0;
         while (true)
@@ -388,7 +386,7 @@ public sealed class DeepResearchWorkflow
             await StartRoundAsync(DeepResearchFiles.ReportLog, round, cancellationToken).ConfigureAwait(false);
             ran++;
             _logger.LogInformation("Report Writer round {Round} of {Total}.", round, _options.MaxWriterRounds);
-            var run = await Agent(_options.WriterChatClient, _budget).RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, checkpoint, cancellationToken, finalAnswer: true).ConfigureAwait(false);
+            var run = await Agent(_options.WriterChatClient, share.Tracker).RunAsync(system, user, [], _fileTools, stopOnExhaustion: false, save, cancellationToken, finalAnswer: true).ConfigureAwait(false);
             log = await ReadAsync(DeepResearchFiles.ReportLog, cancellationToken).ConfigureAwait(false);
             if (run.BudgetStopped && run.ModelCalls == 0)
             {
@@ -401,25 +399,53 @@ public sealed class DeepResearchWorkflow
     private RoundAgent Agent(IChatClient? client, BudgetTracker budget) =>
         new(client ?? _chatClient, budget, _options, _logger, _workspace.RedactPaths, ArchiveToolResultAsync);
 
+    /// <summary>The checkpoint of a child: the run's spend first (the hard bound), then the child's own.</summary>
+    private static Func<Task> Checkpoint(Func<Task> checkpoint, StoredChildBudget child) => async () =>
+    {
+        await checkpoint().ConfigureAwait(false);
+        await child.SaveAsync().ConfigureAwait(false);
+    };
+
     /// <summary>
-    /// One parallel Context Builder round: a sub-researcher per topic, each with a child budget (the remainder split evenly)
-    /// and its own folder, then their findings merged into index.md in topic order. A sub-researcher that fails or is
-    /// cancelled loses nothing of the others: the merge runs in any case, and its topic stays open for a later round.
+    /// One parallel Context Builder round: a sub-researcher per topic, each with a child budget (the remainder split evenly,
+    /// or, for a topic whose run was interrupted, its stored limits and spend: see <see cref="StoredChildBudget"/>) and its own
+    /// folder, then their findings merged into index.md in topic order. A sub-researcher that fails or is cancelled loses
+    /// nothing of the others: the merge runs in any case, and its topic stays open for a later round.
     /// </summary>
     private async Task<RoundRun> RunTopicsAsync(string question, int round, IReadOnlyList<ResearchTopic> topics, Func<Task> checkpoint, CancellationToken cancellationToken)
     {
-        var limits = topics.Select(_ => ChildBudgets.Split(_budget, topics.Count)).ToList();
-        var children = limits.Select(_budget.CreateChild).ToList();
+        var children = new List<StoredChildBudget>(topics.Count);
+        try
+        {
+            foreach (var topic in topics)
+            {
+                children.Add(await StoredChildBudget.OpenAsync(_workspace, _budget, StoredChildBudget.TopicPath(topic), topic.Title, topics.Count, _logger, cancellationToken).ConfigureAwait(false));
+            }
+
+            return await RunTopicsAsync(question, round, topics, children, checkpoint, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.Dispose();
+            }
+        }
+    }
+
+    private async Task<RoundRun> RunTopicsAsync(
+        string question, int round, IReadOnlyList<ResearchTopic> topics, List<StoredChildBudget> children, Func<Task> checkpoint, CancellationToken cancellationToken)
+    {
         var system = DeepResearchPrompts.SubResearcher + "\n\n" + _budget.FormatGuideline();
         _logger.LogInformation("Context Builder round {Round}: {Count} topics in parallel.", round, topics.Count);
         var runs = topics.Select((topic, i) => Task.Run(
-            () => Agent(_options.ResearcherChatClient, children[i]).RunAsync(
+            () => Agent(_options.ResearcherChatClient, children[i].Tracker).RunAsync(
                 system,
-                DeepResearchPrompts.TopicRound(question, round, _options.MaxBuilderRounds, topic.Title, topic.Folder, topic.FindingsFile, children[i].FormatBudgetBlock()),
+                DeepResearchPrompts.TopicRound(question, round, _options.MaxBuilderRounds, topic.Title, topic.Folder, topic.FindingsFile, children[i].Tracker.FormatBudgetBlock()),
                 _webTools,
                 _fileTools,
                 stopOnExhaustion: true,
-                checkpoint,
+                Checkpoint(checkpoint, children[i]),
                 cancellationToken),
             cancellationToken)).ToList();
         try
@@ -449,6 +475,8 @@ public sealed class DeepResearchWorkflow
                 _logger.LogWarning(task.Exception?.GetBaseException(), "The sub-researcher of topic {Topic} failed.", topics[i].Title);
             }
 
+            // A cancelled run stays open: resumed, it continues with the same limits. Any other run ended.
+            await (task.IsCanceled ? children[i].SaveAsync() : children[i].CloseAsync()).ConfigureAwait(false);
             log.Append(CultureInfo.InvariantCulture, $"- Topic \"{topics[i].Title}\" ({topics[i].Folder}/): {state}\n");
             results.Add((topics[i], findings, completed));
         }

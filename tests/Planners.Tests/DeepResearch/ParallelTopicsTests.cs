@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Agents.Budget;
 using Agents.Planners.DeepResearch;
-using Agents.Plugins.Memory;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.DeepResearch;
@@ -10,24 +9,9 @@ public sealed class ParallelTopicsTests : IDisposable
 {
     private static readonly string[] FourTopics = ["solar", "wind", "storage", "hydro"];
     private static readonly string[] ThreeTopics = ["solar", "wind", "storage"];
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "agents-deepresearch-topics", Guid.NewGuid().ToString("N"));
-    private readonly List<MemoryWorkspace> _workspaces = [];
+    private readonly TestWorkspaces _workspaces = new("agents-deepresearch-topics");
 
-    public void Dispose()
-    {
-        foreach (var workspace in _workspaces)
-        {
-            workspace.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _workspaces.Dispose();
 
     [Fact]
     public async Task UpToKTopicsRunAtOnceAndEveryTopicIsMergedIntoIndexOnce()
@@ -236,7 +220,7 @@ public sealed class ParallelTopicsTests : IDisposable
         return data;
     }
 
-    private string WorkspaceRoot => Path.Combine(_root, "ws");
+    private string WorkspaceRoot => _workspaces.Root;
 
     private static BudgetOptions Budget(long searches = 20) =>
         new BudgetOptions().SetToolLimit("search", searches).AddToolMapping("search", "search");
@@ -262,8 +246,7 @@ public sealed class ParallelTopicsTests : IDisposable
 
     private DeepResearchWorkflow Create(IChatClient model, BudgetTracker budget, DeepResearchOptions options)
     {
-        var workspace = new MemoryWorkspace(new MemoryWorkspaceOptions { RootPath = WorkspaceRoot });
-        _workspaces.Add(workspace);
+        var workspace = _workspaces.Open();
         var search = AIFunctionFactory.Create((string query) => $"Results for {query}: nothing new.", "search");
         return new DeepResearchWorkflow(model, workspace, budget, [search], options);
     }
@@ -281,5 +264,5 @@ public sealed class ParallelTopicsTests : IDisposable
         Assert.Contains($"Topic \"wind\" (knowledge_base/wind/): {state}", Read(DeepResearchFiles.KnowledgeBaseLog));
     }
 
-    private string Read(string relative) => File.ReadAllText(Path.Combine(WorkspaceRoot, relative));
+    private string Read(string relative) => _workspaces.Read(relative);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Agents.Planners.DeepResearch;
 using Microsoft.Extensions.AI;
@@ -22,10 +23,22 @@ internal sealed partial class TopicScript(string root, IReadOnlyList<string> top
     /// <summary>Gets or sets how many web searches a sub-researcher asks for in its first response. Default 1.</summary>
     public int SearchesPerTopic { get; set; } = 1;
 
+    /// <summary>Gets the number of web searches a topic's sub-researcher asks for, per topic; <see cref="SearchesPerTopic"/> for the others.</summary>
+    public Dictionary<string, int> Searches { get; } = [];
+
+    /// <summary>Gets or sets the topic whose first response also calls the <c>pause</c> tool, with its searches.</summary>
+    public string? PausedTopic { get; set; }
+
+    /// <summary>Gets the user message of every sub-researcher's round, with its topic, in the order they started.</summary>
+    public ConcurrentQueue<(string Topic, string User)> TopicRounds { get; } = new();
+
     /// <summary>Gets or sets the usage the model reports for a call (its options give the output cap).</summary>
     public Func<ChatOptions?, UsageDetails>? Usage { get; set; }
 
     public static string Finding(string topic) => $"- {topic} doubled since 2015 (see {topic}.md)";
+
+    /// <summary>The user messages of <paramref name="topic"/>'s rounds, in order.</summary>
+    public List<string> RoundsOf(string topic) => [.. TopicRounds.Where(r => r.Topic == topic).Select(r => r.User)];
 
     public async Task<ChatResponse> RespondAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
@@ -56,7 +69,9 @@ internal sealed partial class TopicScript(string root, IReadOnlyList<string> top
                         await before(title, cancellationToken).ConfigureAwait(false);
                     }
 
-                    return Calls([.. Enumerable.Range(0, SearchesPerTopic).Select(i => Call("search", new() { ["query"] = $"{title} {i}" }))]);
+                    TopicRounds.Enqueue((title, user));
+                    var calls = Enumerable.Range(0, Searches.GetValueOrDefault(title, SearchesPerTopic)).Select(i => Call("search", new() { ["query"] = $"{title} {i}" }));
+                    return Calls([.. calls, .. title == PausedTopic ? [Call("pause", [])] : Array.Empty<FunctionCallContent>()]);
                 case 1:
                     return Calls(
                         Call("files_create_file", new() { ["path"] = $"{folder}/{title}.md", ["content"] = $"# {title}\n\n- {title} fact [1]\n", ["overwrite"] = true }),
