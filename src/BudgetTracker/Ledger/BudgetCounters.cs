@@ -146,6 +146,34 @@ internal sealed class BudgetCounters
         return null;
     }
 
+    /// <summary>
+    /// Whether this level's unit limit of the category is the only limit that refuses the call: every other limit of
+    /// this level and every limit of the ancestors would allow it, so more units of the category would let it run.
+    /// </summary>
+    public bool OnlyUnitLimitRefuses(CategoryState state, int units)
+    {
+        decimal cost = units * state.UnitPrice;
+        lock (Gate)
+        {
+            if (state.Limit is not { } limit || state.Spent + units <= limit)
+            {
+                return false;
+            }
+
+            CategoryState? s = state;
+            for (int i = 0; i < Levels.Length; i++, s = s?.Parent)
+            {
+                BudgetCounters level = Levels[i];
+                if (level.Limits.RefuseTool(level, new ToolCallCheck(s!, units, cost, level.ElapsedIfLimited()), skipUnits: i == 0) is not null)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Counts reserved units as used on every level; returns the category's units used on this level.</summary>
     public long CommitUnits(CategoryState state, int units)
     {

@@ -76,6 +76,17 @@ public sealed class BudgetTracker
         remove => Events.Exhausted -= value;
     }
 
+    /// <summary>
+    /// Raised when the <see cref="BudgetOptions.ExtensionApprover"/> answered a question about a spent category, granted or
+    /// declined (the receipt of the decision; also logged and tagged on the call's <c>execute_tool</c> span). Handlers run
+    /// on the caller's thread.
+    /// </summary>
+    public event EventHandler<BudgetExtensionEventArgs>? ExtensionAnswered
+    {
+        add => Events.ExtensionAnswered += value;
+        remove => Events.ExtensionAnswered -= value;
+    }
+
     /// <summary>Gets the (frozen) options.</summary>
     public BudgetOptions Options { get; }
 

@@ -103,10 +103,18 @@ internal sealed class BudgetLimits
 
     public BudgetRegime Regime(BudgetCounters c, TimeSpan elapsed) => RegimeOf(RemainingFraction(c, elapsed), IsReached(c, elapsed));
 
-    public string? RefuseTool(BudgetCounters c, in ToolCallCheck call)
+    public string? RefuseTool(BudgetCounters c, in ToolCallCheck call) => RefuseTool(c, call, skipUnits: false);
+
+    /// <summary>The refusal of a tool call; with <paramref name="skipUnits"/>, by every limit but the category units.</summary>
+    public string? RefuseTool(BudgetCounters c, in ToolCallCheck call, bool skipUnits)
     {
         foreach (BudgetLimit limit in _refusalOrder)
         {
+            if (skipUnits && limit is CategoryUnitLimits)
+            {
+                continue;
+            }
+
             if (limit.RefuseTool(c, call) is { } reason)
             {
                 return reason;
