@@ -7,7 +7,10 @@ namespace Agents.Budget;
 /// Reserves a tool call's units, and when only its category's unit limit refuses them, asks the
 /// <see cref="BudgetOptions.ExtensionApprover"/> for more before refusing: granted, the limit grows
 /// (<see cref="BudgetTracker.ExtendToolLimit"/>) and the reservation is tried once more. One question at a time per
-/// category; calls refused meanwhile wait for it and try again after the answer (without asking again when it was a decline).
+/// category; calls refused meanwhile wait for it and try again after the answer. A decline is final for the category
+/// (until <see cref="BudgetTracker.Reset"/> or <see cref="BudgetTracker.ExtendToolLimit"/>): its later calls are refused
+/// without asking, and the category counts as exhausted again (<see cref="BudgetTracker.IsExhausted"/>). An approver that
+/// throws or is cancelled declines this call only.
 /// </summary>
 internal sealed class BudgetExtensionAsker
 {
@@ -39,7 +42,6 @@ internal sealed class BudgetExtensionAsker
         }
 
         AskGate gate = _gates.GetOrAdd(category.Name, static _ => new AskGate());
-        int declines = Volatile.Read(ref gate.Declines);
         try
         {
             await gate.Turn.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -56,12 +58,9 @@ internal sealed class BudgetExtensionAsker
                 return null;
             }
 
-            if (declines == Volatile.Read(ref gate.Declines) && _tracker.Counters.OnlyUnitLimitRefuses(category, units))
+            if (_tracker.Counters.OnlyUnitLimitRefuses(category, units))
             {
-                if (!await AskAsync(activity, tool, category, units, cancellationToken).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref gate.Declines);
-                }
+                await AskAsync(activity, tool, category, units, cancellationToken).ConfigureAwait(false);
             }
 
             return Refuse(tool, category, units);
@@ -76,8 +75,8 @@ internal sealed class BudgetExtensionAsker
     private string? Refuse(ResolvedTool tool, CategoryState category, int units) =>
         _tracker.TryReserveCore(category, units, tool.DisplayName, out string? reason) ? null : reason;
 
-    /// <summary>Asks once and extends the limit when granted; records the receipt. Returns whether more was granted.</summary>
-    private async ValueTask<bool> AskAsync(Activity? activity, ResolvedTool tool, CategoryState category, int units, CancellationToken cancellationToken)
+    /// <summary>Asks once and extends the limit when granted, or marks the category declined; records the receipt.</summary>
+    private async ValueTask AskAsync(Activity? activity, ResolvedTool tool, CategoryState category, int units, CancellationToken cancellationToken)
     {
         long used;
         long limit;
@@ -110,18 +109,23 @@ internal sealed class BudgetExtensionAsker
         {
             limit = _tracker.ExtendToolLimit(category.Name, granted);
         }
+        else if (error is null)
+        {
+            lock (_tracker.Counters.Gate)
+            {
+                category.ExtensionDeclined = true;
+            }
+        }
 
         _tracker.Events.OnExtension(new BudgetExtensionEventArgs(request, Math.Max(0, granted), limit, error));
         ToolCallActivity.Asked(activity, offered, Math.Max(0, granted), error);
-        return granted > 0;
     }
 
-    /// <summary>The question of one category: one at a time, and how many declines it had. Lives as long as the tracker
-    /// (its semaphore holds no wait handle, so nothing is left undisposed).</summary>
+    /// <summary>The question of one category, one at a time. Lives as long as the tracker (its semaphore holds no wait
+    /// handle, so nothing is left undisposed).</summary>
     private sealed class AskGate : IDisposable
     {
         public readonly SemaphoreSlim Turn = new(1, 1);
-        public int Declines;
 
         public void Dispose() => Turn.Dispose();
     }

@@ -106,14 +106,16 @@ public sealed class BudgetTracker
     }
 
     /// <summary>Gets a value indicating whether any hard limit is reached.</summary>
-    /// <remarks>A child tracker (see <see cref="CreateChild"/>) is also exhausted when an ancestor is.</remarks>
+    /// <remarks>A child tracker (see <see cref="CreateChild"/>) is also exhausted when an ancestor is. With a
+    /// <see cref="BudgetOptions.ExtensionApprover"/>, a spent category of this tracker does not count until the approver
+    /// declined to extend it: the run goes on, and the category's next call asks for more.</remarks>
     public bool IsExhausted
     {
         get
         {
             lock (Counters.Gate)
             {
-                return Counters.IsExhaustedChain();
+                return Counters.IsExhaustedChain(askable: Options.ExtensionApprover is not null);
             }
         }
     }
@@ -398,6 +400,7 @@ public sealed class BudgetTracker
 
             limit = checked(old + units);
             state.Limit = limit;
+            state.ExtensionDeclined = false;
             Events.Forget(state.Name);
         }
 

@@ -62,6 +62,22 @@ internal sealed class BudgetLimits
         return false;
     }
 
+    /// <summary>Whether a limit is reached; with <paramref name="askable"/> a spent category counts only once its extension was declined.</summary>
+    public bool IsReached(BudgetCounters c, TimeSpan elapsed, bool askable)
+    {
+        foreach (BudgetLimit limit in _limits)
+        {
+            if (askable && limit is CategoryUnitLimits
+                ? CategoryUnitLimits.IsReachedAfterDecline(c)
+                : limit.IsReached(c, elapsed))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public List<(string Budget, string Reason)> Reached(BudgetCounters c, TimeSpan elapsed)
     {
         var reached = new List<(string, string)>();
