@@ -62,9 +62,10 @@ public sealed class ChatPageAskTests
 
         await grant.ClickAsync();
 
+        // (The timeline folds once the answer is in: the buttons are found by test id, hidden or not.)
         await Expect(ask.GetByTestId("ask-outcome")).ToHaveTextAsync("Granted 2 more", new() { Timeout = 20_000 });
-        await Expect(grant).ToBeDisabledAsync();
-        await Expect(decline).ToBeDisabledAsync();
+        await Expect(ask.GetByTestId("ask-grant")).ToBeDisabledAsync();
+        await Expect(ask.GetByTestId("ask-decline")).ToBeDisabledAsync();
         await Expect(run.GetByTestId("answer")).ToContainTextAsync("Lucene.Net is the embedded search library", new() { Timeout = 20_000 });
         await Expect(run.GetByTestId("budget-units")).ToContainTextAsync("search 2/", new() { Timeout = 20_000 });
         await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 20_000 });
