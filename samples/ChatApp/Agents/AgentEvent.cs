@@ -11,6 +11,8 @@ namespace Agents.Samples.ChatApp.Agents;
 [JsonDerivedType(typeof(SectionsEvent), "sections")]
 [JsonDerivedType(typeof(DeltaEvent), "delta")]
 [JsonDerivedType(typeof(AnswerEvent), "answer")]
+[JsonDerivedType(typeof(AskEvent), "ask")]
+[JsonDerivedType(typeof(AskAnswerEvent), "ask_answer")]
 [JsonDerivedType(typeof(ErrorEvent), "error")]
 [JsonDerivedType(typeof(DoneEvent), "done")]
 internal abstract record AgentEvent

@@ -1,3 +1,4 @@
+using Agents.Budget;
 using Agents.Samples.ChatApp.Hosting;
 
 namespace Agents.Samples.ChatApp.Agents;
@@ -13,4 +14,8 @@ internal sealed record AgentRunRequest(
     string Question,
     IReadOnlyList<ChatTurn> History,
     AgentStrategy Strategy,
-    SessionBudget Budget);
+    SessionBudget Budget)
+{
+    /// <summary>Gets who is asked for more units when a tool category is spent (the page); <see langword="null"/> never asks.</summary>
+    public IBudgetExtensionApprover? Approver { get; init; }
+}

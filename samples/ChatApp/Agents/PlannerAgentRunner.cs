@@ -38,7 +38,15 @@ internal sealed class PlannerAgentRunner : IAgentRunner
 
     public async IAsyncEnumerable<AgentEvent> RunAsync(AgentRunRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var tracker = new BudgetTracker(CreateBudget(request.Budget, _options.Limits.MaxRunDuration), _timeProvider, _loggerFactory);
+        var budget = CreateBudget(request.Budget, _options.Limits.MaxRunDuration);
+        if (request.Approver is not null && _options.AskForMoreUnits > 0)
+        {
+            // A spent category pauses the run and asks the page (see RunAsks); the run goes on with what is granted.
+            budget.ExtensionApprover = request.Approver;
+            budget.AskForMoreUnits = _options.AskForMoreUnits;
+        }
+
+        var tracker = new BudgetTracker(budget, _timeProvider, _loggerFactory);
         var mapper = new PlannerEventMapper(request.Budget, _options.Limits.MaxRunDuration);
         yield return mapper.Budget(tracker.GetSnapshot());
         if (request.Strategy == AgentStrategy.Report)

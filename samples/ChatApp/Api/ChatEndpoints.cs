@@ -21,6 +21,7 @@ internal static class ChatEndpoints
         api.MapDelete("/conversations/{id}", DeleteConversation);
         api.MapPost("/conversations/{id}/messages", SendMessageAsync);
         api.MapPost("/conversations/{id}/stop", StopRun);
+        api.MapPost("/conversations/{id}/asks/{askId}", AnswerAskAsync);
         api.MapGet("/conversations/{id}/messages/{index:int}/report", DownloadReport);
     }
 
@@ -60,7 +61,7 @@ internal static class ChatEndpoints
         var conversation = await store.FindAsync(id, cancellationToken);
         return conversation is null
             ? NotFound(id)
-            : Results.Json(new { conversation.Id, conversation.Title, conversation.IsRunning, Messages = conversation.GetTurns() }, ApiJson.Options);
+            : Results.Json(new { conversation.Id, conversation.Title, conversation.IsRunning, Messages = conversation.GetTurns(), PendingAsk = conversation.Asks?.Pending }, ApiJson.Options);
     }
 
     private static async Task<IResult> DeleteConversation(string id, [FromServices] ConversationStore store, CancellationToken cancellationToken) =>
@@ -77,6 +78,40 @@ internal static class ChatEndpoints
         return conversation.Stop()
             ? Results.Accepted()
             : Problems.Create(StatusCodes.Status409Conflict, "Nothing to stop", "No run is in progress in this conversation.");
+    }
+
+    /// <summary>Answers a question of the run in progress: <c>{"grant": true}</c> continues with the units offered, <c>false</c> stops.</summary>
+    private static async Task<IResult> AnswerAskAsync(
+        string id,
+        string askId,
+        HttpContext context,
+        [FromServices] ConversationStore store,
+        [FromServices] IOptions<ChatAppOptions> options)
+    {
+        var conversation = await store.FindAsync(id, context.RequestAborted);
+        if (conversation is null)
+        {
+            return NotFound(id);
+        }
+
+        var (body, error) = await JsonBodyReader.ReadAsync<AnswerAskRequest>(
+            context, options.Value.Limits.MaxRequestBytes, ApiJson.Options, context.RequestAborted).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return Problems.Create(error.Status, error.Title, error.Detail);
+        }
+
+        if (body!.Grant is not { } grant)
+        {
+            return Problems.BadRequest("grant is missing; send {\"grant\": true} to continue or {\"grant\": false} to stop.");
+        }
+
+        return (conversation.Asks?.Answer(askId, grant) ?? AskAnswerOutcome.NotFound) switch
+        {
+            AskAnswerOutcome.Answered => Results.Accepted(),
+            AskAnswerOutcome.AlreadyAnswered => Problems.Create(StatusCodes.Status409Conflict, "Already answered", $"The question '{askId}' was answered already."),
+            _ => Problems.Create(StatusCodes.Status404NotFound, "Question not found", $"The run in progress in conversation '{id}' has no question '{askId}'."),
+        };
     }
 
     private static async Task<IResult> SendMessageAsync(
@@ -167,8 +202,15 @@ internal static class ChatEndpoints
                 $"The message could not be saved, so it was not sent: {ex.Message}");
         }
 
-        var request = new AgentRunRequest(conversation.Id, message, history, strategy, budget);
-        var stream = new RunEventStream(conversation, run, runner, request, new RunRecorder(renderer), settings.Limits.MaxRunDuration, timeProvider, loggerFactory);
+        RunAsks? asks = null;
+        if (settings.AskForMoreUnits > 0)
+        {
+            asks = new RunAsks(settings.AskTimeout, timeProvider);
+            conversation.SetAsks(run, asks);
+        }
+
+        var request = new AgentRunRequest(conversation.Id, message, history, strategy, budget) { Approver = asks };
+        var stream = new RunEventStream(conversation, run, runner, request, new RunRecorder(renderer), settings.Limits.MaxRunDuration, timeProvider, loggerFactory, asks);
 
         // Should the result never be written, the run still ends with the response (EndRun is idempotent).
         context.Response.OnCompleted(() =>

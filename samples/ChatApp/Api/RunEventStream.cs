@@ -11,7 +11,8 @@ namespace Agents.Samples.ChatApp.Api;
 /// One run of a conversation as Server-Sent Events (written by <c>TypedResults.ServerSentEvents</c>): the agent's
 /// events in order, an <c>error</c> event when it fails, and a last <c>done</c> event saying how it ended. The run
 /// stops when the page presses stop, closes the stream, or the server's time limit passes; the conversation keeps
-/// the whole run in every case.
+/// the whole run in every case. When the run may ask (<see cref="RunAsks"/>), its questions and their answers come on the
+/// same stream, in order with the agent's events, and are kept with the run.
 /// </summary>
 internal sealed partial class RunEventStream
 {
@@ -23,6 +24,7 @@ internal sealed partial class RunEventStream
     private readonly TimeSpan _maxDuration;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly RunAsks? _asks;
 
     /// <summary>Creates the stream of a run the conversation has started (<see cref="Conversation.TryStartRun"/>); it ends the run.</summary>
     public RunEventStream(
@@ -33,8 +35,10 @@ internal sealed partial class RunEventStream
         RunRecorder recorder,
         TimeSpan maxDuration,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        RunAsks? asks = null)
     {
+        _asks = asks;
         _conversation = conversation;
         _run = run;
         _runner = runner;
@@ -58,13 +62,46 @@ internal sealed partial class RunEventStream
             await using (events.ConfigureAwait(false))
             {
                 string? status = null;
+                var pending = NextAsync(events, linked, timeout, requestAborted);
+                var asks = _asks?.Events;
+                Task<bool>? askWait = null;
                 while (status is null)
                 {
-                    var (next, ended) = await NextAsync(events, linked, timeout, requestAborted).ConfigureAwait(false);
+                    if (asks is not null)
+                    {
+                        // A tool call waiting for the page's answer holds the agent's next event, so questions come on
+                        // their own: a question after the events the agent produced before it, an answer before the next.
+                        if (asks.TryPeek(out var head) && (head is not AskEvent || !pending.IsCompleted))
+                        {
+                            asks.TryRead(out _);
+                            yield return Item(_recorder.Record(head));
+                            continue;
+                        }
+
+                        if (!pending.IsCompleted)
+                        {
+                            askWait ??= asks.WaitToReadAsync(CancellationToken.None).AsTask();
+                            await Task.WhenAny(pending, askWait).ConfigureAwait(false);
+                            if (askWait.IsCompleted)
+                            {
+                                asks = await askWait.ConfigureAwait(false) ? asks : null;
+                                askWait = null;
+                            }
+
+                            continue;
+                        }
+                    }
+
+                    var (next, ended) = await pending.ConfigureAwait(false);
                     status = ended;
                     if (next is not null)
                     {
                         yield return Item(_recorder.Record(next));
+                    }
+
+                    if (status is null)
+                    {
+                        pending = NextAsync(events, linked, timeout, requestAborted);
                     }
                 }
 
@@ -79,6 +116,7 @@ internal sealed partial class RunEventStream
         }
         finally
         {
+            _asks?.Complete();
             if (!recorded)
             {
                 // The page went away while an event was being written: the run is kept as disconnected.

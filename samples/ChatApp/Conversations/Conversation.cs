@@ -9,6 +9,7 @@ internal sealed class Conversation
     private readonly List<ChatTurn> _turns = [];
     private readonly ConversationStore? _store;
     private CancellationTokenSource? _activeRun;
+    private RunAsks? _asks;
     private bool _stopRequested;
 
     /// <summary>Initializes a new instance of the <see cref="Conversation"/> class.</summary>
@@ -39,6 +40,12 @@ internal sealed class Conversation
     public bool WasStopRequested
     {
         get { lock (_gate) return _stopRequested; }
+    }
+
+    /// <summary>Gets the questions of the run in progress, when it may ask (see <see cref="SetAsks"/>).</summary>
+    public RunAsks? Asks
+    {
+        get { lock (_gate) return _asks; }
     }
 
     public IReadOnlyList<ChatTurn> GetTurns()
@@ -132,6 +139,18 @@ internal sealed class Conversation
         return true;
     }
 
+    /// <summary>Gives the run in progress its questions, so that answers find them; dropped by <see cref="EndRun"/>.</summary>
+    public void SetAsks(CancellationTokenSource run, RunAsks asks)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_activeRun, run))
+            {
+                _asks = asks;
+            }
+        }
+    }
+
     public void EndRun(CancellationTokenSource run)
     {
         lock (_gate)
@@ -139,6 +158,7 @@ internal sealed class Conversation
             if (ReferenceEquals(_activeRun, run))
             {
                 _activeRun = null;
+                _asks = null;
             }
         }
 

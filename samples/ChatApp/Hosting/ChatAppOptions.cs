@@ -39,6 +39,15 @@ internal sealed class ChatAppOptions
     /// <summary>Gets the server-side limits that no request can exceed.</summary>
     public ChatAppLimits Limits { get; set; } = new();
 
+    /// <summary>
+    /// Gets or sets the units a run offers to continue with when a tool category is spent: the page asks "The search
+    /// budget is spent; continue with 5 more?" and the run waits for the answer. Default 5; 0 never asks.
+    /// </summary>
+    public int AskForMoreUnits { get; set; } = 5;
+
+    /// <summary>Gets or sets how long a run waits for the answer to such a question before taking it as a decline. Default 5 minutes.</summary>
+    public TimeSpan AskTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets the budget a conversation starts with when the page sends none.</summary>
     public SessionBudget DefaultBudget { get; set; } = new()
     {

@@ -50,6 +50,8 @@ internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
         if (limits.MaxCompletionPromptChars < 1) failures.Add("ChatApp:Limits:MaxCompletionPromptChars must be positive.");
         if (limits.MaxMessagesPerConversation < 2) failures.Add("ChatApp:Limits:MaxMessagesPerConversation must be at least 2.");
         if (limits.MaxConversations < 1) failures.Add("ChatApp:Limits:MaxConversations must be positive.");
+        if (options.AskForMoreUnits < 0) failures.Add("ChatApp:AskForMoreUnits must not be negative (0 never asks).");
+        if (options.AskTimeout <= TimeSpan.Zero) failures.Add("ChatApp:AskTimeout must be positive.");
         if (string.IsNullOrWhiteSpace(options.ConversationsPath)) failures.Add("ChatApp:ConversationsPath must name a file, such as data/conversations.db.");
         if (options.Cluster.RedisConfiguration is { } redis)
         {

@@ -106,6 +106,12 @@ async function selectConversation(id) {
       box.appendChild(run.root);
     }
   }
+  if (conversation.pendingAsk) {
+    // The run in progress waits for an answer: show its question again.
+    const run = createRunView(id);
+    addAsk(run, conversation.pendingAsk);
+    box.appendChild(run.root);
+  }
   updateButtons();
 }
 
@@ -173,7 +179,7 @@ function createRunView(conversationId) {
   report.append(reportProgress, reportSections);
   root.append(timeline, meter, report, answer, download, sources, status);
   const run = { root, timeline, timelineTitle, steps, meter, units, totals, regime, answer, sources, citations, status, report, reportProgress, reportSections, download,
-    conversationId, turn: null, isReport: false, calls: new Map(), count: 0, replay: false };
+    conversationId, turn: null, isReport: false, calls: new Map(), asks: new Map(), count: 0, replay: false };
   return run;
 }
 
@@ -273,6 +279,65 @@ function addToolResult(run, data) {
   if (!data.executed) step.item.classList.add("refused");
   if (data.cards && data.cards.length) step.body.appendChild(renderCards(data.cards));
   else if (data.summary && data.summary.length > 160) step.body.appendChild(el("div", "full", data.summary));
+}
+
+// A spent tool budget pauses the run and asks: the question (plain text) and two buttons, answered once.
+function addAsk(run, data) {
+  const item = el("li", "step ask");
+  item.dataset.testid = "ask";
+  item.dataset.kind = "ask";
+  item.setAttribute("role", "group");
+  item.setAttribute("aria-label", "Budget question");
+  const question = el("p", "ask-text", data.text);
+  question.dataset.testid = "ask-text";
+  const grant = el("button", "ask-grant", "Continue with " + data.offer + " more");
+  grant.type = "button";
+  grant.dataset.testid = "ask-grant";
+  grant.setAttribute("aria-label", "Continue with " + data.offer + " more " + data.category + " units");
+  const decline = el("button", "ask-decline", "Stop here");
+  decline.type = "button";
+  decline.dataset.testid = "ask-decline";
+  decline.setAttribute("aria-label", "Stop here: no more " + data.category + " units");
+  const outcome = el("span", "ask-outcome");
+  outcome.dataset.testid = "ask-outcome";
+  outcome.setAttribute("role", "status");
+  const actions = el("div", "ask-actions");
+  actions.append(grant, decline, outcome);
+  item.append(question, actions);
+  run.steps.appendChild(item);
+  run.timeline.hidden = false;
+  run.timeline.open = true;
+  run.count++;
+  run.timelineTitle.textContent = "Steps (" + run.count + ")";
+  const ask = { item, grant, decline, outcome };
+  run.asks.set(data.askId, ask);
+  const answer = async (yes) => {
+    grant.disabled = decline.disabled = true;
+    try {
+      await api("/api/conversations/" + encodeURIComponent(run.conversationId) + "/asks/" + encodeURIComponent(data.askId),
+        { method: "POST", body: JSON.stringify({ grant: yes }) });
+      if (!outcome.textContent) outcome.textContent = yes ? "Continuing\u2026" : "Stopping\u2026";
+    } catch (error) {
+      outcome.textContent = error.message;
+    }
+  };
+  grant.addEventListener("click", () => answer(true));
+  decline.addEventListener("click", () => answer(false));
+  if (run.replay) {
+    grant.disabled = decline.disabled = true;
+  } else {
+    item.scrollIntoView({ block: "nearest" });
+    grant.focus();
+  }
+}
+
+function answerAsk(run, data) {
+  const ask = run.asks.get(data.askId);
+  if (!ask) return;
+  ask.grant.disabled = ask.decline.disabled = true;
+  ask.item.dataset.answer = data.granted ? "granted" : "declined";
+  ask.outcome.textContent = data.granted ? "Granted " + data.units + " more"
+    : data.by === "timeout" ? "No answer in time: stopped" : "Stopped here";
 }
 
 function addThinking(run, data) {
@@ -408,6 +473,8 @@ function handleEvent(run, name, data) {
     case "tool_call": clearDelta(run); addToolCall(run, data); break;
     case "tool_result": addToolResult(run, data); break;
     case "budget": showBudget(run, data); break;
+    case "ask": clearDelta(run); addAsk(run, data); break;
+    case "ask_answer": answerAsk(run, data); break;
     case "sections": showSections(run, data); break;
     case "answer":
       delete run.answer.dataset.streaming;

@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// <para>The tracker is a singleton built from <see cref="IOptions{TOptions}"/> of <see cref="BudgetOptions"/>, with the
 /// <see cref="TimeProvider"/>, <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/> found in the services (each
-/// optional). The options are validated by the same checks as <see cref="BudgetOptions.Validate"/> when first resolved,
+/// optional); an <see cref="IBudgetExtensionApprover"/> in the services becomes <see cref="BudgetOptions.ExtensionApprover"/>
+/// unless that is set. The options are validated by the same checks as <see cref="BudgetOptions.Validate"/> when first resolved,
 /// and when the host starts (<c>ValidateOnStart</c>): bad options throw an <see cref="OptionsValidationException"/> that
 /// names each bad key. Calling it again adds configuration to the same options; the tracker is registered once.</para>
 /// <para>The chat-client middleware finds the tracker in the services:
@@ -45,7 +46,9 @@ public static class BudgetServiceCollectionExtensions
 
     private static IServiceCollection AddTracker(IServiceCollection services)
     {
-        services.AddOptions<BudgetOptions>().ValidateOnStart();
+        services.AddOptions<BudgetOptions>()
+            .PostConfigure<IServiceProvider>((options, provider) => options.ExtensionApprover ??= provider.GetService<IBudgetExtensionApprover>())
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BudgetOptions>>(BudgetOptionsValidator.Instance));
         services.TryAddSingleton(provider => new BudgetTracker(
             provider.GetRequiredService<IOptions<BudgetOptions>>().Value,

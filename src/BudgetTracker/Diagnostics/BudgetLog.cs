@@ -34,4 +34,16 @@ internal static partial class BudgetLog
 
     [LoggerMessage(10, LogLevel.Warning, "The shared {Category} budget could not be reached; the call is refused (or its lease ends by itself).")]
     public static partial void SharedLedgerFailed(ILogger logger, string category, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Information, "The {Category} budget is spent ({Used} of {Limit} units); asking for {Offered} more before running {Function}.")]
+    public static partial void ExtensionAsked(ILogger logger, string category, string function, long used, long limit, int offered);
+
+    [LoggerMessage(12, LogLevel.Information, "Extension granted: {Granted} more {Category} unit(s) for {Function}; the limit is now {Limit}.")]
+    public static partial void ExtensionGranted(ILogger logger, int granted, string category, string function, long limit);
+
+    [LoggerMessage(13, LogLevel.Information, "Extension declined: no more {Category} units for {Function}; the call is refused.")]
+    public static partial void ExtensionDeclined(ILogger logger, string category, string function);
+
+    [LoggerMessage(14, LogLevel.Warning, "The extension approver failed for {Category} ({Function}); taken as a decline, the call is refused.")]
+    public static partial void ExtensionFailed(ILogger logger, string category, string function, Exception exception);
 }

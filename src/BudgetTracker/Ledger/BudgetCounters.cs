@@ -146,6 +146,35 @@ internal sealed class BudgetCounters
         return null;
     }
 
+    /// <summary>
+    /// Whether this level's unit limit of the category is the only limit that refuses the call: every other limit of
+    /// this level and every limit of the ancestors would allow it, so more units of the category would let it run; and
+    /// its extension was not declined.
+    /// </summary>
+    public bool OnlyUnitLimitRefuses(CategoryState state, int units)
+    {
+        decimal cost = units * state.UnitPrice;
+        lock (Gate)
+        {
+            if (state.Limit is not { } limit || state.Spent + units <= limit || state.ExtensionDeclined)
+            {
+                return false;
+            }
+
+            CategoryState? s = state;
+            for (int i = 0; i < Levels.Length; i++, s = s?.Parent)
+            {
+                BudgetCounters level = Levels[i];
+                if (level.Limits.RefuseTool(level, new ToolCallCheck(s!, units, cost, level.ElapsedIfLimited()), skipUnits: i == 0) is not null)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Counts reserved units as used on every level; returns the category's units used on this level.</summary>
     public long CommitUnits(CategoryState state, int units)
     {
@@ -275,6 +304,7 @@ internal sealed class BudgetCounters
             {
                 c.Spent -= c.Used;
                 c.Used = 0;
+                c.ExtensionDeclined = false;
             }
 
             InputTokens = OutputTokens = CachedTokens = 0;
@@ -285,11 +315,16 @@ internal sealed class BudgetCounters
     }
 
     /// <summary>Whether this level or an ancestor has a limit reached.</summary>
-    public bool IsExhaustedChain()
+    public bool IsExhaustedChain() => IsExhaustedChain(askable: false);
+
+    /// <summary>Whether this level or an ancestor has a limit reached; with <paramref name="askable"/>, a spent category of
+    /// this level counts only once its extension was declined (its next call asks for more).</summary>
+    public bool IsExhaustedChain(bool askable)
     {
-        foreach (BudgetCounters level in Levels)
+        for (int i = 0; i < Levels.Length; i++)
         {
-            if (level.Limits.IsReached(level, level.Elapsed()))
+            BudgetCounters level = Levels[i];
+            if (level.Limits.IsReached(level, level.Elapsed(), askable && i == 0))
             {
                 return true;
             }

@@ -61,6 +61,8 @@ public sealed class BudgetOptions
     private TimeSpan? _maxDuration;
     private IBudgetLedger? _sharedLedger;
     private TimeSpan _sharedLedgerLease = TimeSpan.FromMinutes(10);
+    private IBudgetExtensionApprover? _extensionApprover;
+    private int? _askForMoreUnits;
     private long _finalAnswerReserveTokens;
     private decimal _finalAnswerReserveUsd;
     private string _defaultCategory = "default";
@@ -156,6 +158,32 @@ public sealed class BudgetOptions
     {
         get => _sharedLedgerLease;
         set => _sharedLedgerLease = Set(value);
+    }
+
+    /// <summary>
+    /// Gets or sets who is asked for more units when a tool call is refused only because its category's limit is spent
+    /// (never for tokens, money, time, a parent's limits or the shared ledger). The call waits for the answer: granted,
+    /// the limit grows (<see cref="BudgetTracker.ExtendToolLimit"/>) and the call is reserved once more and runs; declined
+    /// (0, an exception, a cancellation) it is refused as without an approver. Every answer is a receipt: a log line,
+    /// <see cref="BudgetTracker.ExtensionAnswered"/> and attributes on the call's span. Default <see langword="null"/>:
+    /// never ask. <c>AddBudgetTracker</c> takes an <see cref="IBudgetExtensionApprover"/> registered in the services when
+    /// this is not set. Not read from configuration.
+    /// </summary>
+    public IBudgetExtensionApprover? ExtensionApprover
+    {
+        get => _extensionApprover;
+        set => _extensionApprover = Set(value);
+    }
+
+    /// <summary>
+    /// Gets or sets the units offered when the <see cref="ExtensionApprover"/> is asked ("The search budget is spent;
+    /// continue with 5 more?"), 1 or more; more when the refused call alone needs more. <see langword="null"/> (default) offers 5.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int? AskForMoreUnits
+    {
+        get => _askForMoreUnits;
+        set => _askForMoreUnits = Set(value);
     }
 
     /// <summary>Gets or sets the category of tools that no mapping or attribute places. Default <c>default</c>; unlimited unless given a limit.</summary>

@@ -26,6 +26,8 @@ internal sealed class BudgetEvents
 
     public event EventHandler<BudgetExhaustedEventArgs>? Exhausted;
 
+    public event EventHandler<BudgetExtensionEventArgs>? ExtensionAnswered;
+
     public ILogger Logger { get; }
 
     public BudgetMetrics Metrics { get; }
@@ -51,6 +53,26 @@ internal sealed class BudgetEvents
     {
         Metrics.Denied.Add(1, new KeyValuePair<string, object?>("category", category));
         BudgetLog.Denied(Logger, function, reason);
+    }
+
+    /// <summary>Records the answer of the extension approver: a log line and <see cref="ExtensionAnswered"/>.</summary>
+    public void OnExtension(BudgetExtensionEventArgs answer)
+    {
+        BudgetExtensionRequest request = answer.Request;
+        if (answer.Error is not null)
+        {
+            BudgetLog.ExtensionFailed(Logger, request.Category, request.ToolName, answer.Error);
+        }
+        else if (answer.Granted)
+        {
+            BudgetLog.ExtensionGranted(Logger, answer.GrantedUnits, request.Category, request.ToolName, answer.Limit);
+        }
+        else
+        {
+            BudgetLog.ExtensionDeclined(Logger, request.Category, request.ToolName);
+        }
+
+        ExtensionAnswered?.Invoke(_sender, answer);
     }
 
     public void OnReleased(CategoryState state, int units) => BudgetLog.Released(Logger, units, state.Name);

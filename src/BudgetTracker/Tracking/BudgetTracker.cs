@@ -76,6 +76,17 @@ public sealed class BudgetTracker
         remove => Events.Exhausted -= value;
     }
 
+    /// <summary>
+    /// Raised when the <see cref="BudgetOptions.ExtensionApprover"/> answered a question about a spent category, granted or
+    /// declined (the receipt of the decision; also logged and tagged on the call's <c>execute_tool</c> span). Handlers run
+    /// on the caller's thread.
+    /// </summary>
+    public event EventHandler<BudgetExtensionEventArgs>? ExtensionAnswered
+    {
+        add => Events.ExtensionAnswered += value;
+        remove => Events.ExtensionAnswered -= value;
+    }
+
     /// <summary>Gets the (frozen) options.</summary>
     public BudgetOptions Options { get; }
 
@@ -95,14 +106,16 @@ public sealed class BudgetTracker
     }
 
     /// <summary>Gets a value indicating whether any hard limit is reached.</summary>
-    /// <remarks>A child tracker (see <see cref="CreateChild"/>) is also exhausted when an ancestor is.</remarks>
+    /// <remarks>A child tracker (see <see cref="CreateChild"/>) is also exhausted when an ancestor is. With a
+    /// <see cref="BudgetOptions.ExtensionApprover"/>, a spent category of this tracker does not count until the approver
+    /// declined to extend it: the run goes on, and the category's next call asks for more.</remarks>
     public bool IsExhausted
     {
         get
         {
             lock (Counters.Gate)
             {
-                return Counters.IsExhaustedChain();
+                return Counters.IsExhaustedChain(askable: Options.ExtensionApprover is not null);
             }
         }
     }
@@ -387,6 +400,7 @@ public sealed class BudgetTracker
 
             limit = checked(old + units);
             state.Limit = limit;
+            state.ExtensionDeclined = false;
             Events.Forget(state.Name);
         }
 

@@ -27,6 +27,9 @@ internal sealed class CategoryState
     /// <summary>Committed units plus units reserved by calls in flight; above <see cref="Limit"/> only through restored spend.</summary>
     public long Spent { get; set; }
 
+    /// <summary>Whether the extension approver declined more units for this category (until reset or extended); guarded by the tracker's lock.</summary>
+    public bool ExtensionDeclined { get; set; }
+
     /// <summary>Committed units: the units of calls that ran.</summary>
     public long Used { get; set; }
 }

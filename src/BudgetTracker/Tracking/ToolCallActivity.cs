@@ -9,7 +9,9 @@ namespace Agents.Budget;
 /// <c>gen_ai.tool.name</c>, <c>gen_ai.tool.type</c>, <c>error.type</c>) plus the budget's own attributes:
 /// <c>agents.budget.category</c>, <c>agents.budget.units</c> (charged; asked for when refused),
 /// <c>agents.budget.cost_usd</c>, <c>agents.budget.regime</c> (after the call) and <c>agents.budget.outcome</c>
-/// (<c>granted</c>, <c>refused</c> or <c>invalid_arguments</c>).
+/// (<c>granted</c>, <c>refused</c> or <c>invalid_arguments</c>); when the call was refused for a spent category and the
+/// extension approver was asked: <c>agents.budget.extension.outcome</c> (<c>granted</c>, <c>declined</c> or <c>failed</c>),
+/// <c>agents.budget.extension.offered</c> and <c>agents.budget.extension.units</c> (granted).
 /// </summary>
 internal static class ToolCallActivity
 {
@@ -55,6 +57,19 @@ internal static class ToolCallActivity
         activity.SetTag("agents.budget.units", result.Units);
         activity.SetTag("agents.budget.cost_usd", result.Executed ? (double)(result.Units * category.UnitPrice) : 0d);
         activity.SetTag("agents.budget.regime", regime.ToString().ToLowerInvariant());
+    }
+
+    /// <summary>Records the answer of the extension approver asked during the call.</summary>
+    public static void Asked(Activity? activity, int offered, int granted, Exception? error)
+    {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        activity.SetTag("agents.budget.extension.outcome", error is not null ? "failed" : granted > 0 ? "granted" : "declined");
+        activity.SetTag("agents.budget.extension.offered", offered);
+        activity.SetTag("agents.budget.extension.units", granted);
     }
 
     /// <summary>Records a tool that threw; its units were released.</summary>

@@ -4,7 +4,8 @@ namespace Agents.Budget;
 
 /// <summary>
 /// The one charge path of a tool call: count its units from its arguments, reserve them atomically, run the tool only
-/// when granted (as the <see cref="ToolChargeContext.Current"/> call, so that it can refund work it refused), commit
+/// when granted (a call refused only because its category is spent first waits for the <see cref="BudgetOptions.ExtensionApprover"/>,
+/// see <see cref="BudgetExtensionAsker"/>; as the <see cref="ToolChargeContext.Current"/> call, so that it can refund work it refused), commit
 /// what it used or release everything when it threw or was cancelled, and format what the model sees, in one <c>execute_tool</c> span (see <see cref="ToolCallActivity"/>). Every way a
 /// tool is run under a budget goes through it: <see cref="BudgetTracker.InvokeToolAsync"/> (and so the chat client's
 /// tools, the Agent Framework middleware, the planners and the MCP sample) and the Semantic Kernel filter.
@@ -12,10 +13,12 @@ namespace Agents.Budget;
 internal sealed class ToolChargePipeline
 {
     private readonly BudgetTracker _tracker;
+    private readonly BudgetExtensionAsker? _asker;
 
     public ToolChargePipeline(BudgetTracker tracker)
     {
         _tracker = tracker;
+        _asker = tracker.Options.ExtensionApprover is { } approver ? new BudgetExtensionAsker(tracker, approver) : null;
     }
 
     /// <summary>Charges, runs and commits one call.</summary>
@@ -41,9 +44,12 @@ internal sealed class ToolChargePipeline
             return Done(activity, NotRun(BudgetedToolOutcome.InvalidArguments, error, 0, category, shouldTerminate: false), category);
         }
 
-        if (!_tracker.TryReserveCore(category, units, tool.DisplayName, out string? reason))
+        string? reason = _asker is not null
+            ? await _asker.ReserveAsync(activity, tool, category, units, cancellationToken).ConfigureAwait(false)
+            : _tracker.TryReserveCore(category, units, tool.DisplayName, out string? refused) ? null : refused;
+        if (reason is not null)
         {
-            return Done(activity, NotRun(BudgetedToolOutcome.Refused, reason!, units, category, shouldTerminate: true), category);
+            return Done(activity, NotRun(BudgetedToolOutcome.Refused, reason, units, category, shouldTerminate: true), category);
         }
 
         BudgetLedgerReservation? shared = null;

@@ -33,6 +33,9 @@ internal sealed class TestApp : IAsyncDisposable
             {
                 ["ChatApp:Urls"] = "http://127.0.0.1:0",
                 ["ChatApp:ConversationsPath"] = Path.Combine(Path.GetTempPath(), "agents-chat-" + Guid.NewGuid().ToString("N"), "conversations.db"),
+
+                // Runs do not ask for more budget unless a test turns it on (it waits for an answer).
+                ["ChatApp:AskForMoreUnits"] = "0",
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {

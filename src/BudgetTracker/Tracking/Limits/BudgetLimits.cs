@@ -62,6 +62,22 @@ internal sealed class BudgetLimits
         return false;
     }
 
+    /// <summary>Whether a limit is reached; with <paramref name="askable"/> a spent category counts only once its extension was declined.</summary>
+    public bool IsReached(BudgetCounters c, TimeSpan elapsed, bool askable)
+    {
+        foreach (BudgetLimit limit in _limits)
+        {
+            if (askable && limit is CategoryUnitLimits
+                ? CategoryUnitLimits.IsReachedAfterDecline(c)
+                : limit.IsReached(c, elapsed))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public List<(string Budget, string Reason)> Reached(BudgetCounters c, TimeSpan elapsed)
     {
         var reached = new List<(string, string)>();
@@ -103,10 +119,18 @@ internal sealed class BudgetLimits
 
     public BudgetRegime Regime(BudgetCounters c, TimeSpan elapsed) => RegimeOf(RemainingFraction(c, elapsed), IsReached(c, elapsed));
 
-    public string? RefuseTool(BudgetCounters c, in ToolCallCheck call)
+    public string? RefuseTool(BudgetCounters c, in ToolCallCheck call) => RefuseTool(c, call, skipUnits: false);
+
+    /// <summary>The refusal of a tool call; with <paramref name="skipUnits"/>, by every limit but the category units.</summary>
+    public string? RefuseTool(BudgetCounters c, in ToolCallCheck call, bool skipUnits)
     {
         foreach (BudgetLimit limit in _refusalOrder)
         {
+            if (skipUnits && limit is CategoryUnitLimits)
+            {
+                continue;
+            }
+
             if (limit.RefuseTool(c, call) is { } reason)
             {
                 return reason;

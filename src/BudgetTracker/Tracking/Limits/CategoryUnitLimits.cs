@@ -31,6 +31,20 @@ internal sealed class CategoryUnitLimits : BudgetLimit
         return false;
     }
 
+    /// <summary>Whether a category is spent that can no longer be extended by asking: its extension was declined.</summary>
+    public static bool IsReachedAfterDecline(BudgetCounters c)
+    {
+        foreach (CategoryState s in c.Categories)
+        {
+            if (s.Limit is { } l && s.Used >= l && s.ExtensionDeclined)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public override void AddOverruns(BudgetCounters c, TimeSpan elapsed, List<BudgetOverrun> overruns)
     {
         foreach (CategoryState s in c.Categories)
