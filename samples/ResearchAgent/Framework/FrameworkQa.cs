@@ -75,6 +75,7 @@ internal static partial class FrameworkQa
                     ?? "The budget is spent; continue with more?";
                 bool yes = await ConsoleQuestion.AskAsync(text, Console.In, Console.Out, Console.IsInputRedirected, cancellationToken).ConfigureAwait(false);
                 message = new ChatMessage(ChatRole.User, [request.CreateResponse(yes, yes ? null : Declined)]);
+                state.SetStep(yes ? "resuming with more budget" : "answering without more budget");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -187,7 +188,7 @@ internal static partial class FrameworkQa
                 case ToolApprovalRequestContent:
                     state.SetStep("paused: the budget middleware asks for more units");
                     break;
-                case TextContent text when update.Role == ChatRole.Assistant && text.Text.Length > 0:
+                case TextContent text when update.Role == ChatRole.Assistant && text.Text.Length > 0 && !update.Contents.Any(c => c is ToolApprovalRequestContent):
                     state.SetStep("model: replying");
                     break;
             }
