@@ -281,7 +281,8 @@ internal static partial class FrameworkQa
             else if (content is FunctionResultContent result && browses.TryGetValue(result.CallId, out FunctionCallContent? browse) && !IsRefused(result)
                 && browse.Arguments?.TryGetValue("urls", out object? urls) == true)
             {
-                foreach (string url in Strings(urls))
+                IEnumerable<string> list = urls is JsonElement { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray().Select(e => e.ToString()) : urls as IEnumerable<string> ?? [];
+                foreach (string url in list)
                 {
                     if (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && !pages.Contains(uri))
                     {
@@ -293,15 +294,6 @@ internal static partial class FrameworkQa
 
         return pages;
     }
-
-    private static IEnumerable<string> Strings(object? value) => value switch
-    {
-        string s => [s],
-        IEnumerable<string> list => list,
-        JsonElement { ValueKind: JsonValueKind.Array } array => array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!),
-        JsonElement { ValueKind: JsonValueKind.String } one => [one.GetString()!],
-        _ => [],
-    };
 
     private static int Print(Outcome outcome, BudgetSnapshot snapshot, bool plain, int exit)
     {

@@ -20,6 +20,10 @@ public sealed class ResearchAgentFrameworkTests
         "--allow-loopback", "--plain", "--browser", "http", "--framework", .. more,
     ];
 
+    /// <summary>Runs ReAct + budget with one browse unit, asking for 4 more when it is spent, with <paramref name="stdin"/> as the console's input.</summary>
+    private static Task<ChildProcess.Result> AskAsync(FakeOpenAIServer model, OfflineWebScenario web, string question, string stdin) =>
+        ChildProcess.RunAsync(Dll, Args(model, web, question, "--strategy", "react+budget", "--budget", "search=5,browse=1", "--ask-for-more", "4"), web.WorkFolder, Env, TimeSpan.FromMinutes(2), onLine: null, stdin: stdin);
+
     [Theory]
     [InlineData("bats", "Framework: PlannerAIAgent (bats)")]
     [InlineData("react+budget", "Framework: ChatClientAgent with the budget middleware (react+budget)")]
@@ -48,8 +52,7 @@ public sealed class ResearchAgentFrameworkTests
         await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
         var q = web.Corpus.Questions[0];
 
-        var run = await ChildProcess.RunAsync(
-            Dll, Args(model, web, q.Question, "--strategy", "react+budget", "--budget", "search=5,browse=1", "--ask-for-more", "4"), web.WorkFolder, Env, TimeSpan.FromMinutes(2), onLine: null, stdin: "y\n");
+        var run = await AskAsync(model, web, q.Question, "y\n");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         string[] lines = run.StdOut.Split('\n');
@@ -75,8 +78,7 @@ public sealed class ResearchAgentFrameworkTests
         await using var model = await FakeOpenAIServer.StartAsync(Key, new ScriptedResearcher(web.Corpus).Reply);
         var q = web.Corpus.Questions[0];
 
-        var run = await ChildProcess.RunAsync(
-            Dll, Args(model, web, q.Question, "--strategy", "react+budget", "--budget", "search=5,browse=1", "--ask-for-more", "4"), web.WorkFolder, Env, TimeSpan.FromMinutes(2), onLine: null, stdin: stdin);
+        var run = await AskAsync(model, web, q.Question, stdin);
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("The browse budget is spent; continue with 4 more? [y/N] " + echoed + "\n", run.StdOut, StringComparison.Ordinal);
