@@ -13,6 +13,7 @@ using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
+using Agents.Samples.ResearchAgent.Framework;
 using Agents.Samples.ResearchAgent.Progress;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -44,6 +45,9 @@ internal static class ResearchAgentApp
         root.Options.Add(SampleCommandLine.Value("--workspace", "Report mode: the research folder (resumable; default research/<topic>); QA mode: where answer.json goes.", "DIR"));
         root.Options.Add(SampleCommandLine.Flag("--plain", "Line-by-line progress instead of the live display."));
         root.Options.Add(SampleCommandLine.Flag("--verbose", "Also log the libraries' messages to the console."));
+        root.Options.Add(SampleCommandLine.Flag("--framework", "QA mode through the Microsoft Agent Framework: the strategy as an AIAgent (react and react+budget: a ChatClientAgent with the budget middleware), run with RunStreamingAsync in an AgentSession."));
+        root.Options.Add(SampleCommandLine.Value("--session", "With --framework: the AgentSession file; loaded when it exists (the conversation and the budget spent go on), saved after the run.", "FILE"));
+        root.Options.Add(SampleCommandLine.Value("--ask-for-more", "With --framework and --strategy react or react+budget: when a search or browse budget is spent, pause and ask on the console whether to continue with N more units (default: never ask).", "N"));
         return root;
     }
 
@@ -60,6 +64,7 @@ internal static class ResearchAgentApp
         string mode;
         string strategy;
         string question;
+        FrameworkSettings? framework;
         try
         {
             parsed = SampleCommandLine.Parse(Command(), args);
@@ -101,6 +106,8 @@ internal static class ResearchAgentApp
                 Console.Error.WriteLine(FirstRunHelp.Missing(ModelSettings.NoModelHelp("the research agent"), searchProblem));
                 return ExitUsage;
             }
+
+            framework = FrameworkSettings.From(parsed, mode, strategy);
         }
         catch (CommandLineException ex)
         {
@@ -140,6 +147,10 @@ internal static class ResearchAgentApp
             string title = $"{(mode == "qa" ? strategy : "deep research")} · {stack.Model.DisplayName} · search: {search.Provider}";
             Console.Out.WriteLine($"Question: {question}");
             Console.Out.WriteLine($"Model: {stack.Model.DisplayName}; search: {search.Provider}; budget: {budget}; mode: {mode}");
+            if (framework is not null)
+            {
+                return await FrameworkQa.RunAsync(stack, tracker, framework, question, parsed.Get("--workspace"), state, plain, title, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
 
             return mode == "qa"
                 ? await RunQaAsync(stack, tracker, strategy, question, parsed.Get("--workspace"), state, plain, title, loggerFactory, cancellationToken).ConfigureAwait(false)
@@ -280,7 +291,7 @@ internal static class ResearchAgentApp
         return ExitOk;
     }
 
-    private static async Task<T> ShowProgressAsync<T>(ProgressState state, bool plain, string title, Func<Task<T>> run)
+    internal static async Task<T> ShowProgressAsync<T>(ProgressState state, bool plain, string title, Func<Task<T>> run)
     {
         if (plain)
         {
@@ -334,7 +345,7 @@ internal static class ResearchAgentApp
         return result;
     }
 
-    private static void PrintCost(BudgetSnapshot budget, bool plain)
+    internal static void PrintCost(BudgetSnapshot budget, bool plain)
     {
         if (plain)
         {
@@ -347,9 +358,8 @@ internal static class ResearchAgentApp
         AnsiConsole.Write(ProgressRenderer.CostTable(budget));
     }
 
-    private static async Task WriteQaWorkspaceAsync(string workspace, AgentRunResult result)
+    private static Task WriteQaWorkspaceAsync(string workspace, AgentRunResult result)
     {
-        Directory.CreateDirectory(workspace);
         var summary = new Dictionary<string, object?>
         {
             ["question"] = result.Question,
@@ -362,13 +372,20 @@ internal static class ResearchAgentApp
             ["tool_units"] = result.Cost.ToolUnits,
             ["tool_calls"] = result.Trajectory.ToolCalls.Select(t => new { t.Name, t.Arguments, t.Executed, t.Category, t.Units }).ToList(),
         };
+        return WriteAnswerJsonAsync(workspace, summary);
+    }
+
+    /// <summary>Writes the QA summary to <c>answer.json</c> in the workspace folder (atomically).</summary>
+    internal static async Task WriteAnswerJsonAsync(string workspace, Dictionary<string, object?> summary)
+    {
+        Directory.CreateDirectory(workspace);
         string path = Path.Combine(workspace, "answer.json");
         string temp = path + ".tmp";
         await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), Encoding.UTF8).ConfigureAwait(false);
         File.Move(temp, path, overwrite: true);
     }
 
-    private static string ArgumentsText(IReadOnlyDictionary<string, object?> arguments) =>
+    internal static string ArgumentsText(IEnumerable<KeyValuePair<string, object?>> arguments) =>
         string.Join(", ", arguments.Select(a => $"{a.Key}: {ProgressRenderer.Trim(a.Value is JsonElement j ? j.GetRawText() : a.Value?.ToString() ?? "null", 80)}"));
 
     private static string Slug(string text)

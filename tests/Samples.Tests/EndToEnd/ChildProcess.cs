@@ -35,8 +35,8 @@ internal static class ChildProcess
     public static Task<Result> RunAsync(string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
         RunAsync(dll, args, workingDirectory, environment, timeout, onLine: null);
 
-    /// <summary>Runs the process; <paramref name="onLine"/> sees each stdout line with the process (to send a signal, for example).</summary>
-    public static async Task<Result> RunAsync(string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout, Action<string, Process>? onLine)
+    /// <summary>Runs the process; <paramref name="onLine"/> sees each stdout line with the process (to send a signal, for example); <paramref name="stdin"/> is written to its standard input, which is then closed.</summary>
+    public static async Task<Result> RunAsync(string dll, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout, Action<string, Process>? onLine, string? stdin = null)
     {
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -101,6 +101,11 @@ internal static class ChildProcess
             }
         };
         process.Start();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
