@@ -34,4 +34,10 @@ internal static partial class BudgetLog
 
     [LoggerMessage(10, LogLevel.Warning, "The shared {Category} budget could not be reached; the call is refused (or its lease ends by itself).")]
     public static partial void SharedLedgerFailed(ILogger logger, string category, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Warning, "{Units} {Category} of a model call's usage beyond its reservation were not counted in the shared ledger: {Reason}")]
+    public static partial void SharedUsageNotCounted(ILogger logger, long units, string category, string reason);
+
+    [LoggerMessage(31, LogLevel.Information, "The shared ledger does not implement partial commits: the whole {Category} reservation was committed.")]
+    public static partial void SharedPartialCommitUnsupported(ILogger logger, string category);
 }
