@@ -196,7 +196,8 @@ public sealed class BudgetTracker
     /// <see cref="BudgetModelReservation.SharedLedgerSettled"/>).</para>
     /// <para>A shared worst case needs an output cap: a request without one (<paramref name="maxOutputTokens"/>
     /// <see langword="null"/>) is held and capped at <see cref="BudgetModelReservation.LargestUnrequestedOutputCap"/> output
-    /// tokens. Without a shared ledger this is <see cref="TryReserveModelCall"/>.</para>
+    /// tokens. The shared ledger does not lower the cap to what it has left, as the tracker does: a call whose worst case
+    /// does not fit there is refused. Without a shared ledger this is <see cref="TryReserveModelCall"/>.</para>
     /// </remarks>
     /// <param name="promptTokens">The prompt's input tokens, counted or conservatively estimated (see <see cref="PromptTokenEstimator"/>).</param>
     /// <param name="maxOutputTokens">The request's own output-token cap, if any.</param>
