@@ -210,18 +210,6 @@ public sealed class SharedModelCallTests
         Assert.True(done());
     }
 
-    private sealed class UnreachableLedger : IBudgetLedger
-    {
-        public Task<BudgetLedgerReservation> ReserveAsync(string category, int units, TimeSpan lease, CancellationToken cancellationToken) =>
-            throw new TimeoutException("no silo answered");
-
-        public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, CancellationToken cancellationToken) => throw new TimeoutException();
-
-        public Task<bool> ReleaseAsync(string reservationId, CancellationToken cancellationToken) => throw new TimeoutException();
-
-        public Task<IReadOnlyList<BudgetCategorySnapshot>> GetSnapshotAsync(CancellationToken cancellationToken) => throw new TimeoutException();
-    }
-
     /// <summary>A ledger written before partial commits: it has only the interface's default for them.</summary>
     private sealed class WholeCommitsOnly(IBudgetLedger inner) : IBudgetLedger
     {
