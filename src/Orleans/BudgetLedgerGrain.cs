@@ -97,15 +97,35 @@ internal sealed partial class BudgetLedgerGrain : Grain, IBudgetLedgerGrain
         return new LedgerReserveResult { ReservationId = id, Category = c.Name, ExpiresAt = expiresAt };
     }
 
-    public async Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId)
+    public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId) => CommitCoreAsync(reservationId, null);
+
+    public Task<BudgetLedgerCommitStatus> CommitUsedAsync(string reservationId, int usedUnits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(usedUnits);
+        return CommitCoreAsync(reservationId, usedUnits);
+    }
+
+    private async Task<BudgetLedgerCommitStatus> CommitCoreAsync(string reservationId, int? usedUnits)
     {
         ArgumentNullException.ThrowIfNull(reservationId);
         bool released = ReleaseExpired();
-        if (State.Pending.Remove(reservationId, out LedgerLease? lease))
+        if (State.Pending.TryGetValue(reservationId, out LedgerLease? lease))
         {
+            int used = usedUnits ?? lease.Units;
+            if (used > lease.Units)
+            {
+                if (released)
+                {
+                    await _state.WriteStateAsync().ConfigureAwait(true);
+                }
+
+                throw new ArgumentOutOfRangeException(nameof(usedUnits), used, string.Create(CultureInfo.InvariantCulture, $"The reservation holds {lease.Units} units."));
+            }
+
+            State.Pending.Remove(reservationId);
             LedgerCategoryState c = State.Categories[lease.CategoryKey];
             c.InFlight -= lease.Units;
-            c.Used += lease.Units;
+            c.Used += used;
             if (SequenceOf(reservationId) is { } sequence)
             {
                 State.Committed.Add(sequence);

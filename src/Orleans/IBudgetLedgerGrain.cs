@@ -24,6 +24,15 @@ public interface IBudgetLedgerGrain : IGrainWithStringKey
     /// <returns>What the commit did.</returns>
     Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId);
 
+    /// <summary>
+    /// Commits <paramref name="usedUnits"/> of a pending reservation and releases the rest in the same step; idempotent by
+    /// reservation id like <see cref="CommitAsync(string)"/> (a reservation committed whole or in part charges nothing more).
+    /// </summary>
+    /// <param name="reservationId">The reservation id.</param>
+    /// <param name="usedUnits">The units used, from 0 to the units reserved.</param>
+    /// <returns>What the commit did.</returns>
+    Task<BudgetLedgerCommitStatus> CommitUsedAsync(string reservationId, int usedUnits);
+
     /// <summary>Releases a pending reservation.</summary>
     /// <param name="reservationId">The reservation id.</param>
     /// <returns><see langword="true"/> when it was pending.</returns>

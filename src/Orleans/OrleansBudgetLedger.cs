@@ -60,6 +60,14 @@ public sealed class OrleansBudgetLedger : IBudgetLedger
     }
 
     /// <inheritdoc/>
+    public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, int usedUnits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(usedUnits);
+        return _grain.CommitUsedAsync(reservationId, usedUnits).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<bool> ReleaseAsync(string reservationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservationId);

@@ -27,6 +27,12 @@ internal static class McpCommandLine
         ("--search-units", Section + ":Budget:SearchUnits", "The server's search budget, shared by every client (default 100)."),
         ("--browse-units", Section + ":Budget:BrowseUnits", "The server's browse budget (default 100)."),
         ("--max-cost-usd", Section + ":Budget:MaxCostUsd", "The server's money limit for the research tool's model (default 5)."),
+        ("--cluster", Section + ":Cluster:Redis", "Cluster mode: redis://host:port. Replicas with the same Redis and cluster id spend one shared budget (see docs/scale-out.md)."),
+        ("--cluster-id", Section + ":Cluster:ClusterId", "The cluster the replica joins (default agents-mcp)."),
+        ("--budget-id", Section + ":Cluster:BudgetId", "The shared budget's id (default mcp); its limits are the --*-units, --max-cost-usd settings."),
+        ("--silo-port", Section + ":Cluster:SiloPort", "This replica's silo port (default 11111)."),
+        ("--gateway-port", Section + ":Cluster:GatewayPort", "This replica's gateway port (default 30000)."),
+        ("--advertise", Section + ":Cluster:AdvertisedAddress", "The IP address the other replicas reach this one at (default: this machine's)."),
     ];
 
     /// <inheritdoc cref="SettingsCommandLine.Parse"/>

@@ -75,7 +75,7 @@ internal static class McpServerHost
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
             builder.Configuration.AddConfiguration(configuration);
-            AddServices(builder.Services, server, research, model);
+            AddServices(builder, server, research, model);
             McpHttpTransport.AddTo(builder.Services);
             // The host's own address settings (--urls, ASPNETCORE_URLS, Kestrel:Endpoints) win over Mcp:Urls, as in any
             // ASP.NET Core app; whatever is bound is checked once the server listens.
@@ -106,22 +106,24 @@ internal static class McpServerHost
         // stdout carries the protocol: every log line goes to stderr.
         host.Logging.ClearProviders();
         host.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        AddServices(host.Services, server, research, model);
+        AddServices(host, server, research, model);
         host.Services.AddMcpServer().WithStdioServerTransport();
         await host.Build().RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
-    private static void AddServices(IServiceCollection services, McpServerSettings server, ResearchToolsOptions research, ResearchModelOptions model)
+    private static void AddServices(IHostApplicationBuilder builder, McpServerSettings server, ResearchToolsOptions research, ResearchModelOptions model)
     {
+        var services = builder.Services;
         services.AddSingleton(server);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new BudgetTracker(CreateBudget(server.Budget), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        McpCluster.Add(builder, server);
+        services.AddSingleton(sp => new BudgetTracker(CreateBudget(server.Budget, sp.GetService<IBudgetLedger>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddResearchTools(research, ResearchSection);
         services.AddResearchModel(model, ModelSection);
         services.AddSingleton(sp => new McpToolCatalog(
             sp.GetRequiredService<ResearchToolset>(), sp.GetRequiredService<BudgetTracker>(), sp.GetService<ResearchModel>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IBudgetLedger>()));
         services.AddMcpServer(o =>
         {
             o.ServerInfo = new Implementation { Name = "agents-research", Version = "1.0.0" };
@@ -137,10 +139,10 @@ internal static class McpServerHost
         });
     }
 
-    /// <summary>The server's budget: limits per tool category, tokens and money.</summary>
-    internal static BudgetOptions CreateBudget(McpBudgetSettings budget)
+    /// <summary>The server's budget: limits per tool category, tokens and money; in cluster mode also spent in the shared budget.</summary>
+    internal static BudgetOptions CreateBudget(McpBudgetSettings budget, IBudgetLedger? shared = null)
     {
-        var options = ResearchToolset.MapTools(new BudgetOptions())
+        var options = ResearchToolset.MapTools(new BudgetOptions { SharedLedger = shared })
             .AddToolMapping("research", "research")
             .SetToolLimit("search", budget.SearchUnits)
             .SetToolLimit("browse", budget.BrowseUnits)

@@ -32,6 +32,9 @@ internal sealed class McpServerSettings
     /// <summary>Gets or sets the server-side budget every tool call is charged to.</summary>
     public McpBudgetSettings Budget { get; set; } = new();
 
+    /// <summary>Gets or sets cluster mode: the replicas that share one budget over Redis.</summary>
+    public McpClusterSettings Cluster { get; set; } = new();
+
     /// <summary>Gets or sets the largest accepted HTTP request body in bytes. Default 256 KiB.</summary>
     public int MaxRequestBytes { get; set; } = 256 * 1024;
 }

@@ -52,7 +52,32 @@ internal static class McpServerSettingsValidator
         if (b.MaxTokens < 1) failures.Add("Mcp:Budget:MaxTokens must be positive.");
         if (b.MaxCostUsd <= 0) failures.Add("Mcp:Budget:MaxCostUsd must be positive.");
         if (settings.MaxRequestBytes < 1024) failures.Add("Mcp:MaxRequestBytes must be at least 1024.");
+        ValidateCluster(settings.Cluster, failures);
         return failures;
+    }
+
+    private static void ValidateCluster(McpClusterSettings cluster, List<string> failures)
+    {
+        if (cluster.RedisConfiguration is not { } redis)
+        {
+            return;
+        }
+
+        // host:port, then StackExchange.Redis options (",password=...") if any.
+        var endpoint = redis.Split(',', 2)[0];
+        var colon = endpoint.LastIndexOf(':');
+        if (colon <= 0 || endpoint.Any(char.IsWhiteSpace) || endpoint.Contains('/', StringComparison.Ordinal)
+            || !int.TryParse(endpoint.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port is < 1 or > 65535)
+        {
+            failures.Add($"Mcp:Cluster:Redis (--cluster) '{cluster.Redis}' is not a Redis address; use redis://host:port, for example redis://127.0.0.1:6379.");
+        }
+
+        if (cluster.SiloPort is < 1 or > 65535) failures.Add("Mcp:Cluster:SiloPort must be a port number (1-65535).");
+        if (cluster.GatewayPort is < 1 or > 65535 || cluster.GatewayPort == cluster.SiloPort) failures.Add("Mcp:Cluster:GatewayPort must be a port number (1-65535) other than SiloPort.");
+        if (string.IsNullOrWhiteSpace(cluster.ClusterId)) failures.Add("Mcp:Cluster:ClusterId must not be empty.");
+        if (string.IsNullOrWhiteSpace(cluster.BudgetId)) failures.Add("Mcp:Cluster:BudgetId must not be empty.");
+        if (cluster.AdvertisedAddress is { } address && !IPAddress.TryParse(address, out _)) failures.Add($"Mcp:Cluster:AdvertisedAddress '{address}' is not an IP address.");
     }
 
     public static IReadOnlyList<string> SplitUrls(string? urls) =>

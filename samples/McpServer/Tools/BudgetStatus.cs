@@ -32,13 +32,53 @@ internal static class BudgetStatus
             "remainingFraction": { "type": "number", "description": "What is left of the tightest budget, 0 to 1." },
             "regime": { "type": "string", "enum": ["HIGH", "MEDIUM", "LOW", "CRITICAL"] },
             "exhausted": { "type": "boolean" },
-            "exhaustedReasons": { "type": "array", "items": { "type": "string" } }
+            "exhaustedReasons": { "type": "array", "items": { "type": "string" } },
+            "shared": {
+              "type": "object",
+              "description": "Cluster mode, budget_status only: the budget every replica shares. Units per category (tool categories, tokens.input, tokens.output, cost.microusd): used, in flight, limit and remaining (null when the category has no limit).",
+              "properties": {
+                "categories": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "name": { "type": "string" },
+                      "used": { "type": "integer" },
+                      "inFlight": { "type": "integer" },
+                      "limit": { "type": ["integer", "null"] },
+                      "remaining": { "type": ["integer", "null"] }
+                    },
+                    "required": ["name", "used", "inFlight", "limit", "remaining"]
+                  }
+                }
+              },
+              "required": ["categories"]
+            }
           },
           "required": ["categories", "inputTokens", "outputTokens", "costUsd", "remainingFraction", "regime", "exhausted", "exhaustedReasons"]
         }
         """).RootElement.Clone();
 
     public static JsonElement ToJson(BudgetSnapshot snapshot) => JsonSerializer.SerializeToElement(ToNode(snapshot));
+
+    /// <summary>The shared budget of a cluster, as the <c>shared</c> property of <see cref="Schema"/>.</summary>
+    public static JsonObject ToNode(IReadOnlyList<BudgetCategorySnapshot> shared)
+    {
+        var categories = new JsonArray();
+        foreach (var c in shared)
+        {
+            categories.Add(new JsonObject
+            {
+                ["name"] = c.Name,
+                ["used"] = c.Used,
+                ["inFlight"] = c.InFlight,
+                ["limit"] = c.Limit,
+                ["remaining"] = c.Remaining,
+            });
+        }
+
+        return new JsonObject { ["categories"] = categories };
+    }
 
     public static JsonObject ToNode(BudgetSnapshot snapshot)
     {

@@ -15,7 +15,7 @@ internal sealed class McpToolCatalog : IDisposable
 {
     private readonly MemoryWorkspace _workspace;
 
-    public McpToolCatalog(ResearchToolset toolset, BudgetTracker tracker, ResearchModel? model, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public McpToolCatalog(ResearchToolset toolset, BudgetTracker tracker, ResearchModel? model, TimeProvider timeProvider, ILoggerFactory loggerFactory, IBudgetLedger? sharedBudget = null)
     {
         _workspace = toolset.OpenWorkspace(null);
         var logger = loggerFactory.CreateLogger<McpToolCatalog>();
@@ -64,7 +64,7 @@ internal sealed class McpToolCatalog : IDisposable
             tools.Add(progress.Wrap(new BudgetedMcpTool("research", research.AsAIFunction(), tracker, charge, readOnly: false, openWorld: true, logger)));
         }
 
-        tools.Add(new BudgetStatusTool(tracker));
+        tools.Add(new BudgetStatusTool(tracker, sharedBudget));
         Tools = tools;
     }
 

@@ -25,7 +25,7 @@ namespace Agents.Budget;
 /// layer leaves the aggregated usage alone when a layer inside it counted the calls, for example
 /// <c>.UseBudgetTracker(tracker).UseFunctionInvocation().UseBudgetTracker(tracker, o =&gt; o.ChargeTools = false)</c>.</para>
 /// <para><b>Hard token and money limits.</b> One layer reserves each model call's worst case before it is made, when the
-/// tracker or an ancestor limits tokens or money (<see cref="BudgetTracker.TryReserveModelCall"/>). With function invocation
+/// tracker or an ancestor limits tokens or money, or has a <see cref="BudgetOptions.SharedLedger"/> (<see cref="BudgetTracker.ReserveModelCallAsync"/>). With function invocation
 /// below it (the documented order) it reserves the first call before the request starts and each next one when an
 /// iteration's tool results have passed it, before function invocation calls the model again; the prompt is the request's
 /// messages plus everything streamed since, and the output cap it sets on the request holds for every call, so a next call
@@ -174,7 +174,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         List<ChatMessage> list = [.. messages];
-        (BudgetModelReservation hold, ChatOptions? capped) = Reserve(list, options, scope);
+        (BudgetModelReservation hold, ChatOptions? capped) = await ReserveAsync(list, options, scope, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         scope.ModelCallHeld = true;
         try
@@ -238,7 +238,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         }
 
         List<ChatMessage> list = [.. messages];
-        (BudgetModelReservation hold, ChatOptions? capped) = Reserve(list, options, scope);
+        (BudgetModelReservation hold, ChatOptions? capped) = await ReserveAsync(list, options, scope, cancellationToken).ConfigureAwait(false);
         bool committed = false;
         bool completed = false;
         List<ChatResponseUpdate> received = [];
@@ -326,7 +326,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
         UsageScope scope,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        (BudgetModelReservation? hold, ChatOptions? capped) = Reserve(messages, options, scope);
+        (BudgetModelReservation? hold, ChatOptions? capped) = await ReserveAsync(messages, options, scope, cancellationToken).ConfigureAwait(false);
         string? model = capped?.ModelId ?? _defaultModelId.Value;
         List<ChatResponseUpdate> received = [];
         int holdStart = 0;
@@ -340,7 +340,7 @@ public sealed class BudgetChatClient : DelegatingChatClient
                 if (nextCall && hold is null)
                 {
                     // Function invocation is about to call the model again with everything so far.
-                    hold = TryReserve([.. messages, .. received.ToChatResponse().Messages], capped, scope.FinalAnswer, model);
+                    hold = await TryReserveAsync([.. messages, .. received.ToChatResponse().Messages], capped, scope.FinalAnswer, model, cancellationToken).ConfigureAwait(false);
                     holdStart = received.Count;
                     if (!hold.Granted || hold.OutputCapFor(capped?.MaxOutputTokens) != capped?.MaxOutputTokens)
                     {
@@ -451,14 +451,14 @@ public sealed class BudgetChatClient : DelegatingChatClient
     /// <see cref="ExhaustionBehavior.FinalAnswerWithoutTools"/> it becomes a final answer without tools, from the final-answer
     /// reserve, when that fits; otherwise <see cref="BudgetExhaustedException"/> is thrown.
     /// </summary>
-    private (BudgetModelReservation Hold, ChatOptions? Options) Reserve(List<ChatMessage> messages, ChatOptions? options, UsageScope scope)
+    private async Task<(BudgetModelReservation Hold, ChatOptions? Options)> ReserveAsync(List<ChatMessage> messages, ChatOptions? options, UsageScope scope, CancellationToken cancellationToken)
     {
         string? model = options?.ModelId ?? _defaultModelId.Value;
-        BudgetModelReservation hold = TryReserve(messages, options, scope.FinalAnswer, model);
+        BudgetModelReservation hold = await TryReserveAsync(messages, options, scope.FinalAnswer, model, cancellationToken).ConfigureAwait(false);
         if (!hold.Granted && !scope.FinalAnswer && _tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools)
         {
             ChatOptions without = WithoutTools(options);
-            BudgetModelReservation final = TryReserve(messages, without, true, model);
+            BudgetModelReservation final = await TryReserveAsync(messages, without, true, model, cancellationToken).ConfigureAwait(false);
             if (final.Granted)
             {
                 hold = final;
@@ -481,10 +481,10 @@ public sealed class BudgetChatClient : DelegatingChatClient
         return (hold, capped);
     }
 
-    private BudgetModelReservation TryReserve(List<ChatMessage> messages, ChatOptions? options, bool final, string? model)
+    private Task<BudgetModelReservation> TryReserveAsync(List<ChatMessage> messages, ChatOptions? options, bool final, string? model, CancellationToken cancellationToken)
     {
         long prompt = _options.PromptTokenCounter?.Invoke(messages, options) ?? PromptTokenEstimator.Estimate(messages, options);
-        return _tracker.TryReserveModelCall(Math.Max(0, prompt), options?.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, model, final);
+        return _tracker.ReserveModelCallAsync(Math.Max(0, prompt), options?.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, model, final, cancellationToken);
     }
 
     /// <summary>

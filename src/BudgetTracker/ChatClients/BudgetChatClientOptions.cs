@@ -27,7 +27,7 @@ public sealed class BudgetChatClientOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether the client reserves each model call's worst case before it is made
-    /// (<see cref="BudgetTracker.TryReserveModelCall"/>): the call it makes itself, or, with function invocation below it and
+    /// (<see cref="BudgetTracker.ReserveModelCallAsync"/>): the call it makes itself, or, with function invocation below it and
     /// no other layer on the same tracker there, every call that function invocation makes. It lowers the request's
     /// <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> to what the token and money budgets allow, commits each
     /// call's usage after it, and does not make a call that does not fit. Only done while <see cref="CountUsage"/> is on and the

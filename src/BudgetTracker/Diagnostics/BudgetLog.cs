@@ -46,4 +46,10 @@ internal static partial class BudgetLog
 
     [LoggerMessage(14, LogLevel.Warning, "The extension approver failed for {Category} ({Function}); taken as a decline, the call is refused.")]
     public static partial void ExtensionFailed(ILogger logger, string category, string function, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Warning, "{Units} {Category} of a model call's usage beyond its reservation were not counted in the shared ledger: {Reason}")]
+    public static partial void SharedUsageNotCounted(ILogger logger, long units, string category, string reason);
+
+    [LoggerMessage(31, LogLevel.Information, "The shared ledger does not implement partial commits: the whole {Category} reservation was committed.")]
+    public static partial void SharedPartialCommitUnsupported(ILogger logger, string category);
 }

@@ -1,6 +1,6 @@
 namespace Agents.Budget;
 
-/// <summary>What <see cref="IBudgetLedger.CommitAsync"/> did.</summary>
+/// <summary>What <see cref="IBudgetLedger.CommitAsync(string, CancellationToken)"/> (and its partial form) did.</summary>
 public enum BudgetLedgerCommitStatus
 {
     /// <summary>The reservation was pending; its units are now counted as used.</summary>

@@ -30,6 +30,25 @@ public interface IBudgetLedger
     /// <returns>What the commit did; only <see cref="BudgetLedgerCommitStatus.Committed"/> charged units.</returns>
     Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts <paramref name="usedUnits"/> of a pending reservation as used and gives the rest back in the same step: the
+    /// call ran and needed less than its worst case (a model call's actual tokens and money). Idempotent by reservation id
+    /// like <see cref="CommitAsync(string, CancellationToken)"/>: once a reservation is committed, whole or in part, a
+    /// second commit charges nothing.
+    /// </summary>
+    /// <remarks>The default implementation fails with <see cref="NotSupportedException"/> (so that a ledger written before
+    /// this member never miscounts); <see cref="InProcessBudgetLedger"/> and the Orleans ledger implement it. Callers that
+    /// meet a ledger without it may commit the whole reservation instead, which charges from above.</remarks>
+    /// <param name="reservationId">The id from <see cref="ReserveAsync"/>.</param>
+    /// <param name="usedUnits">The units used, from 0 to the units reserved.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What the commit did; only <see cref="BudgetLedgerCommitStatus.Committed"/> charged units.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="usedUnits"/> is negative, or more than the pending
+    /// reservation holds.</exception>
+    /// <exception cref="NotSupportedException">The ledger does not implement partial commits.</exception>
+    Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, int usedUnits, CancellationToken cancellationToken) =>
+        Task.FromException<BudgetLedgerCommitStatus>(new NotSupportedException($"{GetType().Name} does not implement partial commits; commit the whole reservation instead."));
+
     /// <summary>Gives the units of a pending reservation back: the call did not run.</summary>
     /// <param name="reservationId">The id from <see cref="ReserveAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>

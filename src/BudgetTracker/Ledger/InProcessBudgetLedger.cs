@@ -70,16 +70,29 @@ public sealed class InProcessBudgetLedger : IBudgetLedger
     }
 
     /// <inheritdoc/>
-    public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, CancellationToken cancellationToken)
+    public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, CancellationToken cancellationToken) =>
+        Commit(reservationId, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, int usedUnits, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(usedUnits);
+        return Commit(reservationId, usedUnits, cancellationToken);
+    }
+
+    private Task<BudgetLedgerCommitStatus> Commit(string reservationId, int? usedUnits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservationId);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             ReleaseExpired(_time.GetUtcNow());
-            if (_pending.Remove(reservationId, out Held? held))
+            if (_pending.TryGetValue(reservationId, out Held? held))
             {
-                held.Reservation.Commit();
+                int used = usedUnits ?? held.Reservation.Units;
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(used, held.Reservation.Units, nameof(usedUnits));
+                _pending.Remove(reservationId);
+                held.Reservation.CommitUsed(used);
                 Remember(reservationId);
                 return Task.FromResult(BudgetLedgerCommitStatus.Committed);
             }

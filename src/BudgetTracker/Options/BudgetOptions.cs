@@ -145,7 +145,10 @@ public sealed class BudgetOptions
     /// shared with other trackers and processes (for example an org-wide cap in <c>Agents.Budget.Orleans</c>). A call the
     /// shared ledger denies, or cannot be asked about, is not run and the model reads why; the shared units are committed
     /// when the call ran and released when it threw, was cancelled or gave all its units back (a partial refund is
-    /// committed whole there). Default <see langword="null"/>: this tracker's limits only. Not read from configuration.
+    /// committed whole there). Model calls reserved with <see cref="BudgetTracker.ReserveModelCallAsync"/> (what
+    /// <see cref="BudgetChatClient"/> does) hold their worst case there too, in the <see cref="SharedLedgerCategories"/>,
+    /// and commit only their actual usage. A child tracker uses its nearest ancestor's ledger for model calls when it has
+    /// none itself. Default <see langword="null"/>: this tracker's limits only. Not read from configuration.
     /// </summary>
     public IBudgetLedger? SharedLedger
     {

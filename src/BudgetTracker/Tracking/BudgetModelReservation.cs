@@ -3,11 +3,18 @@ using Microsoft.Extensions.AI;
 namespace Agents.Budget;
 
 /// <summary>
-/// The worst case of one model call held by <see cref="BudgetTracker.TryReserveModelCall"/>. Make the call with
-/// <see cref="MaxOutputTokens"/> as its output cap, then <see cref="Commit"/> its usage, or <see cref="Release"/> the
-/// reservation when the call failed; <see cref="Dispose"/> releases a reservation that was not committed.
+/// The worst case of one model call held by <see cref="BudgetTracker.ReserveModelCallAsync"/> (or, on the tracker alone,
+/// <see cref="BudgetTracker.TryReserveModelCall"/>). Make the call with <see cref="MaxOutputTokens"/> as its output cap,
+/// then <see cref="Commit"/> its usage, or <see cref="Release"/> the reservation when the call failed;
+/// <see cref="Dispose"/> releases a reservation that was not committed.
 /// </summary>
-/// <remarks>Thread-safe: only the first of <see cref="Commit"/> and <see cref="Release"/> has an effect.</remarks>
+/// <remarks>
+/// <para>Thread-safe: only the first of <see cref="Commit"/> and <see cref="Release"/> has an effect.</para>
+/// <para>With a <see cref="BudgetOptions.SharedLedger"/>, the reservation also holds the call's worst case there
+/// (<see cref="SharedLedgerCategories"/>). <see cref="Commit"/> and <see cref="Release"/> settle the tracker at once and the
+/// shared ledger in the background: only the actual usage is committed there, the rest released. Await
+/// <see cref="SharedLedgerSettled"/> to know the shared ledger has answered.</para>
+/// </remarks>
 public sealed class BudgetModelReservation : IDisposable
 {
     private const int Pending = 0;
@@ -16,6 +23,8 @@ public sealed class BudgetModelReservation : IDisposable
 
     private readonly BudgetTracker _tracker;
     private readonly long? _cap;
+    private SharedModelHold? _shared;
+    private Task _sharedSettled = Task.CompletedTask;
     private int _status;
 
     internal BudgetModelReservation(BudgetTracker tracker, long promptTokens, long? cap, decimal cost, string? modelId, bool finalAnswer)
@@ -117,6 +126,16 @@ public sealed class BudgetModelReservation : IDisposable
     /// <summary>Gets a value indicating whether <see cref="Commit"/> was called on a granted reservation.</summary>
     public bool IsCommitted => Volatile.Read(ref _status) == Committed;
 
+    /// <summary>Gets a value indicating whether the worst case is also held in the tracker's <see cref="BudgetOptions.SharedLedger"/>.</summary>
+    public bool IsShared => _shared is not null;
+
+    /// <summary>
+    /// Gets a task that completes once the shared ledger has answered the <see cref="Commit"/> or <see cref="Release"/> of
+    /// this reservation; a completed task before either, and when nothing is held in a shared ledger. It never faults: a
+    /// ledger that cannot be reached is logged, and its leases then end by themselves.
+    /// </summary>
+    public Task SharedLedgerSettled => Volatile.Read(ref _sharedSettled);
+
     /// <summary>
     /// Replaces the reservation by the call's actual usage, in one atomic step on the tracker and its ancestors. Without
     /// a usage report the worst case is charged: the prompt tokens and the reserved output tokens at the reserved cost.
@@ -136,12 +155,14 @@ public sealed class BudgetModelReservation : IDisposable
         if (usage is null)
         {
             _tracker.RecordCore(PromptTokens, ReservedOutputTokens, 0, ReservedCostUsd, model, this);
+            SettleShared(_shared?.CommitAsync(PromptTokens, ReservedOutputTokens, SharedLedgerCategories.ToMicroUsd(ReservedCostUsd)));
             return;
         }
 
         (long input, long output, long cached) = UsageReader.Read(usage);
         decimal cost = _tracker.Options.Pricing.GetModelPrice(model).Cost(input, output, cached);
         _tracker.RecordCore(input, output, cached, cost, model, this);
+        SettleShared(_shared?.CommitAsync(input, output, SharedLedgerCategories.ToMicroUsd(cost)));
     }
 
     /// <summary>Gives the reservation back: the call was not made or failed. Does nothing once committed or released.</summary>
@@ -150,6 +171,7 @@ public sealed class BudgetModelReservation : IDisposable
         if (Interlocked.CompareExchange(ref _status, Released, Pending) == Pending)
         {
             _tracker.ReleaseModelCore(this);
+            SettleShared(_shared?.ReleaseAsync());
         }
     }
 
@@ -166,6 +188,17 @@ public sealed class BudgetModelReservation : IDisposable
         else
         {
             Release();
+        }
+    }
+
+    /// <summary>Adds the part held in the shared ledger; before the reservation is handed out.</summary>
+    internal void AttachShared(SharedModelHold shared) => _shared = shared;
+
+    private void SettleShared(Task? settling)
+    {
+        if (settling is not null)
+        {
+            Volatile.Write(ref _sharedSettled, settling);
         }
     }
 

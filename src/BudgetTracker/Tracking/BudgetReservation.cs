@@ -92,6 +92,17 @@ public sealed class BudgetReservation : IDisposable
         }
     }
 
+    /// <summary>Counts <paramref name="used"/> of the reserved units as used and gives the rest back (a ledger's partial commit).</summary>
+    /// <param name="used">The units used, from 0 to <see cref="Units"/>.</param>
+    internal void CommitUsed(int used)
+    {
+        if (Granted && Interlocked.CompareExchange(ref _status, Committed, Pending) == Pending)
+        {
+            _charge!.Close();
+            _tracker!.CommitCore(_state!, Units, Units - used, null);
+        }
+    }
+
     /// <summary>Gives the reserved units back: the call did not run. Does nothing once committed or released.</summary>
     public void Release()
     {

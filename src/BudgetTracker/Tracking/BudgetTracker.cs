@@ -14,7 +14,7 @@ namespace Agents.Budget;
 /// <para>Thread-safe: one instance may be shared by several agents or sub-agents spending one budget. Units are
 /// reserved atomically before a tool runs, committed when it ran and released when it did not, so concurrent
 /// calls can never overspend a category.</para>
-/// <para>Model calls are held the same way (<see cref="TryReserveModelCall"/>, done for you by <see cref="BudgetChatClient"/>):
+/// <para>Model calls are held the same way (<see cref="ReserveModelCallAsync"/>, done for you by <see cref="BudgetChatClient"/>):
 /// the prompt's tokens plus the capped output tokens, priced, are reserved before the call and replaced by the actual
 /// usage after it, so <see cref="BudgetOptions.MaxInputTokens"/>, <see cref="BudgetOptions.MaxOutputTokens"/> and
 /// <see cref="BudgetOptions.MaxCostUsd"/> hold exactly, like unit limits, as long as prompts are counted from above and the
@@ -135,8 +135,14 @@ public sealed class BudgetTracker
     /// <summary>Gets the one charge path of tool calls.</summary>
     internal ToolChargePipeline Pipeline { get; }
 
-    /// <summary>Gets a value indicating whether this tracker or an ancestor limits input tokens, output tokens or money.</summary>
-    internal bool HasModelLimits => Counters.Levels.Any(l => l.Limits.HasModelLimits);
+    /// <summary>
+    /// Gets a value indicating whether this tracker or an ancestor limits input tokens, output tokens or money, or has a
+    /// <see cref="BudgetOptions.SharedLedger"/> (which may): model calls are then reserved before they are made.
+    /// </summary>
+    internal bool HasModelLimits => Counters.Levels.Any(l => l.Limits.HasModelLimits) || SharedLedgerLevel is not null;
+
+    /// <summary>Gets the options of the nearest level (this tracker, else the closest ancestor) that has a <see cref="BudgetOptions.SharedLedger"/>.</summary>
+    internal BudgetOptions? SharedLedgerLevel => Array.Find(_levels, t => t.Options.SharedLedger is not null)?.Options;
 
     /// <summary>Gets the request scope of the <see cref="BudgetChatClient"/> layers on this tracker in the current async flow.</summary>
     internal AsyncLocal<UsageScope?> UsageScopes { get; } = new();
@@ -172,6 +178,9 @@ public sealed class BudgetTracker
     /// <para>The limits hold exactly when <paramref name="promptTokens"/> is at least the input tokens the provider will
     /// report and the model honours <see cref="ChatOptions.MaxOutputTokens"/>; usage beyond the reservation is still
     /// recorded, as spent.</para>
+    /// <para>This method reserves on this tracker and its ancestors only, never in a <see cref="BudgetOptions.SharedLedger"/>,
+    /// and it does not wait: use it for holds that split a run's own budget (such as a share kept back for a later stage),
+    /// and <see cref="ReserveModelCallAsync"/> for the model calls that are made, so that a shared cap holds for them.</para>
     /// </remarks>
     /// <param name="promptTokens">The prompt's input tokens, counted or conservatively estimated (see <see cref="PromptTokenEstimator"/>).</param>
     /// <param name="maxOutputTokens">The request's own output-token cap, if any.</param>
@@ -181,12 +190,85 @@ public sealed class BudgetTracker
     /// whose <see cref="BudgetModelReservation.DeniedReason"/> says which budget it does not fit.</returns>
     public BudgetModelReservation TryReserveModelCall(long promptTokens, int? maxOutputTokens, string? modelId, bool finalAnswer = false)
     {
+        CheckModelCall(promptTokens, maxOutputTokens);
+        return ReserveModelLocally(promptTokens, maxOutputTokens, modelId, finalAnswer);
+    }
+
+    /// <summary>
+    /// Reserves the worst case of one model call before it is made, like <see cref="TryReserveModelCall"/>, and also in the
+    /// <see cref="BudgetOptions.SharedLedger"/> of this tracker or its nearest ancestor that has one: the prompt's tokens
+    /// (<see cref="SharedLedgerCategories.InputTokens"/>), the capped output tokens (<see cref="SharedLedgerCategories.OutputTokens"/>)
+    /// and the worst-case money (<see cref="SharedLedgerCategories.CostMicroUsd"/>), each for
+    /// <see cref="BudgetOptions.SharedLedgerLease"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>The tracker is asked first; the shared ledger only when the tracker granted. A shared denial, or a shared
+    /// ledger that cannot be reached, gives a reservation that is not granted and whose
+    /// <see cref="BudgetModelReservation.DeniedReason"/> says so; the tracker's part is then released. Committing the
+    /// reservation commits the call's actual usage in the shared ledger and releases the rest (see
+    /// <see cref="BudgetModelReservation.SharedLedgerSettled"/>).</para>
+    /// <para>A shared worst case needs an output cap: a request without one (<paramref name="maxOutputTokens"/>
+    /// <see langword="null"/>) is held and capped at <see cref="BudgetModelReservation.LargestUnrequestedOutputCap"/> output
+    /// tokens. The shared ledger does not lower the cap to what it has left, as the tracker does: a call whose worst case
+    /// does not fit there is refused. Without a shared ledger this is <see cref="TryReserveModelCall"/>.</para>
+    /// </remarks>
+    /// <param name="promptTokens">The prompt's input tokens, counted or conservatively estimated (see <see cref="PromptTokenEstimator"/>).</param>
+    /// <param name="maxOutputTokens">The request's own output-token cap, if any.</param>
+    /// <param name="modelId">The model, for its prices.</param>
+    /// <param name="finalAnswer">Whether this call is the agent's final answer, which may use the final-answer reserve.</param>
+    /// <param name="cancellationToken">Cancels the wait for the shared ledger; nothing stays held.</param>
+    /// <returns>A granted reservation to commit with the call's usage (or release when the call failed), or a denied one
+    /// whose <see cref="BudgetModelReservation.DeniedReason"/> says which budget it does not fit.</returns>
+    public async Task<BudgetModelReservation> ReserveModelCallAsync(long promptTokens, int? maxOutputTokens, string? modelId, bool finalAnswer = false, CancellationToken cancellationToken = default)
+    {
+        CheckModelCall(promptTokens, maxOutputTokens);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (SharedLedgerLevel is not { SharedLedger: { } ledger } level)
+        {
+            return ReserveModelLocally(promptTokens, maxOutputTokens, modelId, finalAnswer);
+        }
+
+        BudgetModelReservation hold = ReserveModelLocally(promptTokens, maxOutputTokens ?? BudgetModelReservation.LargestUnrequestedOutputCap, modelId, finalAnswer);
+        if (!hold.Granted)
+        {
+            return hold;
+        }
+
+        (SharedModelHold? shared, string? denied) = (null, null);
+        try
+        {
+            (shared, denied) = await SharedModelHold.ReserveAsync(
+                ledger, level.SharedLedgerLease, Events.Logger, hold.PromptTokens, hold.ReservedOutputTokens, SharedLedgerCategories.ToMicroUsd(hold.ReservedCostUsd), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (shared is null)
+            {
+                hold.Release();
+            }
+        }
+
+        if (shared is null)
+        {
+            Events.OnDenied("model", modelId ?? "model", denied!);
+            return new BudgetModelReservation(this, promptTokens, modelId, finalAnswer, denied!);
+        }
+
+        hold.AttachShared(shared);
+        return hold;
+    }
+
+    private static void CheckModelCall(long promptTokens, int? maxOutputTokens)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
         if (maxOutputTokens is { } requested)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(requested, 1, nameof(maxOutputTokens));
         }
+    }
 
+    private BudgetModelReservation ReserveModelLocally(long promptTokens, int? maxOutputTokens, string? modelId, bool finalAnswer)
+    {
         string? reason = Counters.TryReserveModel(promptTokens, maxOutputTokens, Options.Pricing.GetModelPrice(modelId), finalAnswer, out long? cap, out decimal cost);
         if (reason is not null)
         {

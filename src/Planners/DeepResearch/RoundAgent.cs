@@ -140,7 +140,7 @@ internal sealed class RoundAgent
     }
 
     /// <summary>
-    /// Makes one model call, its worst case reserved first (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt
+    /// Makes one model call, its worst case reserved first (<see cref="BudgetTracker.ReserveModelCallAsync"/>): the prompt
     /// counted with the window's tokenizer when it has one, else estimated by <see cref="PromptTokenEstimator"/>; the
     /// output capped to what the budget allows. Returns <see langword="null"/> when the call does not fit (not made).
     /// </summary>
@@ -152,7 +152,7 @@ internal sealed class RoundAgent
             ? reducer.CountPromptTokens(list, chatOptions.Tools)
             : PromptTokenEstimator.Estimate(list, chatOptions);
         var model = chatOptions.ModelId ?? _chatClient.GetService<ChatClientMetadata>()?.DefaultModelId;
-        using var hold = _budget.TryReserveModelCall(Math.Max(0, prompt), chatOptions.MaxOutputTokens is > 0 ? chatOptions.MaxOutputTokens : null, model, finalAnswer);
+        using var hold = await _budget.ReserveModelCallAsync(Math.Max(0, prompt), chatOptions.MaxOutputTokens is > 0 ? chatOptions.MaxOutputTokens : null, model, finalAnswer, cancellationToken).ConfigureAwait(false);
         if (!hold.Granted)
         {
             _logger.LogInformation("The model call was not made: {Reason}", hold.DeniedReason);

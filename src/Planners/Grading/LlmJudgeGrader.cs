@@ -10,7 +10,7 @@ namespace Agents.Planners.Grading;
 /// An exact match after normalization is accepted without a model call. An unusable judge reply grades incorrect
 /// with the reason, never an exception. The judge is asked for a JSON schema; a judge that refuses it is asked again
 /// without it, and from then on never with it. With a tracker, the call's worst case is reserved first
-/// (<see cref="BudgetTracker.TryReserveModelCall"/>, its output capped to what the budget allows) and its usage committed
+/// (<see cref="BudgetTracker.ReserveModelCallAsync"/>, its output capped to what the budget allows) and its usage committed
 /// after; a call that does not fit is not made and grades incorrect with the reason.
 /// </summary>
 public sealed class LlmJudgeGrader : IAnswerGrader
@@ -75,8 +75,8 @@ public sealed class LlmJudgeGrader : IAnswerGrader
             new(ChatRole.User, PromptTemplate.Render(_userPrompt, ("question", question), ("answer", answer), ("reference", reference))),
         ];
         ChatOptions options = _chatOptions?.Clone() ?? new ChatOptions();
-        using BudgetModelReservation? hold = _tracker?.TryReserveModelCall(
-            PromptTokenEstimator.Estimate(messages, options), options.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, options.ModelId);
+        using BudgetModelReservation? hold = _tracker is null ? null : await _tracker.ReserveModelCallAsync(
+            PromptTokenEstimator.Estimate(messages, options), options.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, options.ModelId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (hold is { Granted: false })
         {
             return new AnswerGrade(false, "The judge was not asked: " + hold.DeniedReason);

@@ -13,7 +13,7 @@ namespace Agents.Planners.Runs;
 /// </summary>
 /// <remarks>
 /// Hard token and money limits: before the call it reserves the call's worst case on the run's tracker
-/// (<see cref="BudgetTracker.TryReserveModelCall"/>): the prompt counted with the window's tokenizer when it has one, else
+/// (<see cref="BudgetTracker.ReserveModelCallAsync"/>): the prompt counted with the window's tokenizer when it has one, else
 /// estimated from above by <see cref="PromptTokenEstimator"/>, plus the output cap, which it lowers to what the budget
 /// allows. The actual usage is committed after the call; a failed call is released. A call that does not fit is not made:
 /// <see cref="ModelCallDeniedException"/> tells the loop to go to its final-answer turn, which reserves with
@@ -66,8 +66,8 @@ internal static class ModelInvoker
             ? new ContextWindowChatReducer(window).CountPromptTokens(list, options.Tools)
             : PromptTokenEstimator.Estimate(list, options);
         string? model = options.ModelId ?? client.GetService<ChatClientMetadata>()?.DefaultModelId;
-        using BudgetModelReservation hold = context.Tracker.TryReserveModelCall(
-            Math.Max(0, prompt), options.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, model, finalAnswer);
+        using BudgetModelReservation hold = await context.Tracker.ReserveModelCallAsync(
+            Math.Max(0, prompt), options.MaxOutputTokens is > 0 ? options.MaxOutputTokens : null, model, finalAnswer, cancellationToken).ConfigureAwait(false);
         if (!hold.Granted)
         {
             context.NoteModelCallDenied(purpose, hold.DeniedReason);

@@ -1,3 +1,4 @@
+using Agents.Budget.Tests.Fakes;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Budget.Tests.Ledger;
@@ -83,17 +84,5 @@ public sealed class SharedLedgerTests
     {
         var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new BudgetTracker(new BudgetOptions { SharedLedgerLease = TimeSpan.Zero }));
         Assert.Contains("SharedLedgerLease", e.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class UnreachableLedger : IBudgetLedger
-    {
-        public Task<BudgetLedgerReservation> ReserveAsync(string category, int units, TimeSpan lease, CancellationToken cancellationToken) =>
-            throw new TimeoutException("no silo answered");
-
-        public Task<BudgetLedgerCommitStatus> CommitAsync(string reservationId, CancellationToken cancellationToken) => throw new TimeoutException();
-
-        public Task<bool> ReleaseAsync(string reservationId, CancellationToken cancellationToken) => throw new TimeoutException();
-
-        public Task<IReadOnlyList<BudgetCategorySnapshot>> GetSnapshotAsync(CancellationToken cancellationToken) => throw new TimeoutException();
     }
 }

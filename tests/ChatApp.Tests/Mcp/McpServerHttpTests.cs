@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
-using ModelContextProtocol.Client;
+using static Agents.Samples.ChatApp.Tests.Mcp.McpHttpServer;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -16,7 +15,7 @@ public sealed class McpServerHttpTests
     public async Task Http_transport_serves_the_tools_and_keeps_one_budget_across_requests()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await HttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
+        await using var server = await McpHttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
 
         await using (var client = await ConnectAsync(server.Endpoint, null))
         {
@@ -41,7 +40,7 @@ public sealed class McpServerHttpTests
     public async Task Http_transport_requires_the_api_key_when_set_and_refuses_bad_requests()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await HttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
+        await using var server = await McpHttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
 
         await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(server.Endpoint, null));
 
@@ -100,82 +99,5 @@ public sealed class McpServerHttpTests
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("Mcp:Urls binds 'http://0.0.0.0:0', which is not a loopback address; set Mcp:ApiKey", stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<McpClient> ConnectAsync(Uri endpoint, string? key)
-    {
-        var options = new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp };
-        if (key is not null)
-        {
-            options.AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + key };
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await McpClient.CreateAsync(new HttpClientTransport(options), cancellationToken: timeout.Token);
-    }
-
-    private sealed class HttpServer : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private HttpServer(Process process, Uri endpoint)
-        {
-            _process = process;
-            Endpoint = endpoint;
-        }
-
-        public Uri Endpoint { get; }
-
-        public static async Task<HttpServer> StartAsync(params string[] arguments)
-        {
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(McpServerProcess.DllPath);
-            start.ArgumentList.Add("--Mcp:Transport=http");
-            start.ArgumentList.Add($"--Mcp:Urls=http://127.0.0.1:{port}");
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                try
-                {
-                    using var tcp = new TcpClient();
-                    await tcp.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                    await Task.Delay(100);
-                }
-            }
-
-            return new HttpServer(process, new Uri($"http://127.0.0.1:{port}/mcp"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
     }
 }
