@@ -53,9 +53,10 @@ internal sealed class ToolChargePipeline
         }
 
         BudgetLedgerReservation? shared = null;
-        if (_tracker.Options.SharedLedger is { } ledger)
+        BudgetOptions? sharedLevel = _tracker.SharedLedgerLevel;
+        if (sharedLevel is { SharedLedger: { } ledger })
         {
-            (shared, string? denied) = await ReserveSharedAsync(ledger, category.Name, units, cancellationToken).ConfigureAwait(false);
+            (shared, string? denied) = await ReserveSharedAsync(ledger, sharedLevel.SharedLedgerLease, category.Name, units, cancellationToken).ConfigureAwait(false);
             if (shared is null)
             {
                 _tracker.ReleaseCore(category, units);
@@ -77,25 +78,25 @@ internal sealed class ToolChargePipeline
         {
             charge.Close();
             _tracker.ReleaseCore(category, units);
-            await SettleSharedAsync(shared, commit: false).ConfigureAwait(false);
+            await SettleSharedAsync(sharedLevel, shared, used: 0).ConfigureAwait(false);
             ToolCallActivity.Fail(activity, ex);
             throw;
         }
 
         int refunded = charge.Close();
         _tracker.CommitCore(category, units, refunded, tool.DisplayName);
-        await SettleSharedAsync(shared, commit: refunded < units).ConfigureAwait(false);
+        await SettleSharedAsync(sharedLevel, shared, used: units - refunded).ConfigureAwait(false);
         string text = formatResult ? ToolResultText.ToText(raw) : string.Empty;
         string result = formatResult ? _tracker.Formatter.FormatBlock(text) : string.Empty;
         return Done(activity, new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw), category);
     }
 
     /// <summary>Reserves in the shared ledger; a denial or an unreachable ledger gives the reason the model reads.</summary>
-    private async Task<(BudgetLedgerReservation? Granted, string? Denied)> ReserveSharedAsync(IBudgetLedger ledger, string category, int units, CancellationToken cancellationToken)
+    private async Task<(BudgetLedgerReservation? Granted, string? Denied)> ReserveSharedAsync(IBudgetLedger ledger, TimeSpan lease, string category, int units, CancellationToken cancellationToken)
     {
         try
         {
-            BudgetLedgerReservation r = await ledger.ReserveAsync(category, units, _tracker.Options.SharedLedgerLease, cancellationToken).ConfigureAwait(false);
+            BudgetLedgerReservation r = await ledger.ReserveAsync(category, units, lease, cancellationToken).ConfigureAwait(false);
             return r.Granted
                 ? (r, null)
                 : (null, $"The shared {category} budget refused this call: {r.DeniedReason}. The call was not executed; give your final answer now.");
@@ -107,23 +108,39 @@ internal sealed class ToolChargePipeline
         }
     }
 
-    /// <summary>Commits or releases the shared reservation; a failure is logged (the lease then ends by itself), never thrown over the tool's result.</summary>
-    private async Task SettleSharedAsync(BudgetLedgerReservation? shared, bool commit)
+    /// <summary>
+    /// Commits the units the call used in the shared reservation and releases the rest (work the tool refunded), or
+    /// releases it all when none were used; a ledger without partial commits is charged the whole reservation, from
+    /// above. A failure is logged (the lease then ends by itself), never thrown over the tool's result.
+    /// </summary>
+    private async Task SettleSharedAsync(BudgetOptions? level, BudgetLedgerReservation? shared, int used)
     {
-        if (shared?.ReservationId is not { } id || _tracker.Options.SharedLedger is not { } ledger)
+        if (shared?.ReservationId is not { } id || level?.SharedLedger is not { } ledger)
         {
             return;
         }
 
         try
         {
-            if (commit)
+            if (used <= 0)
+            {
+                await ledger.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (used >= shared.Units)
             {
                 await ledger.CommitAsync(id, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
-                await ledger.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await ledger.CommitAsync(id, used, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (NotSupportedException)
+                {
+                    BudgetLog.SharedPartialCommitUnsupported(_tracker.Events.Logger, shared.Category);
+                    await ledger.CommitAsync(id, CancellationToken.None).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
