@@ -824,6 +824,7 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         if (_options.EnablePrefixReuse && cache.Length > 0)
         {
+            cache.ReleaseSpares();
             _prefixes.Store([.. prompt.Take(cache.Length)], cache);
         }
         else
