@@ -1,0 +1,175 @@
+using Agents.LocalEngine.Generation;
+using Agents.LocalEngine.Runtime;
+using Agents.LocalEngine.Tests.TestModels;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Agents.LocalEngine.Tests.Runtime;
+
+/// <summary>
+/// Device-resident decoding (issue 13 item 1): every run goes through one IOBinding to buffers on the provider's memory that
+/// are reused from step to step, and the tokens stay exactly the reference model's.
+/// </summary>
+[Collection(ModelCollection.Name)]
+public sealed class IoBindingTests(ModelFixture models)
+{
+    private static readonly int[] Prompt = [5, 77, 300, 12, 499, 3, 250];
+
+    [Fact]
+    public void A_shared_buffer_is_the_past_and_the_present_so_decode_steps_allocate_nothing()
+    {
+        using var engine = new LocalOnnxEngine(models.Shared.Directory);
+        var session = engine.Session;
+        var v = session.VocabSize;
+        using var cache = session.CreateCache(1);
+        using var ro = new RunOptions();
+        var logits = new float[v];
+        var tokens = Prompt.ToList();
+        session.Forward(Prompt, Prompt.Length, cache, ro, logits);
+        tokens.Add(DecoderSessionTests.ArgMax(logits));
+        session.Forward([tokens[^1]], 1, cache, ro, logits); // the first step allocates the decode logits buffer
+        tokens.Add(DecoderSessionTests.ArgMax(logits));
+
+        var allocations = session.Memory.Allocations;
+        var views = session.Memory.ViewsCreated;
+        var key = cache.BufferAddress(0);
+        const int Steps = 24;
+        for (var i = 0; i < Steps; i++)
+        {
+            session.Forward([tokens[^1]], 1, cache, ro, logits);
+            tokens.Add(DecoderSessionTests.ArgMax(logits));
+            Assert.Equal(key, cache.BufferAddress(0));
+        }
+
+        Assert.Equal(allocations, session.Memory.Allocations);
+        Assert.Equal(views, session.Memory.ViewsCreated); // no new device tensor either: KV and logits views are reused as they are
+        Assert.Equal(Prompt.Length + Steps + 1, cache.Length);
+        DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Shared.Weights, tokens.Take(tokens.Count - 1).ToArray())[^1], logits);
+    }
+
+    [Fact]
+    public void A_growing_cache_alternates_between_two_buffers_and_allocates_only_when_its_length_doubles()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var session = engine.Session;
+        var v = session.VocabSize;
+        using var cache = session.CreateCache(1);
+        using var ro = new RunOptions();
+        var logits = new float[v];
+        var tokens = Prompt.ToList();
+        session.Forward(Prompt, Prompt.Length, cache, ro, logits);
+        tokens.Add(DecoderSessionTests.ArgMax(logits));
+
+        // Grow past 32 positions: from here both buffers hold 64 positions.
+        while (cache.Length < 34)
+        {
+            session.Forward([tokens[^1]], 1, cache, ro, logits);
+            tokens.Add(DecoderSessionTests.ArgMax(logits));
+        }
+
+        var allocations = session.Memory.Allocations;
+        var addresses = new List<nint>();
+        while (cache.Length < 64)
+        {
+            session.Forward([tokens[^1]], 1, cache, ro, logits);
+            tokens.Add(DecoderSessionTests.ArgMax(logits));
+            addresses.Add(cache.BufferAddress(0));
+        }
+
+        Assert.Equal(allocations, session.Memory.Allocations);
+        Assert.Equal(2, addresses.Distinct().Count());
+        for (var i = 1; i < addresses.Count; i++)
+        {
+            Assert.NotEqual(addresses[i - 1], addresses[i]); // the present of one step is the past of the next
+        }
+
+        DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Qwen.Weights, tokens.Take(tokens.Count - 1).ToArray())[^1], logits);
+    }
+
+    [Theory]
+    [InlineData("qwen")]
+    [InlineData("shared")]
+    public async Task Greedy_tokens_through_the_binding_match_the_reference_across_buffer_growth(string layout)
+    {
+        var model = layout == "qwen" ? models.Qwen : models.Shared;
+        using var engine = new LocalOnnxEngine(model.Directory);
+        const int Count = 40; // the growing cache's buffers double at 16 and 32 positions
+        var result = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = Count, MinTokens = Count, DoSample = false });
+
+        var eos = engine.EndOfSequenceTokenIds;
+        var seq = Prompt.ToList();
+        var expected = new List<int>();
+        for (var i = 0; i < Count; i++)
+        {
+            var last = ReferenceLlama.Forward(model.Weights, seq)[^1];
+            foreach (var id in eos)
+            {
+                last[id] = float.NegativeInfinity;
+            }
+
+            var next = DecoderSessionTests.ArgMax(last);
+            expected.Add(next);
+            seq.Add(next);
+        }
+
+        Assert.Equal(expected, result.TokenIds);
+    }
+
+    [Theory]
+    [InlineData("qwen")]
+    [InlineData("shared")]
+    public void Rows_joining_and_leaving_the_bound_batch_keep_the_reference_logits(string layout)
+    {
+        var model = layout == "qwen" ? models.Qwen : models.Shared;
+        using var engine = new LocalOnnxEngine(model.Directory);
+        var session = engine.Session;
+        var v = session.VocabSize;
+        using var ro = new RunOptions();
+        using var batch = new BatchKvCache(session);
+        var logits = new float[3 * v];
+        List<int>[] sequences = [[5, 77, 300], [12, 499, 3, 250, 8, 9], [42]];
+
+        void Join(int row)
+        {
+            using var cache = session.CreateCache(1);
+            var prompt = sequences[row];
+            session.Forward(prompt.ToArray(), prompt.Count, cache, ro, logits.AsSpan(0, v));
+            prompt.Add(DecoderSessionTests.ArgMax(logits.AsSpan(0, v)));
+            batch.Add(cache);
+        }
+
+        void Step(params int[] rows)
+        {
+            var ids = rows.Select(r => sequences[r][^1]).ToArray();
+            batch.Step(ids, ro, logits.AsSpan(0, rows.Length * v));
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var expected = ReferenceLlama.Forward(model.Weights, sequences[rows[i]])[^1];
+                DecoderSessionTests.AssertClose(expected, logits.AsSpan(i * v, v));
+                sequences[rows[i]].Add(DecoderSessionTests.ArgMax(expected));
+            }
+        }
+
+        Join(0);
+        Step(0);
+        Join(1);
+        Step(0, 1);
+        Step(0, 1);
+        Join(2);
+        Step(0, 1, 2);
+
+        // Row 1 (the longest) leaves: the others go on in place.
+        batch.Keep([0, 2]);
+        Step(0, 2);
+        var allocations = session.Memory.Allocations;
+        Step(0, 2);
+        Step(0, 2);
+        if (layout == "shared")
+        {
+            Assert.Equal(allocations, session.Memory.Allocations);
+        }
+
+        batch.Keep([1]);
+        Step(2);
+        Assert.Equal(1, batch.Rows);
+    }
+}
