@@ -407,8 +407,11 @@ public sealed class LocalOnnxEngine : IDisposable
                     StepStarting?.Invoke(_steps);
                     Retire();
                     Step();
-                    Retire();
+
+                    // Counted before the last Retire, which completes finished requests (a caller reading the profile then
+                    // sees this step's time); that Retire costs what the first one of the next iteration costs.
                     Volatile.Write(ref _iterationTicks, _iterationTicks + (time.GetTimestamp() - start) - (admitted - admitting));
+                    Retire();
                 }
             }
             catch (Exception ex)
