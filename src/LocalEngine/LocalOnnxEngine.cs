@@ -851,7 +851,7 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         if (_options.EnablePrefixReuse && cache.Length > 0)
         {
-            cache.ReleaseSpares();
+            cache.Shrink();
             _prefixes.Store([.. prompt.Take(cache.Length)], cache);
         }
         else

@@ -131,8 +131,36 @@ internal sealed class KvCache : IDisposable
         Length = length;
     }
 
-    /// <summary>Frees the spare buffers (a cache kept for later, e.g. in the prefix cache, needs only its current one).</summary>
-    public void ReleaseSpares()
+    /// <summary>
+    /// Frees the spare buffers and fits a growing cache's buffers to the positions it holds (a cache kept for later, in the
+    /// prefix cache, then costs its budget only what it holds).
+    /// </summary>
+    public void Shrink()
+    {
+        ReleaseSpares();
+        if (IsShared)
+        {
+            return;
+        }
+
+        var bytes = Batch * Length * PositionBytes;
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            if (_buffers[i].Size <= Math.Max(bytes, 64))
+            {
+                continue;
+            }
+
+            // The tensor is the buffer's first [batch, kv_heads, length, head_dim] elements: one contiguous copy.
+            var fitted = _memory.Allocate(bytes);
+            _memory.Copy(_buffers[i].Pointer, fitted.Pointer, bytes);
+            SetTensor(i, _memory.View(fitted, 0, _type, [Batch, _kvHeads, Length, _headDim]));
+            _buffers[i].Dispose();
+            _buffers[i] = fitted;
+        }
+    }
+
+    private void ReleaseSpares()
     {
         for (var i = 0; i < _spares.Length; i++)
         {

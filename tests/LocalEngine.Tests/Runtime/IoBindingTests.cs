@@ -85,6 +85,33 @@ public sealed class IoBindingTests(ModelFixture models)
         DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Qwen.Weights, tokens.Take(tokens.Count - 1).ToArray())[^1], logits);
     }
 
+    [Fact]
+    public void A_growing_cache_kept_for_later_shrinks_to_the_positions_it_holds_and_still_continues_exactly()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
+        var session = engine.Session;
+        using var cache = session.CreateCache(1);
+        using var ro = new RunOptions();
+        var logits = new float[session.VocabSize];
+        var tokens = Prompt.ToList();
+        session.Forward(Prompt, Prompt.Length, cache, ro, logits);
+        while (cache.Length < 20)
+        {
+            tokens.Add(DecoderSessionTests.ArgMax(logits));
+            session.Forward([tokens[^1]], 1, cache, ro, logits);
+        }
+
+        // Two buffers of 32 positions per tensor before; one of exactly 20 after.
+        var exact = 2L * session.Layers * 20 * session.KvHeads * session.HeadDim * sizeof(float);
+        Assert.True(cache.Bytes > exact);
+        cache.Shrink();
+        Assert.Equal(exact, cache.Bytes);
+
+        tokens.Add(DecoderSessionTests.ArgMax(logits));
+        session.Forward([tokens[^1]], 1, cache, ro, logits);
+        DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Qwen.Weights, tokens)[^1], logits);
+    }
+
     [Theory]
     [InlineData("qwen")]
     [InlineData("shared")]
