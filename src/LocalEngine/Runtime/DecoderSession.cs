@@ -19,6 +19,8 @@ internal sealed class DecoderSession : IDisposable
     private readonly InferenceSession _session;
     private readonly DeviceMemory _memory;
     private readonly OrtIoBinding _binding;
+
+    // The model's input and output names and the tensor each was last bound to (a tensor bound as it was is not bound again).
     private readonly string[] _inputNames;
     private readonly OrtValue?[] _boundInputs;
     private readonly OrtValue?[] _boundOutputs;

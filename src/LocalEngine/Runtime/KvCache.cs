@@ -19,6 +19,8 @@ internal sealed class KvCache : IDisposable
     private readonly TensorElementType _type;
     private readonly long _kvHeads;
     private readonly long _headDim;
+
+    // One entry per tensor: 2 × layer for the key, 2 × layer + 1 for the value.
     private readonly DeviceBuffer[] _buffers;
     private readonly DeviceBuffer?[] _spares;
     private readonly OrtValue?[] _presents;

@@ -17,99 +17,71 @@ public sealed class IoBindingTests(ModelFixture models)
     [Fact]
     public void A_shared_buffer_is_the_past_and_the_present_so_decode_steps_allocate_nothing()
     {
-        using var engine = new LocalOnnxEngine(models.Shared.Directory);
-        var session = engine.Session;
-        var v = session.VocabSize;
-        using var cache = session.CreateCache(1);
-        using var ro = new RunOptions();
-        var logits = new float[v];
-        var tokens = Prompt.ToList();
-        session.Forward(Prompt, Prompt.Length, cache, ro, logits);
-        tokens.Add(DecoderSessionTests.ArgMax(logits));
-        session.Forward([tokens[^1]], 1, cache, ro, logits); // the first step allocates the decode logits buffer
-        tokens.Add(DecoderSessionTests.ArgMax(logits));
-
-        var allocations = session.Memory.Allocations;
-        var views = session.Memory.ViewsCreated;
-        var key = cache.BufferAddress(0);
+        using var greedy = new GreedyDecoder(models.Shared);
+        greedy.Step(); // the first step allocates the decode logits buffer
+        var memory = greedy.Session.Memory;
+        var allocations = memory.Allocations;
+        var views = memory.ViewsCreated;
+        var key = greedy.Cache.BufferAddress(0);
         const int Steps = 24;
         for (var i = 0; i < Steps; i++)
         {
-            session.Forward([tokens[^1]], 1, cache, ro, logits);
-            tokens.Add(DecoderSessionTests.ArgMax(logits));
-            Assert.Equal(key, cache.BufferAddress(0));
+            greedy.Step();
+            Assert.Equal(key, greedy.Cache.BufferAddress(0));
         }
 
-        Assert.Equal(allocations, session.Memory.Allocations);
-        Assert.Equal(views, session.Memory.ViewsCreated); // no new device tensor either: KV and logits views are reused as they are
-        Assert.Equal(Prompt.Length + Steps + 1, cache.Length);
-        DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Shared.Weights, tokens.Take(tokens.Count - 1).ToArray())[^1], logits);
+        Assert.Equal(allocations, memory.Allocations);
+        Assert.Equal(views, memory.ViewsCreated); // no new device tensor either: KV and logits views are reused as they are
+        Assert.Equal(Prompt.Length + Steps + 1, greedy.Cache.Length);
+        greedy.AssertReferenceLogits();
     }
 
     [Fact]
     public void A_growing_cache_alternates_between_two_buffers_and_allocates_only_when_its_length_doubles()
     {
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
-        var session = engine.Session;
-        var v = session.VocabSize;
-        using var cache = session.CreateCache(1);
-        using var ro = new RunOptions();
-        var logits = new float[v];
-        var tokens = Prompt.ToList();
-        session.Forward(Prompt, Prompt.Length, cache, ro, logits);
-        tokens.Add(DecoderSessionTests.ArgMax(logits));
+        using var greedy = new GreedyDecoder(models.Qwen);
 
         // Grow past 32 positions: from here both buffers hold 64 positions.
-        while (cache.Length < 34)
+        while (greedy.Cache.Length < 34)
         {
-            session.Forward([tokens[^1]], 1, cache, ro, logits);
-            tokens.Add(DecoderSessionTests.ArgMax(logits));
+            greedy.Step();
         }
 
-        var allocations = session.Memory.Allocations;
+        var allocations = greedy.Session.Memory.Allocations;
         var addresses = new List<nint>();
-        while (cache.Length < 64)
+        while (greedy.Cache.Length < 64)
         {
-            session.Forward([tokens[^1]], 1, cache, ro, logits);
-            tokens.Add(DecoderSessionTests.ArgMax(logits));
-            addresses.Add(cache.BufferAddress(0));
+            greedy.Step();
+            addresses.Add(greedy.Cache.BufferAddress(0));
         }
 
-        Assert.Equal(allocations, session.Memory.Allocations);
+        Assert.Equal(allocations, greedy.Session.Memory.Allocations);
         Assert.Equal(2, addresses.Distinct().Count());
         for (var i = 1; i < addresses.Count; i++)
         {
             Assert.NotEqual(addresses[i - 1], addresses[i]); // the present of one step is the past of the next
         }
 
-        DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Qwen.Weights, tokens.Take(tokens.Count - 1).ToArray())[^1], logits);
+        greedy.AssertReferenceLogits();
     }
 
     [Fact]
     public void A_growing_cache_kept_for_later_shrinks_to_the_positions_it_holds_and_still_continues_exactly()
     {
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory);
-        var session = engine.Session;
-        using var cache = session.CreateCache(1);
-        using var ro = new RunOptions();
-        var logits = new float[session.VocabSize];
-        var tokens = Prompt.ToList();
-        session.Forward(Prompt, Prompt.Length, cache, ro, logits);
-        while (cache.Length < 20)
+        using var greedy = new GreedyDecoder(models.Qwen);
+        while (greedy.Cache.Length < 20)
         {
-            tokens.Add(DecoderSessionTests.ArgMax(logits));
-            session.Forward([tokens[^1]], 1, cache, ro, logits);
+            greedy.Step();
         }
 
         // Two buffers of 32 positions per tensor before; one of exactly 20 after.
+        var session = greedy.Session;
         var exact = 2L * session.Layers * 20 * session.KvHeads * session.HeadDim * sizeof(float);
-        Assert.True(cache.Bytes > exact);
-        cache.Shrink();
-        Assert.Equal(exact, cache.Bytes);
-
-        tokens.Add(DecoderSessionTests.ArgMax(logits));
-        session.Forward([tokens[^1]], 1, cache, ro, logits);
-        DecoderSessionTests.AssertClose(ReferenceLlama.Forward(models.Qwen.Weights, tokens)[^1], logits);
+        Assert.True(greedy.Cache.Bytes > exact);
+        greedy.Cache.Shrink();
+        Assert.Equal(exact, greedy.Cache.Bytes);
+        greedy.Step();
+        greedy.AssertReferenceLogits();
     }
 
     [Theory]
@@ -198,5 +170,47 @@ public sealed class IoBindingTests(ModelFixture models)
         batch.Keep([1]);
         Step(2);
         Assert.Equal(1, batch.Rows);
+    }
+
+    /// <summary>Greedy decoding straight on the session: the prompt's prefill, then one token per <see cref="Step"/>.</summary>
+    private sealed class GreedyDecoder : IDisposable
+    {
+        private readonly TestModel _model;
+        private readonly LocalOnnxEngine _engine;
+        private readonly RunOptions _runOptions = new();
+        private readonly float[] _logits;
+        private readonly List<int> _tokens = [.. Prompt];
+
+        public GreedyDecoder(TestModel model)
+        {
+            _model = model;
+            _engine = new LocalOnnxEngine(model.Directory);
+            _logits = new float[Session.VocabSize];
+            Cache = Session.CreateCache(1);
+            Session.Forward(Prompt, Prompt.Length, Cache, _runOptions, _logits);
+            _tokens.Add(DecoderSessionTests.ArgMax(_logits));
+        }
+
+        public DecoderSession Session => _engine.Session;
+
+        public KvCache Cache { get; }
+
+        /// <summary>Feeds the last chosen token and chooses the next.</summary>
+        public void Step()
+        {
+            Session.Forward([_tokens[^1]], 1, Cache, _runOptions, _logits);
+            _tokens.Add(DecoderSessionTests.ArgMax(_logits));
+        }
+
+        /// <summary>The last logits are the reference model's for every token fed so far.</summary>
+        public void AssertReferenceLogits() =>
+            DecoderSessionTests.AssertClose(ReferenceLlama.Forward(_model.Weights, _tokens.Take(_tokens.Count - 1).ToArray())[^1], _logits);
+
+        public void Dispose()
+        {
+            Cache.Dispose();
+            _runOptions.Dispose();
+            _engine.Dispose();
+        }
     }
 }
