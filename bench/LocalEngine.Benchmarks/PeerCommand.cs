@@ -109,7 +109,7 @@ internal static class PeerCommand
                         ratios.Add(g.MsPerToken / e.MsPerToken);
                         cpuRatios.Add(g.CpuMsPerToken / e.CpuMsPerToken);
                         same &= e.Tokens == g.Tokens;
-                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {load} pair {p}: engine {e.MsPerToken:F3} ms, genai {g.MsPerToken:F3} ms, ratio {g.MsPerToken / e.MsPerToken:F2}, CPU engine {e.CpuMsPerToken:F3} genai {g.CpuMsPerToken:F3}"));
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {load} pair {p}: engine {e.MsPerToken:F3} ms, genai {g.MsPerToken:F3} ms, ratio {g.MsPerToken / e.MsPerToken:F2}, CPU engine {e.CpuMsPerToken:F3} genai {g.CpuMsPerToken:F3}{e.Breakdown}"));
                     }
                 }
 
@@ -177,11 +177,15 @@ internal static class PeerCommand
                 var a = Environment.CpuUsage.TotalTime;
                 await engine.GenerateAsync(prompt, shortRun);
                 var b = Environment.CpuUsage.TotalTime;
+                var before = engine.Profile;
                 var result = await engine.GenerateAsync(prompt, greedy);
                 var c = Environment.CpuUsage.TotalTime;
+                var profile = engine.Profile - before;
+                var steps = Math.Max(1, profile.Steps);
                 var cpuMs = ((c - b) - (b - a)).TotalMilliseconds / (tokens - ShortTokens);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"RESULT ms_per_token={result.DecodeTime.TotalMilliseconds / result.DecodeSteps:F4} cpu_ms_per_token={cpuMs:F4} tokens={string.Join(',', result.TokenIds)}"));
+                    $"RESULT ms_per_token={result.DecodeTime.TotalMilliseconds / result.DecodeSteps:F4} cpu_ms_per_token={cpuMs:F4} tokens={string.Join(',', result.TokenIds)} " +
+                    $"run_ms={profile.Run.TotalMilliseconds / steps:F4} choose_ms={profile.Choose.TotalMilliseconds / steps:F4} scheduling_ms={profile.Scheduling.TotalMilliseconds / steps:F4}"));
             }
         }
 

@@ -39,7 +39,10 @@ internal sealed class PeerProcess : IDisposable
         return new PeerResult(
             double.Parse(fields["ms_per_token"], CultureInfo.InvariantCulture),
             double.Parse(fields["cpu_ms_per_token"], CultureInfo.InvariantCulture),
-            fields["tokens"]);
+            fields["tokens"],
+            fields.TryGetValue("run_ms", out var run)
+                ? $"; engine step: ORT run {run} ms, choose {fields["choose_ms"]} ms, scheduling {fields["scheduling_ms"]} ms"
+                : string.Empty);
     }
 
     public void Dispose()

@@ -49,6 +49,9 @@ public sealed class LocalOnnxEngine : IDisposable
     private float[] _prefillLogits = [];
     private int[] _ids = [];
     private long _steps;
+    private long _runTicks;
+    private long _chooseTicks;
+    private long _iterationTicks;
 
     /// <summary>Loads a model folder.</summary>
     /// <param name="modelDirectory">The folder (Optimum layout with config.json and onnx/model.onnx, or onnxruntime-genai layout with genai_config.json).</param>
@@ -129,6 +132,17 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>Gets the token texts constrained decoding works over (built on first use).</summary>
     internal ConstraintVocabulary ConstraintVocabulary => _constraintVocabulary.Value;
+
+    /// <summary>Gets where the decode thread's time went so far (subtract two snapshots to measure a run).</summary>
+    internal DecodeProfile Profile
+    {
+        get
+        {
+            var frequency = (double)_options.TimeProvider.TimestampFrequency;
+            TimeSpan Span(ref long ticks) => TimeSpan.FromSeconds(Volatile.Read(ref ticks) / frequency);
+            return new DecodeProfile(Volatile.Read(ref _steps), Span(ref _runTicks), Span(ref _chooseTicks), Span(ref _iterationTicks));
+        }
+    }
 
     /// <summary>Gets the number of sequence positions computed by decode steps so far (batch rows summed over steps), for tests.</summary>
     internal long RowStepsComputed { get; private set; }
@@ -382,13 +396,21 @@ public sealed class LocalOnnxEngine : IDisposable
 
             try
             {
+                var time = _options.TimeProvider;
+                var start = time.GetTimestamp();
                 Retire();
+                var admitting = time.GetTimestamp();
                 AdmitWaiting();
+                var admitted = time.GetTimestamp();
                 if (_rows.Count > 0)
                 {
                     StepStarting?.Invoke(_steps);
                     Retire();
                     Step();
+
+                    // Counted before the last Retire, which completes finished requests (a caller reading the profile then
+                    // sees this step's time); that Retire costs what the first one of the next iteration costs.
+                    Volatile.Write(ref _iterationTicks, _iterationTicks + (time.GetTimestamp() - start) - (admitted - admitting));
                     Retire();
                 }
             }
@@ -567,7 +589,11 @@ public sealed class LocalOnnxEngine : IDisposable
             _ids[i] = _rows[i].Tokens[^1];
         }
 
+        var time = _options.TimeProvider;
+        var started = time.GetTimestamp();
         _batch.Step(_ids.AsSpan(0, count), _stepOptions, _logits.AsSpan(0, count * vocab));
+        var ran = time.GetTimestamp();
+        Volatile.Write(ref _runTicks, _runTicks + (ran - started));
         RowStepsComputed += count;
         LargestBatch = Math.Max(LargestBatch, count);
         for (var i = 0; i < count; i++)
@@ -596,7 +622,8 @@ public sealed class LocalOnnxEngine : IDisposable
             }
         }
 
-        _steps++;
+        Volatile.Write(ref _chooseTicks, _chooseTicks + (time.GetTimestamp() - ran));
+        Volatile.Write(ref _steps, _steps + 1);
     }
 
     /// <summary>
@@ -824,6 +851,7 @@ public sealed class LocalOnnxEngine : IDisposable
     {
         if (_options.EnablePrefixReuse && cache.Length > 0)
         {
+            cache.Shrink();
             _prefixes.Store([.. prompt.Take(cache.Length)], cache);
         }
         else

@@ -35,8 +35,8 @@ internal sealed class BatchKvCache : IDisposable
         var rows = Rows + source.Batch;
         var newLength = Math.Max(Length, length);
         var target = source.IsShared
-            ? KvCache.Shared(_session.Layers, rows, _session.KvHeads, source.Capacity, _session.HeadDim, _session.CacheType)
-            : KvCache.Zeroed(_session.Layers, rows, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType);
+            ? KvCache.Shared(_session.Layers, rows, _session.KvHeads, source.Capacity, _session.HeadDim, _session.CacheType, _session.Memory)
+            : KvCache.Zeroed(_session.Layers, rows, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType, _session.Memory);
         try
         {
             for (var b = 0; b < Rows; b++)
@@ -72,8 +72,8 @@ internal sealed class BatchKvCache : IDisposable
         var cache = _cache ?? throw new InvalidOperationException("The batch is empty.");
         var own = _lengths[row];
         var copy = cache.IsShared
-            ? KvCache.Shared(_session.Layers, 1, _session.KvHeads, cache.Capacity, _session.HeadDim, _session.CacheType)
-            : KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, own, _session.HeadDim, _session.CacheType);
+            ? KvCache.Shared(_session.Layers, 1, _session.KvHeads, cache.Capacity, _session.HeadDim, _session.CacheType, _session.Memory)
+            : KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, own, _session.HeadDim, _session.CacheType, _session.Memory);
         try
         {
             KvCache.CopyPositions(cache, row, Start(row, Length), copy, 0, 0, own);
@@ -124,7 +124,7 @@ internal sealed class BatchKvCache : IDisposable
         }
 
         // Positions that no remaining row uses would still be computed by every step: cut them off.
-        var trimmed = KvCache.Zeroed(_session.Layers, kept.Length, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType);
+        var trimmed = KvCache.Zeroed(_session.Layers, kept.Length, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType, _session.Memory);
         for (var b = 0; b < kept.Length; b++)
         {
             KvCache.CopyPositions(cache, b, cache.Length - kept[b], trimmed, b, newLength - kept[b], kept[b]);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Agents.LocalEngine.Loading;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -16,19 +17,31 @@ internal sealed class DecoderSession : IDisposable
     private const string CudaProviderName = "CUDAExecutionProvider";
 
     private readonly InferenceSession _session;
+    private readonly DeviceMemory _memory;
+    private readonly OrtIoBinding _binding;
+
+    // The model's input and output names and the tensor each was last bound to (a tensor bound as it was is not bound again).
     private readonly string[] _inputNames;
-    private readonly OrtValue[] _inputValues;
-    private readonly OrtValue[] _outputValues;
+    private readonly OrtValue?[] _boundInputs;
+    private readonly OrtValue?[] _boundOutputs;
     private readonly string[] _outputNames;
     private readonly int _inputIdsIndex;
     private readonly int _maskIndex = -1;
     private readonly int _positionIndex = -1;
     private readonly int _useCacheBranchIndex = -1;
     private readonly int _firstPastIndex;
-    private long[] _ids = new long[64];
-    private long[] _mask = new long[256];
-    private long[] _positions = new long[64];
-    private readonly bool[] _useCacheBranch = new bool[1];
+    private long[] _ids = GC.AllocateArray<long>(64, pinned: true);
+    private long[] _mask = GC.AllocateArray<long>(256, pinned: true);
+    private long[] _positions = GC.AllocateArray<long>(64, pinned: true);
+    private readonly bool[] _useCacheBranch = GC.AllocateArray<bool>(1, pinned: true);
+    private readonly OrtValue _useCacheBranchView;
+    private HostTensor? _idsView;
+    private HostTensor? _maskView;
+    private HostTensor? _positionsView;
+    private DeviceBuffer? _logitsBuffer;
+    private OrtValue? _logitsView;
+    private int _logitsViewBatch;
+    private byte[] _hostLogits = [];
 
     public DecoderSession(ModelDescriptor model, LocalOnnxEngineOptions options)
     {
@@ -160,16 +173,24 @@ internal sealed class DecoderSession : IDisposable
 
             _inputNames = [.. inputNames];
             _outputNames = [.. outputNames];
-            _inputValues = new OrtValue[_inputNames.Length];
-            _outputValues = new OrtValue[_outputNames.Length];
+            _boundInputs = new OrtValue?[_inputNames.Length];
+            _boundOutputs = new OrtValue?[_outputNames.Length];
             HasPositionIds = hasPositions;
+            _useCacheBranchView = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _useCacheBranch.AsMemory(), [1]);
+            _memory = DeviceMemory.For(_session, options.ExecutionProvider, options.DeviceId);
+            _binding = _session.CreateIoBinding();
         }
         catch
         {
+            _useCacheBranchView?.Dispose();
+            _memory?.Dispose();
             _session.Dispose();
             throw;
         }
     }
+
+    /// <summary>Gets the memory of the execution provider: the KV caches and the logits buffer live there.</summary>
+    public DeviceMemory Memory => _memory;
 
     public ModelDescriptor Model { get; }
 
@@ -193,8 +214,8 @@ internal sealed class DecoderSession : IDisposable
     public IReadOnlyList<string> InputNames => _inputNames;
 
     public KvCache CreateCache(int batch) => Model.PastPresentShareBuffer
-        ? KvCache.Shared(Layers, batch, KvHeads, Model.ContextLength, HeadDim, CacheType)
-        : KvCache.Empty(Layers, batch, KvHeads, HeadDim, CacheType);
+        ? KvCache.Shared(Layers, batch, KvHeads, Model.ContextLength, HeadDim, CacheType, _memory)
+        : KvCache.Empty(Layers, batch, KvHeads, HeadDim, CacheType, _memory);
 
     /// <summary>
     /// Runs <paramref name="seq"/> new tokens per row (<paramref name="ids"/> is [batch, seq]) after the cached positions,
@@ -203,10 +224,20 @@ internal sealed class DecoderSession : IDisposable
     /// On failure or cancellation the cache is left as it was.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// <paramref name="padding"/> (one per row, or empty for none) gives how many of the cache's positions a row does not use:
     /// a growing cache's rows are right-aligned (the unused positions come first), a shared buffer's rows start at 0 (the unused
     /// positions come last, where GroupQueryAttention writes the row's next position). The attention mask leaves them out and
     /// each row's positions continue from its own length, so rows of different lengths share one run.
+    /// </para>
+    /// <para>
+    /// Inputs and outputs go through one <see cref="OrtIoBinding"/>, reused across runs, on the provider's memory
+    /// (<see cref="Memory"/>): the KV tensors are the cache's device buffers (a shared buffer is bound as past and present; a
+    /// growing cache's present outputs are bound to its spare buffers), a decode step's logits go to a preallocated device
+    /// buffer and only those [batch, vocab] values come back to the host. Ids, positions and the mask are written into pinned
+    /// host buffers and bound each run (the binding copies them to the device when the provider is not the CPU). A binding
+    /// whose tensor did not change is not bound again.
+    /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<int> ids, int seq, KvCache cache, RunOptions runOptions, Span<float> lastLogits, float[]? allLogits = null, ReadOnlySpan<int> padding = default)
@@ -214,9 +245,14 @@ internal sealed class DecoderSession : IDisposable
         var batch = cache.Batch;
         var past = cache.Length;
         var total = past + seq;
-        EnsureCapacity(ref _ids, batch * seq);
-        EnsureCapacity(ref _positions, batch * seq);
-        EnsureCapacity(ref _mask, batch * total);
+        if (cache.IsShared && total > cache.Capacity)
+        {
+            throw new InvalidOperationException($"The KV buffer holds {cache.Capacity} positions; {total} were needed.");
+        }
+
+        EnsurePinned(ref _ids, batch * seq);
+        EnsurePinned(ref _positions, batch * seq);
+        EnsurePinned(ref _mask, batch * total);
         for (var b = 0; b < batch; b++)
         {
             var pad = padding.IsEmpty ? 0 : padding[b];
@@ -235,112 +271,127 @@ internal sealed class DecoderSession : IDisposable
             }
         }
 
-        var memInfo = OrtMemoryInfo.DefaultInstance;
-        try
+        _binding.BindInput(_inputNames[_inputIdsIndex], HostView(ref _idsView, _ids, batch, seq));
+        if (_maskIndex >= 0)
         {
-            _inputValues[_inputIdsIndex] = OrtValue.CreateTensorValueFromMemory(memInfo, _ids.AsMemory(0, batch * seq), [batch, seq]);
-            if (_maskIndex >= 0)
-            {
-                _inputValues[_maskIndex] = OrtValue.CreateTensorValueFromMemory(memInfo, _mask.AsMemory(0, batch * total), [batch, total]);
-            }
-
-            if (_positionIndex >= 0)
-            {
-                _inputValues[_positionIndex] = OrtValue.CreateTensorValueFromMemory(memInfo, _positions.AsMemory(0, batch * seq), [batch, seq]);
-            }
-
-            if (_useCacheBranchIndex >= 0)
-            {
-                _useCacheBranch[0] = past > 0;
-                _inputValues[_useCacheBranchIndex] = OrtValue.CreateTensorValueFromMemory(memInfo, _useCacheBranch.AsMemory(), [1]);
-            }
-
-            for (var l = 0; l < Layers; l++)
-            {
-                _inputValues[_firstPastIndex + (2 * l)] = cache.Keys[l];
-                _inputValues[_firstPastIndex + (2 * l) + 1] = cache.Values[l];
-            }
-
-            if (cache.IsShared)
-            {
-                RunShared(runOptions, cache, batch, seq, total, lastLogits, allLogits);
-                return;
-            }
-
-            var results = _session.Run(runOptions, _inputNames, _inputValues, _outputNames);
-            try
-            {
-                CopyLogits(((IReadOnlyList<OrtValue>)results)[0], batch, seq, lastLogits, allLogits);
-            }
-            catch
-            {
-                results.Dispose();
-                throw;
-            }
-
-            cache.Adopt(results, 1, total);
-        }
-        finally
-        {
-            // Inputs we created (not the cache's tensors) are released; Array.Clear keeps no stale references.
-            _inputValues[_inputIdsIndex]?.Dispose();
-            if (_maskIndex >= 0)
-            {
-                _inputValues[_maskIndex]?.Dispose();
-            }
-
-            if (_positionIndex >= 0)
-            {
-                _inputValues[_positionIndex]?.Dispose();
-            }
-
-            if (_useCacheBranchIndex >= 0)
-            {
-                _inputValues[_useCacheBranchIndex]?.Dispose();
-            }
-
-            Array.Clear(_inputValues);
-        }
-    }
-
-    /// <summary>past_present_share_buffer: the model writes the new positions into the past buffers, bound as its present outputs.</summary>
-    private void RunShared(RunOptions runOptions, KvCache cache, int batch, int seq, int total, Span<float> lastLogits, float[]? allLogits)
-    {
-        if (total > cache.Capacity)
-        {
-            throw new InvalidOperationException($"The KV buffer holds {cache.Capacity} positions; {total} were needed.");
+            _binding.BindInput(_inputNames[_maskIndex], HostView(ref _maskView, _mask, batch, total));
         }
 
-        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, LogitsType, [batch, seq, VocabSize]);
-        _outputValues[0] = logits;
+        if (_positionIndex >= 0)
+        {
+            _binding.BindInput(_inputNames[_positionIndex], HostView(ref _positionsView, _positions, batch, seq));
+        }
+
+        if (_useCacheBranchIndex >= 0)
+        {
+            _useCacheBranch[0] = past > 0;
+            _binding.BindInput(_inputNames[_useCacheBranchIndex], _useCacheBranchView);
+        }
+
         for (var l = 0; l < Layers; l++)
         {
-            _outputValues[1 + (2 * l)] = cache.Keys[l];
-            _outputValues[2 + (2 * l)] = cache.Values[l];
+            BindInputIfChanged(_firstPastIndex + (2 * l), cache.Keys[l]);
+            BindInputIfChanged(_firstPastIndex + (2 * l) + 1, cache.Values[l]);
+            BindOutputIfChanged(1 + (2 * l), cache.Present(2 * l, total));
+            BindOutputIfChanged(2 + (2 * l), cache.Present((2 * l) + 1, total));
         }
 
-        try
+        var logitsBytes = batch * VocabSize * DeviceMemory.ElementSize(LogitsType);
+        var decode = seq == 1;
+        if (decode)
         {
-            _session.Run(runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
-            CopyLogits(logits, batch, seq, lastLogits, allLogits);
-            cache.Advance(total);
+            // A decode step: [batch, 1, vocab] into the preallocated device buffer.
+            if (_logitsBuffer is null || _logitsBuffer.Size < logitsBytes)
+            {
+                _logitsView?.Dispose();
+                _logitsView = null;
+                _logitsBuffer?.Dispose();
+                _logitsBuffer = _memory.Allocate(logitsBytes);
+            }
+
+            if (_logitsView is null || _logitsViewBatch != batch)
+            {
+                _logitsView?.Dispose();
+                _logitsView = _memory.View(_logitsBuffer, 0, LogitsType, [batch, 1, VocabSize]);
+                _logitsViewBatch = batch;
+            }
+
+            BindOutputIfChanged(0, _logitsView);
         }
-        finally
+        else
         {
-            Array.Clear(_outputValues);
+            // A prefill: the model decides how many positions it returns (some exports return only the last); ONNX Runtime
+            // allocates them in host memory, once per prompt.
+            _binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
+            _boundOutputs[0] = null;
+        }
+
+        _session.RunWithBinding(runOptions, _binding);
+        if (!_memory.IsHost)
+        {
+            _binding.SynchronizeBoundOutputs();
+        }
+
+        if (decode)
+        {
+            CopyLogits(_memory.ToHost(_logitsBuffer!.Pointer, logitsBytes, ref _hostLogits), batch, lastLogits, allLogits);
+        }
+        else
+        {
+            var names = _binding.GetOutputNames();
+            using var outputs = _binding.GetOutputValues();
+            var logits = ((IReadOnlyList<OrtValue>)outputs)[Array.IndexOf(names, _outputNames[0])];
+            CopyLogits(logits.GetTensorMutableRawData(), batch, lastLogits, allLogits);
+        }
+
+        cache.Commit(total);
+    }
+
+    /// <summary>A view of [<paramref name="rows"/>, <paramref name="columns"/>] over a pinned host buffer, reused while the shape and the buffer stay the same.</summary>
+    private static unsafe OrtValue HostView(ref HostTensor? view, long[] buffer, int rows, int columns)
+    {
+        if (view is { } current && current.Rows == rows && current.Columns == columns && ReferenceEquals(current.Buffer, buffer))
+        {
+            return current.Tensor;
+        }
+
+        view?.Tensor.Dispose();
+        var bytes = (long)rows * columns * sizeof(long);
+        var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Int64, [rows, columns],
+            (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)), bytes);
+        view = new HostTensor(value, buffer, rows, columns);
+        return value;
+    }
+
+    private void BindInputIfChanged(int index, OrtValue value)
+    {
+        if (!ReferenceEquals(_boundInputs[index], value))
+        {
+            _binding.BindInput(_inputNames[index], value);
+            _boundInputs[index] = value;
         }
     }
 
+    private void BindOutputIfChanged(int index, OrtValue value)
+    {
+        if (!ReferenceEquals(_boundOutputs[index], value))
+        {
+            _binding.BindOutput(_outputNames[index], value);
+            _boundOutputs[index] = value;
+        }
+    }
+
+    /// <summary>Copies the last position's logits of each row from a run's raw logits (all positions the model returned).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CopyLogits(OrtValue logits, int batch, int seq, Span<float> last, float[]? all)
+    private void CopyLogits(ReadOnlySpan<byte> raw, int batch, Span<float> last, float[]? all)
     {
         var v = VocabSize;
         if (LogitsType == TensorElementType.Float)
         {
-            var data = logits.GetTensorDataAsSpan<float>();
+            var data = MemoryMarshal.Cast<byte, float>(raw);
 
             // Some exports return only the last position's logits: take the positions actually returned.
-            seq = data.Length / (batch * v);
+            var seq = data.Length / (batch * v);
             for (var b = 0; b < batch; b++)
             {
                 data.Slice((((b * seq) + seq - 1) * v), v).CopyTo(last.Slice(b * v, v));
@@ -353,8 +404,8 @@ internal sealed class DecoderSession : IDisposable
         }
         else if (LogitsType == TensorElementType.Float16)
         {
-            var data = logits.GetTensorDataAsSpan<Float16>();
-            seq = data.Length / (batch * v);
+            var data = MemoryMarshal.Cast<byte, Float16>(raw);
+            var seq = data.Length / (batch * v);
             for (var b = 0; b < batch; b++)
             {
                 var row = data.Slice((((b * seq) + seq - 1) * v), v);
@@ -378,11 +429,12 @@ internal sealed class DecoderSession : IDisposable
         }
     }
 
-    private static void EnsureCapacity(ref long[] buffer, int size)
+    /// <summary>Grows a pinned host buffer (its address is bound to the session, so it never moves).</summary>
+    private static void EnsurePinned(ref long[] buffer, int size)
     {
         if (buffer.Length < size)
         {
-            buffer = new long[Math.Max(size, buffer.Length * 2)];
+            buffer = GC.AllocateArray<long>(Math.Max(size, buffer.Length * 2), pinned: true);
         }
     }
 
@@ -432,5 +484,19 @@ internal sealed class DecoderSession : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _binding.Dispose();
+        _idsView?.Tensor.Dispose();
+        _maskView?.Tensor.Dispose();
+        _positionsView?.Tensor.Dispose();
+        _useCacheBranchView.Dispose();
+        _logitsView?.Dispose();
+        _logitsBuffer?.Dispose();
+        _memory.Dispose();
+        _session.Dispose();
+    }
+
+    /// <summary>A tensor view over a pinned host buffer, with the shape it was made for.</summary>
+    private readonly record struct HostTensor(OrtValue Tensor, long[] Buffer, int Rows, int Columns);
 }

@@ -4,23 +4,46 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Agents.LocalEngine.Runtime;
 
 /// <summary>
-/// The per-layer key/value tensors of one or more sequences. After each step the model's present outputs become the
-/// next step's past inputs without a managed copy: the cache owns the ORT result collection they live in.
+/// The per-layer key/value tensors of one or more sequences, in buffers on the execution device (<see cref="DeviceMemory"/>).
+/// A shared buffer (past_present_share_buffer) is bound as both the model's past input and its present output, so a step
+/// copies nothing. A growing cache (the Optimum export, whose Concat makes a new present tensor one position longer) has a
+/// second, spare buffer per tensor: the present outputs are bound to views over the spares, and after the run the two
+/// swap, so the present becomes the next step's past without a copy or an allocation (the spares grow by doubling).
 /// </summary>
 internal sealed class KvCache : IDisposable
 {
-    private readonly List<OrtValue> _owned = [];
-    private IDisposable? _results;
+    private const int MinimumPositions = 16;
 
-    public KvCache(int layers, int batch)
+    private readonly DeviceMemory _memory;
+    private readonly bool _ownsMemory;
+    private readonly TensorElementType _type;
+    private readonly long _kvHeads;
+    private readonly long _headDim;
+
+    // One entry per tensor: 2 × layer for the key, 2 × layer + 1 for the value.
+    private readonly DeviceBuffer[] _buffers;
+    private readonly DeviceBuffer?[] _spares;
+    private readonly OrtValue?[] _presents;
+
+    private KvCache(int layers, int batch, long kvHeads, long headDim, TensorElementType type, DeviceMemory? memory)
     {
+        _ownsMemory = memory is null;
+        _memory = memory ?? DeviceMemory.Cpu();
+        _type = type;
+        _kvHeads = kvHeads;
+        _headDim = headDim;
+        _buffers = new DeviceBuffer[2 * layers];
+        _spares = new DeviceBuffer?[2 * layers];
+        _presents = new OrtValue?[2 * layers];
         Keys = new OrtValue[layers];
         Values = new OrtValue[layers];
         Batch = batch;
     }
 
+    /// <summary>Gets the key tensors, [batch, kv_heads, positions, head_dim] views over the cache's buffers.</summary>
     public OrtValue[] Keys { get; }
 
+    /// <summary>Gets the value tensors, shaped as <see cref="Keys"/>.</summary>
     public OrtValue[] Values { get; }
 
     public int Batch { get; private set; }
@@ -32,60 +55,144 @@ internal sealed class KvCache : IDisposable
     public bool IsShared { get; private init; }
 
     /// <summary>Gets the positions a shared buffer holds; for a growing cache, the current length.</summary>
-    public int Capacity { get; private init; }
+    public int Capacity => IsShared ? _capacity : Length;
+
+    private int _capacity;
+
+    /// <summary>Gets the bytes of one position of one row in one tensor (kv_heads × head_dim elements).</summary>
+    private long PositionBytes => _kvHeads * _headDim * DeviceMemory.ElementSize(_type);
 
     /// <summary>Creates preallocated [batch, kv_heads, capacity, head_dim] buffers used as both past and present.</summary>
-    public static KvCache Shared(int layers, int batch, int kvHeads, int capacity, int headDim, TensorElementType type)
+    public static KvCache Shared(int layers, int batch, int kvHeads, int capacity, int headDim, TensorElementType type, DeviceMemory? memory = null)
     {
-        var cache = new KvCache(layers, batch) { IsShared = true, Capacity = capacity };
-        for (var l = 0; l < layers; l++)
-        {
-            cache.Keys[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, capacity, headDim]));
-            cache.Values[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, capacity, headDim]));
-        }
-
+        var cache = new KvCache(layers, batch, kvHeads, headDim, type, memory) { IsShared = true, _capacity = capacity };
+        cache.AllocateAll(capacity, clear: false);
         return cache;
     }
 
     /// <summary>Records that a run wrote positions up to <paramref name="length"/> into the shared buffers.</summary>
     public void Advance(int length) => Length = length;
 
-    public static KvCache Empty(int layers, int batch, int kvHeads, int headDim, TensorElementType type)
+    /// <summary>A growing cache holding no positions yet.</summary>
+    public static KvCache Empty(int layers, int batch, int kvHeads, int headDim, TensorElementType type, DeviceMemory? memory = null)
     {
-        var cache = new KvCache(layers, batch);
-        for (var l = 0; l < layers; l++)
-        {
-            cache.Keys[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, 0, headDim]));
-            cache.Values[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, 0, headDim]));
-        }
-
+        var cache = new KvCache(layers, batch, kvHeads, headDim, type, memory);
+        cache.AllocateAll(0, clear: false);
         return cache;
     }
 
-    /// <summary>Takes ownership of a run's outputs; present tensors at <paramref name="firstPresent"/> + 2*layer (key) and +1 (value).</summary>
-    public void Adopt(IDisposableReadOnlyCollection<OrtValue> results, int firstPresent, int newLength)
+    /// <summary>Allocates zero-filled [batch, kv_heads, length, head_dim] tensors holding <paramref name="length"/> positions (a growing cache).</summary>
+    public static KvCache Zeroed(int layers, int batch, int kvHeads, int length, int headDim, TensorElementType type, DeviceMemory? memory = null)
     {
-        var list = (IReadOnlyList<OrtValue>)results;
-        ReleaseStorage();
-        _results = results;
-        for (var l = 0; l < Keys.Length; l++)
+        var cache = new KvCache(layers, batch, kvHeads, headDim, type, memory) { Length = length };
+        cache.AllocateAll(length, clear: true);
+        return cache;
+    }
+
+    /// <summary>
+    /// The tensors a run's present outputs are bound to: the shared buffers themselves, or views of
+    /// [batch, kv_heads, <paramref name="total"/>, head_dim] over the spare buffers (allocated or grown here, by doubling).
+    /// <paramref name="index"/> is 2 × layer for the key, 2 × layer + 1 for the value.
+    /// </summary>
+    public OrtValue Present(int index, int total)
+    {
+        if (IsShared)
         {
-            Keys[l] = list[firstPresent + (2 * l)];
-            Values[l] = list[firstPresent + (2 * l) + 1];
+            return (index & 1) == 0 ? Keys[index / 2] : Values[index / 2];
         }
 
-        Length = newLength;
+        var bytes = Batch * total * PositionBytes;
+        if (_spares[index] is not { } spare || spare.Size < bytes)
+        {
+            _spares[index]?.Dispose();
+            _spares[index] = null;
+            spare = _memory.Allocate(Batch * RoundUp(total) * PositionBytes);
+            _spares[index] = spare;
+        }
+
+        _presents[index]?.Dispose();
+        var view = _memory.View(spare, 0, _type, [Batch, _kvHeads, total, _headDim]);
+        _presents[index] = view;
+        return view;
     }
+
+    /// <summary>After a successful run: the present views become the cache (a growing cache swaps its buffers) and it holds <paramref name="length"/> positions.</summary>
+    public void Commit(int length)
+    {
+        if (!IsShared)
+        {
+            for (var i = 0; i < _buffers.Length; i++)
+            {
+                var present = _presents[i] ?? throw new InvalidOperationException("Present() was not called for every tensor before the run.");
+                (_buffers[i], _spares[i]) = (_spares[i]!, _buffers[i]);
+                SetTensor(i, present);
+                _presents[i] = null;
+            }
+        }
+
+        Length = length;
+    }
+
+    /// <summary>
+    /// Frees the spare buffers and fits a growing cache's buffers to the positions it holds (a cache kept for later, in the
+    /// prefix cache, then costs its budget only what it holds).
+    /// </summary>
+    public void Shrink()
+    {
+        ReleaseSpares();
+        if (IsShared)
+        {
+            return;
+        }
+
+        var bytes = Batch * Length * PositionBytes;
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            if (_buffers[i].Size <= Math.Max(bytes, 64))
+            {
+                continue;
+            }
+
+            // The tensor is the buffer's first [batch, kv_heads, length, head_dim] elements: one contiguous copy.
+            var fitted = _memory.Allocate(bytes);
+            _memory.Copy(_buffers[i].Pointer, fitted.Pointer, bytes);
+            SetTensor(i, _memory.View(fitted, 0, _type, [Batch, _kvHeads, Length, _headDim]));
+            _buffers[i].Dispose();
+            _buffers[i] = fitted;
+        }
+    }
+
+    private void ReleaseSpares()
+    {
+        for (var i = 0; i < _spares.Length; i++)
+        {
+            _presents[i]?.Dispose();
+            _presents[i] = null;
+            _spares[i]?.Dispose();
+            _spares[i] = null;
+        }
+    }
+
+    /// <summary>The address of tensor <paramref name="index"/>'s current buffer (tests check that steps reuse buffers).</summary>
+    internal nint BufferAddress(int index) => _buffers[index].Pointer;
 
     /// <summary>Copies the first <paramref name="length"/> positions of batch row 0 into a new cache with <paramref name="batch"/> rows.</summary>
     public KvCache CopyPrefix(int length, int batch)
     {
         var capacity = IsShared ? Capacity : length;
-        var copy = new KvCache(Keys.Length, batch) { Length = length, IsShared = IsShared, Capacity = capacity };
-        for (var l = 0; l < Keys.Length; l++)
+        var copy = new KvCache(Keys.Length, batch, _kvHeads, _headDim, _type, _ownsMemory ? null : _memory) { Length = length, IsShared = IsShared, _capacity = capacity };
+        try
         {
-            copy.Keys[l] = copy.Own(CopyRows(Keys[l], length, batch, capacity));
-            copy.Values[l] = copy.Own(CopyRows(Values[l], length, batch, capacity));
+            copy.AllocateAll(capacity, clear: false);
+            for (var b = 0; b < batch; b++)
+            {
+                CopyPositions(this, 0, 0, copy, b, 0, length);
+            }
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
         }
 
         return copy;
@@ -93,8 +200,7 @@ internal sealed class KvCache : IDisposable
 
     /// <summary>
     /// Keeps only the batch rows listed (ascending), moved to the front of the same memory; the tensors become views with the
-    /// smaller batch, so the next run computes only those rows. No memory is allocated or freed: the original tensors stay
-    /// owned and are released with the cache (a growing cache's are replaced by the next run's present outputs anyway).
+    /// smaller batch, so the next run computes only those rows. No memory is allocated or freed.
     /// </summary>
     public void KeepRows(ReadOnlySpan<int> rows)
     {
@@ -111,88 +217,41 @@ internal sealed class KvCache : IDisposable
             }
         }
 
-        for (var l = 0; l < Keys.Length; l++)
+        var positions = IsShared ? _capacity : Length;
+        var rowBytes = positions * PositionBytes; // [B, H, T, D]: a row is H × T × D contiguous elements
+        for (var i = 0; i < _buffers.Length; i++)
         {
-            Keys[l] = Own(CompactRows(Keys[l], rows));
-            Values[l] = Own(CompactRows(Values[l], rows));
+            var start = _buffers[i].Pointer;
+            for (var r = 0; r < rows.Length; r++)
+            {
+                // rows[r] >= r, so a row only ever moves towards the front, onto a row that was already moved or dropped.
+                if (rows[r] != r)
+                {
+                    _memory.Copy(start + (nint)(rows[r] * rowBytes), start + (nint)(r * rowBytes), rowBytes);
+                }
+            }
         }
 
         Batch = rows.Length;
-    }
-
-    private static unsafe OrtValue CompactRows(OrtValue source, ReadOnlySpan<int> rows)
-    {
-        var info = source.GetTensorTypeAndShape();
-        var shape = info.Shape; // [B, H, T, D]
-        var data = source.GetTensorMutableRawData();
-        var rowBytes = data.Length / (int)shape[0];
-        for (var i = 0; i < rows.Length; i++)
+        for (var i = 0; i < _buffers.Length; i++)
         {
-            // rows[i] >= i, so a row only ever moves towards the front, onto a row that was already moved or dropped.
-            if (rows[i] != i)
-            {
-                data.Slice(rows[i] * rowBytes, rowBytes).CopyTo(data.Slice(i * rowBytes, rowBytes));
-            }
-        }
-
-        fixed (byte* start = data)
-        {
-            return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, info.ElementDataType, [rows.Length, shape[1], shape[2], shape[3]],
-                (IntPtr)start, (long)rows.Length * rowBytes);
+            SetTensor(i, _memory.View(_buffers[i], 0, _type, [Batch, _kvHeads, positions, _headDim]));
         }
     }
 
-    private static OrtValue CopyRows(OrtValue source, int length, int batch, int capacity)
-    {
-        var info = source.GetTensorTypeAndShape();
-        var shape = info.Shape; // [B, H, T, D]
-        long heads = shape[1], total = shape[2], dim = shape[3];
-        var target = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, [batch, heads, capacity, dim]);
-        var elementSize = info.ElementDataType is TensorElementType.Float16 or TensorElementType.BFloat16 ? 2 : 4;
-        var src = source.GetTensorMutableRawData();
-        var dst = target.GetTensorMutableRawData();
-        var rowBytes = (int)(length * dim * elementSize);
-        for (var b = 0; b < batch; b++)
-        {
-            for (var h = 0; h < heads; h++)
-            {
-                var from = (int)(h * total * dim * elementSize);
-                var to = (int)(((b * heads) + h) * capacity * dim * elementSize);
-                src.Slice(from, rowBytes).CopyTo(dst.Slice(to, rowBytes));
-            }
-        }
-
-        return target;
-    }
-
-    /// <summary>Gets the bytes the cache's tensors occupy (its allocation, not only the positions held).</summary>
+    /// <summary>Gets the bytes the cache's buffers occupy (its allocations, spares included, not only the positions held).</summary>
     public long Bytes
     {
         get
         {
             long total = 0;
-            foreach (var tensor in Keys.Concat(Values))
+            for (var i = 0; i < _buffers.Length; i++)
             {
-                total += tensor.GetTensorMutableRawData().Length;
+                total += _buffers[i].Size + (_spares[i]?.Size ?? 0);
             }
 
             return total;
         }
-    }
-
-    /// <summary>Allocates zero-filled [batch, kv_heads, length, head_dim] tensors holding <paramref name="length"/> positions (a growing cache).</summary>
-    public static KvCache Zeroed(int layers, int batch, int kvHeads, int length, int headDim, TensorElementType type)
-    {
-        var cache = new KvCache(layers, batch) { Length = length, Capacity = length };
-        for (var l = 0; l < layers; l++)
-        {
-            cache.Keys[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, length, headDim]));
-            cache.Values[l] = cache.Own(OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, [batch, kvHeads, length, headDim]));
-            cache.Keys[l].GetTensorMutableRawData().Clear();
-            cache.Values[l].GetTensorMutableRawData().Clear();
-        }
-
-        return cache;
     }
 
     /// <summary>
@@ -201,53 +260,74 @@ internal sealed class KvCache : IDisposable
     /// </summary>
     public static void CopyPositions(KvCache source, int sourceRow, int sourceStart, KvCache target, int targetRow, int targetStart, int count)
     {
-        for (var l = 0; l < source.Keys.Length; l++)
-        {
-            CopyPositions(source.Keys[l], sourceRow, sourceStart, target.Keys[l], targetRow, targetStart, count);
-            CopyPositions(source.Values[l], sourceRow, sourceStart, target.Values[l], targetRow, targetStart, count);
-        }
-    }
-
-    private static void CopyPositions(OrtValue source, int sourceRow, int sourceStart, OrtValue target, int targetRow, int targetStart, int count)
-    {
         if (count == 0)
         {
             return;
         }
 
-        var sourceShape = source.GetTensorTypeAndShape().Shape; // [B, H, T, D]
-        var targetShape = target.GetTensorTypeAndShape().Shape;
-        var src = source.GetTensorMutableRawData();
-        var dst = target.GetTensorMutableRawData();
-        var heads = (int)sourceShape[1];
-        var sourceT = (int)sourceShape[2];
-        var targetT = (int)targetShape[2];
-        var position = src.Length / (int)(sourceShape[0] * heads * sourceT); // bytes per position (head_dim * element size)
-        for (var h = 0; h < heads; h++)
+        var heads = source._kvHeads;
+        var position = source._headDim * DeviceMemory.ElementSize(source._type); // bytes per position of one head
+        long sourceT = source.IsShared ? source._capacity : source.Length;
+        long targetT = target.IsShared ? target._capacity : target.Length;
+        for (var i = 0; i < source._buffers.Length; i++)
         {
-            var from = ((((sourceRow * heads) + h) * sourceT) + sourceStart) * position;
-            var to = ((((targetRow * heads) + h) * targetT) + targetStart) * position;
-            src.Slice(from, count * position).CopyTo(dst.Slice(to, count * position));
+            var src = source._buffers[i].Pointer;
+            var dst = target._buffers[i].Pointer;
+            for (var h = 0; h < heads; h++)
+            {
+                var from = ((((sourceRow * heads) + h) * sourceT) + sourceStart) * position;
+                var to = ((((targetRow * heads) + h) * targetT) + targetStart) * position;
+                target._memory.Copy(src + (nint)from, dst + (nint)to, count * position);
+            }
         }
     }
 
-    private OrtValue Own(OrtValue value)
+    private static int RoundUp(int positions)
     {
-        _owned.Add(value);
-        return value;
-    }
-
-    private void ReleaseStorage()
-    {
-        _results?.Dispose();
-        _results = null;
-        foreach (var v in _owned)
+        var capacity = MinimumPositions;
+        while (capacity < positions)
         {
-            v.Dispose();
+            capacity *= 2;
         }
 
-        _owned.Clear();
+        return capacity;
     }
 
-    public void Dispose() => ReleaseStorage();
+    private void AllocateAll(int positions, bool clear)
+    {
+        var bytes = Batch * positions * PositionBytes;
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            _buffers[i] = _memory.Allocate(bytes);
+            if (clear)
+            {
+                _memory.Clear(_buffers[i].Pointer, bytes);
+            }
+
+            SetTensor(i, _memory.View(_buffers[i], 0, _type, [Batch, _kvHeads, positions, _headDim]));
+        }
+    }
+
+    private void SetTensor(int index, OrtValue tensor)
+    {
+        var tensors = (index & 1) == 0 ? Keys : Values;
+        tensors[index / 2]?.Dispose();
+        tensors[index / 2] = tensor;
+    }
+
+    public void Dispose()
+    {
+        ReleaseSpares();
+        for (var i = 0; i < _buffers.Length; i++)
+        {
+            var tensors = (i & 1) == 0 ? Keys : Values;
+            tensors[i / 2]?.Dispose();
+            _buffers[i]?.Dispose();
+        }
+
+        if (_ownsMemory)
+        {
+            _memory.Dispose();
+        }
+    }
 }
