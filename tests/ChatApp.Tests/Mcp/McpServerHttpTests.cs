@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Agents.Tests.Shared;
 using ModelContextProtocol.Client;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
@@ -16,9 +15,9 @@ public sealed class McpServerHttpTests
     public async Task Http_transport_serves_the_tools_and_keeps_one_budget_across_requests()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await HttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
+        await using var server = await McpServerProcess.StartHttpAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
 
-        await using (var client = await ConnectAsync(server.Endpoint, null))
+        await using (var client = await ConnectAsync(McpServerProcess.Endpoint(server), null))
         {
             var tools = await client.ListToolsAsync();
             Assert.Contains(tools, t => t.Name == "web_search");
@@ -28,7 +27,7 @@ public sealed class McpServerHttpTests
             Assert.Contains("lucene.md", Text(first), StringComparison.OrdinalIgnoreCase);
         }
 
-        await using (var second = await ConnectAsync(server.Endpoint, null))
+        await using (var second = await ConnectAsync(McpServerProcess.Endpoint(server), null))
         {
             var refused = await CallAsync(second, "web_search", new() { ["queries"] = new[] { "a", "b" } });
             Assert.True(refused.IsError);
@@ -41,25 +40,25 @@ public sealed class McpServerHttpTests
     public async Task Http_transport_requires_the_api_key_when_set_and_refuses_bad_requests()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await HttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
+        await using var server = await McpServerProcess.StartHttpAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(server.Endpoint, null));
+        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(McpServerProcess.Endpoint(server), null));
 
-        await using (var client = await ConnectAsync(server.Endpoint, Key))
+        await using (var client = await ConnectAsync(McpServerProcess.Endpoint(server), Key))
         {
             var status = await CallAsync(client, "budget_status", new());
             Assert.Contains("<budget>", Text(status), StringComparison.Ordinal);
         }
 
         using var http = new HttpClient();
-        using var noKey = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var noKey = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server)) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         noKey.Headers.Accept.ParseAdd("application/json");
         noKey.Headers.Accept.ParseAdd("text/event-stream");
         using var unauthorized = await http.SendAsync(noKey);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         Assert.Contains("API key", await unauthorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var malformed = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{\"jsonrpc\":", Encoding.UTF8, "application/json") };
+        using var malformed = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server)) { Content = new StringContent("{\"jsonrpc\":", Encoding.UTF8, "application/json") };
         malformed.Headers.Accept.ParseAdd("application/json");
         malformed.Headers.Accept.ParseAdd("text/event-stream");
         malformed.Headers.Add("X-Api-Key", Key);
@@ -67,7 +66,7 @@ public sealed class McpServerHttpTests
         Assert.Equal(HttpStatusCode.BadRequest, parseError.StatusCode);
         Assert.Contains("did not contain a valid JSON-RPC message", await parseError.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var huge = new HttpRequestMessage(HttpMethod.Post, server.Endpoint)
+        using var huge = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server))
         {
             Content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + new string('x', 300_000) + "\"}}", Encoding.UTF8, "application/json"),
         };
@@ -79,7 +78,7 @@ public sealed class McpServerHttpTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("at most 262144 bytes", await tooLarge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var wrongAccept = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var wrongAccept = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server)) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         wrongAccept.Headers.Accept.ParseAdd("text/html");
         wrongAccept.Headers.Add("X-Api-Key", Key);
         using var notAcceptable = await http.SendAsync(wrongAccept);
@@ -89,16 +88,12 @@ public sealed class McpServerHttpTests
     [Fact]
     public async Task Http_transport_on_a_non_loopback_address_without_a_key_does_not_start()
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { McpServerProcess.DllPath, "--Mcp:Transport=http", "--Mcp:Urls=http://0.0.0.0:0", "--Mcp:Research:DocumentsFolder=" + McpServerProcess.CreateFolders().Docs },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, _, stderr) = await DotnetHost.RunAsync(
+            McpServerProcess.DllPath,
+            ["--Mcp:Transport=http", "--Mcp:Urls=http://0.0.0.0:0", "--Mcp:Research:DocumentsFolder=" + McpServerProcess.CreateFolders().Docs],
+            TimeSpan.FromMinutes(2));
 
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("Mcp:Urls binds 'http://0.0.0.0:0', which is not a loopback address; set Mcp:ApiKey", stderr, StringComparison.Ordinal);
     }
 
@@ -112,70 +107,5 @@ public sealed class McpServerHttpTests
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await McpClient.CreateAsync(new HttpClientTransport(options), cancellationToken: timeout.Token);
-    }
-
-    private sealed class HttpServer : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private HttpServer(Process process, Uri endpoint)
-        {
-            _process = process;
-            Endpoint = endpoint;
-        }
-
-        public Uri Endpoint { get; }
-
-        public static async Task<HttpServer> StartAsync(params string[] arguments)
-        {
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(McpServerProcess.DllPath);
-            start.ArgumentList.Add("--Mcp:Transport=http");
-            start.ArgumentList.Add($"--Mcp:Urls=http://127.0.0.1:{port}");
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                try
-                {
-                    using var tcp = new TcpClient();
-                    await tcp.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-                {
-                    await Task.Delay(100);
-                }
-            }
-
-            return new HttpServer(process, new Uri($"http://127.0.0.1:{port}/mcp"));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
     }
 }
