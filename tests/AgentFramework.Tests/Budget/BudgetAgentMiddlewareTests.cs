@@ -37,19 +37,26 @@ public sealed class BudgetAgentMiddlewareTests
             .UseBudgetTracker(tracker, configure)
             .Build();
 
+    /// <summary>A tracker with <paramref name="options"/>, the searching model, its search tool and the budgeted agent over both.</summary>
+    private static (BudgetTracker Tracker, ScriptedChatClient Model, Func<int> Ran, AIAgent Agent) Arrange(BudgetOptions options)
+    {
+        var tracker = new BudgetTracker(options);
+        ScriptedChatClient model = SearchingModel();
+        (AIFunction tool, Func<int> ran) = SearchTool();
+        return (tracker, model, ran, Build(model, tool, tracker));
+    }
+
+    private static async Task<AgentResponse> RunAsync(AIAgent agent, bool streaming) =>
+        streaming ? await agent.RunStreamingAsync("find it").ToAgentResponseAsync() : await agent.RunAsync("find it");
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task ChatClientAgent_SeesTheBudgetBlockAfterEveryToolResult_AndStopsAtTheUnitLimit(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 5));
-        ScriptedChatClient model = SearchingModel();
-        (AIFunction tool, Func<int> ran) = SearchTool();
-        AIAgent agent = Build(model, tool, tracker);
+        var (tracker, model, ran, agent) = Arrange(new BudgetOptions().SetToolLimit("search", 5));
 
-        AgentResponse response = streaming
-            ? await agent.RunStreamingAsync("find it").ToAgentResponseAsync()
-            : await agent.RunAsync("find it");
+        AgentResponse response = await RunAsync(agent, streaming);
 
         // Two calls of 2 ran (4 units), the third (2 more) is refused: 1 unit left. The loop stops on the refusal.
         Assert.Equal(4, ran());
@@ -68,14 +75,9 @@ public sealed class BudgetAgentMiddlewareTests
     [InlineData(true)]
     public async Task TerminateAtTheLimit_StopsTheToolLoop_WhenTheBudgetBecomesExhausted(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 4));
-        ScriptedChatClient model = SearchingModel();
-        (AIFunction tool, Func<int> ran) = SearchTool();
-        AIAgent agent = Build(model, tool, tracker);
+        var (tracker, model, ran, agent) = Arrange(new BudgetOptions().SetToolLimit("search", 4));
 
-        AgentResponse response = streaming
-            ? await agent.RunStreamingAsync("find it").ToAgentResponseAsync()
-            : await agent.RunAsync("find it");
+        AgentResponse response = await RunAsync(agent, streaming);
 
         Assert.Equal(4, ran());
         Assert.Equal(2, model.Calls.Count);
@@ -90,14 +92,9 @@ public sealed class BudgetAgentMiddlewareTests
     [InlineData(true)]
     public async Task FinalAnswerWithoutTools_AnswersWithToolsRemoved_AfterTheLimit(bool streaming)
     {
-        var tracker = new BudgetTracker(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 4));
-        ScriptedChatClient model = SearchingModel();
-        (AIFunction tool, Func<int> ran) = SearchTool();
-        AIAgent agent = Build(model, tool, tracker);
+        var (_, model, ran, agent) = Arrange(new BudgetOptions { OnExhaustion = ExhaustionBehavior.FinalAnswerWithoutTools }.SetToolLimit("search", 4));
 
-        AgentResponse response = streaming
-            ? await agent.RunStreamingAsync("find it").ToAgentResponseAsync()
-            : await agent.RunAsync("find it");
+        AgentResponse response = await RunAsync(agent, streaming);
 
         Assert.Equal(4, ran());
         Assert.Equal("final answer", response.Messages[^1].Text);
@@ -119,10 +116,7 @@ public sealed class BudgetAgentMiddlewareTests
     {
         var options = new BudgetOptions { MaxInputTokens = 10_000 }.SetToolLimit("search", 4);
         options.Pricing.SetModelPrice("fake-model", inputPerMTok: 1_000_000m, outputPerMTok: 0m);
-        var tracker = new BudgetTracker(options);
-        ScriptedChatClient model = SearchingModel();
-        (AIFunction tool, _) = SearchTool();
-        AIAgent agent = Build(model, tool, tracker);
+        var (tracker, _, _, agent) = Arrange(options);
 
         object? reportedValue;
         if (streaming)
@@ -153,10 +147,7 @@ public sealed class BudgetAgentMiddlewareTests
     [Fact]
     public async Task TokenLimit_StopsTheNextToolCall_WhenStreamingUsageArrivesBeforeIt()
     {
-        var tracker = new BudgetTracker(new BudgetOptions { MaxInputTokens = 150 }.SetToolLimit("search", 100));
-        ScriptedChatClient model = SearchingModel();
-        (AIFunction tool, Func<int> ran) = SearchTool();
-        AIAgent agent = Build(model, tool, tracker);
+        var (_, _, ran, agent) = Arrange(new BudgetOptions { MaxInputTokens = 150 }.SetToolLimit("search", 100));
 
         AgentResponse response = await agent.RunStreamingAsync("find it").ToAgentResponseAsync();
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Agents.AgentFramework.SessionHost;
+using Agents.Tests.Shared;
 
 namespace Agents.AgentFramework.Tests.Budget;
 
@@ -30,31 +30,7 @@ public sealed class SessionProcessTests
 
     private static async Task<(int ExitCode, string Output)> RunHostAsync(string mode, string file)
     {
-        string hostDll = typeof(SearchingModel).Assembly.Location;
-        string dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(hostDll);
-        info.ArgumentList.Add(mode);
-        info.ArgumentList.Add(file);
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the session host.");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await DotnetHost.RunAsync(typeof(SearchingModel).Assembly.Location, [mode, file], TimeSpan.FromMinutes(2));
+        return (exitCode, stdout + stderr);
     }
 }

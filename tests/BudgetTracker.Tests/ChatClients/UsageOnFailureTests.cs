@@ -18,83 +18,27 @@ public sealed class UsageOnFailureTests
         Both,
     }
 
-    public enum Outcome
-    {
-        /// <summary>The model answers after three tool calls: four model calls.</summary>
-        Completes,
-
-        /// <summary>The third tool call throws and function invocation rethrows: three model calls.</summary>
-        ToolThrows,
-
-        /// <summary>The request is cancelled while the second tool call runs: two model calls.</summary>
-        CancelledDuringTool,
-    }
-
-    public static TheoryData<Order, bool, Outcome> Cases()
-    {
-        var data = new TheoryData<Order, bool, Outcome>();
-        foreach (Order order in Enum.GetValues<Order>())
-        {
-            foreach (bool streaming in new[] { false, true })
-            {
-                foreach (Outcome outcome in Enum.GetValues<Outcome>())
-                {
-                    data.Add(order, streaming, outcome);
-                }
-            }
-        }
-
-        return data;
-    }
+    public static TheoryData<Order, bool, ToolOutcome> Cases() => FailingSearch.Cases<Order>();
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task EveryModelCall_IsCountedOnce(Order order, bool streaming, Outcome outcome)
+    public async Task EveryModelCall_IsCountedOnce(Order order, bool streaming, ToolOutcome outcome)
     {
         var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("search", 100));
-        var model = new ScriptedChatClient((messages, options, turn) =>
-            turn < 3 ? Script.ToolCalls(options!.Tools![0].Name, 1, 1, 100, 10, turn) : Script.Answer("done", 100, 10));
         using var cts = new CancellationTokenSource();
-        int toolRuns = 0;
+        var search = new FailingSearch(outcome, cts);
         AIFunction tool = AIFunctionFactory.Create(
-            [BudgetCategory("search", UnitsArgument = "queries")] async (string[] queries, CancellationToken cancellationToken) =>
-            {
-                int run = Interlocked.Increment(ref toolRuns);
-                if (outcome == Outcome.ToolThrows && run == 3)
-                {
-                    throw new InvalidOperationException("the search backend failed");
-                }
-
-                if (outcome == Outcome.CancelledDuringTool && run == 2)
-                {
-                    await cts.CancelAsync();
-                    await Task.Delay(Timeout.Infinite, cancellationToken);
-                }
-
-                return $"{queries.Length} results";
-            },
+            [BudgetCategory("search", UnitsArgument = "queries")] (string[] queries, CancellationToken cancellationToken) => search.SearchAsync(queries, cancellationToken),
             "search");
-        IChatClient client = Build(model, tracker, order);
+        IChatClient client = Build(search.Model, tracker, order);
 
-        Task run = Run(client, streaming, tool, cts.Token);
-        switch (outcome)
+        Exception? thrown = await search.AwaitAsync(Run(client, streaming, tool, cts.Token));
+        if (outcome == ToolOutcome.ToolThrows)
         {
-            case Outcome.Completes:
-                await run;
-                break;
-            case Outcome.ToolThrows:
-                Assert.Equal("the search backend failed", (await Assert.ThrowsAsync<InvalidOperationException>(() => run)).Message);
-                break;
-            default:
-                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-                break;
+            Assert.Equal("the search backend failed", Assert.IsType<InvalidOperationException>(thrown).Message);
         }
 
-        int calls = outcome switch { Outcome.Completes => 4, Outcome.ToolThrows => 3, _ => 2 };
-        Assert.Equal(calls, model.Calls.Count);
-        BudgetSnapshot snapshot = tracker.GetSnapshot();
-        Assert.Equal(100 * calls, snapshot.InputTokens);
-        Assert.Equal(10 * calls, snapshot.OutputTokens);
+        search.AssertEveryCallCountedOnce(tracker);
     }
 
     [Fact]

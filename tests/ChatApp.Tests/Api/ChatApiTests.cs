@@ -71,7 +71,7 @@ public sealed class ChatApiTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var runner = new ScriptedAgentRunner((request, ct) => Slow(started, ct));
+        var runner = new ScriptedAgentRunner((request, ct) => Working(started, ct));
         await using var app = await TestApp.StartAsync(runner, new Dictionary<string, string?> { ["ChatApp:Limits:MaxRunDuration"] = "00:01:00" },
             services => services.AddSingleton<TimeProvider>(time));
         using var http = app.CreateClient();
@@ -84,20 +84,13 @@ public sealed class ChatApiTests
 
         var events = ParseSse(await response.Content.ReadAsStringAsync());
         Assert.Equal("timed_out", events[^1].Data.GetProperty("status").GetString());
-
-        static async IAsyncEnumerable<AgentEvent> Slow(TaskCompletionSource started, [EnumeratorCancellation] CancellationToken ct)
-        {
-            yield return new ThinkingEvent("working");
-            started.SetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-        }
     }
 
     [Fact]
     public async Task Second_run_in_the_same_conversation_is_refused_while_one_is_running_and_stop_ends_it()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var runner = new ScriptedAgentRunner((request, ct) => Endless(started, ct));
+        var runner = new ScriptedAgentRunner((request, ct) => Working(started, ct));
         await using var app = await TestApp.StartAsync(runner);
         using var http = app.CreateClient();
         var id = await CreateConversationAsync(http);
@@ -115,13 +108,6 @@ public sealed class ChatApiTests
 
         using var stopAgain = await http.PostAsync($"api/conversations/{id}/stop", null);
         await AssertProblemAsync(stopAgain, HttpStatusCode.Conflict, "No run is in progress in this conversation.");
-
-        static async IAsyncEnumerable<AgentEvent> Endless(TaskCompletionSource started, [EnumeratorCancellation] CancellationToken ct)
-        {
-            yield return new ThinkingEvent("working");
-            started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-        }
     }
 
     [Fact]
@@ -399,6 +385,14 @@ public sealed class ChatApiTests
         }
 
         return events;
+    }
+
+    /// <summary>A run that says it is working, signals <paramref name="started"/>, and then works until it is cancelled.</summary>
+    private static async IAsyncEnumerable<AgentEvent> Working(TaskCompletionSource started, [EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return new ThinkingEvent("working");
+        started.TrySetResult();
+        await Task.Delay(Timeout.Infinite, ct);
     }
 
     private static async IAsyncEnumerable<AgentEvent> Events(params AgentEvent[] events)

@@ -3,10 +3,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.Samples.ChatApp.Tests.Fakes;
 using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
+using static Agents.Samples.ChatApp.Tests.Fakes.BatsRoles;
 
 namespace Agents.Samples.ChatApp.Tests.Api;
 
@@ -24,10 +24,7 @@ public sealed partial class LocalDocumentsRunTests
     {
         var seen = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var model = new ScriptedChatClient((messages, options) => Next(messages, options, seen));
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var app = await TestApp.StartAsync(
-            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
-            services: s => s.AddSingleton<IChatClient>(model));
+        await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
         using var http = app.CreateClient();
         var id = await CreateConversationAsync(http);
 
@@ -41,6 +38,7 @@ public sealed partial class LocalDocumentsRunTests
         var all = string.Join("\n", seen.Values);
         Assert.Contains("refused", seen["c2"], StringComparison.Ordinal);
         Assert.Contains("Lucene.Net is an embedded full-text search library", seen["c3"], StringComparison.Ordinal);
+        string docs = app.DocumentsFolder!;
         Assert.DoesNotContain(docs, all, StringComparison.Ordinal);
         Assert.DoesNotContain(docs, string.Join("\n", events.Select(e => e.Data.GetRawText())), StringComparison.Ordinal);
         var browse = events.Last(e => e.Name == "budget").Data.GetProperty("categories").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "browse");
@@ -52,20 +50,9 @@ public sealed partial class LocalDocumentsRunTests
     /// <remarks>Tool results are recorded when first seen: BATS later replaces old tool results by a placeholder.</remarks>
     private static ChatResponse Next(IReadOnlyList<ChatMessage> messages, ChatOptions? options, ConcurrentDictionary<string, string> seen)
     {
-        var system = messages[0].Text;
-        if (system.Contains("You are the planner", StringComparison.Ordinal))
+        if (BatsRoles.Answer(messages, "search and read the library docs", "searched and read") is { } role)
         {
-            return Reply("<exploration>\n- a .NET search library\n</exploration>\n<verification>\n- it is embedded\n</verification>\n<plan>\n1 [ ] search and read the library docs\n</plan>");
-        }
-
-        if (system.Contains("You are the verifier", StringComparison.Ordinal))
-        {
-            return Reply("{\"verification\":[{\"constraint\":\"it is embedded\",\"status\":\"satisfied\",\"evidence\":\"lucene.md\"}],\"decision\":\"SUCCESS\",\"justification\":\"lucene.md says embedded\",\"trajectory_summary\":\"searched and read\",\"details\":{\"failure_analysis\":\"\",\"useful_findings\":\"\",\"recommendations\":\"\",\"backtrack_to\":\"\"}}");
-        }
-
-        if (system.Contains("You are the judge", StringComparison.Ordinal))
-        {
-            return Reply("{\"choice\": 1, \"confidence\": 0.9, \"reason\": \"only one\"}");
+            return role;
         }
 
         foreach (var result in messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>())
@@ -98,9 +85,6 @@ public sealed partial class LocalDocumentsRunTests
         {
             Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 10 },
         };
-
-    private static ChatResponse Reply(string text) =>
-        new(new ChatMessage(ChatRole.Assistant, text)) { Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 10 } };
 
     private static List<(string Name, JsonElement Data)> ParseEvents(string text)
     {

@@ -2,10 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Samples.ChatApp.Tests.Fakes;
 using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
+using static Agents.Samples.ChatApp.Tests.Fakes.BatsRoles;
 
 namespace Agents.Samples.ChatApp.Tests.Api;
 
@@ -16,28 +16,10 @@ public sealed class PlannerRunnerTests
     public async Task Bats_streams_plan_attempt_tool_call_verification_and_the_answer()
     {
         var model = new ScriptedChatClient((messages, options) =>
-        {
-            var system = messages[0].Text;
-            if (system.Contains("You are the planner", StringComparison.Ordinal))
-            {
-                return Reply("<exploration>\n- a .NET search library\n</exploration>\n<verification>\n- it is embedded\n</verification>\n<plan>\n1 [ ] search the library docs\n</plan>");
-            }
-
-            if (system.Contains("You are the verifier", StringComparison.Ordinal))
-            {
-                return Reply("{\"verification\":[{\"constraint\":\"it is embedded\",\"status\":\"satisfied\",\"evidence\":\"lucene.md\"}],\"decision\":\"SUCCESS\",\"justification\":\"lucene.md says embedded\",\"trajectory_summary\":\"searched once\",\"details\":{\"failure_analysis\":\"\",\"useful_findings\":\"\",\"recommendations\":\"\",\"backtrack_to\":\"\"}}");
-            }
-
-            if (system.Contains("You are the judge", StringComparison.Ordinal))
-            {
-                return Reply("{\"choice\": 1, \"confidence\": 0.9, \"reason\": \"only one\"}");
-            }
-
-            return messages.Any(m => m.Role == ChatRole.Tool)
+            BatsRoles.Answer(messages, "search the library docs", "searched once") ?? (messages.Any(m => m.Role == ChatRole.Tool)
                 ? Reply("<answer>Lucene.Net</answer>")
                 : new ChatResponse(new ChatMessage(ChatRole.Assistant,
-                    [new FunctionCallContent("c1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "embedded search library" } })]));
-        });
+                    [new FunctionCallContent("c1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "embedded search library" } })]))));
         await using var app = await StartAsync(model);
         using var http = app.CreateClient();
         var id = await CreateConversationAsync(http);
@@ -107,16 +89,7 @@ public sealed class PlannerRunnerTests
         Assert.Equal("completed", events[^1].Data.GetProperty("status").GetString());
     }
 
-    private static ChatResponse Reply(string text) =>
-        new(new ChatMessage(ChatRole.Assistant, text)) { Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 10 } };
-
-    private static Task<TestApp> StartAsync(IChatClient model)
-    {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        return TestApp.StartAsync(
-            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
-            services: s => s.AddSingleton(model));
-    }
+    private static Task<TestApp> StartAsync(IChatClient model) => TestApp.StartOverFoldersAsync(s => s.AddSingleton(model));
 
     private static async Task<List<(string Name, JsonElement Data)>> RunAsync(HttpClient http, string id, string body)
     {

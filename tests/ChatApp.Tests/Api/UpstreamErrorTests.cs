@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Agents.Samples.ChatApp.OpenAICompat;
 using Agents.Samples.ChatApp.Tests.Fakes;
 using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -55,14 +54,11 @@ public sealed partial class UpstreamErrorTests
     public async Task A_chat_page_run_whose_model_fails_shows_only_an_error_id_and_the_log_has_the_details()
     {
         var logs = new ListLoggerProvider();
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var app = await TestApp.StartAsync(
-            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
-            services: s =>
-            {
-                s.AddSingleton<IChatClient>(Failing());
-                s.AddSingleton<ILoggerProvider>(logs);
-            });
+        await using var app = await TestApp.StartOverFoldersAsync(s =>
+        {
+            s.AddSingleton<IChatClient>(Failing());
+            s.AddSingleton<ILoggerProvider>(logs);
+        });
         using var http = app.CreateClient();
         var id = await CreateConversationAsync(http);
 

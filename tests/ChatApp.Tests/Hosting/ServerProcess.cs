@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Agents.Tests.Shared;
 
 namespace Agents.Samples.ChatApp.Tests.Hosting;
 
@@ -101,15 +102,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private static ServerProcess Launch(string dll, IEnumerable<string> arguments, int port)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-
         // Each server process keeps its conversations in a file of its own (the default would be ./data in the test folder).
-        start.ArgumentList.Add("--ChatApp:ConversationsPath=" + Path.Combine(Path.GetTempPath(), "agents-chat-" + Guid.NewGuid().ToString("N"), "conversations.db"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = DotnetHost.StartInfo(
+            dll,
+            ["--ChatApp:ConversationsPath=" + Path.Combine(Path.GetTempPath(), "agents-chat-" + Guid.NewGuid().ToString("N"), "conversations.db"), .. arguments]);
 
         var output = new StringBuilder();
         var process = new Process { StartInfo = start };

@@ -1,5 +1,6 @@
 using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Hosting;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,22 +11,39 @@ namespace Agents.Samples.ChatApp.Tests.Hosting;
 /// <summary>The chat app started on 127.0.0.1 with a free port and test services.</summary>
 internal sealed class TestApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackApp _app;
 
-    private TestApp(WebApplication app, Uri baseAddress)
+    private TestApp(LoopbackApp app, string? documentsFolder = null)
     {
         _app = app;
-        BaseAddress = baseAddress;
+        DocumentsFolder = documentsFolder;
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _app.BaseAddress;
 
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The documents folder the app searches, where <see cref="StartOverFoldersAsync"/> made one.</summary>
+    public string? DocumentsFolder { get; }
+
+    public IServiceProvider Services => _app.App.Services;
 
     public static async Task<TestApp> StartAsync(
         IAgentRunner? runner = null,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null) =>
+        new(await StartAppAsync(runner, settings, services));
+
+    /// <summary>
+    /// Starts the app over fresh documents and workspace folders (see <see cref="Mcp.McpServerProcess.CreateFolders"/>),
+    /// with <paramref name="services"/> (the scripted model, for one) added.
+    /// </summary>
+    public static async Task<TestApp> StartOverFoldersAsync(Action<IServiceCollection> services)
+    {
+        var (docs, workspace) = Mcp.McpServerProcess.CreateFolders();
+        var settings = new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace };
+        return new(await StartAppAsync(runner: null, settings, services), docs);
+    }
+
+    private static Task<LoopbackApp> StartAppAsync(IAgentRunner? runner, IDictionary<string, string?>? settings, Action<IServiceCollection>? services)
     {
         var app = ChatAppHost.Build([], builder =>
         {
@@ -51,9 +69,7 @@ internal sealed class TestApp : IAsyncDisposable
 
             services?.Invoke(builder.Services);
         });
-        await app.StartAsync();
-        var address = app.Urls.Single();
-        return new TestApp(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return LoopbackApp.StartAsync(app);
     }
 
     public HttpClient CreateClient()
@@ -61,9 +77,5 @@ internal sealed class TestApp : IAsyncDisposable
         return new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

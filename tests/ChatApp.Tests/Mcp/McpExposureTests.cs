@@ -31,7 +31,7 @@ public sealed class McpExposureTests
         Assert.Contains("which other machines can reach, and Mcp:ApiKey is not set, so it refuses to run.", output, StringComparison.Ordinal);
 
         await using var server = await ServerProcess.StartAsync(McpServerProcess.DllPath, port => [.. Arguments(port), "--Mcp:ApiKey=" + Key]);
-        var endpoint = new Uri($"http://127.0.0.1:{server.Port}/mcp");
+        var endpoint = McpServerProcess.Endpoint(server);
         await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(endpoint, null));
         await using var client = await ConnectAsync(endpoint, Key);
         var status = await CallAsync(client, "budget_status", new());
@@ -42,11 +42,9 @@ public sealed class McpExposureTests
     public async Task A_foreign_Origin_gets_403_a_foreign_Host_400_and_the_allow_lists_admit_more()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await ServerProcess.StartAsync(McpServerProcess.DllPath, port =>
-        [
-            "--Mcp:Transport=http", $"--Mcp:Urls=http://127.0.0.1:{port}", "--Mcp:Research:DocumentsFolder=" + docs, "--Mcp:Research:WorkspaceRoot=" + workspace,
-            "--Mcp:AllowedOrigins=http://localhost:6274", "--Mcp:AllowedHosts=mcp.example.org",
-        ]);
+        await using var server = await McpServerProcess.StartHttpAsync(
+            "--Mcp:Research:DocumentsFolder=" + docs, "--Mcp:Research:WorkspaceRoot=" + workspace,
+            "--Mcp:AllowedOrigins=http://localhost:6274", "--Mcp:AllowedHosts=mcp.example.org");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
         var port = server.Port;
 

@@ -76,12 +76,10 @@ public sealed class McpResearchToolTests
                 [new FunctionCallContent("call_1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "Lucene" } })])));
         await using var upstream = await TestApp.StartAsync(services: s => s.AddSingleton(new CompletionsModel(model, "scripted")));
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await ServerProcess.StartAsync(McpServerProcess.DllPath, port =>
-        [
-            "--Mcp:Transport=http", $"--Mcp:Urls=http://127.0.0.1:{port}", $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
-            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted",
-        ]);
-        await using var client = await McpExposureTests.ConnectAsync(new Uri($"http://127.0.0.1:{server.Port}/mcp"), null);
+        await using var server = await McpServerProcess.StartHttpAsync(
+            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
+            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted");
+        await using var client = await McpExposureTests.ConnectAsync(McpServerProcess.Endpoint(server), null);
         var progress = new RecordingProgress();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpHttpServer;
+using Agents.Tests.Shared;
+using ModelContextProtocol.Client;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -15,9 +15,9 @@ public sealed class McpServerHttpTests
     public async Task Http_transport_serves_the_tools_and_keeps_one_budget_across_requests()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await McpHttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
+        await using var server = await McpServerProcess.StartHttpAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
 
-        await using (var client = await ConnectAsync(server.Endpoint, null))
+        await using (var client = await ConnectAsync(McpServerProcess.Endpoint(server), null))
         {
             var tools = await client.ListToolsAsync();
             Assert.Contains(tools, t => t.Name == "web_search");
@@ -27,7 +27,7 @@ public sealed class McpServerHttpTests
             Assert.Contains("lucene.md", Text(first), StringComparison.OrdinalIgnoreCase);
         }
 
-        await using (var second = await ConnectAsync(server.Endpoint, null))
+        await using (var second = await ConnectAsync(McpServerProcess.Endpoint(server), null))
         {
             var refused = await CallAsync(second, "web_search", new() { ["queries"] = new[] { "a", "b" } });
             Assert.True(refused.IsError);
@@ -40,25 +40,25 @@ public sealed class McpServerHttpTests
     public async Task Http_transport_requires_the_api_key_when_set_and_refuses_bad_requests()
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await McpHttpServer.StartAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
+        await using var server = await McpServerProcess.StartHttpAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(server.Endpoint, null));
+        await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(McpServerProcess.Endpoint(server), null));
 
-        await using (var client = await ConnectAsync(server.Endpoint, Key))
+        await using (var client = await ConnectAsync(McpServerProcess.Endpoint(server), Key))
         {
             var status = await CallAsync(client, "budget_status", new());
             Assert.Contains("<budget>", Text(status), StringComparison.Ordinal);
         }
 
         using var http = new HttpClient();
-        using var noKey = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var noKey = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server)) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         noKey.Headers.Accept.ParseAdd("application/json");
         noKey.Headers.Accept.ParseAdd("text/event-stream");
         using var unauthorized = await http.SendAsync(noKey);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         Assert.Contains("API key", await unauthorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var malformed = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{\"jsonrpc\":", Encoding.UTF8, "application/json") };
+        using var malformed = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server)) { Content = new StringContent("{\"jsonrpc\":", Encoding.UTF8, "application/json") };
         malformed.Headers.Accept.ParseAdd("application/json");
         malformed.Headers.Accept.ParseAdd("text/event-stream");
         malformed.Headers.Add("X-Api-Key", Key);
@@ -66,7 +66,7 @@ public sealed class McpServerHttpTests
         Assert.Equal(HttpStatusCode.BadRequest, parseError.StatusCode);
         Assert.Contains("did not contain a valid JSON-RPC message", await parseError.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var huge = new HttpRequestMessage(HttpMethod.Post, server.Endpoint)
+        using var huge = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server))
         {
             Content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + new string('x', 300_000) + "\"}}", Encoding.UTF8, "application/json"),
         };
@@ -78,7 +78,7 @@ public sealed class McpServerHttpTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("at most 262144 bytes", await tooLarge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        using var wrongAccept = new HttpRequestMessage(HttpMethod.Post, server.Endpoint) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        using var wrongAccept = new HttpRequestMessage(HttpMethod.Post, McpServerProcess.Endpoint(server)) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
         wrongAccept.Headers.Accept.ParseAdd("text/html");
         wrongAccept.Headers.Add("X-Api-Key", Key);
         using var notAcceptable = await http.SendAsync(wrongAccept);
@@ -88,16 +88,24 @@ public sealed class McpServerHttpTests
     [Fact]
     public async Task Http_transport_on_a_non_loopback_address_without_a_key_does_not_start()
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { McpServerProcess.DllPath, "--Mcp:Transport=http", "--Mcp:Urls=http://0.0.0.0:0", "--Mcp:Research:DocumentsFolder=" + McpServerProcess.CreateFolders().Docs },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, _, stderr) = await DotnetHost.RunAsync(
+            McpServerProcess.DllPath,
+            ["--Mcp:Transport=http", "--Mcp:Urls=http://0.0.0.0:0", "--Mcp:Research:DocumentsFolder=" + McpServerProcess.CreateFolders().Docs],
+            TimeSpan.FromMinutes(2));
 
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("Mcp:Urls binds 'http://0.0.0.0:0', which is not a loopback address; set Mcp:ApiKey", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<McpClient> ConnectAsync(Uri endpoint, string? key)
+    {
+        var options = new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp };
+        if (key is not null)
+        {
+            options.AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + key };
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await McpClient.CreateAsync(new HttpClientTransport(options), cancellationToken: timeout.Token);
     }
 }

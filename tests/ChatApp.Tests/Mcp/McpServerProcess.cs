@@ -1,3 +1,4 @@
+using Agents.Samples.ChatApp.Tests.Hosting;
 using ModelContextProtocol.Client;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -19,6 +20,13 @@ internal static class McpServerProcess
         File.WriteAllText(Path.Combine(docs, "lucene.md"), "# Lucene\n\nLucene.Net is an embedded full-text search library for .NET.\n");
         return (docs, workspace);
     }
+
+    /// <summary>Starts the server on the HTTP transport on 127.0.0.1 and a free port, with <paramref name="arguments"/> after those.</summary>
+    public static Task<ServerProcess> StartHttpAsync(params string[] arguments) =>
+        ServerProcess.StartAsync(DllPath, port => ["--Mcp:Transport=http", $"--Mcp:Urls=http://127.0.0.1:{port}", .. arguments]);
+
+    /// <summary>The MCP endpoint of a server on the HTTP transport.</summary>
+    public static Uri Endpoint(ServerProcess server) => new($"http://127.0.0.1:{server.Port}/mcp");
 
     public static async Task<McpClient> StartStdioAsync(params string[] arguments)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using Agents.Samples.ChatApp.Tests.Hosting;
+using Agents.Tests.Shared;
 using ModelContextProtocol.Protocol;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -167,16 +168,9 @@ public sealed class McpServerStdioTests
     [Fact]
     public async Task Bad_configuration_exits_with_a_message_naming_the_option()
     {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { McpServerProcess.DllPath, "--Mcp:Research:DocumentsFolder=/nonexistent/folder" },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exitCode, _, stderr) = await DotnetHost.RunAsync(McpServerProcess.DllPath, ["--Mcp:Research:DocumentsFolder=/nonexistent/folder"], TimeSpan.FromMinutes(2));
 
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("Configuration error: Mcp:Research:DocumentsFolder '/nonexistent/folder' is not a folder", stderr, StringComparison.Ordinal);
     }
 

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.Samples.ChatApp.Tests.Hosting;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
@@ -166,12 +165,11 @@ public sealed partial class McpToolContractTests
     private static Task<ServerProcess> StartAsync(params string[] arguments)
     {
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        return ServerProcess.StartAsync(McpServerProcess.DllPath, port =>
-            ["--Mcp:Transport=http", $"--Mcp:Urls=http://127.0.0.1:{port}", "--Mcp:Research:DocumentsFolder=" + docs, "--Mcp:Research:WorkspaceRoot=" + workspace, .. arguments]);
+        return McpServerProcess.StartHttpAsync(["--Mcp:Research:DocumentsFolder=" + docs, "--Mcp:Research:WorkspaceRoot=" + workspace, .. arguments]);
     }
 
     private static Task<McpClient> ConnectAsync(ServerProcess server) =>
-        McpExposureTests.ConnectAsync(new Uri($"http://127.0.0.1:{server.Port}/mcp"), null);
+        McpExposureTests.ConnectAsync(McpServerProcess.Endpoint(server), null);
 
     [GeneratedRegex(@"\b[a-z]+(?:_[a-z]+)+\b")]
     private static partial Regex SnakeCase();
@@ -194,38 +192,26 @@ public sealed partial class McpToolContractTests
     /// <summary>An OpenAI-compatible endpoint on 127.0.0.1 that fails every call with internal details in its error.</summary>
     private sealed class FailingUpstream : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private LoopbackApp _app = null!;
         private int _calls;
 
-        private FailingUpstream(WebApplication app) => _app = app;
-
-        public Uri BaseAddress { get; private set; } = null!;
+        public Uri BaseAddress => _app.BaseAddress;
 
         public int Calls => Volatile.Read(ref _calls);
 
         public static async Task<FailingUpstream> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            var app = builder.Build();
-            var upstream = new FailingUpstream(app);
-            app.MapPost("/v1/chat/completions", () =>
+            var upstream = new FailingUpstream();
+            upstream._app = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", () =>
             {
                 Interlocked.Increment(ref upstream._calls);
                 return Results.Text(
                     JsonSerializer.Serialize(new { error = new { message = "Model file " + Secret + " could not be opened", type = "invalid_request_error", param = (string?)null, code = "secret_leak" } }),
                     "application/json", statusCode: StatusCodes.Status400BadRequest);
-            });
-            await app.StartAsync();
-            upstream.BaseAddress = new Uri(app.Urls.Single() + "/");
+            }));
             return upstream;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
 }

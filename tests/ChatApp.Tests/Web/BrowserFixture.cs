@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Agents.Samples.ChatApp.Tests.Web;
 
@@ -29,6 +30,20 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "--disable-component-update", "--disable-sync", "--no-first-run",
             ],
         });
+    }
+
+    /// <summary>Waits until the chat page says it is ready (its script has loaded the settings and the conversations).</summary>
+    public static Task WaitReadyAsync(IPage page) =>
+        Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+
+    /// <summary>Opens the chat page at <paramref name="address"/> in a new context (with <paramref name="options"/>) and waits until it is ready.</summary>
+    public async Task<IPage> OpenAsync(Uri address, BrowserNewContextOptions? options = null)
+    {
+        var context = await Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(address.ToString());
+        await WaitReadyAsync(page);
+        return page;
     }
 
     public async Task DisposeAsync()

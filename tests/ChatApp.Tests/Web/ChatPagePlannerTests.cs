@@ -1,6 +1,5 @@
 using Agents.Samples.ChatApp.Tests.Fakes;
 using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -41,18 +40,8 @@ public sealed class ChatPagePlannerTests
                 "Lucene.Net is an embedded full-text search library, see [Lucene.Net](https://lucenenet.apache.org/) <script>window.__pwned=1</script>."))
             { Usage = new UsageDetails { InputTokenCount = 1500, OutputTokenCount = 30 } };
         });
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var app = await TestApp.StartAsync(
-            settings: new Dictionary<string, string?>
-            {
-                ["ChatApp:Research:DocumentsFolder"] = docs,
-                ["ChatApp:Research:WorkspaceRoot"] = workspace,
-            },
-            services: s => s.AddSingleton<IChatClient>(model));
-        var context = await _browser.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseAddress.ToString());
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
+        var page = await _browser.OpenAsync(app.BaseAddress);
 
         await page.GetByTestId("strategy").SelectOptionAsync("react");
         await page.GetByTestId("budget-search").FillAsync("5");
@@ -111,14 +100,8 @@ public sealed class ChatPagePlannerTests
 
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "never"));
         });
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var app = await TestApp.StartAsync(
-            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
-            services: s => s.AddSingleton<IChatClient>(model));
-        var context = await _browser.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseAddress.ToString());
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
+        var page = await _browser.OpenAsync(app.BaseAddress);
 
         await page.GetByTestId("question").FillAsync("A question the model never finishes");
         await page.GetByTestId("send").ClickAsync();

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Agents.Samples.ChatApp.Tests.Fakes;
 using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -26,14 +25,8 @@ public sealed partial class ChatPageReportTests
     {
         using var lastSection = new ManualResetEventSlim();
         var model = new ScriptedChatClient((messages, options) => Script(messages, lastSection));
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var app = await TestApp.StartAsync(
-            settings: new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace },
-            services: s => s.AddSingleton<IChatClient>(model));
-        var context = await _browser.Browser.NewContextAsync(new() { AcceptDownloads = true });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseAddress.ToString());
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
+        var page = await _browser.OpenAsync(app.BaseAddress, new() { AcceptDownloads = true });
 
         await page.GetByTestId("strategy").SelectOptionAsync("report");
         await page.GetByTestId("question").FillAsync("How do budget-aware agents work?");
@@ -63,12 +56,12 @@ public sealed partial class ChatPageReportTests
 
         // A reload replays the run: the sections and the download are still there.
         await page.ReloadAsync();
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await BrowserFixture.WaitReadyAsync(page);
         var replayed = page.GetByTestId("run").Last;
         await Expect(replayed.GetByTestId("report-progress")).ToContainTextAsync("Report: 2 of 2 sections written", wait);
         var again = await page.RunAndWaitForDownloadAsync(() => replayed.GetByTestId("download-report").ClickAsync());
         Assert.Equal(Report(2), await File.ReadAllTextAsync(await again.PathAsync()));
-        await context.CloseAsync();
+        await page.Context.CloseAsync();
     }
 
     /// <summary>The model of both stages: the builder finds nothing to add; the writer plans two sections and writes one per round.</summary>

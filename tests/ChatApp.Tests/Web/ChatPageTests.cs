@@ -266,7 +266,7 @@ public sealed class ChatPageTests
         await Expect(page.GetByTestId("run").Last.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
 
         await page.ReloadAsync();
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await BrowserFixture.WaitReadyAsync(page);
 
         var run = page.GetByTestId("run").Last;
         await Expect(run.GetByTestId("step")).ToHaveCountAsync(2);
@@ -341,10 +341,7 @@ public sealed class ChatPageTests
             new ThinkingEvent("A long step that would not fit on a phone line if it were not folded into one line with an ellipsis at the end", "plan"),
             new AnswerEvent("A **short** answer with a long address https://example.org/a/very/long/path/that/keeps/going/and/going/without/any/break", [])));
         await using var app = await TestApp.StartAsync(runner);
-        var context = await _browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseAddress.ToString());
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        var page = await _browser.OpenAsync(app.BaseAddress, new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
 
         await page.GetByTestId("question").FillAsync("Phone question");
         await page.GetByTestId("send").TapAsync();
@@ -362,14 +359,7 @@ public sealed class ChatPageTests
         }
     }
 
-    private async Task<IPage> OpenAsync(TestApp app)
-    {
-        var context = await _browser.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseAddress.ToString());
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
-        return page;
-    }
+    private Task<IPage> OpenAsync(TestApp app) => _browser.OpenAsync(app.BaseAddress);
 
     private static BudgetEvent Budget(AgentRunRequest request, long search, long browse, decimal cost) =>
         new([new BudgetCategoryUsage("search", search, request.Budget.SearchUnits), new BudgetCategoryUsage("browse", browse, 2), new BudgetCategoryUsage("memory", 4, null)],

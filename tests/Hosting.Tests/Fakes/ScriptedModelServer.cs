@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Hosting.Tests.Fakes;
 
@@ -16,13 +12,15 @@ namespace Agents.Hosting.Tests.Fakes;
 /// </summary>
 internal sealed class ScriptedModelServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _bodies = new();
+    private LoopbackApp _app = null!;
     private int _count;
 
-    private ScriptedModelServer(WebApplication app) => _app = app;
+    private ScriptedModelServer()
+    {
+    }
 
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _app.Url("v1");
 
     public int Count => Volatile.Read(ref _count);
 
@@ -30,12 +28,8 @@ internal sealed class ScriptedModelServer : IAsyncDisposable
 
     public static async Task<ScriptedModelServer> StartAsync(Func<int, (int Status, int? RetryAfterSeconds)> script)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
-        var app = builder.Build();
-        var server = new ScriptedModelServer(app);
-        app.MapPost("/v1/chat/completions", async (HttpContext context) =>
+        var server = new ScriptedModelServer();
+        server._app = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             server._bodies.Enqueue(await reader.ReadToEndAsync());
@@ -64,16 +58,9 @@ internal sealed class ScriptedModelServer : IAsyncDisposable
                 choices = new[] { new { index = 0, message = new { role = "assistant", content = "hello" }, finish_reason = "stop" } },
                 usage = new { prompt_tokens = 10, completion_tokens = 2, total_tokens = 12 },
             }));
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(address.TrimEnd('/') + "/v1");
+        }));
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -56,6 +56,14 @@ public sealed class ModelLoadingTests(ModelFixture models)
         Assert.Contains("unknown model layout", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Rewrites the JSON file at <paramref name="path"/> with the change <paramref name="edit"/> makes.</summary>
+    private static void EditJson(string path, Action<JsonNode> edit)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
     [Theory]
     [InlineData("onnx/model.onnx", "does not exist")]
     [InlineData("tokenizer.json", "does not exist")]
@@ -72,9 +80,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
             return;
         }
 
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(Path.Combine(dir, file), ex.FilePath);
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        LoadError.Expect(dir, Path.Combine(dir, file), expected);
     }
 
     [Theory]
@@ -86,9 +92,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
     {
         var dir = CopyOf(models.Qwen, "corrupt");
         File.WriteAllText(Path.Combine(dir, file), "{ this is not valid");
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(Path.Combine(dir, file), ex.FilePath);
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        LoadError.Expect(dir, Path.Combine(dir, file), expected);
     }
 
     [Fact]
@@ -96,8 +100,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
     {
         var dir = CopyOf(models.External, "noweights");
         File.Delete(Path.Combine(dir, "onnx", "model.onnx_data"));
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(Path.Combine(dir, "onnx", "model.onnx"), ex.FilePath);
+        LoadError.Expect(dir, Path.Combine(dir, "onnx", "model.onnx"));
     }
 
     [Fact]
@@ -105,9 +108,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
     {
         var dir = CopyOf(models.Qwen, "mismatch");
         TestTokenizerWriter.Write(Path.Combine(dir, "tokenizer.json"), 600, TestModelFactory.QwenSpecials);
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(Path.Combine(dir, "tokenizer.json"), ex.FilePath);
-        Assert.Contains("does not belong to this model", ex.Message, StringComparison.Ordinal);
+        LoadError.Expect(dir, Path.Combine(dir, "tokenizer.json"), "does not belong to this model");
     }
 
     [Fact]
@@ -115,9 +116,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
     {
         var dir = CopyOf(models.Qwen, "wordpiece");
         var path = Path.Combine(dir, "tokenizer.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        json["model"]!["type"] = "WordPiece";
-        File.WriteAllText(path, json.ToJsonString());
+        EditJson(path, json => json["model"]!["type"] = "WordPiece");
         var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
         Assert.Contains("WordPiece", ex.Message, StringComparison.Ordinal);
     }
@@ -127,12 +126,8 @@ public sealed class ModelLoadingTests(ModelFixture models)
     {
         var dir = CopyOf(models.GenAi, "badnames");
         var path = Path.Combine(dir, "genai_config.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        json["model"]!["decoder"]!["inputs"]!["past_key_names"] = "past_key_values.%d.key";
-        File.WriteAllText(path, json.ToJsonString());
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(path, ex.FilePath);
-        Assert.Contains("past_key_values.0.key", ex.Message, StringComparison.Ordinal);
+        EditJson(path, json => json["model"]!["decoder"]!["inputs"]!["past_key_names"] = "past_key_values.%d.key");
+        LoadError.Expect(dir, path, "past_key_values.0.key");
     }
 
     [Fact]
@@ -152,11 +147,8 @@ public sealed class ModelLoadingTests(ModelFixture models)
     {
         var dir = CopyOf(models.Qwen, "layers");
         var path = Path.Combine(dir, "config.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        json["num_hidden_layers"] = 3;
-        File.WriteAllText(path, json.ToJsonString());
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(path, ex.FilePath);
+        EditJson(path, json => json["num_hidden_layers"] = 3);
+        LoadError.Expect(dir, path);
     }
 
     [Fact]

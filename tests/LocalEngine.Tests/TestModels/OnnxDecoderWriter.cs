@@ -93,17 +93,7 @@ public static class OnnxDecoderWriter
 
         // Rotary tables [maxPos, D/2].
         var half = d / 2;
-        var cosT = new float[s.MaxPositions * half];
-        var sinT = new float[s.MaxPositions * half];
-        for (var p = 0; p < s.MaxPositions; p++)
-        {
-            for (var i = 0; i < half; i++)
-            {
-                var invFreq = 1.0 / Math.Pow(s.RopeTheta, 2.0 * i / d);
-                cosT[(p * half) + i] = (float)Math.Cos(p * invFreq);
-                sinT[(p * half) + i] = (float)Math.Sin(p * invFreq);
-            }
-        }
+        var (cosT, sinT) = RopeTables(s, d);
 
         var cos = g.Op("Unsqueeze", [g.Op("Gather", [g.F32("rope_cos", cosT, s.MaxPositions, half), positions]), g.I64([1])]);
         var sin = g.Op("Unsqueeze", [g.Op("Gather", [g.F32("rope_sin", sinT, s.MaxPositions, half), positions]), g.I64([1])]);
@@ -117,12 +107,7 @@ public static class OnnxDecoderWriter
             return g.Op("Concat", [r1, r2], ("axis", 3L));
         }
 
-        string RmsNorm(string x, string weightName, float[] weight)
-        {
-            var ms = g.Op("ReduceMean", [g.Op("Mul", [x, x])], ("axes", new long[] { -1 }), ("keepdims", 1L));
-            var inv = g.Op("Reciprocal", [g.Op("Sqrt", [g.Op("Add", [ms, g.F32Scalar(s.RmsEps)])])]);
-            return g.Op("Mul", [g.Op("Mul", [x, inv]), g.F32(weightName, weight, weight.Length)]);
-        }
+        string RmsNorm(string x, string weightName, float[] weight) => Norm(g, s, x, weightName, weight);
 
         string Heads(string x, int count) =>
             g.Op("Transpose", [g.Op("Reshape", [x, g.I64([0, 0, count, d])])], ("perm", new long[] { 0, 2, 1, 3 }));
@@ -155,11 +140,7 @@ public static class OnnxDecoderWriter
             var att = g.Op("MatMul", [probs, ExpandKv(presentV)]);
             var merged = g.Op("Reshape", [g.Op("Transpose", [att], ("perm", new long[] { 0, 2, 1, 3 })), g.I64([0, 0, nh * d])]);
             h = g.Op("Add", [h, g.Op("MatMul", [merged, g.F32($"l{l}.wo", lw.Wo, nh * d, hsz)])]);
-            var xn2 = RmsNorm(h, $"l{l}.post_norm", lw.PostNorm);
-            var gate = g.Op("MatMul", [xn2, g.F32($"l{l}.wgate", lw.Wgate, hsz, s.Intermediate)]);
-            var up = g.Op("MatMul", [xn2, g.F32($"l{l}.wup", lw.Wup, hsz, s.Intermediate)]);
-            var act = g.Op("Mul", [g.Op("Mul", [gate, g.Op("Sigmoid", [gate])]), up]);
-            h = g.Op("Add", [h, g.Op("MatMul", [act, g.F32($"l{l}.wdown", lw.Wdown, s.Intermediate, hsz)])]);
+            h = Mlp(g, s, l, lw, h);
         }
 
         var hn = RmsNorm(h, "final_norm", w.FinalNorm);
@@ -188,6 +169,43 @@ public static class OnnxDecoderWriter
         g.Save(path, externalDataFile);
     }
 
+    /// <summary>RMS norm of <paramref name="x"/> over its last axis, scaled by <paramref name="weight"/>.</summary>
+    private static string Norm(GraphBuilder g, TinyLlamaSpec s, string x, string weightName, float[] weight)
+    {
+        var ms = g.Op("ReduceMean", [g.Op("Mul", [x, x])], ("axes", new long[] { -1 }), ("keepdims", 1L));
+        var inv = g.Op("Reciprocal", [g.Op("Sqrt", [g.Op("Add", [ms, g.F32Scalar(s.RmsEps)])])]);
+        return g.Op("Mul", [g.Op("Mul", [x, inv]), g.F32(weightName, weight, weight.Length)]);
+    }
+
+    /// <summary>The second half of layer <paramref name="l"/>: RMS norm, SwiGLU MLP, and the residual added to <paramref name="h"/>.</summary>
+    private static string Mlp(GraphBuilder g, TinyLlamaSpec s, int l, TinyLlamaWeights.LayerWeights lw, string h)
+    {
+        var hsz = s.Hidden;
+        var xn2 = Norm(g, s, h, $"l{l}.post_norm", lw.PostNorm);
+        var gate = g.Op("MatMul", [xn2, g.F32($"l{l}.wgate", lw.Wgate, hsz, s.Intermediate)]);
+        var up = g.Op("MatMul", [xn2, g.F32($"l{l}.wup", lw.Wup, hsz, s.Intermediate)]);
+        var act = g.Op("Mul", [g.Op("Mul", [gate, g.Op("Sigmoid", [gate])]), up]);
+        return g.Op("Add", [h, g.Op("MatMul", [act, g.F32($"l{l}.wdown", lw.Wdown, s.Intermediate, hsz)])]);
+    }
+
+    /// <summary>The rotary tables [MaxPositions, D/2]: cos and sin of each position times each inverse frequency.</summary>
+    private static (float[] Cos, float[] Sin) RopeTables(TinyLlamaSpec s, int d)
+    {
+        var half = d / 2;
+        var cosT = new float[s.MaxPositions * half];
+        var sinT = new float[s.MaxPositions * half];
+        for (var p = 0; p < s.MaxPositions; p++)
+        {
+            for (var i = 0; i < half; i++)
+            {
+                var invFreq = 1.0 / Math.Pow(s.RopeTheta, 2.0 * i / d);
+                cosT[(p * half) + i] = (float)Math.Cos(p * invFreq);
+                sinT[(p * half) + i] = (float)Math.Sin(p * invFreq);
+            }
+        }
+
+        return (cosT, sinT);
+    }
 
     /// <summary>
     /// The same decoder with com.microsoft GroupQueryAttention (rotary inside the op, KV cache [batch, kv_heads, max, head_dim]),
@@ -210,27 +228,12 @@ public static class OnnxDecoderWriter
         var seqlens = g.Op("Cast", [g.Op("Sub", [g.Op("ReduceSum", [names.AttentionMask, g.I64([1])], ("keepdims", 0L)), g.I64Scalar(1)])], ("to", (long)TensorProto.Types.DataType.Int32));
         var total = g.Op("Cast", [g.Op("Gather", [g.Op("Shape", [names.AttentionMask]), g.I64Scalar(1)])], ("to", (long)TensorProto.Types.DataType.Int32));
         var half = d / 2;
-        var cosT = new float[s.MaxPositions * half];
-        var sinT = new float[s.MaxPositions * half];
-        for (var p = 0; p < s.MaxPositions; p++)
-        {
-            for (var i = 0; i < half; i++)
-            {
-                var invFreq = 1.0 / Math.Pow(s.RopeTheta, 2.0 * i / d);
-                cosT[(p * half) + i] = (float)Math.Cos(p * invFreq);
-                sinT[(p * half) + i] = (float)Math.Sin(p * invFreq);
-            }
-        }
+        var (cosT, sinT) = RopeTables(s, d);
 
         var cos = g.F32("rope_cos", cosT, s.MaxPositions, half);
         var sin = g.F32("rope_sin", sinT, s.MaxPositions, half);
 
-        string RmsNorm(string x, string weightName, float[] weight)
-        {
-            var ms = g.Op("ReduceMean", [g.Op("Mul", [x, x])], ("axes", new long[] { -1 }), ("keepdims", 1L));
-            var inv = g.Op("Reciprocal", [g.Op("Sqrt", [g.Op("Add", [ms, g.F32Scalar(s.RmsEps)])])]);
-            return g.Op("Mul", [g.Op("Mul", [x, inv]), g.F32(weightName, weight, weight.Length)]);
-        }
+        string RmsNorm(string x, string weightName, float[] weight) => Norm(g, s, x, weightName, weight);
 
         var h = g.Op("Gather", [g.F32("embed_tokens", w.Embed, s.VocabSize, hsz), names.InputIds]);
         for (var l = 0; l < s.Layers; l++)
@@ -246,11 +249,7 @@ public static class OnnxDecoderWriter
                 [att, string.Format(null, names.PresentKey, l), string.Format(null, names.PresentValue, l)],
                 ("num_heads", (long)nh), ("kv_num_heads", (long)kvh), ("do_rotary", 1L), ("rotary_interleaved", 0L));
             h = g.Op("Add", [h, g.Op("MatMul", [att, g.F32($"l{l}.wo", lw.Wo, nh * d, hsz)])]);
-            var xn2 = RmsNorm(h, $"l{l}.post_norm", lw.PostNorm);
-            var gate = g.Op("MatMul", [xn2, g.F32($"l{l}.wgate", lw.Wgate, hsz, s.Intermediate)]);
-            var up = g.Op("MatMul", [xn2, g.F32($"l{l}.wup", lw.Wup, hsz, s.Intermediate)]);
-            var act = g.Op("Mul", [g.Op("Mul", [gate, g.Op("Sigmoid", [gate])]), up]);
-            h = g.Op("Add", [h, g.Op("MatMul", [act, g.F32($"l{l}.wdown", lw.Wdown, s.Intermediate, hsz)])]);
+            h = Mlp(g, s, l, lw, h);
         }
 
         var hn = RmsNorm(h, "final_norm", w.FinalNorm);

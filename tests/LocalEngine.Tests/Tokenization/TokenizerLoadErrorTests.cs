@@ -115,9 +115,7 @@ public sealed class TokenizerLoadErrorTests(ModelFixture models)
             SentencePieceModelWriter.Write(path);
         }
 
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(path, ex.FilePath);
-        Assert.Contains("does not belong to this model", ex.Message, StringComparison.Ordinal);
+        LoadError.Expect(dir, path, "does not belong to this model");
     }
 
     [Fact]
@@ -128,9 +126,7 @@ public sealed class TokenizerLoadErrorTests(ModelFixture models)
         File.Delete(Path.Combine(dir, "tokenizer.json"));
         var path = Path.Combine(dir, "tokenizer.model");
         File.WriteAllBytes(path, [0x0A, 0xFF, 0xFF, 0x01, 0x02, 0x03]);
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(path, ex.FilePath);
-        Assert.Contains("not a usable SentencePiece model", ex.Message, StringComparison.Ordinal);
+        LoadError.Expect(dir, path, "not a usable SentencePiece model");
     }
 
     [Fact]
@@ -139,8 +135,6 @@ public sealed class TokenizerLoadErrorTests(ModelFixture models)
         var dir = models.NewDirectory("phi3-no-tokenizer");
         TestModelFactory.Create(dir, family: TestFamily.Phi3);
         File.Delete(Path.Combine(dir, "tokenizer.json"));
-        var ex = Assert.Throws<LocalModelLoadException>(() => new LocalOnnxEngine(dir));
-        Assert.Equal(Path.Combine(dir, "tokenizer.json"), ex.FilePath);
-        Assert.Contains("tokenizer.model", ex.Message, StringComparison.Ordinal);
+        LoadError.Expect(dir, Path.Combine(dir, "tokenizer.json"), "tokenizer.model");
     }
 }

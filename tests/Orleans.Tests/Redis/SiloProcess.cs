@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Agents.Budget.Orleans.SiloHost;
+using Agents.Tests.Shared;
 
 namespace Agents.Budget.Orleans.Tests.Redis;
 
@@ -14,19 +15,7 @@ internal sealed class SiloProcess : IDisposable
 
     private SiloProcess(IEnumerable<string> args)
     {
-        string hostDll = typeof(SiloDefaults).Assembly.Location;
-        string dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(hostDll);
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+        ProcessStartInfo info = DotnetHost.StartInfo(typeof(SiloDefaults).Assembly.Location, args);
 
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the silo host.");
         _process.OutputDataReceived += (_, e) => OnLine(e.Data);

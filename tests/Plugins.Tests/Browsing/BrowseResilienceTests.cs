@@ -71,12 +71,7 @@ public sealed class BrowseResilienceTests
     [Fact]
     public async Task A_retry_after_beyond_the_limit_is_not_waited_for()
     {
-        await using var server = await LocalServer.StartAsync(context =>
-        {
-            context.Response.StatusCode = 503;
-            context.Response.Headers.RetryAfter = "3600";
-            return Task.CompletedTask;
-        });
+        await using var server = await LocalServer.StartFailingAsync(503, response => response.Headers.RetryAfter = "3600");
         using var fetcher = new HttpPageFetcher(Fast(), Loopback);
 
         var ex = await Assert.ThrowsAsync<PageFetchException>(() => fetcher.FetchAsync(server.Url("a"), CancellationToken.None));
@@ -158,19 +153,5 @@ public sealed class BrowseResilienceTests
     }
 
     /// <summary>A server whose first <paramref name="failures"/> requests get HTTP 503, then the article.</summary>
-    internal static Task<LocalServer> FlakyServer(int failures)
-    {
-        var count = 0;
-        return LocalServer.StartAsync(async context =>
-        {
-            if (Interlocked.Increment(ref count) <= failures)
-            {
-                context.Response.StatusCode = 503;
-                return;
-            }
-
-            context.Response.ContentType = "text/html";
-            await context.Response.WriteAsync(Article);
-        });
-    }
+    internal static Task<LocalServer> FlakyServer(int failures) => LocalServer.StartFailingFirstAsync(failures, 503, Article, "text/html");
 }

@@ -25,6 +25,15 @@ public sealed class BraveSearchEngineTests
         return new BraveSearchEngine(new HttpClient(), options);
     }
 
+    /// <summary>Answers <see cref="Json"/> with rate-limit headers that say no request is left in the current window.</summary>
+    private static Task NearlySpentAsync(HttpResponse response)
+    {
+        response.Headers["X-RateLimit-Limit"] = "1, 15000";
+        response.Headers["X-RateLimit-Remaining"] = "0, 14999";
+        response.Headers["X-RateLimit-Reset"] = "1, 2000000";
+        return response.WriteAsync(Json);
+    }
+
     [Fact]
     public async Task Sends_token_and_strips_strong_tags()
     {
@@ -33,10 +42,7 @@ public sealed class BraveSearchEngineTests
         {
             token = ctx.Request.Headers["X-Subscription-Token"];
             query = ctx.Request.QueryString.Value;
-            ctx.Response.Headers["X-RateLimit-Limit"] = "1, 15000";
-            ctx.Response.Headers["X-RateLimit-Remaining"] = "0, 14999";
-            ctx.Response.Headers["X-RateLimit-Reset"] = "1, 2000000";
-            await ctx.Response.WriteAsync(Json);
+            await NearlySpentAsync(ctx.Response);
         });
 
         var hits = await Create(server).SearchAsync("dotnet polly", 30, default);
@@ -54,18 +60,10 @@ public sealed class BraveSearchEngineTests
     [Fact]
     public async Task Rate_limit_429_waits_for_reset_header_then_succeeds()
     {
-        var calls = 0;
-        await using var server = await LocalServer.StartAsync(async ctx =>
+        await using var server = await LocalServer.StartFailingFirstAsync(1, 429, Json, failed: response =>
         {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                ctx.Response.StatusCode = 429;
-                ctx.Response.Headers["X-RateLimit-Remaining"] = "0, 10";
-                ctx.Response.Headers["X-RateLimit-Reset"] = "0, 100";
-                return;
-            }
-
-            await ctx.Response.WriteAsync(Json);
+            response.Headers["X-RateLimit-Remaining"] = "0, 10";
+            response.Headers["X-RateLimit-Reset"] = "0, 100";
         });
         var hits = await Create(server).SearchAsync("q", 5, default);
         Assert.Equal(2, hits.Count);
@@ -75,11 +73,7 @@ public sealed class BraveSearchEngineTests
     [Fact]
     public async Task Bad_key_is_a_clear_error_without_retries()
     {
-        await using var server = await LocalServer.StartAsync(ctx =>
-        {
-            ctx.Response.StatusCode = 401;
-            return Task.CompletedTask;
-        });
+        await using var server = await LocalServer.StartFailingAsync(401);
         var ex = await Assert.ThrowsAsync<SearchEngineException>(() => Create(server).SearchAsync("q", 5, default));
         Assert.Contains("API key", ex.Message);
         Assert.Equal(1, server.RequestCount);
@@ -141,13 +135,7 @@ public sealed class BraveSearchEngineTests
     [Fact]
     public async Task Logs_a_nearly_spent_rate_limit_through_the_given_logger_factory()
     {
-        await using var server = await LocalServer.StartAsync(async ctx =>
-        {
-            ctx.Response.Headers["X-RateLimit-Limit"] = "1, 15000";
-            ctx.Response.Headers["X-RateLimit-Remaining"] = "0, 14999";
-            ctx.Response.Headers["X-RateLimit-Reset"] = "1, 2000000";
-            await ctx.Response.WriteAsync(Json);
-        });
+        await using var server = await LocalServer.StartAsync(ctx => NearlySpentAsync(ctx.Response));
         var loggers = new ListLoggerFactory();
         var options = new BraveSearchOptions { ApiKey = "k", Endpoint = server.Url("res/v1/web/search") };
         SearxngSearchEngineTests.Fast(options.Resilience);

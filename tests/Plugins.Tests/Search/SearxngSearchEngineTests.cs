@@ -71,11 +71,7 @@ public sealed class SearxngSearchEngineTests
     [Fact]
     public async Task Json_disabled_403_says_how_to_fix()
     {
-        await using var server = await LocalServer.StartAsync(ctx =>
-        {
-            ctx.Response.StatusCode = 403;
-            return Task.CompletedTask;
-        });
+        await using var server = await LocalServer.StartFailingAsync(403);
         var ex = await Assert.ThrowsAsync<SearchEngineException>(() => Create(server).SearchAsync("q", 5, default));
         Assert.Contains("search.formats", ex.Message);
         Assert.Equal(HttpStatusCode.Forbidden, ex.StatusCode);
@@ -85,18 +81,7 @@ public sealed class SearxngSearchEngineTests
     [Fact]
     public async Task Retries_429_honouring_retry_after_then_succeeds()
     {
-        var calls = 0;
-        await using var server = await LocalServer.StartAsync(async ctx =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                ctx.Response.StatusCode = 429;
-                ctx.Response.Headers.RetryAfter = "1";
-                return;
-            }
-
-            await ctx.Response.WriteAsync(ResultsJson);
-        });
+        await using var server = await LocalServer.StartFailingFirstAsync(1, 429, ResultsJson, failed: response => response.Headers.RetryAfter = "1");
         var hits = await Create(server).SearchAsync("q", 5, default);
         Assert.Equal(3, hits.Count);
         Assert.Equal(2, server.RequestCount);
@@ -105,12 +90,7 @@ public sealed class SearxngSearchEngineTests
     [Fact]
     public async Task Retry_after_longer_than_allowed_is_not_waited_for()
     {
-        await using var server = await LocalServer.StartAsync(ctx =>
-        {
-            ctx.Response.StatusCode = 429;
-            ctx.Response.Headers.RetryAfter = "3600";
-            return Task.CompletedTask;
-        });
+        await using var server = await LocalServer.StartFailingAsync(429, response => response.Headers.RetryAfter = "3600");
         var ex = await Assert.ThrowsAsync<SearchEngineException>(() => Create(server).SearchAsync("q", 5, default));
         Assert.Contains("429", ex.Message);
         Assert.Contains("3600", ex.Message);
@@ -120,17 +100,7 @@ public sealed class SearxngSearchEngineTests
     [Fact]
     public async Task Burst_of_500s_is_retried()
     {
-        var calls = 0;
-        await using var server = await LocalServer.StartAsync(async ctx =>
-        {
-            if (Interlocked.Increment(ref calls) <= 2)
-            {
-                ctx.Response.StatusCode = 500;
-                return;
-            }
-
-            await ctx.Response.WriteAsync(ResultsJson);
-        });
+        await using var server = await LocalServer.StartFailingFirstAsync(2, 500, ResultsJson);
         var hits = await Create(server).SearchAsync("q", 5, default);
         Assert.Equal(3, hits.Count);
         Assert.Equal(3, server.RequestCount);
@@ -139,11 +109,7 @@ public sealed class SearxngSearchEngineTests
     [Fact]
     public async Task Persistent_500s_fail_clearly_then_open_the_breaker()
     {
-        await using var server = await LocalServer.StartAsync(ctx =>
-        {
-            ctx.Response.StatusCode = 503;
-            return Task.CompletedTask;
-        });
+        await using var server = await LocalServer.StartFailingAsync(503);
         var engine = Create(server, o =>
         {
             o.Resilience.MaxRetryAttempts = 2;

@@ -76,17 +76,7 @@ public sealed class TavilySearchEngineTests
     [Fact]
     public async Task Logs_retries_through_the_given_logger_factory()
     {
-        var calls = 0;
-        await using var server = await LocalServer.StartAsync(async ctx =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                ctx.Response.StatusCode = 500;
-                return;
-            }
-
-            await ctx.Response.WriteAsync(Json);
-        });
+        await using var server = await LocalServer.StartFailingFirstAsync(1, 500, Json);
         var loggers = new ListLoggerFactory();
         var options = new TavilySearchOptions { ApiKey = "k", Endpoint = server.Url("search") };
         SearxngSearchEngineTests.Fast(options.Resilience);

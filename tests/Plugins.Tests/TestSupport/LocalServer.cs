@@ -1,23 +1,20 @@
-using System.Net;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.TestSupport;
 
 /// <summary>A Kestrel server on 127.0.0.1 with a random port, driven by one request callback.</summary>
 public sealed class LocalServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp _app = null!;
     private int _requests;
 
-    private LocalServer(WebApplication app) => _app = app;
+    private LocalServer()
+    {
+    }
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _app.BaseAddress;
 
     public int RequestCount => Volatile.Read(ref _requests);
 
@@ -25,28 +22,46 @@ public sealed class LocalServer : IAsyncDisposable
 
     public static async Task<LocalServer> StartAsync(Func<HttpContext, Task> handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new LocalServer(app);
-        app.Run(async context =>
+        var server = new LocalServer();
+        server._app = await LoopbackApp.StartAsync(app => app.Run(async context =>
         {
             Interlocked.Increment(ref server._requests);
             server.Paths.Enqueue(context.Request.Path.Value ?? "/");
             await handler(context);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        }));
         return server;
     }
 
-    public Uri Url(string relative) => new(BaseAddress, relative);
-
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Starts a server whose first <paramref name="failures"/> requests get <paramref name="status"/> and no body (with
+    /// the headers <paramref name="failed"/> sets), and every later one <paramref name="body"/>.
+    /// </summary>
+    public static Task<LocalServer> StartFailingFirstAsync(int failures, int status, string body, string? contentType = null, Action<HttpResponse>? failed = null)
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        int count = 0;
+        return StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref count) <= failures)
+            {
+                context.Response.StatusCode = status;
+                failed?.Invoke(context.Response);
+                return;
+            }
+
+            if (contentType is not null)
+            {
+                context.Response.ContentType = contentType;
+            }
+
+            await context.Response.WriteAsync(body);
+        });
     }
+
+    /// <summary>Starts a server that answers every request with <paramref name="status"/> and no body (with the headers <paramref name="failed"/> sets).</summary>
+    public static Task<LocalServer> StartFailingAsync(int status, Action<HttpResponse>? failed = null) =>
+        StartFailingFirstAsync(int.MaxValue, status, string.Empty, failed: failed);
+
+    public Uri Url(string relative) => _app.Url(relative);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

@@ -228,41 +228,22 @@ public sealed class EvalEndToEndTests
         string dir = Directory.CreateTempSubdirectory("eval-bad-").FullName;
         try
         {
-            var missing = await ChildProcess.RunAsync(Dll, ["--dataset", Path.Combine(dir, "nope.jsonl"), "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m"], dir);
-            Assert.Equal(2, missing.ExitCode);
-            Assert.Contains("nope.jsonl' does not exist", missing.StdErr, StringComparison.Ordinal);
+            async Task RefusedAsync(string[] arguments, string message)
+            {
+                var run = await ChildProcess.RunAsync(Dll, arguments, dir);
+                Assert.Equal(2, run.ExitCode);
+                Assert.Contains(message, run.StdErr, StringComparison.Ordinal);
+            }
 
-            var noDataset = await ChildProcess.RunAsync(Dll, ["--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m"], dir);
-            Assert.Equal(2, noDataset.ExitCode);
-            Assert.Contains("--dataset FILE", noDataset.StdErr, StringComparison.Ordinal);
-
-            var badBudgets = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--budgets", "5,ten"], dir);
-            Assert.Equal(2, badBudgets.ExitCode);
-            Assert.Contains("--budgets: 'ten' is not a positive whole number", badBudgets.StdErr, StringComparison.Ordinal);
-
-            var badStrategy = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--strategies", "react,bast"], dir);
-            Assert.Equal(2, badStrategy.ExitCode);
-            Assert.Contains("Did you mean 'bats'?", badStrategy.StdErr, StringComparison.Ordinal);
-
-            var badLimit = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--limit", "0"], dir);
-            Assert.Equal(2, badLimit.ExitCode);
-            Assert.Contains("--limit expects a positive whole number, not '0'", badLimit.StdErr, StringComparison.Ordinal);
-
-            var badSeed = await ChildProcess.RunAsync(Dll, ["--offline-web", "--seed", "x1"], dir);
-            Assert.Equal(2, badSeed.ExitCode);
-            Assert.Contains("--seed expects a whole number, not 'x1'", badSeed.StdErr, StringComparison.Ordinal);
-
-            var twoSources = await ChildProcess.RunAsync(Dll, ["--dataset", "x.jsonl", "--offline-web"], dir);
-            Assert.Equal(2, twoSources.ExitCode);
-            Assert.Contains("only one of --dataset, --offline-web and --corpus-documents", twoSources.StdErr, StringComparison.Ordinal);
-
-            var halfCorpus = await ChildProcess.RunAsync(Dll, ["--corpus-documents", "docs.jsonl"], dir);
-            Assert.Equal(2, halfCorpus.ExitCode);
-            Assert.Contains("needs both --corpus-documents FILE and --corpus-queries FILE", halfCorpus.StdErr, StringComparison.Ordinal);
-
-            var reportOnly = await ChildProcess.RunAsync(Dll, ["--report-only", "--out", Path.Combine(dir, "empty")], dir);
-            Assert.Equal(2, reportOnly.ExitCode);
-            Assert.Contains("nothing to report", reportOnly.StdErr, StringComparison.Ordinal);
+            await RefusedAsync(["--dataset", Path.Combine(dir, "nope.jsonl"), "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m"], "nope.jsonl' does not exist");
+            await RefusedAsync(["--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m"], "--dataset FILE");
+            await RefusedAsync(["--dataset", "x.jsonl", "--budgets", "5,ten"], "--budgets: 'ten' is not a positive whole number");
+            await RefusedAsync(["--dataset", "x.jsonl", "--strategies", "react,bast"], "Did you mean 'bats'?");
+            await RefusedAsync(["--dataset", "x.jsonl", "--limit", "0"], "--limit expects a positive whole number, not '0'");
+            await RefusedAsync(["--offline-web", "--seed", "x1"], "--seed expects a whole number, not 'x1'");
+            await RefusedAsync(["--dataset", "x.jsonl", "--offline-web"], "only one of --dataset, --offline-web and --corpus-documents");
+            await RefusedAsync(["--corpus-documents", "docs.jsonl"], "needs both --corpus-documents FILE and --corpus-queries FILE");
+            await RefusedAsync(["--report-only", "--out", Path.Combine(dir, "empty")], "nothing to report");
         }
         finally
         {

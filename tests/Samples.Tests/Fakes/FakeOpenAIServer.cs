@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Text.Json;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Samples.Tests.Fakes;
 
@@ -18,14 +14,16 @@ namespace Agents.Samples.Tests.Fakes;
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeChatRequest> _requests = new();
+    private LoopbackApp _app = null!;
     private int _counter;
 
-    private FakeOpenAIServer(WebApplication app) => _app = app;
+    private FakeOpenAIServer()
+    {
+    }
 
     /// <summary>The API base, e.g. <c>http://127.0.0.1:1234/v1</c>.</summary>
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _app.Url("v1");
 
     public IReadOnlyList<FakeChatRequest> Requests => [.. _requests];
 
@@ -35,23 +33,12 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
 
     public static async Task<FakeOpenAIServer> StartAsync(string apiKey, Func<FakeChatRequest, FakeReply> script)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
-        var app = builder.Build();
-        var server = new FakeOpenAIServer(app);
-        app.MapPost("/v1/chat/completions", (HttpContext context) => server.HandleAsync(context, apiKey, script));
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(address.TrimEnd('/') + "/v1");
+        var server = new FakeOpenAIServer();
+        server._app = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", (HttpContext context) => server.HandleAsync(context, apiKey, script)));
         return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context, string apiKey, Func<FakeChatRequest, FakeReply> script)
     {
@@ -97,11 +84,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartObject();
-            json.WriteString("id", $"chatcmpl-{n}");
-            json.WriteString("object", "chat.completion");
-            json.WriteNumber("created", 1_700_000_000 + n);
-            json.WriteString("model", model);
+            WriteHead(json, "chat.completion", n, model);
             json.WriteStartArray("choices");
             json.WriteStartObject();
             json.WriteNumber("index", 0);
@@ -121,14 +104,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 json.WriteStartArray("tool_calls");
                 foreach (var c in calls)
                 {
-                    json.WriteStartObject();
-                    json.WriteString("id", c.Id);
-                    json.WriteString("type", "function");
-                    json.WriteStartObject("function");
-                    json.WriteString("name", c.Name);
-                    json.WriteString("arguments", c.ArgumentsJson);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
+                    WriteToolCall(json, c, index: null);
                 }
 
                 json.WriteEndArray();
@@ -143,6 +119,16 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Opens the response object and writes what every completion and chunk starts with.</summary>
+    private static void WriteHead(Utf8JsonWriter json, string type, int n, string model)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", $"chatcmpl-{n}");
+        json.WriteString("object", type);
+        json.WriteNumber("created", 1_700_000_000 + n);
+        json.WriteString("model", model);
     }
 
     private static void WriteUsage(Utf8JsonWriter json, FakeReply reply)
@@ -162,11 +148,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
             {
-                json.WriteStartObject();
-                json.WriteString("id", $"chatcmpl-{n}");
-                json.WriteString("object", "chat.completion.chunk");
-                json.WriteNumber("created", 1_700_000_000 + n);
-                json.WriteString("model", model);
+                WriteHead(json, "chat.completion.chunk", n, model);
                 json.WriteStartArray("choices");
                 if (!usage)
                 {
@@ -206,15 +188,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             await Chunk(j =>
             {
                 j.WriteStartArray("tool_calls");
-                j.WriteStartObject();
-                j.WriteNumber("index", i);
-                j.WriteString("id", c.Id);
-                j.WriteString("type", "function");
-                j.WriteStartObject("function");
-                j.WriteString("name", c.Name);
-                j.WriteString("arguments", c.ArgumentsJson);
-                j.WriteEndObject();
-                j.WriteEndObject();
+                WriteToolCall(j, c, i);
                 j.WriteEndArray();
             }, null, false);
         }
@@ -222,6 +196,24 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         await Chunk(_ => { }, calls.Count > 0 ? "tool_calls" : "stop", false);
         await Chunk(_ => { }, null, true);
         await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    /// <summary>Writes one tool call as OpenAI does: with its index in a streamed chunk, without in a whole completion.</summary>
+    private static void WriteToolCall(Utf8JsonWriter json, FakeToolCall call, int? index)
+    {
+        json.WriteStartObject();
+        if (index is { } i)
+        {
+            json.WriteNumber("index", i);
+        }
+
+        json.WriteString("id", call.Id);
+        json.WriteString("type", "function");
+        json.WriteStartObject("function");
+        json.WriteString("name", call.Name);
+        json.WriteString("arguments", call.ArgumentsJson);
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     private static FakeChatRequest Parse(JsonElement root)
