@@ -13,10 +13,10 @@ public sealed class McpServerClusterTests(RedisServer redis) : IClassFixture<Red
     {
         string cluster = "mcp-" + Guid.NewGuid().ToString("N");
         var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var one = await McpHttpServer.StartAsync(Replica(cluster, docs, workspace));
-        await using var two = await McpHttpServer.StartAsync(Replica(cluster, docs, workspace));
-        await using var first = await McpHttpServer.ConnectAsync(one.Endpoint, null);
-        await using var second = await McpHttpServer.ConnectAsync(two.Endpoint, null);
+        await using var one = await McpServerProcess.StartHttpAsync(Replica(cluster, docs, workspace));
+        await using var two = await McpServerProcess.StartHttpAsync(Replica(cluster, docs, workspace));
+        await using var first = await McpExposureTests.ConnectAsync(McpServerProcess.Endpoint(one), null);
+        await using var second = await McpExposureTests.ConnectAsync(McpServerProcess.Endpoint(two), null);
         int executed = 0;
         var refusals = new List<string>();
 
@@ -41,7 +41,7 @@ public sealed class McpServerClusterTests(RedisServer redis) : IClassFixture<Red
             }
         })));
 
-        Assert.True(executed == 5, $"{executed} search units were spent under a shared limit of 5.\nReplica one:\n{one.Log}\nReplica two:\n{two.Log}");
+        Assert.True(executed == 5, $"{executed} search units were spent under a shared limit of 5.\nReplica one:\n{one.Output}\nReplica two:\n{two.Output}");
         Assert.Equal(7, refusals.Count);
         Assert.Contains(refusals, r => r.Contains("The shared search budget refused this call", StringComparison.Ordinal));
 

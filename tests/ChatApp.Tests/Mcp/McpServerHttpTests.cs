@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Agents.Tests.Shared;
-using ModelContextProtocol.Client;
+using static Agents.Samples.ChatApp.Tests.Mcp.McpExposureTests;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -95,17 +95,5 @@ public sealed class McpServerHttpTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Mcp:Urls binds 'http://0.0.0.0:0', which is not a loopback address; set Mcp:ApiKey", stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<McpClient> ConnectAsync(Uri endpoint, string? key)
-    {
-        var options = new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp };
-        if (key is not null)
-        {
-            options.AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + key };
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await McpClient.CreateAsync(new HttpClientTransport(options), cancellationToken: timeout.Token);
     }
 }
