@@ -13,6 +13,7 @@ using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
+using Agents.Samples.ResearchAgent.Asking;
 using Agents.Samples.ResearchAgent.Framework;
 using Agents.Samples.ResearchAgent.Progress;
 using Microsoft.Extensions.Logging;
@@ -47,7 +48,7 @@ internal static class ResearchAgentApp
         root.Options.Add(SampleCommandLine.Flag("--verbose", "Also log the libraries' messages to the console."));
         root.Options.Add(SampleCommandLine.Flag("--framework", "QA mode through the Microsoft Agent Framework: the strategy as an AIAgent (react and react+budget: a ChatClientAgent with the budget middleware), run with RunStreamingAsync in an AgentSession."));
         root.Options.Add(SampleCommandLine.Value("--session", "With --framework: the AgentSession file; loaded when it exists (the conversation and the budget spent go on), saved after the run.", "FILE"));
-        root.Options.Add(SampleCommandLine.Value("--ask-for-more", "With --framework and --strategy react or react+budget: when a search or browse budget is spent, pause and ask on the console whether to continue with N more units (default: never ask).", "N"));
+        root.Options.Add(SampleCommandLine.Value("--ask-for-more", "QA mode, every strategy, with or without --framework: when a search or browse budget is spent, pause the run and ask on the console whether to continue with N more units (y/N; default: never ask); progress is then shown line by line. Not in report mode: its stages spend child budgets, which cannot ask.", "N"));
         return root;
     }
 
@@ -65,6 +66,7 @@ internal static class ResearchAgentApp
         string strategy;
         string question;
         FrameworkSettings? framework;
+        int? askForMore;
         try
         {
             parsed = SampleCommandLine.Parse(Command(), args);
@@ -107,7 +109,12 @@ internal static class ResearchAgentApp
                 return ExitUsage;
             }
 
-            framework = FrameworkSettings.From(parsed, mode, strategy);
+            askForMore = parsed.Get("--ask-for-more") is null ? null : parsed.GetPositiveInt("--ask-for-more", 1);
+            framework = FrameworkSettings.From(parsed, mode, strategy, askForMore);
+            if (askForMore is not null && mode != "qa")
+            {
+                throw new CommandLineException("--ask-for-more works in QA mode only: report mode's Context Builder and Report Writer spend child budgets of the run's budget, and a child budget cannot ask for more. Leave out --ask-for-more, or give a larger --budget.");
+            }
         }
         catch (CommandLineException ex)
         {
@@ -115,7 +122,10 @@ internal static class ResearchAgentApp
             return ExitUsage;
         }
 
-        bool plain = parsed.Has("--plain") || Console.IsOutputRedirected;
+        // The run's tracker asks (every strategy but the framework's ChatClientAgent, which asks between its runs): the
+        // question is asked while the run goes on, so the progress is shown line by line around it.
+        bool asksInRun = askForMore is not null && framework?.UsesChatClientAgent != true;
+        bool plain = parsed.Has("--plain") || Console.IsOutputRedirected || asksInRun;
         using var telemetry = ResearchTelemetry.Start(new TelemetryOptions { Exporter = parsed.Get("--otel") ?? "none", ServiceName = "research-agent" }, "--otel");
         var state = new ProgressState();
         using var loggerFactory = LoggerFactory.Create(b =>
@@ -137,7 +147,16 @@ internal static class ResearchAgentApp
         await using (stack.ConfigureAwait(false))
         {
             var onExhaustion = mode == "qa" ? ExhaustionBehavior.FinalAnswerWithoutTools : ExhaustionBehavior.Terminate;
-            var tracker = new BudgetTracker(BudgetFactory.CreateOptions(budget, prices, onExhaustion), TimeProvider.System, loggerFactory);
+            var options = BudgetFactory.CreateOptions(budget, prices, onExhaustion);
+            using var approver = asksInRun ? new ConsoleBudgetApprover(Console.In, Console.Out, Console.IsInputRedirected, state) : null;
+            if (approver is not null)
+            {
+                options.ExtensionApprover = approver;
+                options.AskForMoreUnits = askForMore;
+            }
+
+            var tracker = new BudgetTracker(options, TimeProvider.System, loggerFactory);
+            approver?.ShowReceipts(tracker);
             tracker.Charged += (_, e) =>
             {
                 state.AddTool($"{e.FunctionName ?? e.Category}: {e.Units} {e.Category} unit(s), {e.Used}{(e.Limit is { } l ? "/" + l.ToString(CultureInfo.InvariantCulture) : string.Empty)} used");
@@ -147,6 +166,11 @@ internal static class ResearchAgentApp
             string title = $"{(mode == "qa" ? strategy : "deep research")} · {stack.Model.DisplayName} · search: {search.Provider}";
             Console.Out.WriteLine($"Question: {question}");
             Console.Out.WriteLine($"Model: {stack.Model.DisplayName}; search: {search.Provider}; budget: {budget}; mode: {mode}");
+            if (approver is not null)
+            {
+                Console.Out.WriteLine($"Asking: when a search or browse budget is spent, the console asks whether to continue with {askForMore} more unit(s).");
+            }
+
             if (framework is not null)
             {
                 return await FrameworkQa.RunAsync(stack, tracker, framework, question, parsed.Get("--workspace"), state, plain, title, loggerFactory, cancellationToken).ConfigureAwait(false);

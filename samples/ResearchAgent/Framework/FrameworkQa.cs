@@ -21,7 +21,8 @@ namespace Agents.Samples.ResearchAgent.Framework;
 /// QA mode through the Microsoft Agent Framework's public API: the strategy as an <see cref="AIAgent"/> (react and
 /// react+budget: a <see cref="ChatClientAgent"/> with <c>UseBudgetTracker</c>; the planners: <see cref="PlannerAIAgent"/>),
 /// an <see cref="AgentSession"/> (loaded from and saved to <c>--session</c>), <c>RunStreamingAsync</c> with live
-/// progress, and the console question when the budget middleware pauses a run to ask for more units.
+/// progress, and the console question when the budget middleware pauses a run to ask for more units (the planners'
+/// tracker asks through its <see cref="BudgetOptions.ExtensionApprover"/>, the console's, while the run waits).
 /// </summary>
 internal static partial class FrameworkQa
 {

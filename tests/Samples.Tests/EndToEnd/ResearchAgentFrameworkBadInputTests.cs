@@ -42,9 +42,9 @@ public sealed class ResearchAgentFrameworkBadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--ask-for-more", "4" }, "--ask-for-more needs --framework")]
+    [InlineData(new[] { "--mode", "report", "--ask-for-more", "4" }, "--ask-for-more works in QA mode only: report mode's Context Builder and Report Writer spend child budgets")]
     [InlineData(new[] { "--session", "s.json" }, "--session needs --framework")]
-    [InlineData(new[] { "--framework", "--ask-for-more", "4" }, "--ask-for-more works with --strategy react or react+budget")]
+    [InlineData(new[] { "--strategy", "bats", "--ask-for-more", "0" }, "--ask-for-more expects a positive whole number, not '0'")]
     [InlineData(new[] { "--framework", "--strategy", "react", "--ask-for-more", "0" }, "--ask-for-more expects a positive whole number, not '0'")]
     [InlineData(new[] { "--framework", "--mode", "report" }, "--framework runs QA mode only")]
     public async Task Framework_options_that_do_not_fit_get_a_clear_message_and_exit_code_2(string[] extra, string expected)
