@@ -24,6 +24,11 @@ internal sealed class ScriptedStrategy(string name, string agent, IChatClient mo
         var runner = ResearchAgents.Create(agent, model, toolset.CreateTools(), tracker);
         var result = await runner.RunAsync(new AgentRunRequest(item.Question), cancellationToken).ConfigureAwait(false);
         var spent = tracker.GetSnapshot();
+        if (Environment.GetEnvironmentVariable("PAGE_SUMMARY_BENCH_TRACE") == "1")
+        {
+            Console.Error.WriteLine($"{name} b={budget} {item.Id} {result.Status} answer={result.Answer} ref={item.Answer}: {result.StatusReason} | {string.Join(" ; ", result.Trajectory.ToolCalls.Select(t => t.Name + "(" + string.Join(",", t.Arguments.Values.Select(v => v is string[] a ? string.Join(" ", a) : v?.ToString())) + ")" + (t.Executed ? "" : "!") + " " + t.Result.Length))}");
+        }
+
         string status = result.Status switch
         {
             AgentRunStatus.Answered => "answered",
