@@ -20,6 +20,7 @@ internal static class SummaryBench
 {
     private const string Raw = "raw-pages";
     private const string Summarised = "summarised-pages";
+    private const string Today = "raw-pages-today";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -32,6 +33,11 @@ internal static class SummaryBench
 
         var today = new OfflineWebGenerator(new OfflineWebOptions { Seed = seed, Questions = questions }).Generate();
         var corpus = new OfflineWebGenerator(new OfflineWebOptions { Seed = seed, Questions = questions, PageSizeFactor = size }).Generate();
+        if (!today.Questions.Select(q => (q.Question, q.Answer)).SequenceEqual(corpus.Questions.Select(q => (q.Question, q.Answer))))
+        {
+            throw new InvalidOperationException("The page size changed the questions; the comparison would be unfair.");
+        }
+
         double todayChars = today.Pages.Average(p => p.Text.Length);
         double bigChars = corpus.Pages.Average(p => p.Text.Length);
         Console.WriteLine(string.Create(inv, $"Offline web: seed {seed}, {corpus.Pages.Count} pages, {corpus.Questions.Count} questions; mean page text {todayChars:0} chars today, {bigChars:0} chars at --size {size} ({bigChars / todayChars:0.0}x)."));
@@ -42,15 +48,22 @@ internal static class SummaryBench
             await using var host = await OfflineWebHost.StartAsync(corpus).ConfigureAwait(false);
             string pages = Path.Combine(root, "pages");
             await OfflineCorpusWriter.WritePagesAsync(corpus, pages, host.BaseAddress).ConfigureAwait(false);
+
+            // Today's page size, for reference: the same seed gives the same entities, links and questions.
+            await using var todayHost = await OfflineWebHost.StartAsync(today).ConfigureAwait(false);
+            string todayPages = Path.Combine(root, "pages-today");
+            await OfflineCorpusWriter.WritePagesAsync(today, todayPages, todayHost.BaseAddress).ConfigureAwait(false);
             var answers = corpus.Questions.ToDictionary(q => q.Question, q => q.Answer, StringComparer.Ordinal);
             var prices = new PriceSpec(0.40m, 1.60m, null);
             var researcher = new ScriptedResearcher(answers);
             await using var raw = ResearchToolset.Create(Tools(pages, root, summarize: false), "bench");
+            await using var rawToday = ResearchToolset.Create(Tools(todayPages, root, summarize: false), "bench");
             await using var summarised = ResearchToolset.Create(Tools(pages, root, summarize: true), "bench", model: new ResearchModel(new ScriptedReader(), "scripted-reader"));
             IEvalStrategy[] strategies =
             [
                 new ScriptedStrategy(Raw, "react+budget", researcher, raw, prices),
                 new ScriptedStrategy(Summarised, "react+budget", researcher, summarised, prices),
+                new ScriptedStrategy(Today, "react+budget", researcher, rawToday, prices),
             ];
             var items = corpus.Questions.Select(q => new EvalItem(q.Id, q.Question, q.Answer)).ToList();
             await using var journal = await ResultsJournal.OpenAsync(Path.Combine(root, "results.jsonl")).ConfigureAwait(false);
