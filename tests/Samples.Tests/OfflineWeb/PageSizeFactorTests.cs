@@ -38,7 +38,8 @@ public sealed class PageSizeFactorTests
         for (int i = 0; i < today.Pages.Count; i++)
         {
             string padding = big.Pages[i].Text;
-            foreach (string line in today.Pages[i].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            // Longest first: the title line is also part of the lead paragraph.
+            foreach (string line in today.Pages[i].Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).OrderByDescending(l => l.Length))
             {
                 padding = padding.Replace(line, string.Empty, StringComparison.Ordinal);
             }
