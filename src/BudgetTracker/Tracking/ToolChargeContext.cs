@@ -68,7 +68,7 @@ public sealed class ToolChargeContext
     }
 
     /// <summary>Makes <paramref name="context"/> the current one until the returned scope is disposed.</summary>
-    internal static Scope Enter(ToolChargeContext context) => new(context);
+    internal static AmbientScope<ToolChargeContext> Enter(ToolChargeContext context) => new(Ambient, context);
 
     /// <summary>Stops further refunds and returns the final refunded units.</summary>
     internal int Close()
@@ -78,19 +78,5 @@ public sealed class ToolChargeContext
             _closed = true;
             return _refunded;
         }
-    }
-
-    /// <summary>Restores the previous <see cref="Current"/> when disposed.</summary>
-    internal readonly struct Scope : IDisposable
-    {
-        private readonly ToolChargeContext? _previous;
-
-        internal Scope(ToolChargeContext context)
-        {
-            _previous = Ambient.Value;
-            Ambient.Value = context;
-        }
-
-        public void Dispose() => Ambient.Value = _previous;
     }
 }

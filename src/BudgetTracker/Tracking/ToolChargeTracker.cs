@@ -16,19 +16,5 @@ internal static class ToolChargeTracker
     /// <summary>Makes <paramref name="tracker"/> the current one until the returned scope is disposed.</summary>
     /// <param name="tracker">The tracker whose pipeline is about to run.</param>
     /// <returns>The scope.</returns>
-    internal static Scope Enter(BudgetTracker tracker) => new(tracker);
-
-    /// <summary>Restores the previous <see cref="Current"/> when disposed.</summary>
-    internal readonly struct Scope : IDisposable
-    {
-        private readonly BudgetTracker? _previous;
-
-        internal Scope(BudgetTracker tracker)
-        {
-            _previous = Ambient.Value;
-            Ambient.Value = tracker;
-        }
-
-        public void Dispose() => Ambient.Value = _previous;
-    }
+    internal static AmbientScope<BudgetTracker> Enter(BudgetTracker tracker) => new(Ambient, tracker);
 }
