@@ -46,16 +46,21 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
 
         ResolvedTool tool = Tracker.Resolve(function.PluginName, function.Name, function.UnderlyingMethod);
         bool format = scope is not null && !context.IsStreaming;
-        BudgetedToolResult result = await Tracker.Pipeline.InvokeAsync(
-            tool,
-            context.Arguments,
-            async _ =>
-            {
-                await next(context).ConfigureAwait(false);
-                return format ? context.Result.GetValue<object>() : null;
-            },
-            format,
-            context.CancellationToken).ConfigureAwait(false);
+        BudgetedToolResult result;
+        using (ToolChargeTracker.Enter(Tracker))
+        {
+            result = await Tracker.Pipeline.InvokeAsync(
+                tool,
+                context.Arguments,
+                async _ =>
+                {
+                    await next(context).ConfigureAwait(false);
+                    return format ? context.Result.GetValue<object>() : null;
+                },
+                format,
+                context.CancellationToken).ConfigureAwait(false);
+        }
+
         if (result.Outcome == BudgetedToolOutcome.Refused && scope is not null)
         {
             scope.Denied = true;

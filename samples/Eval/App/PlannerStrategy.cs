@@ -10,7 +10,8 @@ namespace Agents.Samples.Eval.App;
 
 /// <summary>
 /// Runs one of the library's agents (<see cref="AgentCatalog"/>) as a grid strategy: a fresh budget of
-/// <c>search=b, browse=b</c> per question, fresh tools, the unified cost from the tracker's prices.
+/// <c>search=b, browse=b</c> per question, fresh tools, the unified cost from the tracker's prices (the tracker's tokens and
+/// money, so that browse's page summaries, charged to the run, count).
 /// </summary>
 internal sealed class PlannerStrategy(string name, ResearchStack stack, PriceSpec? prices, ILoggerFactory loggerFactory) : IEvalStrategy
 {
@@ -46,6 +47,8 @@ internal sealed class PlannerStrategy(string name, ResearchStack stack, PriceSpe
             AgentRunStatus.GaveUp => "gave_up",
             _ => "cancelled",
         };
-        return new EvalAttempt(result.Answer, status, result.Cost.CostUsd, result.Cost.TotalToolUnits, result.Cost.InputTokens, result.Cost.OutputTokens);
+        // Tokens and money from the run's tracker: they include what tools spent on the run's behalf (browse's page summaries).
+        var spent = tracker.GetSnapshot();
+        return new EvalAttempt(result.Answer, status, spent.CostUsd, result.Cost.TotalToolUnits, spent.InputTokens, spent.OutputTokens);
     }
 }

@@ -79,6 +79,6 @@ public static class OfflineCorpusWriter
         ArgumentNullException.ThrowIfNull(baseAddress);
         var byId = corpus.Entities.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var graph = new RelationGraph(corpus.Entities);
-        return corpus.Entities.Select(e => PageRenderer.Render(e, byId, graph, baseAddress)).ToList();
+        return corpus.Entities.Select(e => PageRenderer.Render(e, byId, graph, baseAddress, corpus.PageSizeFactor)).ToList();
     }
 }

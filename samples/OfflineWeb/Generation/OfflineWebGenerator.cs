@@ -38,8 +38,8 @@ public sealed class OfflineWebGenerator
         var byId = entities.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var graph = new RelationGraph(entities);
         var questions = GenerateQuestions(random, entities, byId, graph);
-        var pages = entities.Select(e => PageRenderer.Render(e, byId, graph, baseAddress: null)).ToList();
-        return new OfflineCorpus(_options.Seed, entities, pages, questions);
+        var pages = entities.Select(e => PageRenderer.Render(e, byId, graph, baseAddress: null, _options.PageSizeFactor)).ToList();
+        return new OfflineCorpus(_options.Seed, entities, pages, questions) { PageSizeFactor = _options.PageSizeFactor };
     }
 
     private List<WebEntity> GenerateEntities(SeededRandom random, NameGenerator names)

@@ -30,6 +30,13 @@ public sealed class OfflineWebOptions
     /// <summary>Most relation hops in a question. Default 4; MinHops to 4.</summary>
     public int MaxHops { get; set; } = 4;
 
+    /// <summary>
+    /// How many times its facts' length each page's text is: 1 (default) renders the facts only; N adds neutral archive
+    /// prose (no names, numbers or attribute words, so it never holds an answer) between the lead paragraph and the infobox
+    /// until the text is about N times as long. 1 to 100.
+    /// </summary>
+    public int PageSizeFactor { get; set; } = 1;
+
     /// <summary>Throws when an option is out of range, naming it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public void Validate()
@@ -48,6 +55,11 @@ public sealed class OfflineWebOptions
         if (MaxHops < MinHops || MaxHops > 4)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxHops), MaxHops, "OfflineWebOptions.MaxHops must be between MinHops and 4.");
+        }
+
+        if (PageSizeFactor is < 1 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PageSizeFactor), PageSizeFactor, "OfflineWebOptions.PageSizeFactor must be between 1 and 100.");
         }
 
         if (Countries + Rivers + Cities + People + Companies > 200_000)

@@ -9,9 +9,18 @@ internal static class PageRenderer
 {
     public static string PathOf(string entityId) => "/wiki/" + entityId;
 
-    public static WebPage Render(WebEntity entity, IReadOnlyDictionary<string, WebEntity> byId, RelationGraph graph, Uri? baseAddress)
+    /// <summary>Renders the page; with <paramref name="sizeFactor"/> above 1, neutral archive prose makes its text about that many times as long.</summary>
+    public static WebPage Render(WebEntity entity, IReadOnlyDictionary<string, WebEntity> byId, RelationGraph graph, Uri? baseAddress, int sizeFactor = 1)
     {
-        var doc = new DocBuilder(byId, baseAddress);
+        WebPage page = Render(entity, byId, graph, baseAddress, filler: null);
+        return sizeFactor <= 1
+            ? page
+            : Render(entity, byId, graph, baseAddress, ArchiveProse.Paragraphs(entity.Id, (sizeFactor - 1) * page.Text.Length));
+    }
+
+    private static WebPage Render(WebEntity entity, IReadOnlyDictionary<string, WebEntity> byId, RelationGraph graph, Uri? baseAddress, IReadOnlyList<string>? filler)
+    {
+        var doc = new DocBuilder(byId, baseAddress) { Filler = filler };
         string Attr(string name) => entity.Attributes[name];
         string? Rel(string name) => entity.Relations.FirstOrDefault(r => r.Name == name)?.TargetId;
         List<string> Back(string relation) => graph.StepsFrom(entity.Id).Where(s => !s.Forward && s.Relation == relation).Select(s => s.NeighborId).ToList();
@@ -76,6 +85,9 @@ internal static class PageRenderer
         private readonly StringBuilder _text = new();
         private bool _inParagraph;
 
+        /// <summary>Paragraphs written before the infobox, after the lead paragraph; none when null.</summary>
+        public IReadOnlyList<string>? Filler { get; init; }
+
         public DocBuilder Paragraph()
         {
             Close();
@@ -103,6 +115,12 @@ internal static class PageRenderer
         public void Infobox(WebEntity entity, (string Name, string Label)[] rows)
         {
             Close();
+            foreach (string paragraph in Filler ?? [])
+            {
+                Paragraph().Text(paragraph);
+                Close();
+            }
+
             _html.Append("<table class=\"infobox\"><caption>").Append(WebUtility.HtmlEncode(entity.Name)).Append("</caption>");
             _text.Append('\n');
             foreach (var (name, label) in rows)

@@ -27,6 +27,9 @@ public sealed class OfflineCorpus
     /// <summary>The generator seed.</summary>
     public int Seed { get; }
 
+    /// <summary>How many times its facts' length each page's text is (see <c>OfflineWebOptions.PageSizeFactor</c>). Default 1.</summary>
+    public int PageSizeFactor { get; init; } = 1;
+
     /// <summary>All entities, in generation order.</summary>
     public IReadOnlyList<WebEntity> Entities { get; }
 

@@ -23,7 +23,7 @@ public sealed class BudgetReservation : IDisposable
         Category = state.Name;
         Units = units;
         Granted = true;
-        _charge = new ToolChargeContext(state.Name, units);
+        _charge = new ToolChargeContext(state.Name, units, tracker);
     }
 
     internal BudgetReservation(string category, int units, string deniedReason)

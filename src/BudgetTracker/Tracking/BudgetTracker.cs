@@ -350,7 +350,10 @@ public sealed class BudgetTracker
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(arguments);
-        return await Pipeline.InvokeAsync(Tools.Resolve(function), arguments, ct => function.InvokeAsync(arguments, ct), formatResult: true, cancellationToken).ConfigureAwait(false);
+        using (ToolChargeTracker.Enter(this))
+        {
+            return await Pipeline.InvokeAsync(Tools.Resolve(function), arguments, ct => function.InvokeAsync(arguments, ct), formatResult: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Records the tokens of one model response.</summary>

@@ -14,10 +14,11 @@ public sealed class ToolChargeContext
     private int _refunded;
     private bool _closed;
 
-    internal ToolChargeContext(string category, int reservedUnits)
+    internal ToolChargeContext(string category, int reservedUnits, BudgetTracker? tracker = null)
     {
         Category = category;
         ReservedUnits = reservedUnits;
+        Tracker = tracker ?? ToolChargeTracker.Current;
     }
 
     /// <summary>Gets the tool call being charged on this asynchronous flow; <see langword="null"/> outside a charged call.</summary>
@@ -25,6 +26,12 @@ public sealed class ToolChargeContext
 
     /// <summary>Gets the budget category the call is charged to.</summary>
     public string Category { get; }
+
+    /// <summary>
+    /// Gets the tracker the call is charged to (the run's), so that the tool can charge work of its own to the same run,
+    /// such as a model call it makes (see <see cref="BudgetTracker.TryReserveModelCall"/>); <see langword="null"/> when unknown.
+    /// </summary>
+    internal BudgetTracker? Tracker { get; }
 
     /// <summary>Gets the units reserved for the call before it ran.</summary>
     public int ReservedUnits { get; }
@@ -61,7 +68,7 @@ public sealed class ToolChargeContext
     }
 
     /// <summary>Makes <paramref name="context"/> the current one until the returned scope is disposed.</summary>
-    internal static Scope Enter(ToolChargeContext context) => new(context);
+    internal static AmbientScope<ToolChargeContext> Enter(ToolChargeContext context) => new(Ambient, context);
 
     /// <summary>Stops further refunds and returns the final refunded units.</summary>
     internal int Close()
@@ -71,19 +78,5 @@ public sealed class ToolChargeContext
             _closed = true;
             return _refunded;
         }
-    }
-
-    /// <summary>Restores the previous <see cref="Current"/> when disposed.</summary>
-    internal readonly struct Scope : IDisposable
-    {
-        private readonly ToolChargeContext? _previous;
-
-        internal Scope(ToolChargeContext context)
-        {
-            _previous = Ambient.Value;
-            Ambient.Value = context;
-        }
-
-        public void Dispose() => Ambient.Value = _previous;
     }
 }

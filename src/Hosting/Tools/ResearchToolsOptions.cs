@@ -50,4 +50,20 @@ public sealed class ResearchToolsOptions
 
     /// <summary>Gets or sets whether browsing may reach private and link-local networks. Default <see langword="false"/>.</summary>
     public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether <c>browse</c> condenses each page towards the agent's goal with a reading model (the relevant
+    /// passages, each quoted with its location, and a short summary) instead of showing its raw text; the full page still
+    /// goes to the archive and stays searchable with <c>find_in_page</c>. It takes effect when a model exists: the
+    /// <see cref="SummarizerModel"/>, else the research model. Each summary is charged to the run that called <c>browse</c>
+    /// (its tokens, and a unit of the <c>reading</c> category when the run's budget has that category). Default <see langword="true"/>.
+    /// </summary>
+    public bool SummarizePages { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a model for the page summaries other than the research model, for example a cheaper endpoint or a local
+    /// ONNX folder on the LocalEngine (the same keys as the <c>Model</c> section: <c>Provider</c>, <c>Path</c>,
+    /// <c>Endpoint</c>, <c>ModelId</c>, ...). Default: none (the research model summarises).
+    /// </summary>
+    public ResearchModelOptions? SummarizerModel { get; set; }
 }

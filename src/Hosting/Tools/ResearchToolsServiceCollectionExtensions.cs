@@ -24,7 +24,11 @@ public static class ResearchToolsServiceCollectionExtensions
         return services.AddResearchTools(options, (section as IConfigurationSection)?.Path ?? ResearchToolsOptions.SectionName);
     }
 
-    /// <summary>Checks <paramref name="options"/> now and registers the <see cref="ResearchToolset"/> (built on first use, disposed with the container).</summary>
+    /// <summary>
+    /// Checks <paramref name="options"/> now and registers the <see cref="ResearchToolset"/> (built on first use, disposed with the
+    /// container). When a <see cref="ResearchModel"/> is registered (<c>AddResearchModel</c>), <c>browse</c> condenses pages
+    /// with it (or with <see cref="ResearchToolsOptions.SummarizerModel"/>) unless <see cref="ResearchToolsOptions.SummarizePages"/> is off.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="options">The options.</param>
     /// <param name="section">Their configuration path, for messages.</param>
@@ -35,7 +39,7 @@ public static class ResearchToolsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ResearchToolset.Validate(options, section);
         services.TryAddSingleton(Options.Options.Create(options));
-        services.TryAddSingleton(sp => ResearchToolset.Create(options, section, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => ResearchToolset.Create(options, section, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>(), sp.GetService<ResearchModel>()));
         return services;
     }
 }

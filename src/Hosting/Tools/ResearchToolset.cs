@@ -3,6 +3,7 @@ using Agents.Plugins.Archiving;
 using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
 using Agents.Plugins.Memory;
+using Agents.Plugins.Reading;
 using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
 using Agents.Plugins.Security;
@@ -20,6 +21,8 @@ namespace Agents.Hosting;
 /// <c>web</c>, <c>browser</c> and <c>memory</c>; every consumer (SK, M.E.AI, MCP) sees them as <c>plugin_function</c>:
 /// <c>web_search</c>, <c>browser_browse</c>, <c>browser_find_in_page</c>, <c>memory_*</c>. With the local search engine,
 /// hits carry addresses of the read-only local documents virtual host, which <c>browse</c> reads from the folder.
+/// When a model is given and <see cref="ResearchToolsOptions.SummarizePages"/> is on, <c>browse</c> condenses each page
+/// towards the agent's goal with it (<see cref="PageSummarizer"/>), charged to the run that called <c>browse</c>.
 /// </summary>
 public sealed class ResearchToolset : IAsyncDisposable
 {
@@ -46,12 +49,15 @@ public sealed class ResearchToolset : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
+    private readonly ResearchModel? _ownedSummarizerModel;
 
-    private ResearchToolset(ResearchToolsOptions options, ISearchEngine engine, LocalDocumentLinks? links, HttpClient http, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    private ResearchToolset(ResearchToolsOptions options, ISearchEngine engine, LocalDocumentLinks? links, HttpClient http, ILoggerFactory loggerFactory, TimeProvider timeProvider, IChatClient? summarizer, ResearchModel? ownedSummarizerModel)
     {
         Options = options;
         _engine = engine;
         _http = http;
+        _ownedSummarizerModel = ownedSummarizerModel;
+        PageSummarizer = summarizer is null ? null : new ModelReaderPlugin(summarizer, new ModelReaderPluginOptions(), loggerFactory);
         _loggerFactory = loggerFactory;
         _timeProvider = timeProvider;
         var access = new WebAccessOptions { AllowLoopback = options.AllowLoopback, AllowPrivateNetworks = options.AllowPrivateNetworks };
@@ -74,6 +80,13 @@ public sealed class ResearchToolset : IAsyncDisposable
     /// <summary>Gets the page fetcher behind <c>browse</c> (it serves local document addresses from the folder).</summary>
     public IPageFetcher Fetcher { get; }
 
+    /// <summary>
+    /// Gets the reading model that condenses each page <c>browse</c> shows towards the agent's goal: over
+    /// <see cref="ResearchToolsOptions.SummarizerModel"/>, else the research model; <see langword="null"/> (raw pages) when
+    /// there is no model or <see cref="ResearchToolsOptions.SummarizePages"/> is off.
+    /// </summary>
+    public ModelReaderPlugin? PageSummarizer { get; }
+
     /// <summary>Gets a shared <c>web</c> plugin (<c>search</c>).</summary>
     public KernelPlugin WebPlugin { get; }
 
@@ -82,16 +95,30 @@ public sealed class ResearchToolset : IAsyncDisposable
     /// <param name="section">Their configuration path, for messages (for example <c>ChatApp:Research</c>).</param>
     /// <param name="loggerFactory">The logger factory.</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="model">
+    /// The research model, which summarises the pages <c>browse</c> shows when <see cref="ResearchToolsOptions.SummarizePages"/>
+    /// is on and no <see cref="ResearchToolsOptions.SummarizerModel"/> is set; none when null (raw pages unless a summariser model is set).
+    /// </param>
     /// <returns>The toolset; dispose it when done.</returns>
     /// <exception cref="OptionsValidationException">An option is wrong; the message names it.</exception>
-    public static ResearchToolset Create(ResearchToolsOptions options, string section, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public static ResearchToolset Create(ResearchToolsOptions options, string section, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, ResearchModel? model = null)
     {
         Validate(options, section);
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        ResearchModel? ownedSummarizer = null;
         try
         {
+            IChatClient? summarizer = null;
+            if (options.SummarizePages)
+            {
+                ownedSummarizer = options.SummarizerModel is { NormalizedProvider: not null } summarizerOptions
+                    ? ResearchModelFactory.Create(summarizerOptions, section + ":SummarizerModel", null, loggerFactory, timeProvider)
+                    : null;
+                summarizer = ownedSummarizer?.Client ?? model?.Client;
+            }
+
             var engineOptions = new SearchEngineOptions();
             LocalDocumentLinks? links = null;
             switch (options.SearchProvider.Trim().ToLowerInvariant())
@@ -117,11 +144,12 @@ public sealed class ResearchToolset : IAsyncDisposable
             }
 
             var engine = SearchEngineFactory.Create(engineOptions, http, timeProvider, loggerFactory);
-            return new ResearchToolset(options, engine, links, http, loggerFactory, timeProvider);
+            return new ResearchToolset(options, engine, links, http, loggerFactory, timeProvider, summarizer, ownedSummarizer);
         }
         catch
         {
             http.Dispose();
+            ownedSummarizer?.Client.Dispose();
             throw;
         }
     }
@@ -184,6 +212,18 @@ public sealed class ResearchToolset : IAsyncDisposable
             failures.Add($"{section}:WorkspaceRoot is empty; give the folder the memory tools work in.");
         }
 
+        if (options.SummarizerModel is { } summarizerModel)
+        {
+            try
+            {
+                ResearchModelFactory.Validate(summarizerModel, section + ":SummarizerModel");
+            }
+            catch (OptionsValidationException ex)
+            {
+                failures.AddRange(ex.Failures);
+            }
+        }
+
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(section, typeof(ResearchToolsOptions), failures);
@@ -199,10 +239,11 @@ public sealed class ResearchToolset : IAsyncDisposable
 
     /// <summary>Creates a <c>browser</c> plugin (<c>browse</c>, <c>find_in_page</c>), archiving every page read into <paramref name="archive"/> when given.</summary>
     /// <param name="archive">Where pages read are archived, or null.</param>
-    /// <returns>The plugin; it remembers the pages one agent has read, so create one per run.</returns>
+    /// <returns>The plugin; it remembers the pages one agent has read, so create one per run. With a <see cref="PageSummarizer"/>,
+    /// <c>browse</c> with a goal shows each page condensed towards it, charged to the tracker of the run that calls it.</returns>
     public KernelPlugin CreateBrowserPlugin(IPageArchiveSink? archive = null) =>
         KernelPluginFactory.CreateFromObject(
-            new BrowserPlugin(Fetcher, new BrowserPluginOptions(), archive, _timeProvider, _loggerFactory),
+            new BrowserPlugin(Fetcher, new BrowserPluginOptions { PageSummarizer = PageSummarizer }, archive, _timeProvider, _loggerFactory),
             BrowserPluginName);
 
     /// <summary>Creates the <c>memory</c> plugin over a workspace.</summary>
@@ -272,5 +313,6 @@ public sealed class ResearchToolset : IAsyncDisposable
         }
 
         _http.Dispose();
+        _ownedSummarizerModel?.Client.Dispose();
     }
 }

@@ -102,8 +102,8 @@ public sealed class BrowserPlugin
                 continue;
             }
 
-            var summary = await SummarizeAsync(document, page, goal, cancellationToken).ConfigureAwait(false);
-            AppendPage(text, document, page, terms, summary);
+            var (summary, note) = await SummarizeAsync(document, page, goal, charge, cancellationToken).ConfigureAwait(false);
+            AppendPage(text, document, page, terms, summary, note);
         }
 
         return text.ToString().TrimEnd();
@@ -305,33 +305,45 @@ public sealed class BrowserPlugin
         }
     }
 
-    /// <summary>Condenses the page shown towards the goal with <see cref="BrowserPluginOptions.PageSummarizer"/>; null without one.</summary>
-    private async Task<string?> SummarizeAsync(ReadDocument document, int page, string? goal, CancellationToken cancellationToken)
+    /// <summary>
+    /// Condenses the page shown towards the goal with <see cref="BrowserPluginOptions.PageSummarizer"/>, charged to
+    /// <see cref="BrowserPluginOptions.PageSummarizerBudget"/> or else to the tracker of the run whose <c>browse</c> call this
+    /// is: no summary without a summariser; no summary and a note for the model when the budget refuses it or the reading
+    /// model fails (the raw text is then shown, so nothing is lost).
+    /// </summary>
+    private async Task<(string? Summary, string? Note)> SummarizeAsync(ReadDocument document, int page, string? goal, ToolChargeContext? charge, CancellationToken cancellationToken)
     {
         if (_options.PageSummarizer is not { } reader || string.IsNullOrWhiteSpace(goal) || page > document.Chunks.Count
             || document.Chunks[page - 1].Text.Length == 0)
         {
-            return null;
+            return (null, null);
         }
 
-        if (_options.PageSummarizerBudget is not { } budget)
-        {
-            return await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
-        }
+        BudgetTracker? tracker = _options.PageSummarizerBudget ?? charge?.Tracker;
+        string category = _options.PageSummarizerCategory;
 
-        using var unit = budget.TryReserve(_options.PageSummarizerCategory, 1);
-        if (!unit.Granted)
+        // A fixed summariser budget always charges its unit; the run's tracker charges one when it knows the category.
+        using BudgetReservation? unit = tracker is not null && (_options.PageSummarizerBudget is not null || tracker.Options.IsKnownCategory(category))
+            ? tracker.TryReserve(category, 1)
+            : null;
+        if (unit is { Granted: false })
         {
             _logger.LogInformation("browse {Url}: no page summary ({Reason}); the raw text is shown.", document.Url, unit.DeniedReason);
-            return null;
+            return (null, $"No summary: the {category} budget is spent ({unit.DeniedReason}); the raw text is shown.");
         }
 
-        var summary = await reader.SummarizePageAsync(document.Chunks[page - 1].Text, goal, cancellationToken).ConfigureAwait(false);
-        unit.Commit();
-        return summary;
+        var reply = await reader.SummarizeAsync(document.Chunks[page - 1].Text, goal, tracker, cancellationToken).ConfigureAwait(false);
+        if (reply.Text is null)
+        {
+            _logger.LogWarning("browse {Url}: no page summary ({Reason}); the raw text is shown.", document.Url, reply.Problem);
+            return (null, $"No summary ({reply.Problem}); the raw text is shown.");
+        }
+
+        unit?.Commit();
+        return (reply.Text, null);
     }
 
-    private static void AppendPage(StringBuilder text, ReadDocument document, int page, string[] terms, string? summary = null)
+    private static void AppendPage(StringBuilder text, ReadDocument document, int page, string[] terms, string? summary = null, string? note = null)
     {
         var total = document.Chunks.Count;
         if (page > total)
@@ -349,6 +361,11 @@ public sealed class BrowserPlugin
         }
         else
         {
+            if (note is not null)
+            {
+                text.Append(Neutralize(note)).Append('\n');
+            }
+
             text.Append(chunk.Length == 0 ? "(no readable text on this page)" : Neutralize(chunk)).Append("\n</web_page>\n");
         }
 

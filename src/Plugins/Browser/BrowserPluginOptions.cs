@@ -37,14 +37,19 @@ public sealed class BrowserPluginOptions
     /// Gets or sets the optional page summariser: when set and a <c>browse</c> call gives a goal, each page shown is
     /// condensed towards the goal by this reading model (<see cref="Reading.ModelReaderPlugin.SummarizePageAsync"/>: the
     /// relevant passages with quotes and locations, and a short summary) instead of its raw text. The full page still goes
-    /// to the archive and stays available to <c>find_in_page</c>. Its tokens are charged by the reader's chat client (build
-    /// it with <c>UseBudgetTracker</c>); it may use a cheaper model than the agent's. Default: none (raw text).
+    /// to the archive and stays available to <c>find_in_page</c>. Each summary is charged to the run whose <c>browse</c> call
+    /// asked for it (the tracker of <see cref="Agents.Budget.ToolChargeContext.Current"/>), or to <see cref="PageSummarizerBudget"/>
+    /// when set: its model call's worst case is reserved first and its usage committed after (unless the reader's chat client
+    /// was built with <c>UseBudgetTracker</c> and charges its own tracker), plus one unit of <see cref="PageSummarizerCategory"/>.
+    /// A summary the budget refuses, or a failed reading call, leaves the raw text shown with a note. It may use a cheaper
+    /// model than the agent's. Default: none (raw text).
     /// </summary>
     public Reading.ModelReaderPlugin? PageSummarizer { get; set; }
 
     /// <summary>
-    /// Gets or sets the tracker that charges each page summary one unit of <see cref="PageSummarizerCategory"/>; when the
-    /// unit is denied, the page is shown raw. Default: none (summaries cost tokens only).
+    /// Gets or sets one fixed tracker that charges every page summary (its tokens and one unit of <see cref="PageSummarizerCategory"/>)
+    /// instead of the run's; when the unit or the model call is denied, the page is shown raw. Default: none: each summary is
+    /// charged to the tracker of the run that called <c>browse</c> (tokens, and the unit when that tracker knows the category).
     /// </summary>
     public BudgetTracker? PageSummarizerBudget { get; set; }
 

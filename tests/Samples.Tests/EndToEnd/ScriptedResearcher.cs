@@ -20,6 +20,15 @@ internal sealed partial class ScriptedResearcher(OfflineCorpus corpus, string? w
     public FakeReply Reply(FakeChatRequest r)
     {
         string system = r.System;
+        if (system.Contains("<untrusted_text>", StringComparison.Ordinal))
+        {
+            // browse's page summariser (on by default with a model): quote the whole page back, so the researcher reads all of it.
+            string user = r.Messages.Last(m => m.Role == "user").Content;
+            int start = user.IndexOf("<untrusted_text>", StringComparison.Ordinal) + "<untrusted_text>".Length;
+            int end = user.LastIndexOf("</untrusted_text>", StringComparison.Ordinal);
+            return FakeReply.Say(end > start ? user[start..end].Trim() : "Nothing relevant.");
+        }
+
         if (system.Contains("You are the planner", StringComparison.Ordinal))
         {
             return FakeReply.Say("<exploration>\n- the entity named in the question and its links\n</exploration>\n<verification>\n- the clues\n</verification>\n<plan>\n1 [ ] search the named entity\n2 [ ] follow the links hop by hop\n3 [ ] check the clues on the last page\n</plan>");
