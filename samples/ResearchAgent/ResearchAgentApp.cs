@@ -215,7 +215,7 @@ internal static class ResearchAgentApp
         var snapshot = tracker.GetSnapshot();
         if (workspace is not null)
         {
-            await WriteQaWorkspaceAsync(workspace, result).ConfigureAwait(false);
+            await WriteQaWorkspaceAsync(workspace, result, snapshot).ConfigureAwait(false);
         }
 
         if (stack.Monitor.Failure is { } failure)
@@ -382,7 +382,7 @@ internal static class ResearchAgentApp
         AnsiConsole.Write(ProgressRenderer.CostTable(budget));
     }
 
-    private static Task WriteQaWorkspaceAsync(string workspace, AgentRunResult result)
+    private static Task WriteQaWorkspaceAsync(string workspace, AgentRunResult result, BudgetSnapshot spent)
     {
         var summary = new Dictionary<string, object?>
         {
@@ -390,9 +390,10 @@ internal static class ResearchAgentApp
             ["answer"] = result.Answer,
             ["status"] = result.Status.ToString(),
             ["status_reason"] = result.StatusReason,
-            ["cost_usd"] = result.Cost.CostUsd,
-            ["input_tokens"] = result.Cost.InputTokens,
-            ["output_tokens"] = result.Cost.OutputTokens,
+            // The run's tracker, not the planner's meter: it also holds what tools spent on the run's behalf (page summaries).
+            ["cost_usd"] = spent.CostUsd,
+            ["input_tokens"] = spent.InputTokens,
+            ["output_tokens"] = spent.OutputTokens,
             ["tool_units"] = result.Cost.ToolUnits,
             ["tool_calls"] = result.Trajectory.ToolCalls.Select(t => new { t.Name, t.Arguments, t.Executed, t.Category, t.Units }).ToList(),
         };
