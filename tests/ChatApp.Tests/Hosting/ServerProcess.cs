@@ -34,6 +34,23 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the output contains <paramref name="text"/> (the console logger writes from a queue of its own, so a
+    /// line can arrive after the response it belongs to) and returns the output; gives up after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string output = Output;
+        while (!output.Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            output = Output;
+        }
+
+        return output;
+    }
+
     /// <summary>Returns the path of a sample's built dll (<c>samples/{project}/bin/{configuration}/net10.0/{assembly}.dll</c>).</summary>
     public static string SampleDll(string project, string assembly)
     {

@@ -64,7 +64,8 @@ public sealed class McpExposureTests
         var foreignHost = await PostAsync(http, null, $"evil.example:{port}");
         Assert.Equal(HttpStatusCode.BadRequest, foreignHost.Status);
         Assert.Contains("add the host to Mcp:AllowedHosts", foreignHost.Body, StringComparison.Ordinal);
-        Assert.Contains("Refused a request from Origin 'http://evil.example:", server.Output, StringComparison.Ordinal);
+        const string logged = "Refused a request from Origin 'http://evil.example:";
+        Assert.Contains(logged, await server.WaitForOutputAsync(logged, TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
     }
 
     [Theory]

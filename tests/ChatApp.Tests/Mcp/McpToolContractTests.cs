@@ -144,8 +144,10 @@ public sealed partial class McpToolContractTests
         var errorId = ErrorId().Match(text);
         Assert.True(errorId.Success, text);
         Assert.True(upstream.Calls > 0);
-        Assert.Contains($"The upstream model failed (error id {errorId.Value})", server.Output, StringComparison.Ordinal);
-        Assert.Contains(Secret, server.Output, StringComparison.Ordinal);
+        string logged = $"The upstream model failed (error id {errorId.Value})";
+        string output = await server.WaitForOutputAsync(logged, TimeSpan.FromSeconds(30));
+        Assert.Contains(logged, output, StringComparison.Ordinal);
+        Assert.Contains(Secret, output, StringComparison.Ordinal);
     }
 
     internal static void AssertMatchesOutputSchema(JsonElement schema, JsonElement value)
