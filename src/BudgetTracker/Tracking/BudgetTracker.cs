@@ -546,6 +546,7 @@ public sealed class BudgetTracker
     internal void RecordCore(long input, long output, long cached, decimal cost, string? modelId, BudgetModelReservation? hold)
     {
         Counters.AddUsage(input, output, cached, cost, hold);
+        ToolChargeContext.Current?.AddModelSpend(input, output, cached, cost);
         Events.OnUsage(input, output, cached, cost, modelId);
         RaiseExhaustionChain();
     }

@@ -40,4 +40,10 @@ public sealed class BudgetedToolResult
 
     /// <summary>Gets the function's own result, before the budget block was appended; <see langword="null"/> when it did not run.</summary>
     public object? RawResult { get; }
+
+    /// <summary>
+    /// Gets the model usage the tool's run charged to the tracker on the call's own flow (a page summary, say); already in
+    /// the tracker's totals. <see cref="BudgetModelSpend.Zero"/> when it made no model call or did not run.
+    /// </summary>
+    public BudgetModelSpend ModelSpend { get; init; } = BudgetModelSpend.Zero;
 }

@@ -13,6 +13,7 @@ public sealed class ToolChargeContext
     private readonly Lock _gate = new();
     private int _refunded;
     private bool _closed;
+    private BudgetModelSpend _modelSpend = BudgetModelSpend.Zero;
 
     internal ToolChargeContext(string category, int reservedUnits, BudgetTracker? tracker = null)
     {
@@ -41,6 +42,28 @@ public sealed class ToolChargeContext
 
     /// <summary>Gets the units the call will be charged when it completes: reserved less refunded.</summary>
     public int ChargedUnits => ReservedUnits - RefundedUnits;
+
+    /// <summary>Gets the model usage charged on this call's flow while the tool ran (see <see cref="BudgetModelSpend"/>).</summary>
+    public BudgetModelSpend ModelSpend
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _modelSpend;
+            }
+        }
+    }
+
+    /// <summary>Adds model usage that was charged while the tool ran.</summary>
+    internal void AddModelSpend(long input, long output, long cached, decimal cost)
+    {
+        lock (_gate)
+        {
+            _modelSpend = new BudgetModelSpend(
+                _modelSpend.InputTokens + input, _modelSpend.OutputTokens + output, _modelSpend.CachedInputTokens + cached, _modelSpend.ModelCalls + 1, _modelSpend.CostUsd + cost);
+        }
+    }
 
     /// <summary>Gives back units for work the tool refused before doing it. The total refund never exceeds <see cref="ReservedUnits"/>.</summary>
     /// <param name="units">The units to give back, 1 or more.</param>

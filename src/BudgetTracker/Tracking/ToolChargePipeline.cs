@@ -88,7 +88,8 @@ internal sealed class ToolChargePipeline
         await SettleSharedAsync(sharedLevel, shared, used: units - refunded).ConfigureAwait(false);
         string text = formatResult ? ToolResultText.ToText(raw) : string.Empty;
         string result = formatResult ? _tracker.Formatter.FormatBlock(text) : string.Empty;
-        return Done(activity, new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw), category);
+        var executed = new BudgetedToolResult(BudgetedToolOutcome.Executed, text, result, units - refunded, category.Name, _tracker.IsExhausted, raw) { ModelSpend = charge.ModelSpend };
+        return Done(activity, executed, category);
     }
 
     /// <summary>Reserves in the shared ledger; a denial or an unreachable ledger gives the reason the model reads.</summary>

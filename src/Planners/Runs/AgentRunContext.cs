@@ -152,6 +152,12 @@ public sealed class AgentRunContext
             Meter.AddUnits(call.Category, call.Units);
         }
 
+        if (call.ModelSpend is { } spent)
+        {
+            // Model calls the tool made on the run's behalf (page summaries): already on the tracker, counted in the run's cost here.
+            Meter.AddModelSpend(spent);
+        }
+
         Emit(new ToolCalledEvent(call));
         RecordSnapshot();
     }

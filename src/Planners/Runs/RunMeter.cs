@@ -45,6 +45,18 @@ internal sealed class RunMeter
         }
     }
 
+    public void AddModelSpend(BudgetModelSpend spent)
+    {
+        lock (_gate)
+        {
+            _input += spent.InputTokens;
+            _output += spent.OutputTokens;
+            _cached += spent.CachedInputTokens;
+            _calls += spent.ModelCalls;
+            _cost += spent.CostUsd;
+        }
+    }
+
     public void AddUnits(string category, int units)
     {
         if (units <= 0)

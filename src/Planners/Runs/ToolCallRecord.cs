@@ -15,4 +15,11 @@ public sealed record ToolCallRecord(
     string Result,
     bool Executed,
     string? Category,
-    int Units);
+    int Units)
+{
+    /// <summary>
+    /// Gets the model usage the tool charged on the run's behalf while it ran (a page summary, say), counted in the run's
+    /// cost; <see langword="null"/> when it made no model call.
+    /// </summary>
+    public Agents.Budget.BudgetModelSpend? ModelSpend { get; init; }
+}

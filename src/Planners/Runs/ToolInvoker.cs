@@ -62,6 +62,7 @@ internal sealed class ToolInvoker
         string? category = null;
         int units = 0;
         bool executed = false;
+        BudgetModelSpend? modelSpend = null;
         string text;
 
         if (call.Exception is not null)
@@ -75,7 +76,7 @@ internal sealed class ToolInvoker
         }
         else
         {
-            (text, category, units, executed) = await RunAsync(function, call, cancellationToken).ConfigureAwait(false);
+            (text, category, units, executed, modelSpend) = await RunAsync(function, call, cancellationToken).ConfigureAwait(false);
         }
 
         if (text.Length > _maxResultChars)
@@ -88,12 +89,12 @@ internal sealed class ToolInvoker
             text = text + "\n" + _tracker.FormatBudgetBlock();
         }
 
-        var record = new ToolCallRecord(call.CallId, call.Name, arguments, text, executed, category, executed ? units : 0);
+        var record = new ToolCallRecord(call.CallId, call.Name, arguments, text, executed, category, executed ? units : 0) { ModelSpend = modelSpend };
         return new ToolOutcome(new FunctionResultContent(call.CallId, text), record, _tracker.IsExhausted);
     }
 
     /// <summary>Runs one call through the tracker's charge path; a tool's own failure becomes a tool result.</summary>
-    private async Task<(string Text, string? Category, int Units, bool Executed)> RunAsync(
+    private async Task<(string Text, string? Category, int Units, bool Executed, BudgetModelSpend? ModelSpend)> RunAsync(
         AIFunction function,
         FunctionCallContent call,
         CancellationToken cancellationToken)
@@ -109,20 +110,20 @@ internal sealed class ToolInvoker
         }
         catch (BudgetConfigurationException ex)
         {
-            return ($"Error: tool '{call.Name}' was not run: {ex.Message}", null, 0, false);
+            return ($"Error: tool '{call.Name}' was not run: {ex.Message}", null, 0, false, null);
         }
 #pragma warning disable CA1031 // A failing tool becomes a tool result the model can act on.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return ($"Error: tool '{call.Name}' failed: {ex.Message}", _tracker.ResolveCategory(null, function.Name, function.UnderlyingMethod), 0, false);
+            return ($"Error: tool '{call.Name}' failed: {ex.Message}", _tracker.ResolveCategory(null, function.Name, function.UnderlyingMethod), 0, false, null);
         }
 
         return result.Outcome switch
         {
-            BudgetedToolOutcome.InvalidArguments => ($"Error: tool '{call.Name}' was not run: {result.DeniedReason}", result.Category, 0, false),
-            BudgetedToolOutcome.Refused => ($"Not executed: {result.DeniedReason}", result.Category, 0, false),
-            _ => (result.RawResult is null ? "(the tool returned nothing)" : result.Text, result.Category, result.Units, true),
+            BudgetedToolOutcome.InvalidArguments => ($"Error: tool '{call.Name}' was not run: {result.DeniedReason}", result.Category, 0, false, null),
+            BudgetedToolOutcome.Refused => ($"Not executed: {result.DeniedReason}", result.Category, 0, false, null),
+            _ => (result.RawResult is null ? "(the tool returned nothing)" : result.Text, result.Category, result.Units, true, result.ModelSpend.IsZero ? null : result.ModelSpend),
         };
     }
 }
