@@ -26,6 +26,9 @@ internal sealed partial class RunEventStream
     private readonly ILogger _logger;
     private readonly RunAsks? _asks;
 
+    /// <summary>How long a question waits for an agent event already on its way, before it is sent (see <see cref="ReadAllAsync"/>).</summary>
+    private static readonly TimeSpan AskGrace = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Creates the stream of a run the conversation has started (<see cref="Conversation.TryStartRun"/>); it ends the run.</summary>
     public RunEventStream(
         Conversation conversation,
@@ -65,17 +68,38 @@ internal sealed partial class RunEventStream
                 var pending = NextAsync(events, linked, timeout, requestAborted);
                 var asks = _asks?.Events;
                 Task<bool>? askWait = null;
+                var graced = false;
                 while (status is null)
                 {
                     if (asks is not null)
                     {
                         // A tool call waiting for the page's answer holds the agent's next event, so questions come on
                         // their own: a question after the events the agent produced before it, an answer before the next.
-                        if (asks.TryPeek(out var head) && (head is not AskEvent || !pending.IsCompleted))
+                        if (asks.TryPeek(out var head))
                         {
-                            asks.TryRead(out _);
-                            yield return Item(_recorder.Record(head));
-                            continue;
+                            // Until its answer is queued behind it, a question means the agent is paused in the tool
+                            // call that asks: an agent event read now was produced before the question and goes first.
+                            var answered = head is AskEvent && asks.CanCount && asks.Count > 1;
+                            if (head is AskEvent && !pending.IsCompleted && !graced)
+                            {
+                                // The read of an event produced before the question may still be on its way (the agent's
+                                // stream hands events over through the thread pool): give it a moment, not forever.
+                                graced = true;
+                                await Task.WhenAny(pending, Task.Delay(AskGrace, CancellationToken.None)).ConfigureAwait(false); // scheduling, not a timeout: real time
+                                continue;
+                            }
+
+                            if (head is not AskEvent || !pending.IsCompleted || answered)
+                            {
+                                graced = false;
+                                asks.TryRead(out _);
+                                yield return Item(_recorder.Record(head));
+                                continue;
+                            }
+                        }
+                        else
+                        {
+                            graced = false;
                         }
 
                         if (!pending.IsCompleted)
@@ -103,6 +127,12 @@ internal sealed partial class RunEventStream
                     {
                         pending = NextAsync(events, linked, timeout, requestAborted);
                     }
+                }
+
+                // Questions and answers still queued when the agent ended (an answer that came as it finished) are kept too.
+                while (_asks?.Events.TryRead(out var late) == true)
+                {
+                    yield return Item(_recorder.Record(late));
                 }
 
                 var done = (DoneEvent)_recorder.Record(new DoneEvent(status));
