@@ -2,10 +2,21 @@ using Microsoft.Extensions.Logging;
 
 namespace Agents.Budget.Tests.Fakes;
 
-/// <summary>Collects log entries in memory.</summary>
+/// <summary>A logger factory that keeps every entry (level and formatted message) in memory.</summary>
 internal sealed class ListLoggerFactory : ILoggerFactory
 {
-    public List<(LogLevel Level, string Message)> Entries { get; } = [];
+    private readonly List<(LogLevel Level, string Message)> _entries = [];
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
 
     public ILogger CreateLogger(string categoryName) => new ListLogger(this);
 
@@ -26,9 +37,9 @@ internal sealed class ListLoggerFactory : ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lock (owner.Entries)
+            lock (owner._entries)
             {
-                owner.Entries.Add((logLevel, formatter(state, exception)));
+                owner._entries.Add((logLevel, formatter(state, exception)));
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Budget;
+using Agents.Budget.Tests.Fakes;
 using Agents.Planners.DeepResearch;
 using Agents.Planners.Tests.Fakes;
 using Microsoft.Extensions.AI;
