@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.NetworkInformation;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Hosting.AspNetCore;

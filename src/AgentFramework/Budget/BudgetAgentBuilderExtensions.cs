@@ -1,7 +1,3 @@
-using Agents.Budget;
-using Microsoft.Agents.AI;
-using Microsoft.Extensions.AI;
-
 namespace Agents.AgentFramework;
 
 /// <summary>Adds a <see cref="BudgetTracker"/> to a Microsoft Agent Framework <see cref="AIAgentBuilder"/> pipeline.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework;
 

@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Microsoft.Extensions.AI;
-
 namespace Agents.AgentFramework;
 
 /// <summary>The function-calling layer: every tool call goes through <see cref="BudgetTracker.InvokeToolAsync"/>.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Agents.Budget;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

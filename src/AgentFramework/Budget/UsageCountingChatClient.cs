@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Agents.Budget;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework;
 

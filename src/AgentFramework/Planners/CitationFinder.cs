@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.Planners.Runs;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework;
 

@@ -2,11 +2,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Agents.Budget;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Microsoft.Agents.AI;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework;
 

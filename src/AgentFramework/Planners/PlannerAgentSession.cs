@@ -1,5 +1,3 @@
-using Microsoft.Agents.AI;
-
 namespace Agents.AgentFramework;
 
 /// <summary>The session of a <see cref="PlannerAIAgent"/>: its turns and budget spend live in the state bag.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget;
 
 /// <summary>Wraps a tool so that each call goes through <see cref="BudgetTracker.InvokeToolAsync"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Agents.Budget;
 
 /// <summary>A question to an <see cref="IBudgetExtensionApprover"/>: a tool call was refused because its category is spent; may it have more units?</summary>

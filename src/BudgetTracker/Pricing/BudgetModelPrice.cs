@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Agents.Budget;
 
 /// <summary>Token prices of one model, in US dollars per million tokens.</summary>

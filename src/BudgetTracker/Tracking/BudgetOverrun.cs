@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Agents.Budget;
 
 /// <summary>A limit that restored spend went beyond (see <see cref="BudgetRestoreResult"/>).</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Agents.Budget;
 
 /// <summary>An immutable picture of a <see cref="BudgetTracker"/>'s state.</summary>

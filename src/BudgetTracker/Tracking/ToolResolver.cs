@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Budget;
 

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Budget;
 

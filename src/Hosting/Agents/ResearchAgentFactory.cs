@@ -1,10 +1,5 @@
-using Agents.Budget;
 using Agents.Planners.Runs;
 using Agents.Plugins.Archiving;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Hosting;
 

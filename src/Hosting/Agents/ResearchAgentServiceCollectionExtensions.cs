@@ -1,7 +1,6 @@
 using Agents.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +18,7 @@ public static class ResearchAgentServiceCollectionExtensions
     public static IServiceCollection AddResearchAgent(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(section);
-        var options = section.Get<ResearchAgentOptions>() ?? new ResearchAgentOptions();
-        var path = (section as IConfigurationSection)?.Path ?? ResearchAgentOptions.SectionName;
+        var (options, path) = SectionBinding.Bind<ResearchAgentOptions>(section, ResearchAgentOptions.SectionName);
         var failures = new List<string>();
         var generated = new ResearchAgentOptionsValidator().Validate(path, options);
         if (generated.Failed)

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Agents.Budget;
 
 namespace Agents.Hosting;
 

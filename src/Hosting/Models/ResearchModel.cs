@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Hosting;
 
 /// <summary>A configured model: the chat client and the model id it reports.</summary>

@@ -1,11 +1,7 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using Agents.LocalEngine;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using OpenAI;
 
 namespace Agents.Hosting;

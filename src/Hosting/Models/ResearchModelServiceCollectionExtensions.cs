@@ -1,9 +1,6 @@
 using Agents.Hosting;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -20,9 +17,8 @@ public static class ResearchModelServiceCollectionExtensions
     /// <exception cref="OptionsValidationException">An option is wrong; the message names its configuration path.</exception>
     public static IServiceCollection AddResearchModel(this IServiceCollection services, IConfiguration section)
     {
-        ArgumentNullException.ThrowIfNull(section);
-        var options = section.Get<ResearchModelOptions>() ?? new ResearchModelOptions();
-        return services.AddResearchModel(options, (section as IConfigurationSection)?.Path ?? ResearchModelOptions.SectionName);
+        var (options, path) = SectionBinding.Bind<ResearchModelOptions>(section, ResearchModelOptions.SectionName);
+        return services.AddResearchModel(options, path);
     }
 
     /// <summary>

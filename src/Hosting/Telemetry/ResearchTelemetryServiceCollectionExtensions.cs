@@ -1,6 +1,5 @@
 using Agents.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -18,9 +17,8 @@ public static class ResearchTelemetryServiceCollectionExtensions
     public static IServiceCollection AddResearchTelemetry(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(section);
-        var options = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
-        services.AddSingleton(ResearchTelemetry.Start(options, (section as IConfigurationSection)?.Path ?? TelemetryOptions.SectionName));
+        var (options, path) = SectionBinding.Bind<TelemetryOptions>(section, TelemetryOptions.SectionName);
+        services.AddSingleton(ResearchTelemetry.Start(options, path));
         return services;
     }
 }

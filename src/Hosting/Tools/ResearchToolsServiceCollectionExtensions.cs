@@ -1,8 +1,6 @@
 using Agents.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,9 +17,8 @@ public static class ResearchToolsServiceCollectionExtensions
     /// <exception cref="OptionsValidationException">An option is wrong; the message names its configuration path.</exception>
     public static IServiceCollection AddResearchTools(this IServiceCollection services, IConfiguration section)
     {
-        ArgumentNullException.ThrowIfNull(section);
-        var options = section.Get<ResearchToolsOptions>() ?? new ResearchToolsOptions();
-        return services.AddResearchTools(options, (section as IConfigurationSection)?.Path ?? ResearchToolsOptions.SectionName);
+        var (options, path) = SectionBinding.Bind<ResearchToolsOptions>(section, ResearchToolsOptions.SectionName);
+        return services.AddResearchTools(options, path);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using Agents.Budget;
 using Agents.Plugins.Archiving;
 using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
@@ -7,10 +6,6 @@ using Agents.Plugins.Reading;
 using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
 using Agents.Plugins.Security;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Hosting;

@@ -1,14 +1,7 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Agents.Budget;
 using Agents.Planners.Grading;
-using Agents.Planners.Prompts;
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
 using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
@@ -36,9 +29,8 @@ public sealed partial class BatsAgent : AgentRunner
     private const string OmittedToolResult = "[older tool result removed from context; its findings are in the plan and notes]";
     private const int MaxNotes = 6;
 
-    private readonly IChatClient _chatClient;
     private readonly BatsOptions _options;
-    private readonly ToolInvoker _tools;
+    private readonly ToolLoop _loop;
 
     /// <summary>Creates the agent.</summary>
     /// <param name="chatClient">The model (a plain client: this agent runs the tool loop itself).</param>
@@ -59,10 +51,9 @@ public sealed partial class BatsAgent : AgentRunner
         : base(tracker, timeProvider, loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(chatClient);
-        _chatClient = chatClient;
         _options = options ?? new BatsOptions();
         _options.Validate();
-        _tools = new ToolInvoker(ToolInvoker.Validate(tools, nameof(tools)), tracker, _options.MaxToolResultChars);
+        _loop = new ToolLoop(chatClient, tools, nameof(tools), tracker, _options);
     }
 
     /// <summary>Creates the agent with the functions of a Semantic Kernel's plugins as tools.</summary>
@@ -132,8 +123,7 @@ public sealed partial class BatsAgent : AgentRunner
             ChatResponse response;
             try
             {
-                response = await ModelInvoker.CallAsync(
-                    context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+                response = await _loop.CallAsync(context, messages, "act", cancellationToken, withTools: true).ConfigureAwait(false);
             }
             catch (ModelCallDeniedException ex)
             {
@@ -143,7 +133,7 @@ public sealed partial class BatsAgent : AgentRunner
 
             ApplyPlanUpdate(context, run, response.Text);
 
-            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
+            List<FunctionCallContent> calls = ToolLoop.ToolCalls(response);
             if (calls.Count > 0)
             {
                 bool stop = await RunToolsAsync(context, run, response, calls, cancellationToken).ConfigureAwait(false);
@@ -196,19 +186,14 @@ public sealed partial class BatsAgent : AgentRunner
         }
 
         // With reservations (no budget layer in the client) the final answer is tried: it may use the final-answer reserve.
-        if (exhausted && run.Verified.Count == 0 && run.Unverified.Count == 0
-            && (denied is not null || Tracker.Options.OnExhaustion == ExhaustionBehavior.FinalAnswerWithoutTools)
-            && !context.IsRunBudgetExhausted
-            && (ModelInvoker.ReservesCalls(_chatClient) || BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot())))
+        if (exhausted && run.Verified.Count == 0 && run.Unverified.Count == 0 && _loop.TriesFinalAnswer(context, denied))
         {
             denied = await FinalAnswerWithoutToolsAsync(context, run, cancellationToken).ConfigureAwait(false) ?? denied;
         }
 
         if (exhausted)
         {
-            endReason = context.IsRunBudgetExhausted
-                ? "The run's output-token budget is spent."
-                : denied ?? "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons) + ".";
+            endReason = _loop.StopReason(context, denied);
         }
 
         return await FinishAsync(context, run, exhausted, endReason, cancellationToken).ConfigureAwait(false);
@@ -223,8 +208,7 @@ public sealed partial class BatsAgent : AgentRunner
             ModelInvoker.Log(context, new ChatMessage(ChatRole.User, PromptTemplate.Render(
                 prompts.PlanningUser, ("question", context.Request.Question), ("budget", Tracker.FormatBudgetBlock())))),
         ];
-        ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "plan", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+        ChatResponse response = await _loop.CallAsync(context, messages, "plan", cancellationToken).ConfigureAwait(false);
         return BatsPlanReply.Parse(response.Text, context.Request.Question);
     }
 
@@ -237,7 +221,7 @@ public sealed partial class BatsAgent : AgentRunner
         long spent = 0;
         foreach (FunctionCallContent call in calls)
         {
-            ToolOutcome outcome = await _tools.InvokeAsync(call, appendBudgetBlock: true, cancellationToken).ConfigureAwait(false);
+            ToolOutcome outcome = await _loop.Tools.InvokeAsync(call, appendBudgetBlock: true, cancellationToken).ConfigureAwait(false);
             var toolMessage = new ChatMessage(ChatRole.Tool, [outcome.Content]);
             context.RecordMessage(toolMessage);
             context.RecordToolCall(outcome.Record);
@@ -433,8 +417,7 @@ public sealed partial class BatsAgent : AgentRunner
                 ("budget", Tracker.FormatBudgetBlock())))),
         };
 
-        ChatResponse response = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify", cancellationToken, _options.ContextWindow, StructuredOutput.Verification).ConfigureAwait(false);
+        ChatResponse response = await _loop.CallAsync(context, messages, "verify", cancellationToken, responseFormat: StructuredOutput.Verification).ConfigureAwait(false);
         if (VerificationParser.TryParse(response.Text, answer, out VerificationReport? report, out string error))
         {
             return report;
@@ -443,8 +426,7 @@ public sealed partial class BatsAgent : AgentRunner
         Logger.LogWarning("Verifier reply was invalid ({Error}); asking once for a repair.", error);
         messages.AddRange(response.Messages);
         messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.User, PromptTemplate.Render(prompts.Repair, ("error", error)))));
-        ChatResponse repaired = await ModelInvoker.CallAsync(
-            context, _chatClient, messages, _options.ChatOptions, tools: null, "verify-repair", cancellationToken, _options.ContextWindow, StructuredOutput.Verification).ConfigureAwait(false);
+        ChatResponse repaired = await _loop.CallAsync(context, messages, "verify-repair", cancellationToken, responseFormat: StructuredOutput.Verification).ConfigureAwait(false);
         if (VerificationParser.TryParse(repaired.Text, answer, out report, out string secondError))
         {
             return report;
@@ -505,8 +487,7 @@ public sealed partial class BatsAgent : AgentRunner
         ChatResponse response;
         try
         {
-            response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow, finalAnswer: true).ConfigureAwait(false);
+            response = await _loop.CallAsync(context, messages, "final-answer", cancellationToken, finalAnswer: true).ConfigureAwait(false);
         }
         catch (ModelCallDeniedException ex)
         {
@@ -569,8 +550,7 @@ public sealed partial class BatsAgent : AgentRunner
         ChatResponse response;
         try
         {
-            response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, tools: null, "judge", cancellationToken, _options.ContextWindow, StructuredOutput.Judge, finalAnswer: true).ConfigureAwait(false);
+            response = await _loop.CallAsync(context, messages, "judge", cancellationToken, responseFormat: StructuredOutput.Judge, finalAnswer: true).ConfigureAwait(false);
         }
         catch (ModelCallDeniedException)
         {

@@ -1,9 +1,7 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Bats;
 
 /// <summary>Options of <see cref="BatsAgent"/>, with the defaults documented on each property.</summary>
-public sealed class BatsOptions
+public sealed class BatsOptions : IToolLoopOptions
 {
     /// <summary>Gets or sets when attempts stop. Default <see cref="BatsMode.EarlyStop"/>.</summary>
     public BatsMode Mode { get; set; } = BatsMode.EarlyStop;

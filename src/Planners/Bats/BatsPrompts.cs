@@ -1,5 +1,3 @@
-using Agents.Planners.Prompts;
-
 namespace Agents.Planners.Bats;
 
 /// <summary>

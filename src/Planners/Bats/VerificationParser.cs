@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
-using Agents.Planners.Prompts;
 
 namespace Agents.Planners.Bats;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Agents.Budget;
 using Agents.Plugins.Memory;
 
 namespace Agents.Planners.DeepResearch;

@@ -1,5 +1,3 @@
-using Agents.Budget;
-
 namespace Agents.Planners.DeepResearch;
 
 /// <summary>What the workspace holds of one child budget: whose it is, its limits, its spend and whether its run is open.</summary>

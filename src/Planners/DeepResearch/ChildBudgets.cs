@@ -1,5 +1,3 @@
-using Agents.Budget;
-
 namespace Agents.Planners.DeepResearch;
 
 /// <summary>Splits what remains of a tracker's limits evenly into the limits of parallel children.</summary>

@@ -1,5 +1,3 @@
-using Agents.Budget;
-
 namespace Agents.Planners.DeepResearch;
 
 /// <summary>

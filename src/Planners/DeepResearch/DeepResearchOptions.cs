@@ -1,5 +1,4 @@
 using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.DeepResearch;
 

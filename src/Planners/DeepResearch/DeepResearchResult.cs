@@ -1,4 +1,3 @@
-using Agents.Budget;
 using Agents.Plugins.Memory;
 
 namespace Agents.Planners.DeepResearch;

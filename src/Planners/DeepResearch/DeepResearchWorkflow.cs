@@ -1,8 +1,4 @@
-using System.Globalization;
-using Agents.Budget;
 using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel;
 

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using Agents.Budget;
 using Agents.Planners.Context;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.DeepResearch;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Agents.Budget;
 using Agents.Plugins.Memory;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Planners.DeepResearch;

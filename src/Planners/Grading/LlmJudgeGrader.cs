@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Agents.Budget;
-using Agents.Planners.Prompts;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Grading;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.Runs;
-
 namespace Agents.Planners.Grading;
 
 /// <summary>Grades a set of runs against reference answers and computes cost-of-pass (dollars per correct answer).</summary>

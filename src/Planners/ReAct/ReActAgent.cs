@@ -1,8 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.Prompts;
-using Agents.Planners.Runs;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
 
@@ -23,9 +18,8 @@ namespace Agents.Planners.ReAct;
 /// </remarks>
 public sealed class ReActAgent : AgentRunner
 {
-    private readonly IChatClient _chatClient;
     private readonly ReActOptions _options;
-    private readonly ToolInvoker _tools;
+    private readonly ToolLoop _loop;
 
     /// <summary>Creates the agent.</summary>
     /// <param name="chatClient">The model. Give a plain client: this agent runs the tool loop itself.</param>
@@ -46,10 +40,9 @@ public sealed class ReActAgent : AgentRunner
         : base(tracker, timeProvider, loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(chatClient);
-        _chatClient = chatClient;
         _options = options ?? new ReActOptions();
         _options.Validate();
-        _tools = new ToolInvoker(ToolInvoker.Validate(tools, nameof(tools)), tracker, _options.MaxToolResultChars);
+        _loop = new ToolLoop(chatClient, tools, nameof(tools), tracker, _options);
     }
 
     /// <summary>Creates the agent with the functions of a Semantic Kernel's plugins as tools.</summary>
@@ -99,8 +92,7 @@ public sealed class ReActAgent : AgentRunner
             ChatResponse response;
             try
             {
-                response = await ModelInvoker.CallAsync(
-                    context, _chatClient, messages, _options.ChatOptions, _tools.Tools, "act", cancellationToken, _options.ContextWindow).ConfigureAwait(false);
+                response = await _loop.CallAsync(context, messages, "act", cancellationToken, withTools: true).ConfigureAwait(false);
             }
             catch (ModelCallDeniedException denied)
             {
@@ -109,7 +101,7 @@ public sealed class ReActAgent : AgentRunner
 
             messages.AddRange(response.Messages);
 
-            List<FunctionCallContent> calls = [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Where(c => !c.InformationalOnly)];
+            List<FunctionCallContent> calls = ToolLoop.ToolCalls(response);
             if (calls.Count == 0)
             {
                 string? answer = AnswerExtractor.AnswerOrText(response.Text);
@@ -121,7 +113,7 @@ public sealed class ReActAgent : AgentRunner
             bool stop = false;
             foreach (FunctionCallContent call in calls)
             {
-                ToolOutcome outcome = await _tools.InvokeAsync(call, _options.BudgetAware, cancellationToken).ConfigureAwait(false);
+                ToolOutcome outcome = await _loop.Tools.InvokeAsync(call, _options.BudgetAware, cancellationToken).ConfigureAwait(false);
                 messages.Add(ModelInvoker.Log(context, new ChatMessage(ChatRole.Tool, [outcome.Content])));
                 context.RecordToolCall(outcome.Record);
                 stop |= outcome.BudgetStop;
@@ -139,13 +131,8 @@ public sealed class ReActAgent : AgentRunner
 
     private async Task<AgentRunResult> FinishOnExhaustionAsync(AgentRunContext context, List<ChatMessage> messages, CancellationToken cancellationToken, string? denied = null)
     {
-        string reason = context.IsRunBudgetExhausted
-            ? "The run's output-token budget is spent."
-            : denied ?? "A budget limit was reached: " + string.Join("; ", Tracker.GetSnapshot().ExhaustedReasons);
-        bool reserved = ModelInvoker.ReservesCalls(_chatClient);
-        if ((denied is null && Tracker.Options.OnExhaustion != ExhaustionBehavior.FinalAnswerWithoutTools)
-            || context.IsRunBudgetExhausted
-            || (!reserved && !BudgetChecks.OnlyToolsExhausted(Tracker.GetSnapshot())))
+        string reason = _loop.StopReason(context, denied);
+        if (!_loop.TriesFinalAnswer(context, denied))
         {
             return context.CreateResult(AgentRunStatus.BudgetExhausted, null, null, reason);
         }
@@ -155,8 +142,7 @@ public sealed class ReActAgent : AgentRunner
         ChatResponse response;
         try
         {
-            response = await ModelInvoker.CallAsync(
-                context, _chatClient, messages, _options.ChatOptions, tools: null, "final-answer", cancellationToken, _options.ContextWindow, finalAnswer: true).ConfigureAwait(false);
+            response = await _loop.CallAsync(context, messages, "final-answer", cancellationToken, finalAnswer: true).ConfigureAwait(false);
         }
         catch (ModelCallDeniedException finalDenied)
         {

@@ -1,9 +1,7 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.ReAct;
 
 /// <summary>Options of <see cref="ReActAgent"/>.</summary>
-public sealed class ReActOptions
+public sealed class ReActOptions : IToolLoopOptions
 {
     /// <summary>
     /// Gets or sets a value indicating whether the agent is budget-aware (ReAct + Budget Tracker): the tracker's

@@ -1,5 +1,3 @@
-using Agents.Planners.Prompts;
-
 namespace Agents.Planners.ReAct;
 
 /// <summary>The prompt texts of <see cref="ReActAgent"/>; every text can be replaced.</summary>

@@ -1,7 +1,4 @@
-using Agents.Budget;
 using Agents.Planners.Runs.Events;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Runs;
 

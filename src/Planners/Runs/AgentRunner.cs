@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Agents.Budget;
 using Agents.Planners.Runs.Events;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Planners.Runs;

@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Runs;
 
 /// <summary>Everything a run did, in order: every message sent or received, every tool call, budget snapshots.</summary>

@@ -1,5 +1,3 @@
-using Agents.Budget;
-
 namespace Agents.Planners.Runs;
 
 /// <summary>Reads a budget snapshot for the agent loops.</summary>

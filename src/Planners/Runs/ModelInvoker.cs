@@ -1,7 +1,4 @@
-using Agents.Budget;
 using Agents.Planners.Context;
-using Agents.Planners.Prompts;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Runs;
 

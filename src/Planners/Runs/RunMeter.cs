@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Runs;
 
 /// <summary>Counts what one run spent, priced with the shared tracker's pricing. Thread-safe.</summary>

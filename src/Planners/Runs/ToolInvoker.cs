@@ -1,7 +1,3 @@
-using System.Globalization;
-using Agents.Budget;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Runs;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Runs;
 
 /// <summary>What one tool call produced for the model, and whether a hard budget limit was reached.</summary>

@@ -1,8 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using Agents.Planners.Prompts;
-using Agents.Planners.Runs;
-using Microsoft.Extensions.AI;
 using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
 
 namespace Agents.Planners.Scaling;

@@ -1,7 +1,3 @@
-using Agents.Planners.Runs;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
-
 namespace Agents.Planners.Scaling;
 
 /// <summary>

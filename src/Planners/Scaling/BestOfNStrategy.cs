@@ -1,7 +1,4 @@
 using Agents.Planners.Grading;
-using Agents.Planners.Runs;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Scaling;
 

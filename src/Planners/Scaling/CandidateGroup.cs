@@ -1,5 +1,3 @@
-using Agents.Planners.Runs;
-
 namespace Agents.Planners.Scaling;
 
 /// <summary>Runs that gave the same normalized answer.</summary>

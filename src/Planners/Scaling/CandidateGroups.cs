@@ -1,5 +1,4 @@
 using Agents.Planners.Grading;
-using Agents.Planners.Runs;
 
 namespace Agents.Planners.Scaling;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Microsoft.Extensions.AI;
 using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace Agents.Planners.Scaling;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Scaling;
 
 /// <summary>Adds <see cref="ElasticReasoningChatClient"/> to a chat client pipeline.</summary>

@@ -1,6 +1,4 @@
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Scaling;
 

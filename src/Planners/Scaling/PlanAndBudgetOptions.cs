@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Scaling;
 
 /// <summary>Options of <see cref="PlanAndBudgetStrategy"/>.</summary>

@@ -1,5 +1,3 @@
-using Agents.Planners.Prompts;
-
 namespace Agents.Planners.Scaling;
 
 /// <summary>Prompt texts of <see cref="PlanAndBudgetStrategy"/>.</summary>

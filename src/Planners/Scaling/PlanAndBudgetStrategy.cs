@@ -1,11 +1,6 @@
 using System.Text;
-using System.Text.Json;
 using Agents.Planners.Grading;
-using Agents.Planners.Prompts;
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Scaling;
 

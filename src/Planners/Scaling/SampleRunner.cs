@@ -1,4 +1,3 @@
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 
 namespace Agents.Planners.Scaling;

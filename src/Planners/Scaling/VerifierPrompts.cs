@@ -1,5 +1,3 @@
-using Agents.Planners.Prompts;
-
 namespace Agents.Planners.Scaling;
 
 /// <summary>Prompt texts of the LLM verifier used by <see cref="BestOfNStrategy"/> and <see cref="BestOfMajorityStrategy"/>.</summary>

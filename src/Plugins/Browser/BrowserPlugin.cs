@@ -5,8 +5,6 @@ using System.Text;
 using Agents.Budget;
 using Agents.Plugins.Archiving;
 using Agents.Plugins.Extraction;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Browsing;

@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using Agents.Budget;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Browsing;
 

@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Agents.Plugins.Resilience;
 using Agents.Plugins.Security;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 

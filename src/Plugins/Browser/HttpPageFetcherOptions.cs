@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using Agents.Plugins.Resilience;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Browsing;
 

@@ -1,6 +1,4 @@
 using Agents.Plugins.Security;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 
 namespace Agents.Plugins.Browsing;

@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Plugins.Browsing;
 
 /// <summary>Options of <see cref="PlaywrightBrowser"/> and the per-agent <see cref="PlaywrightPageFetcher"/>s it creates.</summary>

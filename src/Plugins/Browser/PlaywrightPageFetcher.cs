@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Agents.Plugins.Resilience;
 using Agents.Plugins.Security;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

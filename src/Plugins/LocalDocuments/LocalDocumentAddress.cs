@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Agents.Plugins.LocalDocuments;
 
 /// <summary>Builds and checks the addresses of the local documents virtual host.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Plugins.Memory;
 
 /// <summary>Writes files so that a crash leaves either the old or the new content, never a torn file.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Plugins.Memory;
 
 /// <summary>The result of checking the numbered citations of a report against the source archive.</summary>

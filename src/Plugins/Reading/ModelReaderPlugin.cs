@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Agents.Budget;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel;

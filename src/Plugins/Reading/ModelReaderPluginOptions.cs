@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Reading;
 

@@ -1,7 +1,4 @@
-using System.Globalization;
 using Agents.Plugins.Resilience;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Plugins.Search;
 

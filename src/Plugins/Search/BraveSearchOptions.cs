@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Plugins.Search;
 
 /// <summary>Options of <see cref="BraveSearchEngine"/>, the Brave Search web API.</summary>

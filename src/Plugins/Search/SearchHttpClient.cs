@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Agents.Plugins.Browsing;
 using Agents.Plugins.Resilience;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;

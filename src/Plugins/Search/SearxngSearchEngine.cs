@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Plugins.Search;
 

@@ -1,9 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text;
 using Agents.Budget;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Search;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Budget;
 
 /// <summary>The limits of one tracker level, built once from its options: each kind of limit is one <see cref="BudgetLimit"/>.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Budget;
 
 /// <summary>The unit limits of the tool categories.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Agents.Budget;
 
 /// <summary>The money limit: model tokens plus tool units, in US dollars.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Agents.Budget;
 
 /// <summary>The wall-clock limit.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Budget;
 
 /// <summary>The limit of input tokens or of output tokens over all model calls.</summary>

@@ -1,5 +1,3 @@
-using Agents.Budget;
-
 namespace Agents.Planners.Runs.Events;
 
 /// <summary>The shared budget changed (after a model call or a tool call).</summary>

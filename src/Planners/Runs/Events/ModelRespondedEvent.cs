@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Runs.Events;
 
 /// <summary>The model answered one call.</summary>

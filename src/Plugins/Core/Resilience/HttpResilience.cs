@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Agents.Plugins.Security;
 using Microsoft.Extensions.Logging;
 using Polly;

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Agents.Plugins.Search;
 
 /// <summary>A search engine failed to answer a query (after retries where they apply).</summary>

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Agents.Plugins.Security;
 
 /// <summary>The outcome of checking a URL: a refusal reason, or the addresses its host resolved to and that passed.</summary>

@@ -1,6 +1,4 @@
-using System.ComponentModel.DataAnnotations;
 using Agents.Plugins.LocalDocuments;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Search.Local;
 
