@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace Agents.Hosting;
 
 /// <summary>Reads options from a configuration section, as every <c>Add...(IConfiguration section)</c> extension of this package does.</summary>

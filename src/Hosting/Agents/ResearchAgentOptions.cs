@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Agents.Hosting;
 
 /// <summary>Which agent answers and on what budget, bound from an <c>Agent</c> configuration section.</summary>

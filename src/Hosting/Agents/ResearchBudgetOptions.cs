@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Agents.Hosting;
 
 /// <summary>The budget of one research run; a limit left empty is unlimited.</summary>

@@ -1,6 +1,3 @@
-using Agents.Hosting;
-using Microsoft.Extensions.Configuration;
-
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="ResearchTelemetry"/> from configuration.</summary>
