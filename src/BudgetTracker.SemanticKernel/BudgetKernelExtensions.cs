@@ -71,8 +71,7 @@ public static class BudgetKernelExtensions
         {
             foreach (KernelFunction function in plugin)
             {
-                ResolvedTool tool = tracker.Resolve(plugin.Name, function.Name, function.UnderlyingMethod);
-                ToolResolver.CheckUnitsArgument(tool, function.Metadata.Parameters.Select(p => p.Name));
+                tracker.ValidateToolParameters(plugin.Name, function.Name, function.Metadata.Parameters.Select(p => p.Name), function.UnderlyingMethod);
             }
         }
     }

@@ -10,7 +10,9 @@ namespace Agents.Budget;
 
 /// <summary>
 /// The Semantic Kernel side of the tracker: the function filter charges, runs and commits each tool call and
-/// appends the budget block; the auto-function-invocation filter counts model usage and stops the loop.
+/// appends the budget block; the auto-function-invocation filter counts model usage and stops the loop. Written only
+/// against the core's public API (<see cref="BudgetTracker.ChargeToolCallAsync"/>, <see cref="BudgetTracker.RecordUsageOnce(object, string?)"/>),
+/// so this package works with any core of the same major version, as an adapter to another framework would.
 /// </summary>
 internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunctionInvocationFilter
 {
@@ -44,22 +46,21 @@ internal sealed class BudgetKernelFilter : IFunctionInvocationFilter, IAutoFunct
             return;
         }
 
-        ResolvedTool tool = Tracker.Resolve(function.PluginName, function.Name, function.UnderlyingMethod);
         bool format = scope is not null && !context.IsStreaming;
-        BudgetedToolResult result;
-        using (ToolChargeTracker.Enter(Tracker))
+        var call = new BudgetToolCall(function.Name, context.Arguments)
         {
-            result = await Tracker.Pipeline.InvokeAsync(
-                tool,
-                context.Arguments,
-                async _ =>
-                {
-                    await next(context).ConfigureAwait(false);
-                    return format ? context.Result.GetValue<object>() : null;
-                },
-                format,
-                context.CancellationToken).ConfigureAwait(false);
-        }
+            PluginName = function.PluginName,
+            Method = function.UnderlyingMethod,
+            FormatResult = format,
+        };
+        BudgetedToolResult result = await Tracker.ChargeToolCallAsync(
+            call,
+            async _ =>
+            {
+                await next(context).ConfigureAwait(false);
+                return format ? context.Result.GetValue<object>() : null;
+            },
+            context.CancellationToken).ConfigureAwait(false);
 
         if (result.Outcome == BudgetedToolOutcome.Refused && scope is not null)
         {

@@ -42,7 +42,7 @@ public sealed class OrleansConversationStore : IConversationStore
     /// <inheritdoc/>
     public async Task<ConversationSummary?> TryCreateAsync(string title, CancellationToken cancellationToken)
     {
-        string clean = ConversationInput.Title(title, _options);
+        string clean = ConversationInput.NormalizeTitle(title, _options);
         string id = Guid.NewGuid().ToString("N");
         DateTimeOffset createdAt = _time.GetUtcNow();
         if (!await _index.TryAddAsync(new IndexEntry { Id = id, Title = clean, CreatedAt = createdAt }, _options.MaxConversations).WaitAsync(cancellationToken).ConfigureAwait(false))
@@ -66,7 +66,7 @@ public sealed class OrleansConversationStore : IConversationStore
     /// <inheritdoc/>
     public async Task<ConversationDocument?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
+        ConversationInput.ValidateId(id);
         ConversationGrainState view = await Grain(id).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         return view.Exists
             ? new ConversationDocument(id, view.Title, view.CreatedAt, [.. view.Turns.Select(t => new ConversationTurn(t.Role, t.Payload))])
@@ -83,8 +83,8 @@ public sealed class OrleansConversationStore : IConversationStore
     /// <inheritdoc/>
     public async Task<bool> AppendAsync(string id, ConversationTurn turn, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
-        ConversationInput.Turn(turn, _options);
+        ConversationInput.ValidateId(id);
+        ConversationInput.ValidateTurn(turn, _options);
         int? count = await Grain(id).AppendAsync(new StoredTurn { Role = turn.Role, Payload = turn.Payload }, _options.MaxTurnsPerConversation).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (count is null)
         {
@@ -93,7 +93,7 @@ public sealed class OrleansConversationStore : IConversationStore
 
         if (count < 0)
         {
-            throw ConversationInput.Full(id, _options.MaxTurnsPerConversation);
+            throw ConversationInput.TurnLimitReached(id, _options.MaxTurnsPerConversation);
         }
 
         await _index.UpdateAsync(id, null, count).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -103,8 +103,8 @@ public sealed class OrleansConversationStore : IConversationStore
     /// <inheritdoc/>
     public async Task<bool> SetTitleAsync(string id, string title, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
-        string clean = ConversationInput.Title(title, _options);
+        ConversationInput.ValidateId(id);
+        string clean = ConversationInput.NormalizeTitle(title, _options);
         if (!await Grain(id).SetTitleAsync(clean).WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             return false;
@@ -117,7 +117,7 @@ public sealed class OrleansConversationStore : IConversationStore
     /// <inheritdoc/>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
+        ConversationInput.ValidateId(id);
         bool deleted = await Grain(id).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         await _index.RemoveAsync(id).WaitAsync(cancellationToken).ConfigureAwait(false);
         return deleted;

@@ -22,7 +22,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <inheritdoc/>
     public Task<ConversationSummary?> TryCreateAsync(string title, CancellationToken cancellationToken)
     {
-        string clean = ConversationInput.Title(title, _options);
+        string clean = ConversationInput.NormalizeTitle(title, _options);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -40,7 +40,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <inheritdoc/>
     public Task<ConversationDocument?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
+        ConversationInput.ValidateId(id);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -61,8 +61,8 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <inheritdoc/>
     public Task<bool> AppendAsync(string id, ConversationTurn turn, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
-        ConversationInput.Turn(turn, _options);
+        ConversationInput.ValidateId(id);
+        ConversationInput.ValidateTurn(turn, _options);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -73,7 +73,7 @@ public sealed class InMemoryConversationStore : IConversationStore
 
             if (e.Turns.Count >= _options.MaxTurnsPerConversation)
             {
-                throw ConversationInput.Full(id, _options.MaxTurnsPerConversation);
+                throw ConversationInput.TurnLimitReached(id, _options.MaxTurnsPerConversation);
             }
 
             e.Turns.Add(turn);
@@ -84,8 +84,8 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <inheritdoc/>
     public Task<bool> SetTitleAsync(string id, string title, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
-        string clean = ConversationInput.Title(title, _options);
+        ConversationInput.ValidateId(id);
+        string clean = ConversationInput.NormalizeTitle(title, _options);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -102,7 +102,7 @@ public sealed class InMemoryConversationStore : IConversationStore
     /// <inheritdoc/>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
+        ConversationInput.ValidateId(id);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

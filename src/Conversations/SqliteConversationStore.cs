@@ -57,7 +57,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IDispo
     /// <inheritdoc/>
     public async Task<ConversationSummary?> TryCreateAsync(string title, CancellationToken cancellationToken)
     {
-        string clean = ConversationInput.Title(title, _options);
+        string clean = ConversationInput.NormalizeTitle(title, _options);
         return await WriteAsync(
             async (connection, transaction) =>
             {
@@ -82,7 +82,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IDispo
     /// <inheritdoc/>
     public async Task<ConversationDocument?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
+        ConversationInput.ValidateId(id);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         using SqliteCommand head = Command(connection, transaction, "SELECT title, created_at FROM conversations WHERE id = $id");
@@ -135,8 +135,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IDispo
     /// <inheritdoc/>
     public async Task<bool> AppendAsync(string id, ConversationTurn turn, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
-        ConversationInput.Turn(turn, _options);
+        ConversationInput.ValidateId(id);
+        ConversationInput.ValidateTurn(turn, _options);
         return await WriteAsync(
             async (connection, transaction) =>
             {
@@ -160,7 +160,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IDispo
 
                 if (count >= _options.MaxTurnsPerConversation)
                 {
-                    throw ConversationInput.Full(id, _options.MaxTurnsPerConversation);
+                    throw ConversationInput.TurnLimitReached(id, _options.MaxTurnsPerConversation);
                 }
 
                 using SqliteCommand insert = Command(connection, transaction, "INSERT INTO turns(conversation_id, seq, role, payload) VALUES ($id, $seq, $role, $payload)");
@@ -177,8 +177,8 @@ public sealed partial class SqliteConversationStore : IConversationStore, IDispo
     /// <inheritdoc/>
     public async Task<bool> SetTitleAsync(string id, string title, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
-        string clean = ConversationInput.Title(title, _options);
+        ConversationInput.ValidateId(id);
+        string clean = ConversationInput.NormalizeTitle(title, _options);
         return await WriteAsync(
             async (connection, transaction) =>
             {
@@ -193,7 +193,7 @@ public sealed partial class SqliteConversationStore : IConversationStore, IDispo
     /// <inheritdoc/>
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        ConversationInput.Id(id);
+        ConversationInput.ValidateId(id);
         return await WriteAsync(
             async (connection, transaction) =>
             {

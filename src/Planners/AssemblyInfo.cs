@@ -2,4 +2,3 @@ using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Agents.Planners.Tests")]
 [assembly: InternalsVisibleTo("Agents.Planners.Benchmarks")]
-[assembly: InternalsVisibleTo("Agents.AgentFramework")]

@@ -409,8 +409,17 @@ public sealed class BudgetOptions
         }
     }
 
-    internal bool IsKnownCategory(string category)
+    /// <summary>
+    /// Tells whether the options know a tool category: the <see cref="DefaultCategory"/>, or one named by a tool limit, a
+    /// tool mapping or <see cref="AddCategory"/> (names compare as the tracker compares them: trimmed, ignoring case). A tool
+    /// that charges extra work of its own (the browser's page summary) checks it before charging the run's tracker.
+    /// </summary>
+    /// <param name="category">The category name.</param>
+    /// <returns><see langword="true"/> when the category is known.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="category"/> is <see langword="null"/>.</exception>
+    public bool IsKnownCategory(string category)
     {
+        ArgumentNullException.ThrowIfNull(category);
         category = category.Trim();
         return CategoryName.Same(category, _defaultCategory)
             || _toolLimits.Keys.Any(k => CategoryName.Same(k, category))

@@ -25,7 +25,7 @@ namespace Agents.Budget;
 /// <para>The tracker is a facade: the counters and their lock live in a ledger, each kind of limit is checked in one
 /// place, one formatter writes the budget block and the guideline, and one pipeline charges every tool call.</para>
 /// </remarks>
-public sealed class BudgetTracker
+public sealed partial class BudgetTracker
 {
     private readonly BudgetTracker? _parent;
     private readonly BudgetTracker[] _levels;
@@ -349,10 +349,7 @@ public sealed class BudgetTracker
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(arguments);
-        using (ToolChargeTracker.Enter(this))
-        {
-            return await Pipeline.InvokeAsync(Tools.Resolve(function), arguments, ct => function.InvokeAsync(arguments, ct), formatResult: true, cancellationToken).ConfigureAwait(false);
-        }
+        return await Pipeline.InvokeAsync(Tools.Resolve(function), arguments, ct => function.InvokeAsync(arguments, ct), formatResult: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the tokens of one model response.</summary>
@@ -395,12 +392,19 @@ public sealed class BudgetTracker
     }
 
     /// <summary>
-    /// Records a usage object that a chat-client layer or the kernel filter saw, unless this tracker already recorded that
-    /// very object: the same <see cref="UsageDetails"/> passing two layers (or a layer and the filter) is counted once.
+    /// Records a usage object (<see cref="UsageDetails"/>, <see cref="UsageContent"/> or <c>OpenAI.Chat.ChatTokenUsage</c>, as
+    /// <see cref="RecordUsage(object?, string?)"/> reads them) that a chat-client layer or a framework adapter saw, unless this
+    /// tracker already recorded that very object: the same usage passing two layers (or a layer and an adapter's filter) is
+    /// counted once.
     /// </summary>
-    /// <returns><see langword="true"/> when it was recorded now.</returns>
-    internal bool RecordUsageOnce(object usage, string? modelId)
+    /// <param name="usage">The usage object of the response.</param>
+    /// <param name="modelId">The model, for its prices.</param>
+    /// <returns><see langword="true"/> when it was recorded now; <see langword="false"/> when it had been recorded already.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>
+    /// <exception cref="ArgumentException">The object is of another type, or malformed (it then counts as seen: it is not read again).</exception>
+    public bool RecordUsageOnce(object usage, string? modelId = null)
     {
+        ArgumentNullException.ThrowIfNull(usage);
         if (!MarkCounted(usage))
         {
             return false;

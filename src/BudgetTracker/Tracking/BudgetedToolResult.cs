@@ -1,6 +1,6 @@
 namespace Agents.Budget;
 
-/// <summary>The outcome of <see cref="BudgetTracker.InvokeToolAsync"/>.</summary>
+/// <summary>The outcome of <see cref="BudgetTracker.InvokeToolAsync"/> and <see cref="BudgetTracker.ChargeToolCallAsync"/>.</summary>
 public sealed class BudgetedToolResult
 {
     internal BudgetedToolResult(BudgetedToolOutcome outcome, string text, string result, int units, string category, bool shouldTerminate, object? rawResult)

@@ -15,11 +15,11 @@ public sealed class ToolChargeContext
     private bool _closed;
     private BudgetModelSpend _modelSpend = BudgetModelSpend.Zero;
 
-    internal ToolChargeContext(string category, int reservedUnits, BudgetTracker? tracker = null)
+    internal ToolChargeContext(string category, int reservedUnits, BudgetTracker tracker)
     {
         Category = category;
         ReservedUnits = reservedUnits;
-        Tracker = tracker ?? ToolChargeTracker.Current;
+        Tracker = tracker;
     }
 
     /// <summary>Gets the tool call being charged on this asynchronous flow; <see langword="null"/> outside a charged call.</summary>
@@ -30,9 +30,11 @@ public sealed class ToolChargeContext
 
     /// <summary>
     /// Gets the tracker the call is charged to (the run's), so that the tool can charge work of its own to the same run,
-    /// such as a model call it makes (see <see cref="BudgetTracker.TryReserveModelCall"/>); <see langword="null"/> when unknown.
+    /// such as a model call it makes (see <see cref="BudgetTracker.TryReserveModelCall"/>, or a chat client built with
+    /// <c>UseBudgetTracker(ToolChargeContext.Current.Tracker)</c>). Read it while the tool runs: <c>ToolChargeContext.Current?.Tracker</c>
+    /// is the tracker charging the tool call in progress, <see langword="null"/> outside one.
     /// </summary>
-    internal BudgetTracker? Tracker { get; }
+    public BudgetTracker Tracker { get; }
 
     /// <summary>Gets the units reserved for the call before it ran.</summary>
     public int ReservedUnits { get; }

@@ -65,7 +65,7 @@ internal sealed class ToolChargePipeline
         }
 
         object? raw;
-        var charge = new ToolChargeContext(category.Name, units);
+        var charge = new ToolChargeContext(category.Name, units, _tracker);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -125,11 +125,26 @@ public sealed class DeepResearchWorkflow
     }
 
     /// <summary>
-    /// Runs (or resumes, or skips when finished) one stage on the workspace; <see cref="RunAsync"/> runs both with it,
-    /// the hook behind the Agent Framework executors, so that the stages keep one implementation.
+    /// Runs (or resumes, or skips when finished) one stage on the workspace, for hosts that run the stages as separate
+    /// steps (the Agent Framework executors do); <see cref="RunAsync"/> runs both with it, so that the stages keep one
+    /// implementation. Run <see cref="DeepResearchStage.ContextBuilder"/>, then <see cref="DeepResearchStage.ReportWriter"/>,
+    /// then <see cref="CompleteAsync"/>.
     /// </summary>
-    internal async Task<StageOutcome> RunStageAsync(DeepResearchStage stage, string question, CancellationToken cancellationToken)
+    /// <param name="stage">The stage to run.</param>
+    /// <param name="question">The research question; a rerun on the same workspace must pass the same question.</param>
+    /// <param name="cancellationToken">Cancels the stage; everything written so far stays and a rerun resumes.</param>
+    /// <returns>What the stage did.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stage"/> is not a defined stage.</exception>
+    /// <exception cref="ArgumentException">The question is empty, or differs from the one in <c>task.md</c>.</exception>
+    /// <exception cref="InvalidDataException"><see cref="DeepResearchFiles.BudgetState"/> is not valid JSON, or names a tool
+    /// category the tracker does not know.</exception>
+    public async Task<StageOutcome> RunStageAsync(DeepResearchStage stage, string question, CancellationToken cancellationToken)
     {
+        if (!Enum.IsDefined(stage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(stage), stage, $"Unknown deep-research stage {stage}: run {nameof(DeepResearchStage.ContextBuilder)} or {nameof(DeepResearchStage.ReportWriter)}.");
+        }
+
         ArgumentException.ThrowIfNullOrWhiteSpace(question);
         question = question.Trim();
         await BindTaskAsync(question, cancellationToken).ConfigureAwait(false);
@@ -153,9 +168,16 @@ public sealed class DeepResearchWorkflow
         return outcome;
     }
 
-    /// <summary>Builds the result of a run whose stages ran separately: checks the report's citations and takes the budget.</summary>
-    internal async Task<DeepResearchResult> CompleteAsync(StageOutcome builder, StageOutcome writer, CancellationToken cancellationToken)
+    /// <summary>Builds the result of a run whose stages ran separately (<see cref="RunStageAsync"/>): checks the report's citations and takes the budget.</summary>
+    /// <param name="builder">What the Context Builder stage did.</param>
+    /// <param name="writer">What the Report Writer stage did.</param>
+    /// <param name="cancellationToken">Cancels the citation check.</param>
+    /// <returns>The result, as <see cref="RunAsync"/> returns it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="writer"/> is <see langword="null"/>.</exception>
+    public async Task<DeepResearchResult> CompleteAsync(StageOutcome builder, StageOutcome writer, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(writer);
         var citations = _workspace.FileExists(DeepResearchFiles.Report)
             ? await _citations.CheckAsync(DeepResearchFiles.Report, cancellationToken).ConfigureAwait(false)
             : null;

@@ -6,11 +6,34 @@ using UglyToad.PdfPig;
 
 namespace Agents.Plugins.Extraction;
 
-/// <summary>Turns HTML, PDF and plain text into readable text (untrusted content: only ever data).</summary>
-internal static partial class ContentExtractor
+/// <summary>
+/// Turns HTML, PDF and plain text into readable text, a title and links (untrusted content: only ever data). The
+/// browser and the local document index share it, so that a page reads the same wherever it came from.
+/// </summary>
+/// <remarks>Stateless and thread-safe.</remarks>
+public static partial class ContentExtractor
 {
+    /// <summary>
+    /// Extracts an HTML page: its main content (SmartReader), else the body's text without scripts and styles; its title;
+    /// and its first <paramref name="maxLinks"/> distinct http(s) links, resolved against <paramref name="url"/>.
+    /// </summary>
+    /// <param name="html">The page's markup.</param>
+    /// <param name="url">The page's absolute address, against which relative links are resolved.</param>
+    /// <param name="maxLinks">The most links to return; 0 for none.</param>
+    /// <returns>The extracted document.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="html"/> or <paramref name="url"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not absolute.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLinks"/> is negative.</exception>
     public static ExtractedDocument FromHtml(string html, Uri url, int maxLinks)
     {
+        ArgumentNullException.ThrowIfNull(html);
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"The page address must be absolute, but was '{url}'.", nameof(url));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLinks);
         var parser = new HtmlParser();
         using var document = parser.ParseDocument(html);
 
@@ -77,8 +100,14 @@ internal static partial class ContentExtractor
         return new ExtractedDocument(title, text, links);
     }
 
+    /// <summary>Extracts a PDF document: the words of every page, pages separated by an empty line, and its title from the document information.</summary>
+    /// <param name="bytes">The PDF file's bytes.</param>
+    /// <returns>The extracted document, without links.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="bytes"/> is <see langword="null"/>.</exception>
+    /// <remarks>PdfPig's exception propagates when the bytes are not a readable PDF.</remarks>
     public static ExtractedDocument FromPdf(byte[] bytes)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         using var pdf = PdfDocument.Open(bytes);
         var text = new StringBuilder();
         foreach (var page in pdf.GetPages())
@@ -91,14 +120,30 @@ internal static partial class ContentExtractor
         return new ExtractedDocument(string.IsNullOrWhiteSpace(title) ? string.Empty : Collapse(title), NormalizeBlock(text.ToString()), []);
     }
 
+    /// <summary>Extracts plain text: lines trimmed, runs of spaces collapsed, at most one empty line between blocks.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="title">The title to give the document (kept as it is); empty for none.</param>
+    /// <returns>The extracted document, without links.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> or <paramref name="title"/> is <see langword="null"/>.</exception>
     public static ExtractedDocument FromPlainText(string text, string title)
-        => new(title, NormalizeBlock(text), []);
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(title);
+        return new(title, NormalizeBlock(text), []);
+    }
 
-    /// <summary>Collapses all white space to single spaces.</summary>
-    public static string Collapse(string text) => Spaces().Replace(text, " ").Trim();
+    /// <summary>Collapses all white space, line breaks included, to single spaces and trims the ends.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The text on one line.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    public static string Collapse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Spaces().Replace(text, " ").Trim();
+    }
 
     /// <summary>Trims lines, collapses runs of spaces and keeps at most one empty line between blocks.</summary>
-    public static string NormalizeBlock(string text)
+    internal static string NormalizeBlock(string text)
     {
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var builder = new StringBuilder(text.Length);

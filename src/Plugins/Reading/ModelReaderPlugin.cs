@@ -72,15 +72,16 @@ public sealed class ModelReaderPlugin
         => (await SummarizeAsync(text, goal, ToolChargeContext.Current?.Tracker, cancellationToken).ConfigureAwait(false)).ToolText;
 
     /// <summary>
-    /// Condenses a text towards a goal for <c>browse</c>, charging the model call's tokens to <paramref name="tracker"/>
-    /// (unless the chat client charges them itself).
+    /// Condenses a text towards a goal for another tool (the browser's <c>browse</c> with a goal), charging the model call's
+    /// tokens to <paramref name="tracker"/> (unless the chat client charges them itself). Unlike <see cref="SummarizePageAsync"/>,
+    /// it tells a reply from a problem, so that the caller can fall back to the raw text.
     /// </summary>
-    /// <param name="text">The page text.</param>
-    /// <param name="goal">The goal.</param>
-    /// <param name="tracker">The tracker to charge; none when null.</param>
+    /// <param name="text">The page text; empty or white space gives a <see cref="ReadingReply.Problem"/>.</param>
+    /// <param name="goal">The goal; empty or white space gives a <see cref="ReadingReply.Problem"/>.</param>
+    /// <param name="tracker">The tracker to charge (for example <c>ToolChargeContext.Current?.Tracker</c>); none when null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The passages and summary, or the problem that kept the model from giving them.</returns>
-    internal Task<ReadingReply> SummarizeAsync(string text, string goal, BudgetTracker? tracker, CancellationToken cancellationToken)
+    public Task<ReadingReply> SummarizeAsync(string text, string goal, BudgetTracker? tracker, CancellationToken cancellationToken)
     {
         if ((Missing(text, "text") ?? Missing(goal, "goal")) is { } problem)
         {
