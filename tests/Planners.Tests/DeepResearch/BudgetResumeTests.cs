@@ -1,9 +1,4 @@
 using System.Text.Json;
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.DeepResearch.TestHost;
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.DeepResearch;
 
