@@ -1,10 +1,4 @@
-using Agents.Budget;
-using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
-using Agents.Plugins.Security;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Browsing;

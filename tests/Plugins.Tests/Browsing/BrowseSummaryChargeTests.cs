@@ -1,8 +1,3 @@
-using Agents.Budget;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Browsing;

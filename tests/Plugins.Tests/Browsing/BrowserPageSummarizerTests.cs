@@ -1,9 +1,4 @@
-using Agents.Budget;
 using Agents.Plugins.Archiving;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Plugins.Tests.Browsing;
 

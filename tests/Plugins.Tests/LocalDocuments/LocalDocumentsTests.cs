@@ -1,11 +1,5 @@
-using Agents.Budget;
-using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
-using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.LocalDocuments;
 

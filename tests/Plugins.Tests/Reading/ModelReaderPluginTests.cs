@@ -1,10 +1,4 @@
-using Agents.Budget;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Reading;
 

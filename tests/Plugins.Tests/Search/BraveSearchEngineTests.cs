@@ -1,10 +1,5 @@
 using Agents.Plugins.Resilience;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 

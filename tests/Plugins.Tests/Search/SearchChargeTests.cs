@@ -1,8 +1,3 @@
-using Agents.Budget;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Plugins.Tests.Search;
 
 /// <summary>What <c>search</c> costs through the tracker: one unit per distinct query sent to the engine.</summary>

@@ -1,10 +1,3 @@
-using System.Net;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
-
 namespace Agents.Plugins.Tests.Search;
 
 public sealed class SearxngSearchEngineTests

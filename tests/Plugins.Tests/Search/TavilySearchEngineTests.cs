@@ -1,9 +1,4 @@
 using System.Text.Json;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Agents.Plugins.Tests.TestSupport;
 
 /// <summary>A logger factory that keeps every entry in memory with the category it was logged under.</summary>
