@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Budget.Tests.Tracking;
