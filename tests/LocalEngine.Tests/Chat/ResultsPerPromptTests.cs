@@ -1,6 +1,4 @@
-using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Hosting;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
