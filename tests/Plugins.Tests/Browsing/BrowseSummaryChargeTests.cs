@@ -123,9 +123,6 @@ public sealed class BrowseSummaryChargeTests
 
     private static BudgetTracker RunTracker() => new(RunOptions());
 
-    private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, string url)
-    {
-        var function = AIFunctionFactory.Create(typeof(BrowserPlugin).GetMethod(nameof(BrowserPlugin.BrowseAsync))!, browser, new AIFunctionFactoryOptions { Name = "browse" });
-        return tracker.InvokeToolAsync(function, new AIFunctionArguments { ["urls"] = new[] { url }, ["goal"] = Goal }, CancellationToken.None);
-    }
+    private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, string url) =>
+        ChargedTools.BrowseAsync(tracker, browser, Goal, url);
 }

@@ -192,9 +192,6 @@ public sealed class LocalDocumentsTests : IDisposable
 
     private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("browse", 5));
 
-    internal static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls)
-    {
-        var function = AIFunctionFactory.Create(typeof(BrowserPlugin).GetMethod(nameof(BrowserPlugin.BrowseAsync))!, browser, new AIFunctionFactoryOptions { Name = "browse" });
-        return tracker.InvokeToolAsync(function, new AIFunctionArguments { ["urls"] = urls, ["goal"] = "birds" }, CancellationToken.None);
-    }
+    internal static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls) =>
+        ChargedTools.BrowseAsync(tracker, browser, "birds", urls);
 }
