@@ -1,5 +1,3 @@
-using Agents.LocalEngine.Tests.TestModels;
-
 namespace Agents.LocalEngine.Tests;
 
 /// <summary>Builds the test model folders once for the whole test run.</summary>

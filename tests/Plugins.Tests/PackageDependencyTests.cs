@@ -1,8 +1,5 @@
 using System.Reflection;
 using Agents.Plugins.Archiving;
-using Agents.Plugins.Memory;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Search;
 
 namespace Agents.Plugins.Tests;
 

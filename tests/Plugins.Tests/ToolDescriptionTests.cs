@@ -1,10 +1,5 @@
 using System.ComponentModel;
 using System.Reflection;
-using Agents.Budget;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Memory;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Search;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests;

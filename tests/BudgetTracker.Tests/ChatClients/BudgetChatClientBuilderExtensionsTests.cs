@@ -1,7 +1,4 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Budget.Tests.ChatClients;
 

@@ -1,6 +1,3 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.ChatClients;
 
 public sealed class BudgetChatClientTests

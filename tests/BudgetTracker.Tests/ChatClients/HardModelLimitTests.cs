@@ -1,7 +1,3 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Budget.Tests.ChatClients;
 
 /// <summary>Issue 14 item 5: every model call's worst case is reserved before it is made.</summary>

@@ -1,6 +1,3 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.ChatClients;
 
 /// <summary>Every inner model call's usage (100 in, 10 out each) is counted exactly once, whatever the request's outcome.</summary>

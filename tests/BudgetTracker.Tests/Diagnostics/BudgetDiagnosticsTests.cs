@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Agents.Budget.Tests.Diagnostics;

@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Budget.Tests.Extension;
@@ -13,22 +8,10 @@ namespace Agents.Budget.Tests.Extension;
 /// <summary>Issue 18 item 3: a call refused because its category is spent asks the approver, and runs when more is granted.</summary>
 public sealed class BudgetExtensionTests : IDisposable
 {
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ActivityListener _listener;
+    private readonly BudgetSpans _spans = new();
     private int _runs;
 
-    public BudgetExtensionTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Agents.Budget",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
-
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
     [Fact]
     public async Task Granted_TheRefusedCallRuns_IsCharged_AndTheLimitGrew_WithReceipts()
@@ -57,7 +40,7 @@ public sealed class BudgetExtensionTests : IDisposable
         Assert.True(receipt.Granted);
         Assert.Equal((3, 4L), (receipt.GrantedUnits, receipt.Limit));
         Assert.Contains(logs.Entries, e => e.Message.Contains("Extension granted: 3 more search unit(s) for ext_grant; the limit is now 4.", StringComparison.Ordinal));
-        Activity span = _spans.Last(s => Equals(s.GetTagItem("gen_ai.tool.name"), "ext_grant"));
+        Activity span = _spans.Of("ext_grant").Last();
         Assert.Equal("granted", span.GetTagItem("agents.budget.outcome"));
         Assert.Equal(("granted", (int?)3, (int?)3), Extension(span));
     }
@@ -87,7 +70,7 @@ public sealed class BudgetExtensionTests : IDisposable
         Assert.Equal((1L, (long?)1L), (asking.GetSnapshot().GetCategory("search")!.Used, asking.GetSnapshot().GetCategory("search")!.Limit));
         Assert.Contains(logs.Entries, e => e.Message.Contains("Extension declined: no more search units for ext_decline", StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.Message.StartsWith("Refused ext_decline: The search budget is exhausted", StringComparison.Ordinal));
-        Activity span = _spans.Last(s => Equals(s.GetTagItem("gen_ai.tool.name"), "ext_decline") && s.GetTagItem("agents.budget.extension.outcome") is not null);
+        Activity span = _spans.Of("ext_decline").Last(s => s.GetTagItem("agents.budget.extension.outcome") is not null);
         Assert.Equal("refused", span.GetTagItem("agents.budget.outcome"));
         Assert.Equal(("declined", (int?)5, (int?)0), Extension(span));
 
@@ -133,7 +116,7 @@ public sealed class BudgetExtensionTests : IDisposable
         Assert.Equal((1L, 0L, (long?)1L), (search.Used, search.InFlight, search.Limit));
         Assert.IsType<InvalidOperationException>(Assert.Single(receipts).Error);
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("extension approver failed for search", StringComparison.Ordinal));
-        Assert.Equal("failed", Extension(_spans.Last(s => Equals(s.GetTagItem("gen_ai.tool.name"), "ext_throw") && s.GetTagItem("agents.budget.extension.outcome") is not null)).Outcome);
+        Assert.Equal("failed", Extension(_spans.Of("ext_throw").Last(s => s.GetTagItem("agents.budget.extension.outcome") is not null)).Outcome);
 
         BudgetedToolResult again = await tracker.InvokeToolAsync(tool, Items(1), CancellationToken.None);
         Assert.True(again.Executed);

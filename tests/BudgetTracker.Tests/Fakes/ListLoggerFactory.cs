@@ -2,12 +2,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Agents.Budget.Tests.Fakes;
 
-/// <summary>A logger factory that keeps every entry (level and formatted message) in memory.</summary>
+/// <summary>A logger factory that keeps every entry (category, level and formatted message) in memory; the one copy the
+/// budget, planner and plugin tests share (linked into each test project that needs it).</summary>
 internal sealed class ListLoggerFactory : ILoggerFactory
 {
-    private readonly List<(LogLevel Level, string Message)> _entries = [];
+    private readonly List<(string Category, LogLevel Level, string Message)> _entries = [];
 
-    public IReadOnlyList<(LogLevel Level, string Message)> Entries
+    public IReadOnlyList<(string Category, LogLevel Level, string Message)> Entries
     {
         get
         {
@@ -18,7 +19,7 @@ internal sealed class ListLoggerFactory : ILoggerFactory
         }
     }
 
-    public ILogger CreateLogger(string categoryName) => new ListLogger(this);
+    public ILogger CreateLogger(string categoryName) => new ListLogger(this, categoryName);
 
     public void AddProvider(ILoggerProvider provider)
     {
@@ -28,7 +29,11 @@ internal sealed class ListLoggerFactory : ILoggerFactory
     {
     }
 
-    private sealed class ListLogger(ListLoggerFactory owner) : ILogger
+    /// <summary>The entries logged under the category of <typeparamref name="T"/>, as <c>CreateLogger&lt;T&gt;</c> names it.</summary>
+    public IReadOnlyList<(LogLevel Level, string Message)> For<T>() =>
+        Entries.Where(e => e.Category == typeof(T).FullName).Select(e => (e.Level, e.Message)).ToList();
+
+    private sealed class ListLogger(ListLoggerFactory owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -39,7 +44,7 @@ internal sealed class ListLoggerFactory : ILoggerFactory
         {
             lock (owner._entries)
             {
-                owner._entries.Add((logLevel, formatter(state, exception)));
+                owner._entries.Add((category, logLevel, formatter(state, exception)));
             }
         }
     }

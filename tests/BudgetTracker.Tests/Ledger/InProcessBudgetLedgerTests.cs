@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace Agents.Budget.Tests.Ledger;
 
 public sealed class InProcessBudgetLedgerTests

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace Agents.Budget.Tests.Ledger;
 
 /// <summary><see cref="IBudgetLedger.CommitAsync(string, int, CancellationToken)"/> on the in-process ledger.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Ledger;
 
 /// <summary>How a tool call's shared reservation is settled: what the tool refunded, and trackers below the one that has the ledger.</summary>

@@ -1,6 +1,3 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Ledger;
 
 /// <summary>A tracker with a <see cref="BudgetOptions.SharedLedger"/>: many trackers, one shared cap.</summary>

@@ -1,6 +1,3 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Ledger;
 
 /// <summary>Model calls under a <see cref="BudgetOptions.SharedLedger"/>: the worst case held there, the actual usage committed.</summary>

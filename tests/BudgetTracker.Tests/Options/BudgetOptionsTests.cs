@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Agents.Budget.Tests.Options;
 
 public sealed class BudgetOptionsTests

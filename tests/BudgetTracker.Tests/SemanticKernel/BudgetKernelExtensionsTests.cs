@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using ChatMessageContent = Microsoft.SemanticKernel.ChatMessageContent;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Budget.Tests.Tracking;
 

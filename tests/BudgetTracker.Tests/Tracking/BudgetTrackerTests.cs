@@ -1,6 +1,3 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Time.Testing;
-
 namespace Agents.Budget.Tests.Tracking;
 
 public sealed class BudgetTrackerTests

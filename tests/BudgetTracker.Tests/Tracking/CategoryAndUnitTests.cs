@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Budget.Tests.Tracking;
 

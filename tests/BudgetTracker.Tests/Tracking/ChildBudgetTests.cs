@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Tracking;
 
 /// <summary>Issue 14 item 6: sub-budgets for stages and sub-agents.</summary>

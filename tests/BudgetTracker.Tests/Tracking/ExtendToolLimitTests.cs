@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Tracking;
 
 public sealed class ExtendToolLimitTests

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Tracking;
 
 /// <summary>The rules every model-call path shares: which output cap is sent, and what a response without usage costs.</summary>

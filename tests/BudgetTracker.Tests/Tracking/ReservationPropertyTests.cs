@@ -1,6 +1,3 @@
-using Agents.Budget.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Tracking;
 
 /// <summary>Randomized checks of the atomic reservation: never overspend, never lose a unit.</summary>

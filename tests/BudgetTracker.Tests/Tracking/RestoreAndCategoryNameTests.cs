@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Budget.Tests.Tracking;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Budget.Tests.Tracking;
@@ -8,21 +6,9 @@ namespace Agents.Budget.Tests.Tracking;
 /// <summary>Every way to run a tool under a budget goes through one pipeline, which traces each call.</summary>
 public sealed class ToolChargePipelineTests : IDisposable
 {
-    private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ActivityListener _listener;
+    private readonly BudgetSpans _spans = new();
 
-    public ToolChargePipelineTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Agents.Budget",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
-
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
     [Fact]
     public async Task InvokeToolAsync_KernelFilter_AndChatClientFunction_ChargeRefuseAndTraceAlike()
@@ -61,7 +47,7 @@ public sealed class ToolChargePipelineTests : IDisposable
 
         foreach (string name in new[] { "pipe_api", "p_pipe_sk", "pipe_meai" })
         {
-            Activity[] spans = [.. _spans.Where(s => Equals(s.GetTagItem("gen_ai.tool.name"), name))];
+            Activity[] spans = [.. _spans.Of(name)];
             Assert.Equal(2, spans.Length);
             Assert.All(spans, s =>
             {
@@ -84,7 +70,7 @@ public sealed class ToolChargePipelineTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => tracker.InvokeToolAsync(failing, Items(1), CancellationToken.None));
         BudgetedToolResult bad = await tracker.InvokeToolAsync(failing, new AIFunctionArguments { ["items"] = "not an array" }, CancellationToken.None);
 
-        Activity[] spans = [.. _spans.Where(s => Equals(s.GetTagItem("gen_ai.tool.name"), "pipe_fail"))];
+        Activity[] spans = [.. _spans.Of("pipe_fail")];
         Assert.Equal(2, spans.Length);
         Assert.Equal(ActivityStatusCode.Error, spans[0].Status);
         Assert.Equal(typeof(InvalidOperationException).FullName, spans[0].GetTagItem("error.type"));

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Budget.Tests.Tracking;
 
 /// <summary><see cref="BudgetedToolResult.ModelSpend"/>: model usage charged while a tool ran, on the call's own flow.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Budget.Tests.Tracking;

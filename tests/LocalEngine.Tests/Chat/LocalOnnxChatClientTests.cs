@@ -1,5 +1,3 @@
-using Agents.LocalEngine.Chat;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.LocalEngine.Tests.Chat;

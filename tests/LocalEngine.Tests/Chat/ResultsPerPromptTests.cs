@@ -1,6 +1,4 @@
-using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Hosting;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 
@@ -35,12 +33,7 @@ public sealed class ResultsPerPromptTests(ModelFixture models)
     [Fact]
     public async Task Semantic_kernel_results_per_prompt_returns_that_many_messages()
     {
-        var builder = Kernel.CreateBuilder();
-        builder.AddLocalOnnxChatCompletion(models.Qwen.Directory);
-        var kernel = builder.Build();
-        var chat = kernel.GetRequiredService<IChatCompletionService>();
-        var history = new ChatHistory();
-        history.AddUserMessage("Hello there");
+        var (kernel, chat, history) = LocalKernelChat.Create(models.Qwen.Directory);
         var settings = new PromptExecutionSettings
         {
             ExtensionData = new Dictionary<string, object> { ["max_tokens"] = 6, ["temperature"] = 1.0, ["seed"] = 3, ["results_per_prompt"] = 3 },

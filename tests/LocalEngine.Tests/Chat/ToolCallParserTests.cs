@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Agents.LocalEngine.Chat;
-using Microsoft.Extensions.AI;
-
 namespace Agents.LocalEngine.Tests.Chat;
 
 public sealed class ToolCallParserTests

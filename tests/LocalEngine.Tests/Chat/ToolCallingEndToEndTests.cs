@@ -1,6 +1,3 @@
-using Agents.LocalEngine.Tests.TestModels;
-using Microsoft.Extensions.AI;
-
 namespace Agents.LocalEngine.Tests.Chat;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using Agents.LocalEngine.Tests.TestModels;
 using Json.Schema;
-using Microsoft.Extensions.AI;
 
 namespace Agents.LocalEngine.Tests.Constraints;
 

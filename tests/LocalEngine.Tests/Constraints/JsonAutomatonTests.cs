@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Agents.LocalEngine.Constraints;
 
 namespace Agents.LocalEngine.Tests.Constraints;

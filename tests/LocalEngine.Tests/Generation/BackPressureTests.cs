@@ -1,5 +1,3 @@
-using Agents.LocalEngine.Generation;
-
 namespace Agents.LocalEngine.Tests.Generation;
 
 /// <summary>Back-pressure options: a bounded wait queue, a batch size and a per-request token limit, refused at once with clear errors.</summary>

@@ -1,6 +1,3 @@
-using Agents.LocalEngine.Generation;
-using Agents.LocalEngine.Tests.TestModels;
-
 namespace Agents.LocalEngine.Tests.Generation;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Agents.LocalEngine.Generation;
-
 namespace Agents.LocalEngine.Tests.Generation;
 
 /// <summary>The decode thread's per-step profile the peer bench prints (issue 13 item 1: where the per-token cost goes).</summary>

@@ -1,6 +1,4 @@
-using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Tests.Runtime;
-using Agents.LocalEngine.Tests.TestModels;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Agents.LocalEngine.Tests.Generation;

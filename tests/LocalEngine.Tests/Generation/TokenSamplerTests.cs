@@ -1,5 +1,3 @@
-using Agents.LocalEngine.Generation;
-
 namespace Agents.LocalEngine.Tests.Generation;
 
 public sealed class TokenSamplerTests

@@ -1,8 +1,5 @@
 using System.ComponentModel;
-using Agents.LocalEngine.Chat;
 using Agents.LocalEngine.Hosting;
-using Agents.LocalEngine.Tests.TestModels;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using MeaiFunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;

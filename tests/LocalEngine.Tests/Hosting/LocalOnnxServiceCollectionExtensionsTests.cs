@@ -1,5 +1,4 @@
 using Agents.LocalEngine.Hosting;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -13,12 +12,7 @@ public sealed class LocalOnnxServiceCollectionExtensionsTests(ModelFixture model
     [Fact]
     public async Task Kernel_chat_completion_service_answers_with_usage_metadata()
     {
-        var builder = Kernel.CreateBuilder();
-        builder.AddLocalOnnxChatCompletion(models.Qwen.Directory);
-        var kernel = builder.Build();
-        var chat = kernel.GetRequiredService<IChatCompletionService>();
-        var history = new ChatHistory();
-        history.AddUserMessage("Hello there");
+        var (kernel, chat, history) = LocalKernelChat.Create(models.Qwen.Directory);
         var reply = await chat.GetChatMessageContentAsync(history, new PromptExecutionSettings { ExtensionData = new Dictionary<string, object> { ["max_tokens"] = 5 } }, kernel);
         Assert.Equal(AuthorRole.Assistant, reply.Role);
         var usage = Assert.IsType<UsageDetails>(reply.Metadata!["Usage"]);

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Agents.LocalEngine.Chat;
-using Agents.LocalEngine.Tests.TestModels;
 using Microsoft.Extensions.Options;
 
 namespace Agents.LocalEngine.Tests.Loading;

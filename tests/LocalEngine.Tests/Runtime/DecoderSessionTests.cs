@@ -1,4 +1,3 @@
-using Agents.LocalEngine.Tests.TestModels;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Agents.LocalEngine.Tests.Runtime;

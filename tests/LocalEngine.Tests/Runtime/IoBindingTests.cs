@@ -1,6 +1,3 @@
-using Agents.LocalEngine.Generation;
-using Agents.LocalEngine.Runtime;
-using Agents.LocalEngine.Tests.TestModels;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Agents.LocalEngine.Tests.Runtime;

@@ -1,4 +1,3 @@
-using Agents.LocalEngine.Runtime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Agents.LocalEngine.Tests.Runtime;

@@ -1,6 +1,4 @@
-using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Loading;
-using Agents.LocalEngine.Runtime;
 
 namespace Agents.LocalEngine.Tests.Runtime;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Agents.LocalEngine.Generation;
-using Microsoft.Extensions.AI;
 
 namespace Agents.LocalEngine.Tests.Samples;
 

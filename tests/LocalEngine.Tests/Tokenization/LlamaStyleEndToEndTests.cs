@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using Agents.LocalEngine.Chat;
-using Agents.LocalEngine.Generation;
-using Agents.LocalEngine.Tests.TestModels;
-using Microsoft.Extensions.AI;
-
 namespace Agents.LocalEngine.Tests.Tokenization;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text;
-using Agents.LocalEngine.Tests.TestModels;
 using Agents.LocalEngine.Tokenization;
 
 namespace Agents.LocalEngine.Tests.Tokenization;

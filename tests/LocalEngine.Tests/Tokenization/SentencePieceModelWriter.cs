@@ -1,5 +1,4 @@
 using Agents.LocalEngine.Tests.SentencePiece;
-using Agents.LocalEngine.Tests.TestModels;
 using Google.Protobuf;
 
 namespace Agents.LocalEngine.Tests.Tokenization;

@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using Agents.LocalEngine.Loading;
-using Agents.LocalEngine.Tests.TestModels;
 using Agents.LocalEngine.Tokenization;
 
 namespace Agents.LocalEngine.Tests.Tokenization;

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Agents.LocalEngine.Tests.TestModels;
-
 namespace Agents.LocalEngine.Tests.Tokenization;
 
 /// <summary>Malformed or unsupported tokenizer files are load errors naming the file and the problem.</summary>

@@ -1,9 +1,4 @@
-using Agents.Budget;
-using Agents.Planners.Bats;
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.Bats;
 

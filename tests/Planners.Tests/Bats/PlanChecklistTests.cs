@@ -1,5 +1,3 @@
-using Agents.Planners.Bats;
-
 namespace Agents.Planners.Tests.Bats;
 
 public sealed class PlanChecklistTests

@@ -1,6 +1,4 @@
 using Agents.Planners.Context;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.Context;
 

@@ -1,9 +1,4 @@
-using Agents.Budget;
 using Agents.Planners.Context;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.Tests.Fakes;
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.Context;
 

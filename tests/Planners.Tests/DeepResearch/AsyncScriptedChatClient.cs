@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.DeepResearch;
 
 /// <summary>An <see cref="IChatClient"/> whose every response comes from an async callback; it counts calls in flight.</summary>

@@ -1,9 +1,4 @@
 using System.Text.Json;
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.DeepResearch.TestHost;
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.DeepResearch;
 
@@ -17,20 +12,14 @@ public sealed class BudgetResumeTests
         JsonSerializer.Deserialize<BudgetSpend>(fixture.Read(DeepResearchFiles.BudgetState))!;
 
     private static (DeepResearchWorkflow Workflow, CallbackChatClient Model) CancellingWorkflow(
-        ResearchFixture fixture, BudgetTracker budget, CancellationTokenSource cts, Func<IReadOnlyList<ChatMessage>, bool> cancelAt)
-    {
-        var model = new CallbackChatClient((messages, options) =>
+        ResearchFixture fixture, BudgetTracker budget, CancellationTokenSource cts, Func<IReadOnlyList<ChatMessage>, bool> cancelAt) =>
+        fixture.Create(budget, onCall: messages =>
         {
             if (cancelAt(messages))
             {
                 cts.Cancel();
             }
-
-            return fixture.Script.Respond(messages, options);
         });
-        var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
-        return (new DeepResearchWorkflow(model, fixture.Workspace, budget, tools), model);
-    }
 
     [Fact]
     public async Task CancelledRunResumedWithAFreshTrackerContinuesTheSameBudget()

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using Agents.Budget;
 using Agents.Budget.Tests.Fakes;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Tests.DeepResearch;

@@ -1,9 +1,4 @@
 using System.Text.RegularExpressions;
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.DeepResearch.TestHost;
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.DeepResearch;
 
@@ -169,8 +164,7 @@ public sealed class DeepResearchWorkflowTests
                 messages[1].Text.Contains("Current Round: 2 /", StringComparison.Ordinal) && messages.Count(m => m.Role == ChatRole.Tool) == 1
                     ? throw new HttpRequestException("429 Too Many Requests")
                     : fixture.Script.Respond(messages, options));
-            var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
-            var workflow = new DeepResearchWorkflow(failing, fixture.Workspace, budget, tools);
+            var workflow = fixture.Create(failing, budget);
             await Assert.ThrowsAsync<HttpRequestException>(() => workflow.RunAsync(ResearchFixture.Question, CancellationToken.None));
         }
 
@@ -256,8 +250,7 @@ public sealed class DeepResearchWorkflowTests
 
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "[ALL COMPLETE]"));
         });
-        var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
-        var workflow = new DeepResearchWorkflow(model, fixture.Workspace, budget, tools, new DeepResearchOptions { MaxWriterRounds = 2 });
+        var workflow = fixture.Create(model, budget, new DeepResearchOptions { MaxWriterRounds = 2 });
 
         var result = await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 
@@ -315,17 +308,13 @@ public sealed class DeepResearchWorkflowTests
         await using var fixture = await ResearchFixture.StartAsync();
         var budget = NewBudget();
         using var cts = new CancellationTokenSource();
-        var model = new CallbackChatClient((messages, options) =>
+        var (workflow, _) = fixture.Create(budget, onCall: messages =>
         {
             if (messages.Count(m => m.Role == ChatRole.Tool) == 3)
             {
                 cts.Cancel();
             }
-
-            return fixture.Script.Respond(messages, options);
         });
-        var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
-        var workflow = new DeepResearchWorkflow(model, fixture.Workspace, budget, tools);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => workflow.RunAsync(ResearchFixture.Question, cts.Token));
 

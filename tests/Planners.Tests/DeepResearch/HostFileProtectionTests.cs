@@ -1,9 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.DeepResearch.TestHost;
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.DeepResearch;
 
 public sealed class HostFileProtectionTests
@@ -45,8 +39,7 @@ public sealed class HostFileProtectionTests
 
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "[ALL COMPLETE]"));
         });
-        var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
-        var workflow = new DeepResearchWorkflow(model, fixture.Workspace, budget, tools, new DeepResearchOptions { MaxWriterRounds = 2 });
+        var workflow = fixture.Create(model, budget, new DeepResearchOptions { MaxWriterRounds = 2 });
 
         await workflow.RunAsync(ResearchFixture.Question, CancellationToken.None);
 

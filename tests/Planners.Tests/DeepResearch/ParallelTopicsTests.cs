@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.DeepResearch;
 

@@ -39,7 +39,12 @@ internal sealed class ResearchFixture : IAsyncDisposable
 
     public string Read(string relative) => File.ReadAllText(Full(relative));
 
-    public (DeepResearchWorkflow Workflow, CallbackChatClient Model) Create(BudgetTracker budget, DeepResearchOptions? options = null)
+    /// <summary>
+    /// A workflow on the scripted model, which records each stage round's prompts and first hands every call to
+    /// <paramref name="onCall"/> (to cancel a run at a chosen call, or to count calls).
+    /// </summary>
+    public (DeepResearchWorkflow Workflow, CallbackChatClient Model) Create(
+        BudgetTracker budget, DeepResearchOptions? options = null, Action<IReadOnlyList<ChatMessage>>? onCall = null)
     {
         var model = new CallbackChatClient((messages, chatOptions) =>
         {
@@ -51,11 +56,19 @@ internal sealed class ResearchFixture : IAsyncDisposable
                 }
             }
 
+            onCall?.Invoke(messages);
             return Script.Respond(messages, chatOptions);
         });
-        var tools = new LocalWebTools(Http, Web.BaseUri, new SourceArchive(Workspace), TimeProvider.System).Create();
-        return (new DeepResearchWorkflow(model, Workspace, budget, tools, options), model);
+        return (Create(model, budget, options), model);
     }
+
+    /// <summary>A workflow on the workspace and the local web's tools that asks <paramref name="model"/>.</summary>
+    public DeepResearchWorkflow Create(IChatClient model, BudgetTracker budget, DeepResearchOptions? options = null) =>
+        new(model, Workspace, budget, WebTools(), options);
+
+    /// <summary>The web tools on the local web, archiving the pages they read into the workspace.</summary>
+    public IReadOnlyList<AIFunction> WebTools() =>
+        new LocalWebTools(Http, Web.BaseUri, new SourceArchive(Workspace), TimeProvider.System).Create();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.DeepResearch.TestHost;
-using Agents.Plugins.Memory;
 
 namespace Agents.Planners.Tests.DeepResearch;
 

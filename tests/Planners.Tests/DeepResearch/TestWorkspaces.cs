@@ -1,5 +1,3 @@
-using Agents.Plugins.Memory;
-
 namespace Agents.Planners.Tests.DeepResearch;
 
 /// <summary>The workspaces of one test on one temporary folder: opened on the same root (one per run), disposed and deleted at the end.</summary>

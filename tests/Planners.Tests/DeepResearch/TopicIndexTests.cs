@@ -1,5 +1,3 @@
-using Agents.Planners.DeepResearch;
-
 namespace Agents.Planners.Tests.DeepResearch;
 
 public sealed class TopicIndexTests

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
-using Agents.Planners.DeepResearch;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.DeepResearch;
 

@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Agents.Budget;
-using Agents.Planners.DeepResearch;
-using Agents.Planners.DeepResearch.TestHost;
-using Agents.Plugins.Memory;
 
 namespace Agents.Planners.Tests.DeepResearch;
 
@@ -23,7 +19,7 @@ public sealed class WriterShareResumeTests
         await using var fixture = await ResearchFixture.StartAsync();
         using var cts = new CancellationTokenSource();
         var writerCalls = 0;
-        var model = new CallbackChatClient((messages, options) =>
+        var (cutWorkflow, model) = fixture.Create(NewBudget(), onCall: messages =>
         {
             if (messages[0].Text.StartsWith("You are the Report Writer", StringComparison.Ordinal))
             {
@@ -33,13 +29,9 @@ public sealed class WriterShareResumeTests
                     cts.Cancel();
                 }
             }
-
-            return fixture.Script.Respond(messages, options);
         });
-        var tools = new LocalWebTools(fixture.Http, fixture.Web.BaseUri, new SourceArchive(fixture.Workspace), TimeProvider.System).Create();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => new DeepResearchWorkflow(model, fixture.Workspace, NewBudget(), tools).RunAsync(ResearchFixture.Question, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cutWorkflow.RunAsync(ResearchFixture.Question, cts.Token));
 
         // Cut off in its second round: the writer's file is open and holds exactly the writer's calls; its limit is all the
         // run had left when the writer started.

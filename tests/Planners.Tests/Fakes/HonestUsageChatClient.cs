@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.Fakes;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.Runs;
-
 namespace Agents.Planners.Tests.Fakes;
 
 /// <summary>An agent whose n-th run is decided by a callback; used to test strategies without a model loop.</summary>

@@ -1,7 +1,4 @@
-using Agents.Budget;
 using Agents.Planners.Grading;
-using Agents.Planners.Runs;
-using Agents.Planners.Tests.Fakes;
 
 namespace Agents.Planners.Tests.Grading;
 

@@ -1,9 +1,5 @@
-using Agents.Planners.Bats;
 using Agents.Planners.Grading;
-using Agents.Planners.Runs;
 using Agents.Planners.Scaling;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Planners.Tests.Prompts;
 

@@ -1,9 +1,4 @@
-using Agents.Budget;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
 

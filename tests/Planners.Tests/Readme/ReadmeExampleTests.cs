@@ -1,7 +1,4 @@
-using Agents.Budget;
-using Agents.Planners.Tests.Fakes;
 using Agents.Plugins.Search;
-using Microsoft.Extensions.AI;
 using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;

@@ -1,11 +1,5 @@
-using Agents.Budget;
-using Agents.Planners.Bats;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Agents.Planners.Scaling;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Planners.Tests.Runs;

@@ -1,9 +1,4 @@
-using Agents.Budget;
-using Agents.Planners.Bats;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Agents.Planners.Tests.Fakes;
 
 namespace Agents.Planners.Tests.Runs;
 

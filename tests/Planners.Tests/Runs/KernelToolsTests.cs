@@ -1,8 +1,4 @@
 using System.ComponentModel;
-using Agents.Budget;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
-using Agents.Planners.Tests.Fakes;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Planners.Tests.Runs;

@@ -1,10 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.Bats;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.Runs;
 
 /// <summary>Issue 14 item 5, planner side: every model call is reserved first, so token and money limits hold exactly.</summary>
@@ -27,10 +20,7 @@ public sealed class ModelInvokerHardLimitTests
     [MemberData(nameof(Seeds))]
     public async Task ReAct_RandomCapsAndReplies_NeverOvershoot_AndEndWithAnAnswer(int seed)
     {
-        var random = new Random(seed);
-        BudgetOptions options = RandomLimits(random);
-        var tracker = new BudgetTracker(options);
-        int answerAt = random.Next(1, 11);
+        (Random random, BudgetOptions options, BudgetTracker tracker, int answerAt) = RandomRun(seed);
         var script = new ScriptedChatClient(call =>
         {
             if (!call.HasTools)
@@ -55,10 +45,7 @@ public sealed class ModelInvokerHardLimitTests
     [MemberData(nameof(Seeds))]
     public async Task Bats_RandomCapsAndReplies_NeverOvershoot_AndEndWithAnAnswer(int seed)
     {
-        var random = new Random(seed);
-        BudgetOptions options = RandomLimits(random);
-        var tracker = new BudgetTracker(options);
-        int answerAt = random.Next(1, 11);
+        (Random random, BudgetOptions options, BudgetTracker tracker, int answerAt) = RandomRun(seed);
         int acts = 0;
         var script = new BatsScript
         {
@@ -90,6 +77,14 @@ public sealed class ModelInvokerHardLimitTests
         Assert.All(script.Calls, c => Assert.NotNull(c.Options?.MaxOutputTokens));
         Assert.All(script.Calls.SkipLast(1), c => Assert.True(c.Options!.MaxOutputTokens <= 600));
         Assert.True(tracker.GetSnapshot().OutputTokens <= 1_000);
+    }
+
+    /// <summary>The seed's generator, its random limits, a tracker on them and the step that answers, drawn in that order.</summary>
+    private static (Random Random, BudgetOptions Options, BudgetTracker Tracker, int AnswerAt) RandomRun(int seed)
+    {
+        var random = new Random(seed);
+        BudgetOptions options = RandomLimits(random);
+        return (random, options, new BudgetTracker(options), random.Next(1, 11));
     }
 
     private static BudgetOptions RandomLimits(Random random)

@@ -1,9 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.Runs;
 
 /// <summary>Issue 16: the planners' model calls reserve in <see cref="BudgetOptions.SharedLedger"/>, so an org-wide token and money cap holds for agents running in parallel.</summary>

@@ -1,9 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.Runs;
 
 /// <summary>Model calls a tool makes on the run's behalf (browse's page summary) count in the run's own cost, not only on the tracker.</summary>

@@ -1,9 +1,3 @@
-using Agents.Budget;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
-using Agents.Planners.Tests.Fakes;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Planners.Tests.Runs;
 
 /// <summary>An agent whose chat client carries a budget layer on the agent's own tracker counts each model call once.</summary>

@@ -1,9 +1,5 @@
-using Agents.Budget;
 using Agents.Planners.Grading;
-using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
 using Agents.Planners.Scaling;
-using Agents.Planners.Tests.Fakes;
 
 namespace Agents.Planners.Tests.Scaling;
 

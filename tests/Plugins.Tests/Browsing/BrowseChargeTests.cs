@@ -1,10 +1,4 @@
-using Agents.Budget;
-using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
-using Agents.Plugins.Security;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Browsing;
@@ -144,9 +138,6 @@ public sealed class BrowseChargeTests : IAsyncLifetime
 
     private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("browse", 10));
 
-    private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls)
-    {
-        var function = AIFunctionFactory.Create(typeof(BrowserPlugin).GetMethod(nameof(BrowserPlugin.BrowseAsync))!, browser, new AIFunctionFactoryOptions { Name = "browse" });
-        return tracker.InvokeToolAsync(function, new AIFunctionArguments { ["urls"] = urls, ["goal"] = "herons" }, CancellationToken.None);
-    }
+    private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls) =>
+        ChargedTools.BrowseAsync(tracker, browser, "herons", urls);
 }

@@ -1,11 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using Agents.Plugins.Browsing;
 using Agents.Plugins.Resilience;
-using Agents.Plugins.Security;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Plugins.Tests.Browsing;

@@ -1,8 +1,3 @@
-using Agents.Budget;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Browsing;
@@ -16,7 +11,7 @@ public sealed class BrowseSummaryChargeTests
     [Fact]
     public async Task Summary_IsChargedToTheTrackerOfTheRunThatCalledBrowse_EachRunSeparately()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("\"finished in 1936\" (paragraph 2)\nSummary: built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("\"finished in 1936\" (paragraph 2)\nSummary: built in 1936."));
         var browser = Browser(scripted);
         var first = RunTracker();
         var second = RunTracker();
@@ -40,7 +35,7 @@ public sealed class BrowseSummaryChargeTests
     [Fact]
     public async Task Summary_ThroughTheKernelFilter_IsChargedToTheKernelsTracker()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Summary: built in 1936."));
         var tracker = RunTracker();
         var kernel = new Kernel();
         kernel.UseBudgetTracker(tracker);
@@ -56,7 +51,7 @@ public sealed class BrowseSummaryChargeTests
     [Fact]
     public async Task Summary_ReservesItsWorstCaseFirst_AndIsNotMadeWhenItDoesNotFit()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Summary: built in 1936."));
         var browser = Browser(scripted);
         var cappedOptions = RunOptions();
         cappedOptions.MaxOutputTokens = 100;
@@ -79,7 +74,7 @@ public sealed class BrowseSummaryChargeTests
     [Fact]
     public async Task Summary_WhenTheReaderFails_ShowsTheRawTextWithANote_AndChargesNoSummary()
     {
-        var scripted = new ScriptedChatClient((_, _) => throw new HttpRequestException("connection refused"));
+        var scripted = new ScriptedChatClient(_ => throw new HttpRequestException("connection refused"));
         var tracker = RunTracker();
 
         BudgetedToolResult result = await InvokeBrowseAsync(tracker, Browser(scripted), "https://example.org/a");
@@ -95,7 +90,7 @@ public sealed class BrowseSummaryChargeTests
     [Fact]
     public async Task Summary_WithAFixedSummarizerBudget_ChargesThatTrackerInsteadOfTheRuns()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Summary: built in 1936."));
         var fixedBudget = new BudgetTracker(new BudgetOptions().SetToolLimit("page_summary", 5));
         var options = new BrowserPluginOptions { PageSummarizer = new ModelReaderPlugin(scripted), PageSummarizerBudget = fixedBudget, PageSummarizerCategory = "page_summary" };
         var run = RunTracker();
@@ -112,7 +107,7 @@ public sealed class BrowseSummaryChargeTests
     [Fact]
     public async Task Summary_OnATrackerThatDoesNotKnowTheReadingCategory_CostsTokensButNoUnit()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Summary: built in 1936."));
         var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("browse", 10));
 
         await InvokeBrowseAsync(tracker, Browser(scripted), "https://example.org/a");
@@ -128,9 +123,6 @@ public sealed class BrowseSummaryChargeTests
 
     private static BudgetTracker RunTracker() => new(RunOptions());
 
-    private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, string url)
-    {
-        var function = AIFunctionFactory.Create(typeof(BrowserPlugin).GetMethod(nameof(BrowserPlugin.BrowseAsync))!, browser, new AIFunctionFactoryOptions { Name = "browse" });
-        return tracker.InvokeToolAsync(function, new AIFunctionArguments { ["urls"] = new[] { url }, ["goal"] = Goal }, CancellationToken.None);
-    }
+    private static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, string url) =>
+        ChargedTools.BrowseAsync(tracker, browser, Goal, url);
 }

@@ -1,9 +1,4 @@
-using Agents.Budget;
 using Agents.Plugins.Archiving;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Plugins.Tests.Browsing;
 
@@ -16,7 +11,7 @@ public sealed class BrowserPageSummarizerTests
     public async Task Browse_WithASummarizer_ReturnsTheCondensedPage_ArchivesTheFullText_AndChargesTheTokens()
     {
         var tracker = new BudgetTracker(new BudgetOptions());
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("\"finished in 1936\" (paragraph 2): completion year.\nSummary: the dam was built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("\"finished in 1936\" (paragraph 2): completion year.\nSummary: the dam was built in 1936."));
         IChatClient reader = new ChatClientBuilder(scripted).UseBudgetTracker(tracker).Build();
         var archive = new RecordingArchiveSink();
         var plugin = new BrowserPlugin(FakePageFetcher.Html(Page), new BrowserPluginOptions { PageSummarizer = new ModelReaderPlugin(reader) }, archive);
@@ -40,7 +35,7 @@ public sealed class BrowserPageSummarizerTests
     [Fact]
     public async Task Browse_WithoutAGoal_ShowsTheRawText_AndDoesNotCallTheReader()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: x."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Summary: x."));
         var plugin = new BrowserPlugin(FakePageFetcher.Html(Page), new BrowserPluginOptions { PageSummarizer = new ModelReaderPlugin(scripted) });
 
         string text = await plugin.BrowseAsync(["https://example.org/dam"], " ");
@@ -53,7 +48,7 @@ public sealed class BrowserPageSummarizerTests
     public async Task Browse_ChargesOneUnitOfTheSummarizerCategoryPerSummary_AndShowsRawTextWhenItIsSpent()
     {
         var tracker = new BudgetTracker(new BudgetOptions().SetToolLimit("page_summary", 1));
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary: the dam was built in 1936."));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Summary: the dam was built in 1936."));
         var options = new BrowserPluginOptions { PageSummarizer = new ModelReaderPlugin(scripted), PageSummarizerBudget = tracker, PageSummarizerCategory = "page_summary" };
         var plugin = new BrowserPlugin(FakePageFetcher.Html(Page), options);
 

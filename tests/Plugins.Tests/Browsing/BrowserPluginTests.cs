@@ -1,10 +1,5 @@
 using System.Reflection;
-using Agents.Budget;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Browsing;
 

@@ -1,6 +1,3 @@
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Tests.TestSupport;
-
 namespace Agents.Plugins.Tests.Browsing;
 
 /// <summary>One real headless Chromium (Debian's, through Playwright) and one local site for the browser tests.</summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Security;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-
 namespace Agents.Plugins.Tests.Browsing;
 
 /// <summary>

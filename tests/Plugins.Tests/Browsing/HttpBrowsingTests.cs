@@ -1,8 +1,3 @@
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Security;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.Logging;
-
 namespace Agents.Plugins.Tests.Browsing;
 
 /// <summary>The browse tool over the plain HTTP fetcher against a local site.</summary>

@@ -1,8 +1,3 @@
-using Agents.Plugins.Browsing;
-using Agents.Plugins.Security;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Plugins.Tests.Browsing;
 
 /// <summary>The browse tool driving real Chromium against a local site.</summary>

@@ -1,11 +1,5 @@
-using Agents.Budget;
-using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
-using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.LocalDocuments;
 
@@ -198,9 +192,6 @@ public sealed class LocalDocumentsTests : IDisposable
 
     private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("browse", 5));
 
-    internal static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls)
-    {
-        var function = AIFunctionFactory.Create(typeof(BrowserPlugin).GetMethod(nameof(BrowserPlugin.BrowseAsync))!, browser, new AIFunctionFactoryOptions { Name = "browse" });
-        return tracker.InvokeToolAsync(function, new AIFunctionArguments { ["urls"] = urls, ["goal"] = "birds" }, CancellationToken.None);
-    }
+    internal static Task<BudgetedToolResult> InvokeBrowseAsync(BudgetTracker tracker, BrowserPlugin browser, params string[] urls) =>
+        ChargedTools.BrowseAsync(tracker, browser, "birds", urls);
 }

@@ -1,5 +1,3 @@
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Memory;

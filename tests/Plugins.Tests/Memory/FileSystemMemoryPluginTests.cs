@@ -1,6 +1,3 @@
-using Agents.Plugins.Memory;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Plugins.Tests.Memory;
 
 public sealed class FileSystemMemoryPluginTests : IDisposable

@@ -1,5 +1,3 @@
-using Agents.Plugins.Memory;
-
 namespace Agents.Plugins.Tests.Memory;
 
 public sealed class PathSafetyTests : IDisposable

@@ -1,5 +1,4 @@
 using Agents.Plugins.Archiving;
-using Agents.Plugins.Memory;
 
 namespace Agents.Plugins.Tests.Memory;
 

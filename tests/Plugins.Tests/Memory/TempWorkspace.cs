@@ -1,5 +1,3 @@
-using Agents.Plugins.Memory;
-
 namespace Agents.Plugins.Tests.Memory;
 
 /// <summary>A workspace in a fresh temporary folder, deleted on dispose.</summary>

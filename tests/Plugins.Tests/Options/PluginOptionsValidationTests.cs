@@ -1,13 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using Agents.Plugins.Browsing;
 using Agents.Plugins.LocalDocuments;
-using Agents.Plugins.Memory;
-using Agents.Plugins.Reading;
 using Agents.Plugins.Resilience;
-using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
-using Agents.Plugins.Security;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Options;
 

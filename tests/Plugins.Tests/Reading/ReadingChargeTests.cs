@@ -1,7 +1,3 @@
-using Agents.Budget;
-using Agents.Plugins.Reading;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Plugins.Tests.Reading;
@@ -14,7 +10,7 @@ public sealed class ReadingChargeTests
     [Fact]
     public async Task A_reading_tool_charges_the_calling_runs_tracker_its_tokens_with_a_plain_client()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Answer: 221 m\nQuote: \"221 m high\""));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Answer: 221 m\nQuote: \"221 m high\""));
         KernelPlugin plugin = KernelPluginFactory.CreateFromObject(new ModelReaderPlugin(scripted), "reader");
         var first = new BudgetTracker(new BudgetOptions().SetToolLimit(ModelReaderPlugin.Category, 5));
         var second = new BudgetTracker(new BudgetOptions().SetToolLimit(ModelReaderPlugin.Category, 5));
@@ -33,7 +29,7 @@ public sealed class ReadingChargeTests
     [Fact]
     public async Task A_reading_call_that_does_not_fit_the_runs_token_budget_is_not_made()
     {
-        var scripted = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Answer: 221 m"));
+        var scripted = new ScriptedChatClient(_ => ModelReply.Text("Answer: 221 m"));
         KernelPlugin plugin = KernelPluginFactory.CreateFromObject(new ModelReaderPlugin(scripted), "reader");
         var options = new BudgetOptions().SetToolLimit(ModelReaderPlugin.Category, 5);
         options.MaxInputTokens = 5;

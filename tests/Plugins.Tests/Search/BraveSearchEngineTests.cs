@@ -1,10 +1,5 @@
 using Agents.Plugins.Resilience;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -18,11 +13,11 @@ public sealed class BraveSearchEngineTests
          ]}}
         """;
 
-    private static BraveSearchEngine Create(LocalServer server)
+    private static BraveSearchEngine Create(LocalServer server, ILoggerFactory? loggerFactory = null)
     {
         var options = new BraveSearchOptions { ApiKey = "secret-token", Endpoint = server.Url("res/v1/web/search") };
         SearxngSearchEngineTests.Fast(options.Resilience);
-        return new BraveSearchEngine(new HttpClient(), options);
+        return new BraveSearchEngine(new HttpClient(), options, loggerFactory: loggerFactory);
     }
 
     /// <summary>Answers <see cref="Json"/> with rate-limit headers that say no request is left in the current window.</summary>
@@ -137,10 +132,8 @@ public sealed class BraveSearchEngineTests
     {
         await using var server = await LocalServer.StartAsync(ctx => NearlySpentAsync(ctx.Response));
         var loggers = new ListLoggerFactory();
-        var options = new BraveSearchOptions { ApiKey = "k", Endpoint = server.Url("res/v1/web/search") };
-        SearxngSearchEngineTests.Fast(options.Resilience);
 
-        await new BraveSearchEngine(new HttpClient(), options, loggerFactory: loggers).SearchAsync("q", 5, default);
+        await Create(server, loggers).SearchAsync("q", 5, default);
 
         var entry = Assert.Single(loggers.For<BraveSearchEngine>());
         Assert.Equal(LogLevel.Warning, entry.Level);

@@ -1,8 +1,5 @@
 using Agents.Plugins.Search.Local;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 

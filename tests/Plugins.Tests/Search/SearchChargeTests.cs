@@ -1,8 +1,3 @@
-using Agents.Budget;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.AI;
-
 namespace Agents.Plugins.Tests.Search;
 
 /// <summary>What <c>search</c> costs through the tracker: one unit per distinct query sent to the engine.</summary>
@@ -55,9 +50,6 @@ public sealed class SearchChargeTests
 
     private static BudgetTracker Tracker() => new(new BudgetOptions().SetToolLimit("search", 10));
 
-    private static Task<BudgetedToolResult> InvokeSearchAsync(BudgetTracker tracker, WebSearchPlugin plugin, params string[] queries)
-    {
-        var function = AIFunctionFactory.Create(typeof(WebSearchPlugin).GetMethod(nameof(WebSearchPlugin.SearchAsync))!, plugin, new AIFunctionFactoryOptions { Name = "search" });
-        return tracker.InvokeToolAsync(function, new AIFunctionArguments { ["queries"] = queries }, CancellationToken.None);
-    }
+    private static Task<BudgetedToolResult> InvokeSearchAsync(BudgetTracker tracker, WebSearchPlugin plugin, params string[] queries) =>
+        ChargedTools.SearchAsync(tracker, plugin, queries);
 }

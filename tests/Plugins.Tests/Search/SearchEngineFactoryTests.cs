@@ -1,6 +1,4 @@
-using Agents.Plugins.Search;
 using Agents.Plugins.Search.Local;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Plugins.Tests.Search;
 

@@ -1,7 +1,4 @@
 using System.Text;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
 
 namespace Agents.Plugins.Tests.Search;
 

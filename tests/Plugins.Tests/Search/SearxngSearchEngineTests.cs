@@ -1,10 +1,3 @@
-using System.Net;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
-
 namespace Agents.Plugins.Tests.Search;
 
 public sealed class SearxngSearchEngineTests
@@ -27,12 +20,12 @@ public sealed class SearxngSearchEngineTests
         r.AttemptTimeout = TimeSpan.FromSeconds(5);
     }
 
-    private static SearxngSearchEngine Create(LocalServer server, Action<SearxngSearchOptions>? configure = null)
+    private static SearxngSearchEngine Create(LocalServer server, Action<SearxngSearchOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
         var options = new SearxngSearchOptions { BaseAddress = server.BaseAddress };
         Fast(options.Resilience);
         configure?.Invoke(options);
-        return new SearxngSearchEngine(new HttpClient(), options);
+        return new SearxngSearchEngine(new HttpClient(), options, loggerFactory: loggerFactory);
     }
 
     [Fact]
@@ -209,9 +202,7 @@ public sealed class SearxngSearchEngineTests
         await using var server = await LocalServer.StartAsync(ctx => ctx.Response.WriteAsync(
             """{"query":"q","number_of_results":0,"results":[],"unresponsive_engines":[["google","too many requests"]]}"""));
         var loggers = new ListLoggerFactory();
-        var options = new SearxngSearchOptions { BaseAddress = server.BaseAddress };
-        Fast(options.Resilience);
-        var engine = new SearxngSearchEngine(new HttpClient(), options, loggerFactory: loggers);
+        var engine = Create(server, loggerFactory: loggers);
 
         await Assert.ThrowsAsync<SearchEngineException>(() => engine.SearchAsync("q", 5, default));
 

@@ -1,9 +1,4 @@
 using System.Text.Json;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 
@@ -16,6 +11,13 @@ public sealed class TavilySearchEngineTests
         ],"response_time":0.5}
         """;
 
+    private static TavilySearchEngine Create(LocalServer server, ILoggerFactory? loggerFactory = null)
+    {
+        var options = new TavilySearchOptions { ApiKey = "tvly-abc", Endpoint = server.Url("search") };
+        SearxngSearchEngineTests.Fast(options.Resilience);
+        return new TavilySearchEngine(new HttpClient(), options, loggerFactory: loggerFactory);
+    }
+
     [Fact]
     public async Task Sends_bearer_and_moves_site_operators_to_include_domains()
     {
@@ -27,9 +29,7 @@ public sealed class TavilySearchEngineTests
             body = await JsonDocument.ParseAsync(ctx.Request.Body);
             await ctx.Response.WriteAsync(Json);
         });
-        var options = new TavilySearchOptions { ApiKey = "tvly-abc", Endpoint = server.Url("search") };
-        SearxngSearchEngineTests.Fast(options.Resilience);
-        var engine = new TavilySearchEngine(new HttpClient(), options);
+        var engine = Create(server);
 
         var hits = await engine.SearchAsync("lucene site:apache.org -site:spam.com index", 5, default);
 
@@ -78,10 +78,8 @@ public sealed class TavilySearchEngineTests
     {
         await using var server = await LocalServer.StartFailingFirstAsync(1, 500, Json);
         var loggers = new ListLoggerFactory();
-        var options = new TavilySearchOptions { ApiKey = "k", Endpoint = server.Url("search") };
-        SearxngSearchEngineTests.Fast(options.Resilience);
 
-        var hits = await new TavilySearchEngine(new HttpClient(), options, loggerFactory: loggers).SearchAsync("lucene", 5, default);
+        var hits = await Create(server, loggers).SearchAsync("lucene", 5, default);
 
         Assert.Equal(2, hits.Count);
         var entry = Assert.Single(loggers.For<TavilySearchEngine>());

@@ -1,11 +1,6 @@
 using System.Reflection;
-using Agents.Budget;
-using Agents.Plugins.Search;
-using Agents.Plugins.Tests.TestSupport;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.SemanticKernel;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Tests.Search;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using Agents.Plugins.Security;
-
 namespace Agents.Plugins.Tests.Security;
 
 /// <summary>

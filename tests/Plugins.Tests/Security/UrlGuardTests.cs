@@ -1,7 +1,3 @@
-using System.Net;
-using Agents.Plugins.Security;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Plugins.Tests.Security;
 
 public sealed class UrlGuardTests

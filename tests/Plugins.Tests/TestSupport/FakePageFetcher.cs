@@ -1,5 +1,3 @@
-using Agents.Plugins.Browsing;
-
 namespace Agents.Plugins.Tests.TestSupport;
 
 /// <summary>A page fetcher driven by a callback; counts calls.</summary>

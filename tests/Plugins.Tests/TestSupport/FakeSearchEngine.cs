@@ -1,5 +1,3 @@
-using Agents.Plugins.Search;
-
 namespace Agents.Plugins.Tests.TestSupport;
 
 /// <summary>A search engine driven by a callback; counts calls.</summary>

@@ -1,6 +1,5 @@
 using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace Agents.Plugins.Tests.TestSupport;
 
