@@ -1,10 +1,3 @@
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>
@@ -12,12 +5,8 @@ namespace Agents.Samples.ChatApp.Tests.Web;
 /// memory tools and a per-run BudgetTracker; only the model is scripted.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ChatPagePlannerTests
+public sealed class ChatPagePlannerTests(BrowserFixture browser)
 {
-    private readonly BrowserFixture _browser;
-
-    public ChatPagePlannerTests(BrowserFixture browser) => _browser = browser;
-
     [Fact]
     public async Task React_with_tracker_streams_model_steps_tool_calls_the_budget_meter_and_the_cited_answer()
     {
@@ -41,7 +30,7 @@ public sealed class ChatPagePlannerTests
             { Usage = new UsageDetails { InputTokenCount = 1500, OutputTokenCount = 30 } };
         });
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
-        var page = await _browser.OpenAsync(app.BaseAddress);
+        var page = await browser.OpenAsync(app.BaseAddress);
 
         await page.GetByTestId("strategy").SelectOptionAsync("react");
         await page.GetByTestId("budget-search").FillAsync("5");
@@ -101,7 +90,7 @@ public sealed class ChatPagePlannerTests
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "never"));
         });
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
-        var page = await _browser.OpenAsync(app.BaseAddress);
+        var page = await browser.OpenAsync(app.BaseAddress);
 
         await page.GetByTestId("question").FillAsync("A question the model never finishes");
         await page.GetByTestId("send").ClickAsync();

@@ -1,11 +1,3 @@
-using System.Text.RegularExpressions;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>
@@ -14,19 +6,15 @@ namespace Agents.Samples.ChatApp.Tests.Web;
 /// report as Markdown.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class ChatPageReportTests
+public sealed partial class ChatPageReportTests(BrowserFixture browser)
 {
-    private readonly BrowserFixture _browser;
-
-    public ChatPageReportTests(BrowserFixture browser) => _browser = browser;
-
     [Fact]
     public async Task Report_mode_shows_section_progress_and_downloads_the_report_as_markdown()
     {
         using var lastSection = new ManualResetEventSlim();
         var model = new ScriptedChatClient((messages, options) => Script(messages, lastSection));
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
-        var page = await _browser.OpenAsync(app.BaseAddress, new() { AcceptDownloads = true });
+        var page = await browser.OpenAsync(app.BaseAddress, new() { AcceptDownloads = true });
 
         await page.GetByTestId("strategy").SelectOptionAsync("report");
         await page.GetByTestId("question").FillAsync("How do budget-aware agents work?");

@@ -1,20 +1,12 @@
 using System.Runtime.CompilerServices;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
 
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>The chat page in real Chromium against the app on 127.0.0.1 with a scripted agent.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ChatPageTests
+public sealed class ChatPageTests(BrowserFixture browser)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 15_000 };
-    private readonly BrowserFixture _browser;
-
-    public ChatPageTests(BrowserFixture browser) => _browser = browser;
 
     [Fact]
     public async Task Question_streams_steps_moves_the_budget_meter_and_shows_the_answer_with_citation_links()
@@ -341,7 +333,7 @@ public sealed class ChatPageTests
             new ThinkingEvent("A long step that would not fit on a phone line if it were not folded into one line with an ellipsis at the end", "plan"),
             new AnswerEvent("A **short** answer with a long address https://example.org/a/very/long/path/that/keeps/going/and/going/without/any/break", [])));
         await using var app = await TestApp.StartAsync(runner);
-        var page = await _browser.OpenAsync(app.BaseAddress, new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        var page = await browser.OpenAsync(app.BaseAddress, new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
 
         await page.GetByTestId("question").FillAsync("Phone question");
         await page.GetByTestId("send").TapAsync();
@@ -359,7 +351,7 @@ public sealed class ChatPageTests
         }
     }
 
-    private Task<IPage> OpenAsync(TestApp app) => _browser.OpenAsync(app.BaseAddress);
+    private Task<IPage> OpenAsync(TestApp app) => browser.OpenAsync(app.BaseAddress);
 
     private static BudgetEvent Budget(AgentRunRequest request, long search, long browse, decimal cost) =>
         new([new BudgetCategoryUsage("search", search, request.Budget.SearchUnits), new BudgetCategoryUsage("browse", browse, 2), new BudgetCategoryUsage("memory", 4, null)],
