@@ -21,13 +21,7 @@ public sealed class ChatPageAskTests(BrowserFixture browser)
             s => s.AddSingleton<IChatClient>(model), new Dictionary<string, string?> { ["ChatApp:AskForMoreUnits"] = "2" });
         var page = await browser.OpenAsync(app.BaseAddress);
 
-        await page.GetByTestId("strategy").SelectOptionAsync("react");
-        await page.GetByTestId("budget-search").FillAsync("1");
-        await page.GetByTestId("budget-browse").FillAsync("0");
-        await page.GetByTestId("question").FillAsync("Which embedded search library?");
-        await page.GetByTestId("send").ClickAsync();
-
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("Which embedded search library?", strategy: "react", searchUnits: 1, browseUnits: 0);
         var ask = run.GetByTestId("ask");
         await Expect(ask.GetByTestId("ask-text")).ToHaveTextAsync("The search budget is spent; continue with 2 more?", new() { Timeout = 20_000 });
         await Expect(ask).ToHaveAttributeAsync("role", "group");

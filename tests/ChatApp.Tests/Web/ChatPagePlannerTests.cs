@@ -32,13 +32,8 @@ public sealed class ChatPagePlannerTests(BrowserFixture browser)
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
         var page = await browser.OpenAsync(app.BaseAddress);
 
-        await page.GetByTestId("strategy").SelectOptionAsync("react");
-        await page.GetByTestId("budget-search").FillAsync("5");
-        await page.GetByTestId("budget-browse").FillAsync("0");
-        await page.GetByTestId("question").FillAsync("What is Lucene.Net?");
-        await page.GetByTestId("send").ClickAsync();
+        var run = await page.AskAsync("What is Lucene.Net?", strategy: "react", searchUnits: 5, browseUnits: 0);
 
-        var run = page.GetByTestId("run").Last;
         var wait = new LocatorAssertionsToContainTextOptions { Timeout = 20_000 };
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("I will search the local library first.", wait);
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("web_search {\"queries\":[\"Lucene full-text\",\"budget tracker\"]}", wait);
@@ -92,9 +87,7 @@ public sealed class ChatPagePlannerTests(BrowserFixture browser)
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
         var page = await browser.OpenAsync(app.BaseAddress);
 
-        await page.GetByTestId("question").FillAsync("A question the model never finishes");
-        await page.GetByTestId("send").ClickAsync();
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("A question the model never finishes");
         await Expect(run.GetByTestId("budget-units")).ToContainTextAsync("search 0/10", new() { Timeout = 20_000 });
         await modelCalled.Task.WaitAsync(TimeSpan.FromSeconds(20));
 

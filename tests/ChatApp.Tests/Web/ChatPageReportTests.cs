@@ -16,11 +16,8 @@ public sealed partial class ChatPageReportTests(BrowserFixture browser)
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
         var page = await browser.OpenAsync(app.BaseAddress, new() { AcceptDownloads = true });
 
-        await page.GetByTestId("strategy").SelectOptionAsync("report");
-        await page.GetByTestId("question").FillAsync("How do budget-aware agents work?");
-        await page.GetByTestId("send").ClickAsync();
+        var run = await page.AskAsync("How do budget-aware agents work?", strategy: "report");
 
-        var run = page.GetByTestId("run").Last;
         var wait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("Writing the report (Report Writer)", wait);
         await Expect(run.GetByTestId("report-progress")).ToContainTextAsync("Report: 1 of 2 sections written", wait);
