@@ -8,9 +8,6 @@ public sealed class SharedModelCallGrainTests(ClusterFixture fixture)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
-    private static async Task<BudgetCategorySnapshot> CategoryAsync(IBudgetLedger ledger, string name) =>
-        (await ledger.GetSnapshotAsync(CancellationToken.None)).Single(c => c.Name == name);
-
     [Fact]
     public async Task A_partial_commit_counts_the_used_units_releases_the_rest_and_is_idempotent()
     {
@@ -20,14 +17,14 @@ public sealed class SharedModelCallGrainTests(ClusterFixture fixture)
         BudgetLedgerReservation r = await ledger.ReserveAsync("tokens", 80, Lease, CancellationToken.None);
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.CommitAsync(r.ReservationId!, 81, CancellationToken.None));
-        Assert.Equal(80, (await CategoryAsync(ledger, "tokens")).InFlight);
+        Assert.Equal(80, (await ledger.CategoryAsync("tokens")).InFlight);
 
         Assert.Equal(BudgetLedgerCommitStatus.Committed, await ledger.CommitAsync(r.ReservationId!, 30, CancellationToken.None));
         Assert.Equal(BudgetLedgerCommitStatus.AlreadyCommitted, await other.CommitAsync(r.ReservationId!, 30, CancellationToken.None));
         Assert.Equal(BudgetLedgerCommitStatus.AlreadyCommitted, await other.CommitAsync(r.ReservationId!, CancellationToken.None));
         Assert.False(await other.ReleaseAsync(r.ReservationId!, CancellationToken.None));
 
-        BudgetCategorySnapshot tokens = await CategoryAsync(other, "tokens");
+        BudgetCategorySnapshot tokens = await other.CategoryAsync("tokens");
         Assert.Equal((30, 0, 70), (tokens.Used, tokens.InFlight, tokens.Remaining!.Value));
         Assert.Equal(BudgetLedgerCommitStatus.NotPending, await ledger.CommitAsync("not-a-reservation", 1, CancellationToken.None));
     }
@@ -67,9 +64,9 @@ public sealed class SharedModelCallGrainTests(ClusterFixture fixture)
             }
         })));
 
-        BudgetCategorySnapshot input = await CategoryAsync(admin, SharedLedgerCategories.InputTokens);
-        BudgetCategorySnapshot output = await CategoryAsync(admin, SharedLedgerCategories.OutputTokens);
-        BudgetCategorySnapshot money = await CategoryAsync(admin, SharedLedgerCategories.CostMicroUsd);
+        BudgetCategorySnapshot input = await admin.CategoryAsync(SharedLedgerCategories.InputTokens);
+        BudgetCategorySnapshot output = await admin.CategoryAsync(SharedLedgerCategories.OutputTokens);
+        BudgetCategorySnapshot money = await admin.CategoryAsync(SharedLedgerCategories.CostMicroUsd);
         Assert.True(refused > 0, "the caps were never reached");
         Assert.True(input.Used <= inCap && output.Used <= outCap && money.Used <= moneyCap, $"overrun: {input.Used}/{inCap}, {output.Used}/{outCap}, {money.Used}/{moneyCap}");
         Assert.Equal((0, 0, 0), (input.InFlight, output.InFlight, money.InFlight));

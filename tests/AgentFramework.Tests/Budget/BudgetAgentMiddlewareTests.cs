@@ -1,7 +1,4 @@
 using Agents.Budget.Tests.Fakes;
-using Agents.Budget;
-using Microsoft.Agents.AI;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework.Tests.Budget;
 

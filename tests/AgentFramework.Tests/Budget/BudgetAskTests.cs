@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Agents.Budget.Tests.Fakes;
-using Agents.Budget;
-using Microsoft.Agents.AI;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework.Tests.Budget;
 

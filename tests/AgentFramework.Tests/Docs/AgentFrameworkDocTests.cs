@@ -1,8 +1,5 @@
 using System.Text.RegularExpressions;
 using Agents.Budget.Tests.Fakes;
-using Agents.Budget;
-using Microsoft.Agents.AI;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework.Tests.Docs;
 
@@ -76,7 +73,6 @@ public sealed class AgentFrameworkDocTests
 
     private static string Normalize(string code) =>
         string.Join("\n", code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
-
 
     private static string RepositoryRoot()
     {

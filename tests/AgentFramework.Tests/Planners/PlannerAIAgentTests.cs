@@ -1,13 +1,10 @@
 using System.Text.Json;
 using Agents.Planners.Tests.Fakes;
-using Agents.Budget;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Scaling;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Microsoft.Agents.AI;
-using Microsoft.Extensions.AI;
 
 namespace Agents.AgentFramework.Tests.Planners;
 

@@ -1,4 +1,3 @@
-using Agents.Budget;
 using Agents.Planners.DeepResearch;
 using Agents.Planners.Tests.DeepResearch;
 using Agents.Plugins.Memory;

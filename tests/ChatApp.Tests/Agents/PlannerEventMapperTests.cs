@@ -2,7 +2,6 @@ using Agents.Budget;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
 using Agents.Plugins.Memory;
-using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Hosting;
 
 namespace Agents.Samples.ChatApp.Tests.Agents;

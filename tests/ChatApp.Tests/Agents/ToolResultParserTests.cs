@@ -1,5 +1,3 @@
-using Agents.Samples.ChatApp.Agents;
-
 namespace Agents.Samples.ChatApp.Tests.Agents;
 
 /// <summary>The research tools' result markup becomes a summary line and cards.</summary>

@@ -1,13 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
-
 namespace Agents.Samples.ChatApp.Tests.Api;
 
 /// <summary>Issue 18 item 3: a run of the REAL planner whose search budget is spent asks the page and goes on when granted.</summary>
@@ -134,18 +124,12 @@ public sealed class BudgetAskTests
 
     private static Task<TestApp> StartAsync(IChatClient model, params (string Key, string Value)[] extra)
     {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        var settings = new Dictionary<string, string?>
-        {
-            ["ChatApp:Research:DocumentsFolder"] = docs,
-            ["ChatApp:Research:WorkspaceRoot"] = workspace,
-            ["ChatApp:AskForMoreUnits"] = "3",
-        };
+        var settings = new Dictionary<string, string?> { ["ChatApp:AskForMoreUnits"] = "3" };
         foreach (var (key, value) in extra)
         {
             settings[key] = value;
         }
 
-        return TestApp.StartAsync(settings: settings, services: s => s.AddSingleton(model));
+        return TestApp.StartOverFoldersAsync(s => s.AddSingleton(model), settings);
     }
 }

@@ -1,13 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,11 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
 using static Agents.Samples.ChatApp.Tests.Fakes.BatsRoles;
 
 namespace Agents.Samples.ChatApp.Tests.Api;

@@ -1,10 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
 using static Agents.Samples.ChatApp.Tests.Fakes.BatsRoles;
 
 namespace Agents.Samples.ChatApp.Tests.Api;

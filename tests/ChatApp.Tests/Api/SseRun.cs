@@ -1,6 +1,3 @@
-using System.Text.Json;
-using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
-
 namespace Agents.Samples.ChatApp.Tests.Api;
 
 /// <summary>A run's event stream read as it comes, so that a test can act between its events.</summary>

@@ -1,16 +1,6 @@
 using System.ClientModel;
-using System.Net;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Agents.Samples.ChatApp.OpenAICompat;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenAI;
 using OpenAI.Chat;
-using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
 
 namespace Agents.Samples.ChatApp.Tests.Api;
 
@@ -18,19 +8,13 @@ namespace Agents.Samples.ChatApp.Tests.Api;
 /// When the upstream model fails, its raw error (here a fake path and key) goes to the server log under an id;
 /// the client sees a generic message with that id: completions streaming and not, and the chat page's runs.
 /// </summary>
-public sealed partial class UpstreamErrorTests
+public sealed class UpstreamErrorTests
 {
-    private const string Secret = "/srv/secret-models/weights.bin (key sk-live-0000SECRET)";
-
     [Fact]
     public async Task Completions_show_only_an_error_id_streaming_and_not_and_the_log_has_the_details()
     {
         var logs = new ListLoggerProvider();
-        await using var app = await TestApp.StartAsync(services: s =>
-        {
-            s.AddSingleton(new CompletionsModel(Failing(), "tiny-test"));
-            s.AddSingleton<ILoggerProvider>(logs);
-        });
+        await using var app = await CompletionsApp.StartAsync(Failing(), services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var http = app.CreateClient();
 
         using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
@@ -45,7 +29,7 @@ public sealed partial class UpstreamErrorTests
         Assert.EndsWith("data: [DONE]\n\n", events, StringComparison.Ordinal);
         AssertHiddenAndLogged(events, logs);
 
-        var chat = new ChatClient("tiny-test", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(app.BaseAddress, "v1") });
+        var chat = app.OpenAIChat();
         var error = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("x")]));
         AssertHiddenAndLogged(error.Message, logs);
     }
@@ -72,18 +56,15 @@ public sealed partial class UpstreamErrorTests
     }
 
     private static ScriptedChatClient Failing() =>
-        new((_, _) => throw new InvalidOperationException("Model file " + Secret + " could not be opened"));
+        new((_, _) => throw new InvalidOperationException(UpstreamFailure.Message));
 
     private static void AssertHiddenAndLogged(string clientText, ListLoggerProvider logs)
     {
         Assert.DoesNotContain("secret", clientText, StringComparison.OrdinalIgnoreCase);
-        var match = ErrorId().Match(clientText);
+        var match = UpstreamFailure.ErrorId().Match(clientText);
         Assert.True(match.Success, "The client got no error id: " + clientText);
         Assert.True(
-            logs.Entries.Any(e => e.Contains(match.Value, StringComparison.Ordinal) && e.Contains(Secret, StringComparison.Ordinal)),
+            logs.Entries.Any(e => e.Contains(match.Value, StringComparison.Ordinal) && e.Contains(UpstreamFailure.Secret, StringComparison.Ordinal)),
             $"No log entry has both the id {match.Value} and the upstream error:\n{logs.Text}");
     }
-
-    [GeneratedRegex(@"err_[0-9a-f]{12}")]
-    private static partial Regex ErrorId();
 }

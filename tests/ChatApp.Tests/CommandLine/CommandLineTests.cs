@@ -1,6 +1,4 @@
 using Agents.Samples.ChatApp.CommandLine;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
 
 namespace Agents.Samples.ChatApp.Tests.CommandLine;
 

@@ -1,14 +1,5 @@
 using System.ClientModel;
-using System.Net;
-using System.Text.Json;
-using Agents.Samples.ChatApp.OpenAICompat;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using OpenAI;
 using OpenAI.Chat;
-using static Agents.Samples.ChatApp.Tests.Api.ChatApiTests;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
 
 namespace Agents.Samples.ChatApp.Tests.Completions;
@@ -23,19 +14,13 @@ public sealed class ChatCompletionsTests
             Usage = new UsageDetails { InputTokenCount = 7, OutputTokenCount = 5, TotalTokenCount = 12 },
         });
 
-    private static Task<TestApp> StartAsync(IChatClient model, IDictionary<string, string?>? settings = null) =>
-        TestApp.StartAsync(settings: settings, services: s => s.AddSingleton(new CompletionsModel(model, "tiny-test")));
-
-    private static ChatClient OpenAIChat(TestApp app, string key = "unused") =>
-        new("tiny-test", new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(app.BaseAddress, "v1") });
-
     [Fact]
     public async Task Non_streaming_completion_returns_text_finish_reason_and_usage()
     {
         var model = EchoModel();
-        await using var app = await StartAsync(model);
+        await using var app = await CompletionsApp.StartAsync(model);
 
-        ChatCompletion completion = await OpenAIChat(app).CompleteChatAsync(
+        ChatCompletion completion = await app.OpenAIChat().CompleteChatAsync(
             [new SystemChatMessage("be brief"), new UserChatMessage("hello there")],
             new ChatCompletionOptions { MaxOutputTokenCount = 16, Temperature = 0.5f });
 
@@ -52,7 +37,7 @@ public sealed class ChatCompletionsTests
     public async Task N_choices_from_a_model_that_answers_once_are_asked_for_n_times_and_their_usage_is_summed()
     {
         var model = EchoModel();
-        await using var app = await StartAsync(model);
+        await using var app = await CompletionsApp.StartAsync(model);
         using var http = app.CreateClient();
 
         using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":3}"));
@@ -80,7 +65,7 @@ public sealed class ChatCompletionsTests
             });
             return new ChatResponse([.. replies]) { Usage = new UsageDetails { InputTokenCount = 7, OutputTokenCount = 4 * n } };
         });
-        await using var app = await StartAsync(model);
+        await using var app = await CompletionsApp.StartAsync(model);
         using var http = app.CreateClient();
 
         using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":4}"));
@@ -97,12 +82,12 @@ public sealed class ChatCompletionsTests
     [Fact]
     public async Task Streaming_completion_streams_deltas_then_finish_reason_and_usage()
     {
-        await using var app = await StartAsync(EchoModel());
+        await using var app = await CompletionsApp.StartAsync(EchoModel());
 
         var parts = new List<string>();
         OpenAI.Chat.ChatFinishReason? finish = null;
         ChatTokenUsage? usage = null;
-        await foreach (var update in OpenAIChat(app).CompleteChatStreamingAsync([new UserChatMessage("stream me")]))
+        await foreach (var update in app.OpenAIChat().CompleteChatStreamingAsync([new UserChatMessage("stream me")]))
         {
             parts.AddRange(update.ContentUpdate.Select(p => p.Text));
             finish ??= update.FinishReason;
@@ -135,7 +120,7 @@ public sealed class ChatCompletionsTests
     public async Task Bad_requests_get_400_with_an_openai_style_error(string body, string message)
     {
         var model = EchoModel();
-        await using var app = await StartAsync(model);
+        await using var app = await CompletionsApp.StartAsync(model);
         using var http = app.CreateClient();
 
         using var response = await http.PostAsync("v1/chat/completions", Json(body));
@@ -153,8 +138,8 @@ public sealed class ChatCompletionsTests
         var model = new ScriptedChatClient((messages, options) => messages[^1].Role == ChatRole.Tool
             ? new ChatResponse(new AIChatMessage(ChatRole.Assistant, "It is sunny: " + messages[^1].Contents.OfType<FunctionResultContent>().Single().Result))
             : new ChatResponse(new AIChatMessage(ChatRole.Assistant, [new FunctionCallContent("call_1", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" })])));
-        await using var app = await StartAsync(model);
-        var chat = OpenAIChat(app);
+        await using var app = await CompletionsApp.StartAsync(model);
+        var chat = app.OpenAIChat();
         var weather = ChatTool.CreateFunctionTool("get_weather", "Weather of a city",
             BinaryData.FromString("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"));
         var options = new ChatCompletionOptions { Tools = { weather } };
@@ -190,9 +175,9 @@ public sealed class ChatCompletionsTests
     [Fact]
     public async Task Bad_request_surfaces_through_the_openai_client_as_a_400()
     {
-        await using var app = await StartAsync(EchoModel());
+        await using var app = await CompletionsApp.StartAsync(EchoModel());
 
-        var error = await Assert.ThrowsAsync<ClientResultException>(() => OpenAIChat(app).CompleteChatAsync(
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => app.OpenAIChat().CompleteChatAsync(
             [new UserChatMessage("x")], new ChatCompletionOptions { MaxOutputTokenCount = 999_999 }));
 
         Assert.Equal(400, error.Status);
@@ -202,7 +187,7 @@ public sealed class ChatCompletionsTests
     [Fact]
     public async Task Oversize_prompt_gets_413_and_missing_model_gets_503()
     {
-        await using (var app = await StartAsync(EchoModel(), new Dictionary<string, string?> { ["ChatApp:Limits:MaxCompletionPromptChars"] = "10" }))
+        await using (var app = await CompletionsApp.StartAsync(EchoModel(), settings: new Dictionary<string, string?> { ["ChatApp:Limits:MaxCompletionPromptChars"] = "10" }))
         {
             using var http = app.CreateClient();
             using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"01234567890\"}]}"));
@@ -223,7 +208,7 @@ public sealed class ChatCompletionsTests
     public async Task Model_failure_is_a_500_with_an_error_id_and_the_models_list_names_the_model()
     {
         var failing = new ScriptedChatClient((_, _) => throw new InvalidOperationException("context overflow: 5000 tokens > 2048"));
-        await using var app = await StartAsync(failing);
+        await using var app = await CompletionsApp.StartAsync(failing);
         using var http = app.CreateClient();
 
         using var response = await http.PostAsync("v1/chat/completions", Json("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));

@@ -1,9 +1,5 @@
-using System.ClientModel;
 using Agents.LocalEngine;
 using Agents.LocalEngine.Tests.TestModels;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
-using OpenAI;
 using OpenAI.Chat;
 using AIChatMessage = Microsoft.Extensions.AI.ChatMessage;
 using AIChatRole = Microsoft.Extensions.AI.ChatRole;
@@ -31,7 +27,7 @@ public sealed class LocalModelCompletionsTests : IDisposable
             ["ChatApp:Research:DocumentsFolder"] = docs,
             ["ChatApp:Research:WorkspaceRoot"] = workspace,
         });
-        var chat = new ChatClient("tiny-qwen", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(app.BaseAddress, "v1") });
+        var chat = app.OpenAIChat(modelId: "tiny-qwen");
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 6, Temperature = 0 };
         List<OpenAI.Chat.ChatMessage> messages = [new SystemChatMessage("Be brief."), new UserChatMessage("Hello there")];
 

@@ -1,13 +1,4 @@
 using System.ClientModel;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Agents.Samples.ChatApp.OpenAICompat;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Agents.Samples.ChatApp.Tests.Completions;
@@ -100,7 +91,7 @@ public sealed class MalformedRequestTests
     public async Task Every_wrong_typed_or_malformed_field_is_a_400_in_openai_shape_naming_it()
     {
         var model = Echo();
-        await using var app = await StartAsync(model);
+        await using var app = await CompletionsApp.StartAsync(model);
         using var http = app.CreateClient();
         var failures = new List<string>();
 
@@ -136,7 +127,7 @@ public sealed class MalformedRequestTests
         var bytes = Encoding.UTF8.GetBytes(template.Replace("\u00ff", "\u0001", StringComparison.Ordinal));
         bytes[Array.IndexOf(bytes, (byte)1)] = 0xFF;
         var model = Echo();
-        await using var app = await StartAsync(model);
+        await using var app = await CompletionsApp.StartAsync(model);
         using var http = app.CreateClient();
 
         Assert.Null(await CheckAsync(http, bytes, param));
@@ -147,8 +138,8 @@ public sealed class MalformedRequestTests
     public async Task The_openai_client_gets_a_400_for_a_tool_choice_without_tools_or_naming_an_undeclared_tool()
     {
         var model = Echo();
-        await using var app = await StartAsync(model);
-        var chat = new ChatClient("tiny-test", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(app.BaseAddress, "v1") });
+        await using var app = await CompletionsApp.StartAsync(model);
+        var chat = app.OpenAIChat();
 
         var withoutTools = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync(
             [new UserChatMessage("x")], new ChatCompletionOptions { ToolChoice = ChatToolChoice.CreateRequiredChoice() }));
@@ -193,7 +184,4 @@ public sealed class MalformedRequestTests
     }
 
     private static ScriptedChatClient Echo() => new((messages, _) => new ChatResponse(new Microsoft.Extensions.AI.ChatMessage(ChatRole.Assistant, "ok")));
-
-    private static Task<TestApp> StartAsync(IChatClient model) =>
-        TestApp.StartAsync(services: s => s.AddSingleton(new CompletionsModel(model, "tiny-test")));
 }

@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Agents.Budget.Orleans.Tests.Redis;
 using Agents.Samples.ChatApp.Tests.Api;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Tests.Fakes;
 
 namespace Agents.Samples.ChatApp.Tests.Conversations;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Samples.ChatApp.Tests.Fakes;
 
 /// <summary>

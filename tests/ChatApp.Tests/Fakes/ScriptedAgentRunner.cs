@@ -1,5 +1,3 @@
-using Agents.Samples.ChatApp.Agents;
-
 namespace Agents.Samples.ChatApp.Tests.Fakes;
 
 /// <summary>An agent runner whose events come from a test callback.</summary>

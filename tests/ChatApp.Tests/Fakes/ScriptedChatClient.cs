@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Samples.ChatApp.Tests.Fakes;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Agents.Samples.ChatApp.Hosting;
 using Microsoft.Extensions.Options;
 

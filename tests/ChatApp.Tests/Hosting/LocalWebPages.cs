@@ -1,4 +1,3 @@
-using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

@@ -1,9 +1,6 @@
-using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Hosting;
-using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Agents.Samples.ChatApp.Tests.Hosting;
@@ -34,13 +31,17 @@ internal sealed class TestApp : IAsyncDisposable
 
     /// <summary>
     /// Starts the app over fresh documents and workspace folders (see <see cref="Mcp.McpServerProcess.CreateFolders"/>),
-    /// with <paramref name="services"/> (the scripted model, for one) added.
+    /// with <paramref name="services"/> (the scripted model, for one) and any other <paramref name="settings"/> added.
     /// </summary>
-    public static async Task<TestApp> StartOverFoldersAsync(Action<IServiceCollection> services)
+    public static async Task<TestApp> StartOverFoldersAsync(Action<IServiceCollection> services, IDictionary<string, string?>? settings = null)
     {
         var (docs, workspace) = Mcp.McpServerProcess.CreateFolders();
-        var settings = new Dictionary<string, string?> { ["ChatApp:Research:DocumentsFolder"] = docs, ["ChatApp:Research:WorkspaceRoot"] = workspace };
-        return new(await StartAppAsync(runner: null, settings, services), docs);
+        var values = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["ChatApp:Research:DocumentsFolder"] = docs,
+            ["ChatApp:Research:WorkspaceRoot"] = workspace,
+        };
+        return new(await StartAppAsync(runner: null, values, services), docs);
     }
 
     private static Task<LoopbackApp> StartAppAsync(IAgentRunner? runner, IDictionary<string, string?>? settings, Action<IServiceCollection>? services)

@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using Agents.Samples.ChatApp.Tests.Hosting;
 using ModelContextProtocol.Client;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
 
@@ -41,10 +37,8 @@ public sealed class McpExposureTests
     [Fact]
     public async Task A_foreign_Origin_gets_403_a_foreign_Host_400_and_the_allow_lists_admit_more()
     {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
         await using var server = await McpServerProcess.StartHttpAsync(
-            "--Mcp:Research:DocumentsFolder=" + docs, "--Mcp:Research:WorkspaceRoot=" + workspace,
-            "--Mcp:AllowedOrigins=http://localhost:6274", "--Mcp:AllowedHosts=mcp.example.org");
+            McpServerProcess.OverFolders("--Mcp:AllowedOrigins=http://localhost:6274", "--Mcp:AllowedHosts=mcp.example.org"));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
         var port = server.Port;
 

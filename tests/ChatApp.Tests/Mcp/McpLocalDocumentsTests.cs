@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
-
 namespace Agents.Samples.ChatApp.Tests.Mcp;
 
 /// <summary>The MCP server (real child process over stdio): local search hits can be browsed, show no server path, and refused URLs cost nothing.</summary>

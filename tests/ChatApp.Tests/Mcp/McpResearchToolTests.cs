@@ -1,10 +1,4 @@
-using Agents.Samples.ChatApp.OpenAICompat;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
 
@@ -37,12 +31,9 @@ public sealed class McpResearchToolTests
                 Usage = new UsageDetails { InputTokenCount = 200, OutputTokenCount = 10 },
             };
         });
-        await using var upstream = await TestApp.StartAsync(services: s => s.AddSingleton(new CompletionsModel(model, "scripted")));
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var client = await McpServerProcess.StartStdioAsync(
-            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
-            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted",
-            "--Mcp:Budget:ResearchRuns=1");
+        await using var upstream = await CompletionsApp.StartAsync(model, "scripted");
+        await using var client = await McpServerProcess.StartStdioAsync(McpServerProcess.OverFolders(
+            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted", "--Mcp:Budget:ResearchRuns=1"));
 
         var tools = await client.ListToolsAsync();
         Assert.Contains(tools, t => t.Name == "research");
@@ -74,11 +65,9 @@ public sealed class McpResearchToolTests
             ? new ChatResponse(new ChatMessage(ChatRole.Assistant, "Lucene.Net is a search library."))
             : new ChatResponse(new ChatMessage(ChatRole.Assistant,
                 [new FunctionCallContent("call_1", "web_search", new Dictionary<string, object?> { ["queries"] = new[] { "Lucene" } })])));
-        await using var upstream = await TestApp.StartAsync(services: s => s.AddSingleton(new CompletionsModel(model, "scripted")));
-        var (docs, workspace) = McpServerProcess.CreateFolders();
+        await using var upstream = await CompletionsApp.StartAsync(model, "scripted");
         await using var server = await McpServerProcess.StartHttpAsync(
-            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
-            "--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted");
+            McpServerProcess.OverFolders("--Mcp:Model:Provider=openai", $"--Mcp:Model:Endpoint={upstream.BaseAddress}v1", "--Mcp:Model:ModelId=scripted"));
         await using var client = await McpExposureTests.ConnectAsync(McpServerProcess.Endpoint(server), null);
         var progress = new RecordingProgress();
 

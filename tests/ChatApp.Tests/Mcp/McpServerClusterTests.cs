@@ -1,7 +1,5 @@
 using System.Globalization;
 using Agents.Budget.Orleans.Tests.Redis;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using Agents.Tests.Shared;
 using static Agents.Samples.ChatApp.Tests.Mcp.McpExposureTests;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
 
@@ -14,8 +10,7 @@ public sealed class McpServerHttpTests
     [Fact]
     public async Task Http_transport_serves_the_tools_and_keeps_one_budget_across_requests()
     {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await McpServerProcess.StartHttpAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
+        await using var server = await McpServerProcess.StartHttpAsync(McpServerProcess.OverFolders("--Mcp:Budget:SearchUnits=3"));
 
         await using (var client = await ConnectAsync(McpServerProcess.Endpoint(server), null))
         {
@@ -39,8 +34,7 @@ public sealed class McpServerHttpTests
     [Fact]
     public async Task Http_transport_requires_the_api_key_when_set_and_refuses_bad_requests()
     {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var server = await McpServerProcess.StartHttpAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", $"--Mcp:ApiKey={Key}");
+        await using var server = await McpServerProcess.StartHttpAsync(McpServerProcess.OverFolders($"--Mcp:ApiKey={Key}"));
 
         await Assert.ThrowsAnyAsync<Exception>(() => ConnectAsync(McpServerProcess.Endpoint(server), null));
 

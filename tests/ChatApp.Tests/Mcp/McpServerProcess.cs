@@ -1,4 +1,3 @@
-using Agents.Samples.ChatApp.Tests.Hosting;
 using ModelContextProtocol.Client;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -19,6 +18,13 @@ internal static class McpServerProcess
         File.WriteAllText(Path.Combine(docs, "bats.md"), "# Budget Tracker\n\nBATS shows agents their remaining tool budget after every tool result; the budget tracker plugs into the loop.\n");
         File.WriteAllText(Path.Combine(docs, "lucene.md"), "# Lucene\n\nLucene.Net is an embedded full-text search library for .NET.\n");
         return (docs, workspace);
+    }
+
+    /// <summary>The arguments that point the server at fresh folders from <see cref="CreateFolders"/>, then <paramref name="arguments"/>.</summary>
+    public static string[] OverFolders(params string[] arguments)
+    {
+        var (docs, workspace) = CreateFolders();
+        return [$"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", .. arguments];
     }
 
     /// <summary>Starts the server on the HTTP transport on 127.0.0.1 and a free port, with <paramref name="arguments"/> after those.</summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using ModelContextProtocol.Client;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Tests.Shared;
 using ModelContextProtocol.Protocol;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
@@ -68,9 +65,8 @@ public sealed class McpServerStdioTests
     [Fact]
     public async Task Exhausted_budget_refuses_the_call_clearly_and_bad_arguments_are_not_charged()
     {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
         await using var client = await McpServerProcess.StartStdioAsync(
-            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}", "--Mcp:Budget:SearchUnits=3");
+            McpServerProcess.OverFolders("--Mcp:Budget:SearchUnits=3"));
 
         var empty = await CallAsync(client, "web_search", new() { ["queries"] = Array.Empty<string>() });
         Assert.True(empty.IsError);
@@ -127,10 +123,8 @@ public sealed class McpServerStdioTests
     public async Task Browse_with_chromium_reads_a_local_page()
     {
         await using var web = await LocalWebPages.StartAsync();
-        var (docs, workspace) = McpServerProcess.CreateFolders();
         await using var client = await McpServerProcess.StartStdioAsync(
-            $"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}",
-            "--Mcp:Research:Browser=chromium", "--Mcp:Research:AllowLoopback=true");
+            McpServerProcess.OverFolders("--Mcp:Research:Browser=chromium", "--Mcp:Research:AllowLoopback=true"));
 
         var read = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
 
@@ -143,8 +137,7 @@ public sealed class McpServerStdioTests
     public async Task Browse_refuses_loopback_addresses_by_default()
     {
         await using var web = await LocalWebPages.StartAsync();
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var client = await McpServerProcess.StartStdioAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}");
+        await using var client = await McpServerProcess.StartStdioAsync(McpServerProcess.OverFolders());
 
         var read = await CallAsync(client, "browser_browse", new() { ["urls"] = new[] { web.Article.ToString() }, ["goal"] = "arXiv number" });
 
@@ -155,8 +148,7 @@ public sealed class McpServerStdioTests
     [Fact]
     public async Task Memory_tools_stay_inside_the_workspace()
     {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var client = await McpServerProcess.StartStdioAsync($"--Mcp:Research:DocumentsFolder={docs}", $"--Mcp:Research:WorkspaceRoot={workspace}");
+        await using var client = await McpServerProcess.StartStdioAsync(McpServerProcess.OverFolders());
 
         var escape = await CallAsync(client, "memory_read_file", new() { ["path"] = "../../../../etc/passwd" });
         Assert.DoesNotContain("root:", Text(escape), StringComparison.Ordinal);

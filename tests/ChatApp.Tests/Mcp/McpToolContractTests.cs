@@ -1,12 +1,7 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
-using static Agents.Samples.ChatApp.Tests.Mcp.McpServerStdioTests;
 
 namespace Agents.Samples.ChatApp.Tests.Mcp;
 
@@ -17,8 +12,6 @@ namespace Agents.Samples.ChatApp.Tests.Mcp;
 /// </summary>
 public sealed partial class McpToolContractTests
 {
-    private const string Secret = "/srv/secret-models/weights.bin (key sk-live-0000SECRET)";
-
     [Fact]
     public async Task Every_description_names_parameters_as_the_input_schema_does_states_the_charge_and_the_output_schema_is_declared()
     {
@@ -141,13 +134,13 @@ public sealed partial class McpToolContractTests
         var text = Text(research);
         Assert.True(research.IsError, text);
         Assert.DoesNotContain("secret", text, StringComparison.OrdinalIgnoreCase);
-        var errorId = ErrorId().Match(text);
+        var errorId = UpstreamFailure.ErrorId().Match(text);
         Assert.True(errorId.Success, text);
         Assert.True(upstream.Calls > 0);
         string logged = $"The upstream model failed (error id {errorId.Value})";
         string output = await server.WaitForOutputAsync(logged, TimeSpan.FromSeconds(30));
         Assert.Contains(logged, output, StringComparison.Ordinal);
-        Assert.Contains(Secret, output, StringComparison.Ordinal);
+        Assert.Contains(UpstreamFailure.Secret, output, StringComparison.Ordinal);
     }
 
     internal static void AssertMatchesOutputSchema(JsonElement schema, JsonElement value)
@@ -164,11 +157,8 @@ public sealed partial class McpToolContractTests
         }
     }
 
-    private static Task<ServerProcess> StartAsync(params string[] arguments)
-    {
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        return McpServerProcess.StartHttpAsync(["--Mcp:Research:DocumentsFolder=" + docs, "--Mcp:Research:WorkspaceRoot=" + workspace, .. arguments]);
-    }
+    private static Task<ServerProcess> StartAsync(params string[] arguments) =>
+        McpServerProcess.StartHttpAsync(McpServerProcess.OverFolders(arguments));
 
     private static Task<McpClient> ConnectAsync(ServerProcess server) =>
         McpExposureTests.ConnectAsync(McpServerProcess.Endpoint(server), null);
@@ -188,9 +178,6 @@ public sealed partial class McpToolContractTests
     [GeneratedRegex(@"Charged: .*? of the server's '([a-z_]+)' budget")]
     private static partial Regex ChargedCategory();
 
-    [GeneratedRegex(@"err_[0-9a-f]{12}")]
-    private static partial Regex ErrorId();
-
     /// <summary>An OpenAI-compatible endpoint on 127.0.0.1 that fails every call with internal details in its error.</summary>
     private sealed class FailingUpstream : IAsyncDisposable
     {
@@ -208,7 +195,7 @@ public sealed partial class McpToolContractTests
             {
                 Interlocked.Increment(ref upstream._calls);
                 return Results.Text(
-                    JsonSerializer.Serialize(new { error = new { message = "Model file " + Secret + " could not be opened", type = "invalid_request_error", param = (string?)null, code = "secret_leak" } }),
+                    JsonSerializer.Serialize(new { error = new { message = UpstreamFailure.Message, type = "invalid_request_error", param = (string?)null, code = "secret_leak" } }),
                     "application/json", statusCode: StatusCodes.Status400BadRequest);
             }));
             return upstream;

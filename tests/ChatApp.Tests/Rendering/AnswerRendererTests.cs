@@ -1,4 +1,3 @@
-using Agents.Samples.ChatApp.Agents;
 using Agents.Samples.ChatApp.Rendering;
 
 namespace Agents.Samples.ChatApp.Tests.Rendering;

@@ -1,6 +1,3 @@
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>One real headless Chromium (Debian's /usr/bin/chromium) shared by the page tests.</summary>

@@ -1,21 +1,9 @@
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Agents.Samples.ChatApp.Tests.Mcp;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>Issue 18 item 3 in real Chromium: the REAL planner's spent search budget asks in the run's timeline, and Continue resumes it.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ChatPageAskTests
+public sealed class ChatPageAskTests(BrowserFixture browser)
 {
-    private readonly BrowserFixture _browser;
-
-    public ChatPageAskTests(BrowserFixture browser) => _browser = browser;
-
     [Fact]
     public async Task Continue_grants_more_search_units_and_the_run_goes_on_to_its_answer()
     {
@@ -29,27 +17,11 @@ public sealed class ChatPageAskTests
                 : new ChatResponse(new ChatMessage(ChatRole.Assistant, "Answer: Lucene.Net is the embedded search library."))
                 { Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 10 } };
         });
-        var (docs, workspace) = McpServerProcess.CreateFolders();
-        await using var app = await TestApp.StartAsync(
-            settings: new Dictionary<string, string?>
-            {
-                ["ChatApp:Research:DocumentsFolder"] = docs,
-                ["ChatApp:Research:WorkspaceRoot"] = workspace,
-                ["ChatApp:AskForMoreUnits"] = "2",
-            },
-            services: s => s.AddSingleton<IChatClient>(model));
-        var context = await _browser.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(app.BaseAddress.ToString());
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await using var app = await TestApp.StartOverFoldersAsync(
+            s => s.AddSingleton<IChatClient>(model), new Dictionary<string, string?> { ["ChatApp:AskForMoreUnits"] = "2" });
+        var page = await browser.OpenAsync(app.BaseAddress);
 
-        await page.GetByTestId("strategy").SelectOptionAsync("react");
-        await page.GetByTestId("budget-search").FillAsync("1");
-        await page.GetByTestId("budget-browse").FillAsync("0");
-        await page.GetByTestId("question").FillAsync("Which embedded search library?");
-        await page.GetByTestId("send").ClickAsync();
-
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("Which embedded search library?", strategy: "react", searchUnits: 1, browseUnits: 0);
         var ask = run.GetByTestId("ask");
         await Expect(ask.GetByTestId("ask-text")).ToHaveTextAsync("The search budget is spent; continue with 2 more?", new() { Timeout = 20_000 });
         await Expect(ask).ToHaveAttributeAsync("role", "group");
@@ -74,7 +46,7 @@ public sealed class ChatPageAskTests
 
         // After a reload the question and its answer are still in the run's timeline, answered.
         await page.ReloadAsync();
-        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true", new() { Timeout = 15_000 });
+        await BrowserFixture.WaitReadyAsync(page);
         var kept = page.GetByTestId("run").Last.GetByTestId("ask");
         await Expect(kept.GetByTestId("ask-text")).ToHaveTextAsync("The search budget is spent; continue with 2 more?");
         await Expect(kept.GetByTestId("ask-outcome")).ToHaveTextAsync("Granted 2 more");

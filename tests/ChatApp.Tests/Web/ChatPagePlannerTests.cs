@@ -1,10 +1,3 @@
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>
@@ -12,12 +5,8 @@ namespace Agents.Samples.ChatApp.Tests.Web;
 /// memory tools and a per-run BudgetTracker; only the model is scripted.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ChatPagePlannerTests
+public sealed class ChatPagePlannerTests(BrowserFixture browser)
 {
-    private readonly BrowserFixture _browser;
-
-    public ChatPagePlannerTests(BrowserFixture browser) => _browser = browser;
-
     [Fact]
     public async Task React_with_tracker_streams_model_steps_tool_calls_the_budget_meter_and_the_cited_answer()
     {
@@ -41,15 +30,10 @@ public sealed class ChatPagePlannerTests
             { Usage = new UsageDetails { InputTokenCount = 1500, OutputTokenCount = 30 } };
         });
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
-        var page = await _browser.OpenAsync(app.BaseAddress);
+        var page = await browser.OpenAsync(app.BaseAddress);
 
-        await page.GetByTestId("strategy").SelectOptionAsync("react");
-        await page.GetByTestId("budget-search").FillAsync("5");
-        await page.GetByTestId("budget-browse").FillAsync("0");
-        await page.GetByTestId("question").FillAsync("What is Lucene.Net?");
-        await page.GetByTestId("send").ClickAsync();
+        var run = await page.AskAsync("What is Lucene.Net?", strategy: "react", searchUnits: 5, browseUnits: 0);
 
-        var run = page.GetByTestId("run").Last;
         var wait = new LocatorAssertionsToContainTextOptions { Timeout = 20_000 };
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("I will search the local library first.", wait);
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("web_search {\"queries\":[\"Lucene full-text\",\"budget tracker\"]}", wait);
@@ -101,11 +85,9 @@ public sealed class ChatPagePlannerTests
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, "never"));
         });
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
-        var page = await _browser.OpenAsync(app.BaseAddress);
+        var page = await browser.OpenAsync(app.BaseAddress);
 
-        await page.GetByTestId("question").FillAsync("A question the model never finishes");
-        await page.GetByTestId("send").ClickAsync();
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("A question the model never finishes");
         await Expect(run.GetByTestId("budget-units")).ToContainTextAsync("search 0/10", new() { Timeout = 20_000 });
         await modelCalled.Task.WaitAsync(TimeSpan.FromSeconds(20));
 

@@ -1,11 +1,3 @@
-using System.Text.RegularExpressions;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
-
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>
@@ -14,25 +6,18 @@ namespace Agents.Samples.ChatApp.Tests.Web;
 /// report as Markdown.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class ChatPageReportTests
+public sealed partial class ChatPageReportTests(BrowserFixture browser)
 {
-    private readonly BrowserFixture _browser;
-
-    public ChatPageReportTests(BrowserFixture browser) => _browser = browser;
-
     [Fact]
     public async Task Report_mode_shows_section_progress_and_downloads_the_report_as_markdown()
     {
         using var lastSection = new ManualResetEventSlim();
         var model = new ScriptedChatClient((messages, options) => Script(messages, lastSection));
         await using var app = await TestApp.StartOverFoldersAsync(s => s.AddSingleton<IChatClient>(model));
-        var page = await _browser.OpenAsync(app.BaseAddress, new() { AcceptDownloads = true });
+        var page = await browser.OpenAsync(app.BaseAddress, new() { AcceptDownloads = true });
 
-        await page.GetByTestId("strategy").SelectOptionAsync("report");
-        await page.GetByTestId("question").FillAsync("How do budget-aware agents work?");
-        await page.GetByTestId("send").ClickAsync();
+        var run = await page.AskAsync("How do budget-aware agents work?", strategy: "report");
 
-        var run = page.GetByTestId("run").Last;
         var wait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000 };
         await Expect(run.GetByTestId("steps")).ToContainTextAsync("Writing the report (Report Writer)", wait);
         await Expect(run.GetByTestId("report-progress")).ToContainTextAsync("Report: 1 of 2 sections written", wait);

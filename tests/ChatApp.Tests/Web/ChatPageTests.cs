@@ -1,20 +1,12 @@
 using System.Runtime.CompilerServices;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Tests.Fakes;
-using Agents.Samples.ChatApp.Tests.Hosting;
-using Microsoft.Playwright;
-using static Microsoft.Playwright.Assertions;
 
 namespace Agents.Samples.ChatApp.Tests.Web;
 
 /// <summary>The chat page in real Chromium against the app on 127.0.0.1 with a scripted agent.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ChatPageTests
+public sealed class ChatPageTests(BrowserFixture browser)
 {
     private static readonly LocatorAssertionsToHaveTextOptions Wait = new() { Timeout = 15_000 };
-    private readonly BrowserFixture _browser;
-
-    public ChatPageTests(BrowserFixture browser) => _browser = browser;
 
     [Fact]
     public async Task Question_streams_steps_moves_the_budget_meter_and_shows_the_answer_with_citation_links()
@@ -24,12 +16,8 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("strategy").SelectOptionAsync("react");
-        await page.GetByTestId("budget-search").FillAsync("5");
-        await page.GetByTestId("question").FillAsync("Who wrote the BATS paper?");
-        await page.GetByTestId("send").ClickAsync();
+        var run = await page.AskAsync("Who wrote the BATS paper?", strategy: "react", searchUnits: 5);
 
-        var run = page.GetByTestId("run").Last;
         await Expect(run.GetByTestId("step").First).ToContainTextAsync("Planning the search", new() { Timeout = 15_000 });
         await Expect(run.GetByTestId("step").Nth(1)).ToContainTextAsync("search {\"queries\":[\"BATS budget tracker\"]}", new() { Timeout = 15_000 });
         await Expect(run.GetByTestId("budget-units")).ToHaveTextAsync("search 1/5browse 0/2", Wait);
@@ -73,9 +61,7 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("question").FillAsync("A question that never finishes");
-        await page.GetByTestId("send").ClickAsync();
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("A question that never finishes");
         await Expect(run.GetByTestId("step").First).ToContainTextAsync("Working", new() { Timeout = 15_000 });
         await Expect(page.GetByTestId("send")).ToBeDisabledAsync();
 
@@ -119,9 +105,7 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("question").FillAsync("<script>window.__pwned = 4</script>");
-        await page.GetByTestId("send").ClickAsync();
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("<script>window.__pwned = 4</script>");
         await Expect(run.GetByTestId("answer")).ToHaveTextAsync(answer, Wait);
         await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
 
@@ -144,14 +128,12 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("question").FillAsync("first question");
-        await page.GetByTestId("send").ClickAsync();
+        await page.AskAsync("first question");
         await Expect(page.GetByTestId("answer").Last).ToHaveTextAsync("Answer to first question after 0 turns", Wait);
 
         await page.GetByTestId("new-chat").ClickAsync();
         await Expect(page.GetByTestId("run")).ToHaveCountAsync(0);
-        await page.GetByTestId("question").FillAsync("second question");
-        await page.GetByTestId("send").ClickAsync();
+        await page.AskAsync("second question");
         await Expect(page.GetByTestId("answer").Last).ToHaveTextAsync("Answer to second question after 0 turns", Wait);
 
         var conversations = page.GetByTestId("conversation");
@@ -159,8 +141,7 @@ public sealed class ChatPageTests
         await Expect(conversations.First).ToHaveTextAsync("first question");
         await conversations.First.ClickAsync();
         await Expect(page.GetByTestId("answer")).ToHaveTextAsync("Answer to first question after 0 turns", Wait);
-        await page.GetByTestId("question").FillAsync("follow-up");
-        await page.GetByTestId("send").ClickAsync();
+        await page.AskAsync("follow-up");
         await Expect(page.GetByTestId("answer").Last).ToHaveTextAsync("Answer to follow-up after 2 turns", Wait);
     }
 
@@ -171,9 +152,7 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner, new Dictionary<string, string?> { ["ChatApp:Limits:MaxSearchUnits"] = "20" });
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("budget-search").FillAsync("500");
-        await page.GetByTestId("question").FillAsync("spend a lot");
-        await page.GetByTestId("send").ClickAsync();
+        await page.AskAsync("spend a lot", searchUnits: 500);
 
         await Expect(page.GetByTestId("status")).ToHaveTextAsync(
             "budget.searchUnits is 500; it must be between 0 and the server maximum 20.", Wait);
@@ -195,9 +174,7 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("question").FillAsync("What is BATS?");
-        await page.GetByTestId("send").ClickAsync();
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("What is BATS?");
         var answer = run.GetByTestId("answer");
         await Expect(answer.Locator("h2")).ToHaveTextAsync("Findings", Wait);
         await Expect(answer.Locator("ul > li")).ToHaveCountAsync(2);
@@ -235,9 +212,7 @@ public sealed class ChatPageTests
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
 
-        await page.GetByTestId("question").FillAsync("q");
-        await page.GetByTestId("send").ClickAsync();
-        var run = page.GetByTestId("run").Last;
+        var run = await page.AskAsync("q");
         await Expect(run.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
 
         await Expect(run.GetByTestId("answer").Locator("li").First).ToContainTextAsync("<script>window.__pwned = 1</script> item");
@@ -260,9 +235,7 @@ public sealed class ChatPageTests
             new AnswerEvent("BATS is **budget-aware** [1].", [new Citation(1, "BATS on arXiv", "https://arxiv.org/abs/2511.17006")])));
         await using var app = await TestApp.StartAsync(runner);
         var page = await OpenAsync(app);
-        await page.GetByTestId("budget-search").FillAsync("5");
-        await page.GetByTestId("question").FillAsync("What is BATS?");
-        await page.GetByTestId("send").ClickAsync();
+        await page.AskAsync("What is BATS?", searchUnits: 5);
         await Expect(page.GetByTestId("run").Last.GetByTestId("run-status")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 15_000 });
 
         await page.ReloadAsync();
@@ -341,7 +314,7 @@ public sealed class ChatPageTests
             new ThinkingEvent("A long step that would not fit on a phone line if it were not folded into one line with an ellipsis at the end", "plan"),
             new AnswerEvent("A **short** answer with a long address https://example.org/a/very/long/path/that/keeps/going/and/going/without/any/break", [])));
         await using var app = await TestApp.StartAsync(runner);
-        var page = await _browser.OpenAsync(app.BaseAddress, new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
+        var page = await browser.OpenAsync(app.BaseAddress, new() { ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true });
 
         await page.GetByTestId("question").FillAsync("Phone question");
         await page.GetByTestId("send").TapAsync();
@@ -359,7 +332,7 @@ public sealed class ChatPageTests
         }
     }
 
-    private Task<IPage> OpenAsync(TestApp app) => _browser.OpenAsync(app.BaseAddress);
+    private Task<IPage> OpenAsync(TestApp app) => browser.OpenAsync(app.BaseAddress);
 
     private static BudgetEvent Budget(AgentRunRequest request, long search, long browse, decimal cost) =>
         new([new BudgetCategoryUsage("search", search, request.Budget.SearchUnits), new BudgetCategoryUsage("browse", browse, 2), new BudgetCategoryUsage("memory", 4, null)],

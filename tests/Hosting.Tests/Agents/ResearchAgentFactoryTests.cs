@@ -1,8 +1,4 @@
 using Agents.Planners.ReAct;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Hosting.Tests.Agents;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Hosting.Tests.Fakes;
 
 /// <summary>A chat client whose replies a callback decides; counts the calls.</summary>

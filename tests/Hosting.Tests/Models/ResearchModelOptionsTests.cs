@@ -1,8 +1,3 @@
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Hosting.Tests.Models;
 
 public sealed class ResearchModelOptionsTests

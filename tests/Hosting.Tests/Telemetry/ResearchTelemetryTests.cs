@@ -1,9 +1,3 @@
-using Agents.Hosting.Tests.Fakes;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-
 namespace Agents.Hosting.Tests.Telemetry;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
@@ -18,7 +12,7 @@ public sealed class ResearchTelemetryTests
     [Fact]
     public async Task The_console_exporter_prints_the_chat_span_of_a_model_call()
     {
-        await using var server = await ScriptedModelServer.StartAsync(_ => (200, null));
+        await using var server = await FakeOpenAIServer.StartAsync("k", _ => FakeReply.Say("hello"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Telemetry:Exporter"] = "console",

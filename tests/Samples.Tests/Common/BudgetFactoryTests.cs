@@ -1,6 +1,5 @@
 using Agents.Budget;
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Tests.Common;
 

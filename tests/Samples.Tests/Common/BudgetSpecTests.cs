@@ -1,5 +1,4 @@
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Tests.Common;
 

@@ -1,7 +1,5 @@
 using System.ClientModel;
 using Agents.Hosting;
-using Agents.Samples.Common.Models;
-using Agents.Samples.Tests.Fakes;
 using Microsoft.Extensions.AI;
 
 namespace Agents.Samples.Tests.Common;

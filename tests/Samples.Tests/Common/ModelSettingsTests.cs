@@ -1,6 +1,3 @@
-using Agents.Samples.Common.Cli;
-using Agents.Samples.Common.Models;
-
 namespace Agents.Samples.Tests.Common;
 
 public sealed class ModelSettingsTests

@@ -1,24 +1,18 @@
-using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
-using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Samples.Tests.Common;
 
-public sealed class ResearchStackTests : IDisposable
+public sealed class ResearchStackTests() : TempFolderTests("stack-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("stack-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private SearchSettings LocalSearch() =>
-        SearchSettings.From(SampleCommandLine.Parse(new System.CommandLine.RootCommand().AddModelAndSearchOptions(), ["--index", _dir, "--browser", "http"]), _ => null);
+        SearchSettings.From(SampleCommandLine.Parse(new System.CommandLine.RootCommand().AddModelAndSearchOptions(), ["--index", Dir, "--browser", "http"]), _ => null);
 
     [Fact]
     public async Task TryCreate_reports_a_folder_that_is_not_a_model_as_a_model_failure()
     {
-        var notAModel = Directory.CreateDirectory(Path.Combine(_dir, "not-a-model")).FullName;
+        var notAModel = Directory.CreateDirectory(Path.Combine(Dir, "not-a-model")).FullName;
         var error = new StringWriter();
         var (stack, modelFailed) = await ResearchStack.TryCreateAsync(new ModelSettings { ModelDirectory = notAModel }, LocalSearch(), NullLoggerFactory.Instance, error, "the agent");
         Assert.Null(stack);

@@ -1,4 +1,3 @@
-using Agents.Samples.Common.Cli;
 using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Searching;
 

@@ -1,21 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
 using Agents.Budget.Orleans.Tests.Redis;
-using Agents.Samples.Tests.Fakes;
+using static Agents.Samples.Tests.EndToEnd.EvalProcess;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
 /// <summary>The Eval grid across two worker processes of one cluster over a real redis-server on loopback.</summary>
 public sealed class EvalClusterEndToEndTests : IClassFixture<RedisServer>
 {
-    private const string Key = "sk-eval";
-    private static readonly Dictionary<string, string?> Env = new() { ["OPENAI_API_KEY"] = Key };
-
     private readonly RedisServer _redis;
 
     public EvalClusterEndToEndTests(RedisServer redis) => _redis = redis;
-
-    private static string Dll => ChildProcess.SampleDll("Eval", "Agents.Samples.Eval");
 
     private static string Text(int n) => n.ToString(CultureInfo.InvariantCulture);
 

@@ -1,17 +1,11 @@
-using System.Text.Json;
 using Agents.Samples.Tests.Eval;
-using Agents.Samples.Tests.Fakes;
+using static Agents.Samples.Tests.EndToEnd.EvalProcess;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
 /// <summary>The Eval sample as a real child process: strategies × budgets on the real planners, scripted model, offline web.</summary>
 public sealed class EvalEndToEndTests
 {
-    private const string Key = "sk-eval";
-    private static readonly Dictionary<string, string?> Env = new() { ["OPENAI_API_KEY"] = Key };
-
-    private static string Dll => ChildProcess.SampleDll("Eval", "Agents.Samples.Eval");
-
     private static List<string> Args(Uri endpoint, OfflineWebScenario web, string outDir, params string[] more) =>
     [
         "--dataset", web.DatasetPath, "--out", outDir, "--endpoint", endpoint.ToString(), "--model-id", "scripted",

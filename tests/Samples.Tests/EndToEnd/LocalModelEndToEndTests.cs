@@ -15,7 +15,7 @@ public sealed partial class LocalModelEndToEndTests
         await using var web = await OfflineWebScenario.StartAsync(questions: 1);
         string modelDir = Path.Combine(web.Root, "tiny-qwen");
         TestModelFactory.Create(modelDir, TestLayout.Optimum, TestFamily.Qwen, new TinyLlamaSpec { MaxPositions = 8192 });
-        string dll = ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
+        string dll = ResearchAgentProcess.Dll;
 
         var run = await ChildProcess.RunAsync(dll,
         [

@@ -1,7 +1,4 @@
-using Agents.Samples.OfflineWeb.Export;
-using Agents.Samples.OfflineWeb.Generation;
 using Agents.Samples.OfflineWeb.Hosting;
-using Agents.Samples.OfflineWeb.World;
 
 namespace Agents.Samples.Tests.EndToEnd;
 

@@ -1,4 +1,4 @@
-using Agents.Samples.Tests.Fakes;
+using static Agents.Samples.Tests.EndToEnd.ResearchAgentProcess;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
@@ -9,11 +9,6 @@ namespace Agents.Samples.Tests.EndToEnd;
 /// </summary>
 public sealed class ResearchAgentAskTests
 {
-    private const string Key = "sk-test-123";
-    private static readonly Dictionary<string, string?> Env = new() { ["OPENAI_API_KEY"] = Key };
-
-    private static string Dll => ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
-
     /// <summary>
     /// Runs the strategy with one browse unit fewer than the question needs (so the last page's browse is the refused
     /// call), asking for 2 more, with <paramref name="stdin"/> as the console's input.

@@ -1,21 +1,15 @@
-using Agents.Samples.Tests.Fakes;
+using static Agents.Samples.Tests.EndToEnd.ResearchAgentProcess;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
-public sealed class ResearchAgentBadInputTests : IDisposable
+public sealed class ResearchAgentBadInputTests() : TempFolderTests("ra-bad-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ra-bad-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string Dll => ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
-
     [Fact]
     public async Task Without_a_model_it_explains_in_one_paragraph_how_to_configure_one()
     {
-        Directory.CreateDirectory(Path.Combine(_dir, "documents"));
+        Directory.CreateDirectory(Path.Combine(Dir, "documents"));
 
-        var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], _dir);
+        var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], Dir);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("No model is configured", run.StdErr, StringComparison.Ordinal);
@@ -27,7 +21,7 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     [Fact]
     public async Task A_first_run_without_model_or_documents_names_both_in_one_message_each_with_its_option()
     {
-        var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], _dir);
+        var run = await ChildProcess.RunAsync(Dll, ["Which river flows through the capital?"], Dir);
 
         Assert.Equal(2, run.ExitCode);
         var lines = run.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -36,7 +30,7 @@ public sealed class ResearchAgentBadInputTests : IDisposable
         Assert.StartsWith("1. A model. No model is configured", lines[1], StringComparison.Ordinal);
         Assert.Contains("--model DIR", lines[1], StringComparison.Ordinal);
         Assert.Contains("--endpoint URL --model-id NAME", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("2. Documents or a search provider. The local search index folder '" + Path.Combine(_dir, "documents") + "' does not exist.", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("2. Documents or a search provider. The local search index folder '" + Path.Combine(Dir, "documents") + "' does not exist.", lines[2], StringComparison.Ordinal);
         Assert.Contains("--index DIR", lines[2], StringComparison.Ordinal);
         Assert.Contains("--search searxng (--searxng-url URL)", lines[2], StringComparison.Ordinal);
     }
@@ -50,7 +44,7 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     [InlineData(new[] { "--endpoint", "http://127.0.0.1:9/v1" }, "add --model-id NAME")]
     public async Task Bad_options_get_a_clear_message_and_exit_code_2(string[] extra, string expected)
     {
-        var run = await ChildProcess.RunAsync(Dll, ["What?", .. extra], _dir);
+        var run = await ChildProcess.RunAsync(Dll, ["What?", .. extra], Dir);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(expected, run.StdErr, StringComparison.Ordinal);
     }
@@ -58,10 +52,10 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     [Fact]
     public async Task A_folder_that_is_not_a_model_is_explained_naming_what_is_missing()
     {
-        string notAModel = Path.Combine(_dir, "not-a-model");
+        string notAModel = Path.Combine(Dir, "not-a-model");
         Directory.CreateDirectory(notAModel);
-        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
-        var run = await ChildProcess.RunAsync(Dll, ["What?", "--model", notAModel, "--index", Path.Combine(_dir, "docs"), "--browser", "http"], _dir);
+        Directory.CreateDirectory(Path.Combine(Dir, "docs"));
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--model", notAModel, "--index", Path.Combine(Dir, "docs"), "--browser", "http"], Dir);
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains($"error: the local model in '{notAModel}' cannot be loaded:", run.StdErr, StringComparison.Ordinal);
     }
@@ -69,7 +63,7 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     [Fact]
     public async Task A_missing_index_folder_is_explained()
     {
-        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m", "--index", Path.Combine(_dir, "nope")], _dir);
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m", "--index", Path.Combine(Dir, "nope")], Dir);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("does not exist", run.StdErr, StringComparison.Ordinal);
         Assert.Contains("--index DIR", run.StdErr, StringComparison.Ordinal);
@@ -84,9 +78,9 @@ public sealed class ResearchAgentBadInputTests : IDisposable
             endpoint = gone.Endpoint;
         }
 
-        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
-        await File.WriteAllTextAsync(Path.Combine(_dir, "docs", "a.md"), "# A\n\nSome text.");
-        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", endpoint.ToString(), "--model-id", "m", "--index", Path.Combine(_dir, "docs"), "--browser", "http", "--strategy", "react"], _dir, new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "k" });
+        Directory.CreateDirectory(Path.Combine(Dir, "docs"));
+        await File.WriteAllTextAsync(Path.Combine(Dir, "docs", "a.md"), "# A\n\nSome text.");
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", endpoint.ToString(), "--model-id", "m", "--index", Path.Combine(Dir, "docs"), "--browser", "http", "--strategy", "react"], Dir, new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "k" });
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("Could not reach the model endpoint " + endpoint, run.StdErr, StringComparison.Ordinal);
     }
@@ -95,8 +89,8 @@ public sealed class ResearchAgentBadInputTests : IDisposable
     public async Task A_rejected_api_key_is_reported_naming_the_variable()
     {
         await using var model = await FakeOpenAIServer.StartAsync("right-key", _ => FakeReply.Say("<answer>x</answer>"));
-        Directory.CreateDirectory(Path.Combine(_dir, "docs"));
-        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", model.Endpoint.ToString(), "--model-id", "m", "--index", Path.Combine(_dir, "docs"), "--browser", "http", "--api-key-env", "MY_LLM_KEY"], _dir, new Dictionary<string, string?> { ["MY_LLM_KEY"] = "wrong-key" });
+        Directory.CreateDirectory(Path.Combine(Dir, "docs"));
+        var run = await ChildProcess.RunAsync(Dll, ["What?", "--endpoint", model.Endpoint.ToString(), "--model-id", "m", "--index", Path.Combine(Dir, "docs"), "--browser", "http", "--api-key-env", "MY_LLM_KEY"], Dir, new Dictionary<string, string?> { ["MY_LLM_KEY"] = "wrong-key" });
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("rejected the API key (HTTP 401)", run.StdErr, StringComparison.Ordinal);
         Assert.Contains("MY_LLM_KEY", run.StdErr, StringComparison.Ordinal);

@@ -1,16 +1,10 @@
-using System.Text.Json;
-using Agents.Samples.Tests.Fakes;
+using static Agents.Samples.Tests.EndToEnd.ResearchAgentProcess;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
 /// <summary>The ResearchAgent sample as a real child process, with the scripted model behind a fake OpenAI endpoint, over the offline web.</summary>
 public sealed class ResearchAgentEndToEndTests
 {
-    private const string Key = "sk-test-123";
-    private static readonly Dictionary<string, string?> Env = new() { ["OPENAI_API_KEY"] = Key };
-
-    private static string Dll => ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
-
     private static List<string> Args(FakeOpenAIServer model, OfflineWebScenario web, string question, params string[] more) =>
     [
         question, "--endpoint", model.Endpoint.ToString(), "--model-id", "scripted", "--index", web.PagesFolder,

@@ -1,18 +1,15 @@
+using static Agents.Samples.Tests.EndToEnd.ResearchAgentProcess;
+
 namespace Agents.Samples.Tests.EndToEnd;
 
 /// <summary>The <c>--framework</c> options' mistakes, in a real child process: one clear <c>error:</c> line and exit code 2, before any model call.</summary>
-public sealed class ResearchAgentFrameworkBadInputTests : IDisposable
+public sealed class ResearchAgentFrameworkBadInputTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("ra-fw-bad-").FullName;
-
-    public ResearchAgentFrameworkBadInputTests() => Directory.CreateDirectory(Path.Combine(_dir, "docs"));
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string Dll => ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
+    public ResearchAgentFrameworkBadInputTests()
+        : base("ra-fw-bad-") => Directory.CreateDirectory(Path.Combine(Dir, "docs"));
 
     private Task<ChildProcess.Result> RunAsync(params string[] extra) =>
-        ChildProcess.RunAsync(Dll, ["What?", "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m", "--index", Path.Combine(_dir, "docs"), "--browser", "http", .. extra], _dir);
+        ChildProcess.RunAsync(Dll, ["What?", "--endpoint", "http://127.0.0.1:9/v1", "--model-id", "m", "--index", Path.Combine(Dir, "docs"), "--browser", "http", .. extra], Dir);
 
     [Theory]
     [InlineData("not json {", "is not a saved session (not JSON:")]
@@ -20,7 +17,7 @@ public sealed class ResearchAgentFrameworkBadInputTests : IDisposable
     [InlineData("""{"format": "agents.research-agent.session/1", "strategy": "bats", "session": {}}""", "holds a session of --strategy bats; a session resumes only in the same agent. Run with --strategy bats")]
     public async Task A_bad_session_file_is_a_clear_error_with_exit_code_2(string content, string expected)
     {
-        string file = Path.Combine(_dir, "session.json");
+        string file = Path.Combine(Dir, "session.json");
         await File.WriteAllTextAsync(file, content);
 
         var run = await RunAsync("--framework", "--strategy", "react", "--session", file);
@@ -35,7 +32,7 @@ public sealed class ResearchAgentFrameworkBadInputTests : IDisposable
     [Fact]
     public async Task A_session_path_that_is_a_folder_is_a_clear_error()
     {
-        var run = await RunAsync("--framework", "--session", Path.Combine(_dir, "docs"));
+        var run = await RunAsync("--framework", "--session", Path.Combine(Dir, "docs"));
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("is a folder; give a file", run.StdErr, StringComparison.Ordinal);

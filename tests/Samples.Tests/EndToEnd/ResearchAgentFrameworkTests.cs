@@ -1,4 +1,4 @@
-using Agents.Samples.Tests.Fakes;
+using static Agents.Samples.Tests.EndToEnd.ResearchAgentProcess;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
@@ -9,11 +9,6 @@ namespace Agents.Samples.Tests.EndToEnd;
 /// </summary>
 public sealed class ResearchAgentFrameworkTests
 {
-    private const string Key = "sk-test-123";
-    private static readonly Dictionary<string, string?> Env = new() { ["OPENAI_API_KEY"] = Key };
-
-    private static string Dll => ChildProcess.SampleDll("ResearchAgent", "Agents.Samples.ResearchAgent");
-
     private static List<string> Args(FakeOpenAIServer model, OfflineWebScenario web, string question, params string[] more) =>
     [
         question, "--endpoint", model.Endpoint.ToString(), "--model-id", "scripted", "--index", web.PagesFolder,

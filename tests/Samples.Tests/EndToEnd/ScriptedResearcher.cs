@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.Plugins.Memory;
-using Agents.Samples.OfflineWeb.World;
-using Agents.Samples.Tests.Fakes;
 
 namespace Agents.Samples.Tests.EndToEnd;
 

@@ -1,7 +1,4 @@
-using Agents.Samples.Common.Cli;
 using Agents.Samples.Eval.App;
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
 
 namespace Agents.Samples.Tests.Eval;
 

@@ -1,4 +1,3 @@
-using Agents.Samples.Common.Cli;
 using Agents.Samples.Eval.App;
 
 namespace Agents.Samples.Tests.Eval;

@@ -1,17 +1,11 @@
-using Agents.Samples.Eval.Dataset;
-
 namespace Agents.Samples.Tests.Eval;
 
-public sealed class EvalDatasetReaderTests : IDisposable
+public sealed class EvalDatasetReaderTests() : TempFolderTests("evalds-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("evalds-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public async Task Reads_items_and_reports_each_bad_line_with_its_number()
     {
-        string path = Path.Combine(_dir, "d.jsonl");
+        string path = Path.Combine(Dir, "d.jsonl");
         await File.WriteAllLinesAsync(path,
         [
             """{"id":"a","question":"Q1?","answer":"A1"}""",
@@ -39,7 +33,7 @@ public sealed class EvalDatasetReaderTests : IDisposable
     [Fact]
     public async Task Missing_file_names_the_path()
     {
-        string path = Path.Combine(_dir, "missing.jsonl");
+        string path = Path.Combine(Dir, "missing.jsonl");
         var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => EvalDatasetReader.ReadAsync(path));
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
     }

@@ -3,12 +3,8 @@ using SkiaSharp;
 
 namespace Agents.Samples.Tests.Eval;
 
-public sealed class EvalPlotsTests : IDisposable
+public sealed class EvalPlotsTests() : TempFolderTests("plots-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("plots-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static IReadOnlyList<EvalSummaryRow> Rows() => EvalReport.Summarize(
         from strategy in new[] { "react", "bats" }
         from budget in new[] { 5, 10, 20 }
@@ -20,7 +16,7 @@ public sealed class EvalPlotsTests : IDisposable
     [InlineData(640, 400)]
     public void Accuracy_vs_budget_is_a_decodable_png_of_the_requested_size(int width, int height)
     {
-        string path = Path.Combine(_dir, "nested", "accuracy-vs-budget.png");
+        string path = Path.Combine(Dir, "nested", "accuracy-vs-budget.png");
         EvalPlots.WriteAccuracyVsBudget(Rows(), path, width, height);
         AssertPng(path, width, height);
     }
@@ -28,7 +24,7 @@ public sealed class EvalPlotsTests : IDisposable
     [Fact]
     public void Accuracy_vs_cost_with_frontier_is_a_decodable_png()
     {
-        string path = Path.Combine(_dir, "accuracy-vs-cost.png");
+        string path = Path.Combine(Dir, "accuracy-vs-cost.png");
         EvalPlots.WriteAccuracyVsCost(Rows(), path);
         AssertPng(path, EvalPlots.DefaultWidth, EvalPlots.DefaultHeight);
     }
@@ -36,11 +32,11 @@ public sealed class EvalPlotsTests : IDisposable
     [Fact]
     public void Svg_beside_the_png_is_titled_after_the_dataset_labels_points_with_the_strategy_and_stops_at_100_percent()
     {
-        string path = Path.Combine(_dir, "accuracy-vs-cost.png");
+        string path = Path.Combine(Dir, "accuracy-vs-cost.png");
         EvalPlots.WriteAccuracyVsCost(Rows(), path, datasetName: "hotpot-dev");
 
         AssertPng(path, EvalPlots.DefaultWidth, EvalPlots.DefaultHeight);
-        string svg = File.ReadAllText(Path.Combine(_dir, "accuracy-vs-cost.svg"));
+        string svg = File.ReadAllText(Path.Combine(Dir, "accuracy-vs-cost.svg"));
         Assert.Contains("<svg", svg, StringComparison.Ordinal);
         Assert.Contains("Accuracy vs cost: hotpot-dev", svg, StringComparison.Ordinal);
         Assert.Contains("bats @ 20", svg, StringComparison.Ordinal);
@@ -53,7 +49,7 @@ public sealed class EvalPlotsTests : IDisposable
     [Fact]
     public void Each_strategy_gets_its_own_marker_and_line_style()
     {
-        string path = Path.Combine(_dir, "accuracy-vs-budget.png");
+        string path = Path.Combine(Dir, "accuracy-vs-budget.png");
         EvalPlots.WriteAccuracyVsBudget(Rows(), path, datasetName: "questions v2");
 
         string svg = File.ReadAllText(EvalPlots.SvgPath(path));
@@ -65,9 +61,9 @@ public sealed class EvalPlotsTests : IDisposable
     [Fact]
     public void No_rows_or_tiny_sizes_are_rejected()
     {
-        Assert.Contains("no results", Assert.Throws<ArgumentException>(() => EvalPlots.WriteAccuracyVsCost([], Path.Combine(_dir, "x.png"))).Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => EvalPlots.WriteAccuracyVsBudget(Rows(), Path.Combine(_dir, "x.png"), 10, 10));
-        Assert.False(File.Exists(Path.Combine(_dir, "x.png")));
+        Assert.Contains("no results", Assert.Throws<ArgumentException>(() => EvalPlots.WriteAccuracyVsCost([], Path.Combine(Dir, "x.png"))).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => EvalPlots.WriteAccuracyVsBudget(Rows(), Path.Combine(Dir, "x.png"), 10, 10));
+        Assert.False(File.Exists(Path.Combine(Dir, "x.png")));
     }
 
     internal static void AssertPng(string path, int width, int height)

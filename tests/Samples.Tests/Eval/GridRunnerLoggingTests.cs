@@ -1,21 +1,15 @@
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
 using Microsoft.Extensions.Logging;
 
 namespace Agents.Samples.Tests.Eval;
 
-public sealed class GridRunnerLoggingTests : IDisposable
+public sealed class GridRunnerLoggingTests() : TempFolderTests("grid-log-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("grid-log-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public async Task Logs_through_the_given_logger_factory_under_the_runner_s_category()
     {
         var logged = new List<(string Category, string Message)>();
         using var factory = new CallbackLoggerFactory((category, message) => { lock (logged) { logged.Add((category, message)); } });
-        await using var journal = await ResultsJournal.OpenAsync(Path.Combine(_dir, "results.jsonl"));
+        await using var journal = await ResultsJournal.OpenAsync(Path.Combine(Dir, "results.jsonl"));
         EvalItem[] items = [new("q1", "Question 1?", "Answer 1")];
 
         await new GridRunner(new GridRunnerOptions { MaxParallelism = 1 }, loggerFactory: factory)

@@ -1,18 +1,11 @@
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
-
 namespace Agents.Samples.Tests.Eval;
 
-public sealed class GridRunnerTests : IDisposable
+public sealed class GridRunnerTests() : TempFolderTests("grid-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("grid-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static readonly EvalItem[] Items =
         Enumerable.Range(1, 6).Select(i => new EvalItem($"q{i}", $"Question {i}?", $"Answer {i}")).ToArray();
 
-    private string ResultsPath => Path.Combine(_dir, "results.jsonl");
+    private string ResultsPath => Path.Combine(Dir, "results.jsonl");
 
     [Fact]
     public async Task Runs_every_cell_grades_answers_and_records_rows()

@@ -1,13 +1,7 @@
-using Agents.Samples.Eval.Grid;
-
 namespace Agents.Samples.Tests.Eval;
 
-public sealed class ResultsJournalTests : IDisposable
+public sealed class ResultsJournalTests() : TempFolderTests("journal-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("journal-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     internal static EvalResult Row(string strategy, int budget, string id, bool correct = true, decimal cost = 0.01m) => new()
     {
         Strategy = strategy, Budget = budget, Id = id, Reference = "ref", Answer = correct ? "ref" : "x", Correct = correct,
@@ -18,7 +12,7 @@ public sealed class ResultsJournalTests : IDisposable
     [Fact]
     public async Task Appended_rows_survive_reopen_and_are_found()
     {
-        string path = Path.Combine(_dir, "run", "results.jsonl");
+        string path = Path.Combine(Dir, "run", "results.jsonl");
         await using (var journal = await ResultsJournal.OpenAsync(path))
         {
             Assert.Empty(journal.Results);
@@ -38,7 +32,7 @@ public sealed class ResultsJournalTests : IDisposable
     [Fact]
     public async Task A_torn_last_line_is_reported_and_the_next_row_starts_on_a_new_line()
     {
-        string path = Path.Combine(_dir, "results.jsonl");
+        string path = Path.Combine(Dir, "results.jsonl");
         await using (var journal = await ResultsJournal.OpenAsync(path))
         {
             await journal.AppendAsync(Row("react", 5, "q1"));
@@ -60,7 +54,7 @@ public sealed class ResultsJournalTests : IDisposable
     [Fact]
     public async Task Lines_that_are_not_result_rows_are_reported()
     {
-        string path = Path.Combine(_dir, "results.jsonl");
+        string path = Path.Combine(Dir, "results.jsonl");
         await File.WriteAllTextAsync(path, "{\"hello\":1}\n");
         await using var journal = await ResultsJournal.OpenAsync(path);
         Assert.Contains("not a result row", Assert.Single(journal.Problems).Message, StringComparison.Ordinal);

@@ -1,6 +1,3 @@
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
-
 namespace Agents.Samples.Tests.Eval;
 
 /// <summary>A callback-driven strategy for grid tests.</summary>

@@ -1,7 +1,7 @@
 namespace Agents.Samples.Tests.Fakes;
 
-/// <summary>A chat/completions request as the fake received it.</summary>
-public sealed record FakeChatRequest(string Model, IReadOnlyList<FakeChatMessage> Messages, IReadOnlyList<string> ToolNames, bool Stream)
+/// <summary>A chat/completions request as the fake received it, and its JSON <paramref name="Body"/> as sent.</summary>
+public sealed record FakeChatRequest(string Model, IReadOnlyList<FakeChatMessage> Messages, IReadOnlyList<string> ToolNames, bool Stream, string Body)
 {
     /// <summary>The first user message (the question, usually).</summary>
     public string FirstUser => Messages.FirstOrDefault(m => m.Role == "user")?.Content ?? string.Empty;

@@ -10,7 +10,7 @@ namespace Agents.Samples.Tests.Fakes;
 /// <summary>
 /// An OpenAI-compatible chat/completions endpoint on 127.0.0.1 driven by a script callback: the scripted model of
 /// the end-to-end tests. Checks the bearer key (401 in OpenAI's error shape otherwise), speaks both plain JSON and
-/// SSE streaming, and records every request.
+/// SSE streaming, and records every request. A <see cref="FakeReply.Fail"/> reply answers with that status instead.
 /// </summary>
 public sealed class FakeOpenAIServer : IAsyncDisposable
 {
@@ -51,8 +51,10 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             return;
         }
 
-        using var doc = await JsonDocument.ParseAsync(context.Request.Body);
-        var request = Parse(doc.RootElement);
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        using var doc = JsonDocument.Parse(body);
+        var request = Parse(doc.RootElement, body);
         _requests.Enqueue(request);
         FakeReply reply;
         try
@@ -63,6 +65,19 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         {
             context.Response.StatusCode = 500;
             await context.Response.WriteAsync("""{"error":{"message":"script failed: """ + JsonEncodedText.Encode(ex.Message) + "\"}}");
+            return;
+        }
+
+        if (reply.Status != 200)
+        {
+            context.Response.StatusCode = reply.Status;
+            if (reply.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("""{"error":{"message":"scripted failure","type":"rate_limit_error"}}""");
             return;
         }
 
@@ -216,7 +231,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         json.WriteEndObject();
     }
 
-    private static FakeChatRequest Parse(JsonElement root)
+    private static FakeChatRequest Parse(JsonElement root, string body)
     {
         var messages = new List<FakeChatMessage>();
         foreach (var m in root.GetProperty("messages").EnumerateArray())
@@ -254,6 +269,6 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         }
 
         bool stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-        return new FakeChatRequest(root.TryGetProperty("model", out var model) ? model.GetString() ?? string.Empty : string.Empty, messages, tools, stream);
+        return new FakeChatRequest(root.TryGetProperty("model", out var model) ? model.GetString() ?? string.Empty : string.Empty, messages, tools, stream, body);
     }
 }

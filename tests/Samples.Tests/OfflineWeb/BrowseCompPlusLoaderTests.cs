@@ -1,17 +1,12 @@
-using System.Text.Json;
 using Agents.Samples.OfflineWeb.BrowseCompPlus;
 
 namespace Agents.Samples.Tests.OfflineWeb;
 
-public sealed class BrowseCompPlusLoaderTests : IDisposable
+public sealed class BrowseCompPlusLoaderTests() : TempFolderTests("bcplus-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("bcplus-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private string Write(string name, params string[] lines)
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Dir, name);
         File.WriteAllLines(path, lines);
         return path;
     }
@@ -71,7 +66,7 @@ public sealed class BrowseCompPlusLoaderTests : IDisposable
     public async Task Missing_file_names_the_file()
     {
         string queries = Write("queries.jsonl", """{"query_id":"q1","query":"x"}""");
-        string missing = Path.Combine(_dir, "nope.jsonl");
+        string missing = Path.Combine(Dir, "nope.jsonl");
         var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => BrowseCompPlusLoader.LoadAsync(missing, queries));
         Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
     }
@@ -85,13 +80,13 @@ public sealed class BrowseCompPlusLoaderTests : IDisposable
         string queries = Write("queries.jsonl", """{"query_id":"q1","query":"Q1?","answer":"A1"}""", """{"query_id":"q2","query":"Q2?"}""");
         var corpus = await BrowseCompPlusLoader.LoadAsync(docs, queries);
 
-        string folder = Path.Combine(_dir, "index-src");
+        string folder = Path.Combine(Dir, "index-src");
         Assert.Equal(2, await BrowseCompPlusLoader.WriteDocumentsAsync(corpus, folder));
         var files = Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["a_b_c-2.md", "a_b_c.md"], files);
         Assert.Equal("# Title A\n\nSource: https://x.test/a\n\nBody A\n", await File.ReadAllTextAsync(Path.Combine(folder, "a_b_c.md")));
 
-        string dataset = Path.Combine(_dir, "dataset.jsonl");
+        string dataset = Path.Combine(Dir, "dataset.jsonl");
         Assert.Equal(1, await BrowseCompPlusLoader.WriteDatasetAsync(corpus, dataset));
         using var line = JsonDocument.Parse((await File.ReadAllLinesAsync(dataset)).Single());
         Assert.Equal("A1", line.RootElement.GetProperty("answer").GetString());

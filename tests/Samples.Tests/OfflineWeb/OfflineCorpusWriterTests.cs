@@ -1,27 +1,19 @@
-using System.Text.Json;
-using Agents.Samples.OfflineWeb.Export;
-using Agents.Samples.OfflineWeb.Generation;
-
 namespace Agents.Samples.Tests.OfflineWeb;
 
-public sealed class OfflineCorpusWriterTests : IDisposable
+public sealed class OfflineCorpusWriterTests() : TempFolderTests("offlineweb-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("offlineweb-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public async Task Writes_one_html_file_per_page_with_absolute_links_and_canonical_url()
     {
         var corpus = new OfflineWebGenerator(new OfflineWebOptions { Questions = 3 }).Generate();
         var baseAddress = new Uri("http://127.0.0.1:5555/");
-        int written = await OfflineCorpusWriter.WritePagesAsync(corpus, Path.Combine(_dir, "pages"), baseAddress);
+        int written = await OfflineCorpusWriter.WritePagesAsync(corpus, Path.Combine(Dir, "pages"), baseAddress);
 
         Assert.Equal(corpus.Pages.Count, written);
-        var files = Directory.GetFiles(Path.Combine(_dir, "pages"), "*.html");
+        var files = Directory.GetFiles(Path.Combine(Dir, "pages"), "*.html");
         Assert.Equal(corpus.Pages.Count, files.Length);
         var entity = corpus.Entities[0];
-        string html = await File.ReadAllTextAsync(Path.Combine(_dir, "pages", entity.Id + ".html"));
+        string html = await File.ReadAllTextAsync(Path.Combine(Dir, "pages", entity.Id + ".html"));
         Assert.Contains($"<link rel=\"canonical\" href=\"http://127.0.0.1:5555/wiki/{entity.Id}\">", html, StringComparison.Ordinal);
         Assert.Contains("href=\"http://127.0.0.1:5555/wiki/", html, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/wiki/", html, StringComparison.Ordinal);
@@ -31,15 +23,15 @@ public sealed class OfflineCorpusWriterTests : IDisposable
     public async Task Without_base_address_pages_are_written_as_generated()
     {
         var corpus = new OfflineWebGenerator(new OfflineWebOptions { Questions = 0 }).Generate();
-        await OfflineCorpusWriter.WritePagesAsync(corpus, _dir);
-        Assert.Equal(corpus.Pages[0].Html, await File.ReadAllTextAsync(Path.Combine(_dir, corpus.Pages[0].EntityId + ".html")));
+        await OfflineCorpusWriter.WritePagesAsync(corpus, Dir);
+        Assert.Equal(corpus.Pages[0].Html, await File.ReadAllTextAsync(Path.Combine(Dir, corpus.Pages[0].EntityId + ".html")));
     }
 
     [Fact]
     public async Task Questions_jsonl_round_trips_id_question_answer()
     {
         var corpus = new OfflineWebGenerator(new OfflineWebOptions { Questions = 6 }).Generate();
-        string path = Path.Combine(_dir, "sub", "questions.jsonl");
+        string path = Path.Combine(Dir, "sub", "questions.jsonl");
         await OfflineCorpusWriter.WriteQuestionsAsync(corpus, path);
         var lines = await File.ReadAllLinesAsync(path);
         Assert.Equal(6, lines.Length);
@@ -59,6 +51,6 @@ public sealed class OfflineCorpusWriterTests : IDisposable
         var corpus = new OfflineWebGenerator(new OfflineWebOptions { Questions = 0 }).Generate();
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => OfflineCorpusWriter.WritePagesAsync(corpus, _dir, null, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => OfflineCorpusWriter.WritePagesAsync(corpus, Dir, null, cts.Token));
     }
 }

@@ -1,4 +1,3 @@
-using Agents.Samples.OfflineWeb.Generation;
 using Agents.Samples.OfflineWeb.Search;
 
 namespace Agents.Samples.Tests.OfflineWeb;

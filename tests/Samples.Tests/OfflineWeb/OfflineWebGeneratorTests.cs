@@ -1,6 +1,3 @@
-using Agents.Samples.OfflineWeb.Generation;
-using Agents.Samples.OfflineWeb.World;
-
 namespace Agents.Samples.Tests.OfflineWeb;
 
 public sealed class OfflineWebGeneratorTests

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Agents.Samples.OfflineWeb.Generation;
 using Agents.Samples.OfflineWeb.Hosting;
 
 namespace Agents.Samples.Tests.OfflineWeb;

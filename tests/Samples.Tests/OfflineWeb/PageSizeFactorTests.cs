@@ -1,6 +1,3 @@
-using Agents.Samples.OfflineWeb.Export;
-using Agents.Samples.OfflineWeb.Generation;
-
 namespace Agents.Samples.Tests.OfflineWeb;
 
 /// <summary>Issue 14's benchmark: the offline web with pages N times today's size, and nothing else changed.</summary>

@@ -1,4 +1,3 @@
-using Agents.Samples.Common.Cli;
 using Agents.Samples.ResearchAgent;
 
 namespace Agents.Samples.Tests.ResearchAgent;

@@ -1,4 +1,3 @@
-using Agents.Samples.Common.Cli;
 using Agents.Samples.ResearchAgent;
 using Agents.Samples.ResearchAgent.Framework;
 
