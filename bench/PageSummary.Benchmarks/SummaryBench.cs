@@ -1,12 +1,11 @@
 using System.Globalization;
 using Agents.Hosting;
 using Agents.Samples.Common.Budgeting;
+using Agents.Samples.Eval.App;
 using Agents.Samples.Eval.Dataset;
 using Agents.Samples.Eval.Grid;
 using Agents.Samples.Eval.Report;
-using Agents.Samples.OfflineWeb.Export;
 using Agents.Samples.OfflineWeb.Generation;
-using Agents.Samples.OfflineWeb.Hosting;
 
 namespace Agents.PageSummary.Benchmarks;
 
@@ -31,28 +30,25 @@ internal static class SummaryBench
         int[] budgets = [.. Value(args, "--budgets", "2,4,8,16").Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture))];
         var inv = CultureInfo.InvariantCulture;
 
-        var today = new OfflineWebGenerator(new OfflineWebOptions { Seed = seed, Questions = questions }).Generate();
-        var corpus = new OfflineWebGenerator(new OfflineWebOptions { Seed = seed, Questions = questions, PageSizeFactor = size }).Generate();
-        if (!today.Questions.Select(q => (q.Question, q.Answer)).SequenceEqual(corpus.Questions.Select(q => (q.Question, q.Answer))))
-        {
-            throw new InvalidOperationException("The page size changed the questions; the comparison would be unfair.");
-        }
-
-        double todayChars = today.Pages.Average(p => p.Text.Length);
-        double bigChars = corpus.Pages.Average(p => p.Text.Length);
-        Console.WriteLine(string.Create(inv, $"Offline web: seed {seed}, {corpus.Pages.Count} pages, {corpus.Questions.Count} questions; mean page text {todayChars:0} chars today, {bigChars:0} chars at --size {size} ({bigChars / todayChars:0.0}x)."));
-
         string root = Directory.CreateTempSubdirectory("page-summary-bench-").FullName;
         try
         {
-            await using var host = await OfflineWebHost.StartAsync(corpus).ConfigureAwait(false);
-            string pages = Path.Combine(root, "pages");
-            await OfflineCorpusWriter.WritePagesAsync(corpus, pages, host.BaseAddress).ConfigureAwait(false);
+            await using var web = await OfflineWebSetup.StartAsync(new OfflineWebOptions { Seed = seed, Questions = questions, PageSizeFactor = size }, Path.Combine(root, "web")).ConfigureAwait(false);
+            var corpus = web.Corpus;
+            string pages = web.PagesFolder;
 
             // Today's page size, for reference: the same seed gives the same entities, links and questions.
-            await using var todayHost = await OfflineWebHost.StartAsync(today).ConfigureAwait(false);
-            string todayPages = Path.Combine(root, "pages-today");
-            await OfflineCorpusWriter.WritePagesAsync(today, todayPages, todayHost.BaseAddress).ConfigureAwait(false);
+            await using var todayWeb = await OfflineWebSetup.StartAsync(new OfflineWebOptions { Seed = seed, Questions = questions }, Path.Combine(root, "web-today")).ConfigureAwait(false);
+            var today = todayWeb.Corpus;
+            string todayPages = todayWeb.PagesFolder;
+            if (!today.Questions.Select(q => (q.Question, q.Answer)).SequenceEqual(corpus.Questions.Select(q => (q.Question, q.Answer))))
+            {
+                throw new InvalidOperationException("The page size changed the questions; the comparison would be unfair.");
+            }
+
+            double todayChars = today.Pages.Average(p => p.Text.Length);
+            double bigChars = corpus.Pages.Average(p => p.Text.Length);
+            Console.WriteLine(string.Create(inv, $"Offline web: seed {seed}, {corpus.Pages.Count} pages, {corpus.Questions.Count} questions; mean page text {todayChars:0} chars today, {bigChars:0} chars at --size {size} ({bigChars / todayChars:0.0}x)."));
             var answers = corpus.Questions.ToDictionary(q => q.Question, q => q.Answer, StringComparer.Ordinal);
             var prices = new PriceSpec(0.40m, 1.60m, null);
             var researcher = new ScriptedResearcher(answers);

@@ -1,15 +1,10 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using Agents.Plugins.Browsing;
 using Agents.Plugins.Security;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Plugins.Benchmarks;
 
@@ -20,13 +15,8 @@ internal static class BrowseBench
     {
         var pagesPerAgent = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 40;
         var vocabulary = Corpus.Vocabulary(2_000, 3);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        await using var app = builder.Build();
-        app.Run(ctx => ServePage(ctx, vocabulary));
-        await app.StartAsync();
-        var baseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        await using var server = await LoopbackApp.StartAsync(app => app.Run(ctx => ServePage(ctx, vocabulary)));
+        var baseAddress = server.BaseAddress;
         var access = new WebAccessOptions { AllowLoopback = true };
 
         Console.WriteLine($"{pagesPerAgent} distinct pages per agent, ~12 KB article + 30 links each, one URL per browse call");

@@ -1,5 +1,4 @@
 using Agents.Samples.ChatApp.CommandLine;
-using Agents.Samples.ChatApp.Hosting;
 
 // A Copilot-style chat page over the budget-aware research agents, plus an OpenAI-compatible endpoint.
 // Configuration: appsettings.json, environment (ChatApp__Urls=...) or arguments (--ChatApp:Urls=...).

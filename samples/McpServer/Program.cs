@@ -1,5 +1,4 @@
 using Agents.Samples.McpServer.CommandLine;
-using Agents.Samples.McpServer.Hosting;
 
 // An MCP server (stdio by default, or Streamable HTTP with --Mcp:Transport=http) exposing budget-charged
 // research tools. Configuration: appsettings.json, environment (Mcp__Budget__SearchUnits=...) or arguments

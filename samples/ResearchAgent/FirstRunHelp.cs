@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Samples.ResearchAgent;
 
 /// <summary>The one message a first run gets: everything still missing (model, documents or a search provider), each with the option that sets it.</summary>

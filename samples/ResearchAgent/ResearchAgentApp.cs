@@ -1,22 +1,10 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.CommandLine;
-using Agents.Budget;
-using Agents.Hosting;
 using Agents.Planners.DeepResearch;
-using Agents.Planners.Runs;
-using Agents.Planners.Runs.Events;
 using Agents.Plugins.Memory;
 using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.Cli;
-using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
 using Agents.Samples.ResearchAgent.Asking;
-using Agents.Samples.ResearchAgent.Framework;
-using Agents.Samples.ResearchAgent.Progress;
-using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Agents.Samples.ResearchAgent;

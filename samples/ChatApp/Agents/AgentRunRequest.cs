@@ -1,6 +1,3 @@
-using Agents.Budget;
-using Agents.Samples.ChatApp.Hosting;
-
 namespace Agents.Samples.ChatApp.Agents;
 
 /// <summary>What the server asks an <see cref="IAgentRunner"/> to do.</summary>

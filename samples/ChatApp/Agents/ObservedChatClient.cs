@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Samples.ChatApp.Agents;
 
 /// <summary>Calls back after every model response, so that a workflow without events of its own can be followed.</summary>

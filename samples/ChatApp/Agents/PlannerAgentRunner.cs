@@ -1,14 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Agents.Budget;
-using Agents.Hosting;
 using Agents.Plugins.Memory;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
-using Agents.Samples.ChatApp.Hosting;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using PlannerRequest = Agents.Planners.Runs.AgentRunRequest;
 

@@ -1,10 +1,6 @@
-using System.Text.Json;
-using Agents.Budget;
 using Agents.Plugins.Memory;
 using Agents.Planners.Runs;
 using Agents.Planners.Runs.Events;
-using Agents.Samples.ChatApp.Hosting;
-using Agents.Hosting;
 
 namespace Agents.Samples.ChatApp.Agents;
 

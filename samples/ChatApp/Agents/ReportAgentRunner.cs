@@ -1,10 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Agents.Budget;
 using Agents.Planners.DeepResearch;
 using Agents.Plugins.Memory;
-using Agents.Hosting;
-using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Samples.ChatApp.Agents;

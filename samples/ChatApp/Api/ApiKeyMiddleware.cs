@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Agents.Samples.ChatApp.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Api;
 

@@ -1,10 +1,4 @@
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Conversations;
-using Agents.Samples.ChatApp.Hosting;
-using Agents.Samples.ChatApp.Rendering;
-using Agents.Hosting;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Api;
 

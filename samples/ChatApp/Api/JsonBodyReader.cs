@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Agents.Samples.ChatApp.Api;

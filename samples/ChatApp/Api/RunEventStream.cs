@@ -1,9 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Conversations;
-using Agents.Hosting;
 
 namespace Agents.Samples.ChatApp.Api;
 

@@ -1,5 +1,3 @@
-using Agents.Samples.ChatApp.Hosting;
-
 namespace Agents.Samples.ChatApp.Api;
 
 /// <summary>The body of <c>POST /api/conversations/{id}/messages</c>.</summary>

@@ -1,4 +1,3 @@
-using Agents.Samples.ChatApp.Hosting;
 using Agents.Samples.CommandLine;
 
 namespace Agents.Samples.ChatApp.CommandLine;

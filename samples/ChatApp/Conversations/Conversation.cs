@@ -1,5 +1,3 @@
-using Agents.Samples.ChatApp.Agents;
-
 namespace Agents.Samples.ChatApp.Conversations;
 
 /// <summary>One conversation: its messages and the run in progress, if any. Thread-safe.</summary>

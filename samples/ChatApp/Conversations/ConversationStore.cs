@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Agents.Conversations;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Api;
 
 namespace Agents.Samples.ChatApp.Conversations;
 

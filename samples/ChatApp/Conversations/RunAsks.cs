@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Agents.Budget;
-using Agents.Samples.ChatApp.Agents;
 
 namespace Agents.Samples.ChatApp.Conversations;
 

@@ -1,6 +1,3 @@
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.Rendering;
-
 namespace Agents.Samples.ChatApp.Conversations;
 
 /// <summary>

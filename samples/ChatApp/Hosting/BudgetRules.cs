@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Agents.Samples.ChatApp.Hosting;
 
 /// <summary>Checks a <see cref="SessionBudget"/> against the server's <see cref="ChatAppLimits"/>.</summary>

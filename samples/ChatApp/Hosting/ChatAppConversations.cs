@@ -1,7 +1,5 @@
-using System.Net;
 using Agents.Cluster;
 using Agents.Conversations;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Agents.Samples.ChatApp.Hosting;
 
@@ -22,15 +20,7 @@ internal static class ChatAppConversations
         if (options.Cluster.RedisConfiguration is { } redis)
         {
             // This replica is a silo of the cluster: conversations are grains, persisted in Redis, served by any replica.
-            ChatAppClusterOptions cluster = options.Cluster;
-            builder.UseOrleans(silo => silo.AddAgentsCluster(redis, new AgentsClusterMember
-            {
-                ClusterId = cluster.ClusterId,
-                ServiceId = "agents-chat",
-                SiloPort = cluster.SiloPort,
-                GatewayPort = cluster.GatewayPort,
-                AdvertisedAddress = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : null,
-            }));
+            builder.UseOrleans(silo => silo.AddAgentsCluster(redis, options.Cluster.Member("agents-chat")));
             builder.Services.AddOrleansConversationStore(limits);
             return;
         }

@@ -1,11 +1,4 @@
-using Agents.Hosting;
 using Agents.Hosting.AspNetCore;
-using Agents.Samples.ChatApp.Api;
-using Agents.Samples.ChatApp.Conversations;
-using Agents.Samples.ChatApp.OpenAICompat;
-using Agents.Samples.ChatApp.Rendering;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Hosting;
 
@@ -55,7 +48,7 @@ internal static class ChatAppHost
         // ASP.NET Core app; whatever is bound is checked once the server listens.
         if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
-            builder.WebHost.UseUrls(ChatAppOptionsValidator.SplitUrls(options.Urls).ToArray());
+            builder.WebHost.UseUrls(ListenUrls.Split(options.Urls).ToArray());
         }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

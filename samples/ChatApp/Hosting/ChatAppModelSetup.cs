@@ -1,9 +1,3 @@
-using Agents.Hosting;
-using Agents.Samples.ChatApp.Agents;
-using Agents.Samples.ChatApp.OpenAICompat;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace Agents.Samples.ChatApp.Hosting;
 
 /// <summary>Registers the model named by <c>ChatApp:Model</c> and the research tools of <c>ChatApp:Research</c>.</summary>

@@ -1,6 +1,4 @@
-using System.Net;
 using Agents.Hosting.AspNetCore;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.Hosting;
 
@@ -10,27 +8,7 @@ internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
     public ValidateOptionsResult Validate(string? name, ChatAppOptions options)
     {
         var failures = new List<string>();
-        var urls = SplitUrls(options.Urls);
-        if (urls.Count == 0)
-        {
-            failures.Add("ChatApp:Urls is empty; give at least one address such as http://127.0.0.1:5080.");
-        }
-
-        foreach (var url in urls)
-        {
-            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                failures.Add($"ChatApp:Urls contains '{url}', which is not an http(s) address.");
-                continue;
-            }
-
-            if (!IsLoopback(uri) && string.IsNullOrWhiteSpace(options.ApiKey))
-            {
-                failures.Add($"ChatApp:Urls binds '{url}', which is not a loopback address; set ChatApp:ApiKey so that only clients with the key can use the app.");
-            }
-        }
-
+        failures.AddRange(ListenUrls.Validate(ChatAppOptions.SectionName, options.Urls, options.ApiKey, "http://127.0.0.1:5080", "use the app"));
         if (options.ApiKey is { Length: > 0 and < 16 })
         {
             failures.Add("ChatApp:ApiKey must be at least 16 characters long.");
@@ -56,29 +34,12 @@ internal sealed class ChatAppOptionsValidator : IValidateOptions<ChatAppOptions>
         if (options.Cluster.RedisConfiguration is { } redis)
         {
             if (redis.Length == 0 || redis.Contains(' ', StringComparison.Ordinal)) failures.Add($"ChatApp:Cluster:Redis '{options.Cluster.Redis}' is not a Redis address; use host:port or redis://host:port.");
-            if (options.Cluster.SiloPort is < 1 or > 65535) failures.Add("ChatApp:Cluster:SiloPort must be a port number (1-65535).");
-            if (options.Cluster.GatewayPort is < 1 or > 65535 || options.Cluster.GatewayPort == options.Cluster.SiloPort) failures.Add("ChatApp:Cluster:GatewayPort must be a port number (1-65535) other than SiloPort.");
-            if (string.IsNullOrWhiteSpace(options.Cluster.ClusterId)) failures.Add("ChatApp:Cluster:ClusterId must not be empty.");
-            if (options.Cluster.AdvertisedAddress is { } address && !System.Net.IPAddress.TryParse(address, out _)) failures.Add($"ChatApp:Cluster:AdvertisedAddress '{address}' is not an IP address.");
+            failures.AddRange(options.Cluster.Validate("ChatApp:Cluster"));
         }
 
         var budgetError = BudgetRules.Check(options.DefaultBudget, limits, "ChatApp:DefaultBudget");
         if (budgetError is not null) failures.Add(budgetError);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    /// <summary>Splits the <c>;</c>-separated address list.</summary>
-    public static IReadOnlyList<string> SplitUrls(string? urls) =>
-        (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static bool IsLoopback(Uri uri)
-    {
-        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
     }
 }

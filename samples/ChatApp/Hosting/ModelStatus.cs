@@ -1,5 +1,3 @@
-using Agents.Samples.ChatApp.Agents;
-
 namespace Agents.Samples.ChatApp.Hosting;
 
 /// <summary>Whether the chat page can run the agent, and what to set when it cannot; shown as the page's banner.</summary>

@@ -1,14 +1,8 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.LocalEngine;
-using Agents.Samples.ChatApp.Api;
-using Agents.Samples.ChatApp.Hosting;
-using Agents.Hosting;
-using Microsoft.Extensions.AI;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Samples.ChatApp.OpenAICompat;
 

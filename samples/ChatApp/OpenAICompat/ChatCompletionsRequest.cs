@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Samples.ChatApp.OpenAICompat;
 
 /// <summary>A parsed <c>chat/completions</c> request.</summary>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Agents.LocalEngine;
-using Microsoft.Extensions.AI;
 
 namespace Agents.Samples.ChatApp.OpenAICompat;
 

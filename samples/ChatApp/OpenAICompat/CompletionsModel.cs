@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Samples.ChatApp.OpenAICompat;
 
 /// <summary>The model that <c>/v1/chat/completions</c> serves (the local engine when configured).</summary>

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
-using Agents.Samples.ChatApp.Agents;
 using Ganss.Xss;
 using Markdig;
 

@@ -1,5 +1,4 @@
 using Agents.Budget;
-using Agents.Hosting;
 
 namespace Agents.Samples.Common.Budgeting;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Agents.Samples.Common.Cli;
-
 namespace Agents.Samples.Common.Budgeting;
 
 /// <summary>

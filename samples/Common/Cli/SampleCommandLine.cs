@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.CommandLine.Help;
-using System.Globalization;
 
 namespace Agents.Samples.Common.Cli;
 

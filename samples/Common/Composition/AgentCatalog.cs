@@ -1,8 +1,5 @@
 using Agents.Budget;
-using Agents.Hosting;
 using Agents.Planners.Runs;
-using Agents.Samples.Common.Cli;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace Agents.Samples.Common.Composition;

@@ -1,9 +1,7 @@
-using Agents.Hosting;
 using Agents.LocalEngine;
 using Agents.Plugins.Archiving;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

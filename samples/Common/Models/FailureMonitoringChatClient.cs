@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Samples.Common.Models;
 
 /// <summary>Reports connection-level failures of the inner client to a <see cref="ModelFailureMonitor"/> and rethrows them.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-
 namespace Agents.Samples.Common.Models;
 
 /// <summary>Adds <see cref="FailureMonitoringChatClient"/> to a <see cref="ChatClientBuilder"/>.</summary>

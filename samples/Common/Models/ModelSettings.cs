@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Agents.Hosting;
-using Agents.Samples.Common.Cli;
-
 namespace Agents.Samples.Common.Models;
 
 /// <summary>

@@ -1,17 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
 using Agents.Hosting;
-using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.Cli;
-using Agents.Samples.Common.Composition;
 using Agents.Samples.Common.Models;
 using Agents.Samples.Common.Searching;
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
-using Agents.Samples.Eval.Report;
 using Agents.Samples.OfflineWeb.BrowseCompPlus;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Agents.Samples.OfflineWeb.Generation;
 
 namespace Agents.Samples.Eval.App;
 
@@ -150,7 +142,7 @@ internal static class EvalApp
             {
                 try
                 {
-                    web = await OfflineWebSetup.StartAsync(outDir, seed, questionCount, cancellationToken).ConfigureAwait(false);
+                    web = await OfflineWebSetup.StartAsync(new OfflineWebOptions { Seed = seed, Questions = questionCount }, Path.Combine(outDir, "offline-web"), cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException ex)
                 {

@@ -1,10 +1,6 @@
-using System.Globalization;
 using Agents.Cluster;
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Samples.Eval.App;
 

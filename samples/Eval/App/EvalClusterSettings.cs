@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.Eval.App;
 

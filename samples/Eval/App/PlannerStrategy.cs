@@ -1,10 +1,5 @@
 using Agents.Budget;
 using Agents.Planners.Runs;
-using Agents.Samples.Common.Budgeting;
-using Agents.Samples.Common.Composition;
-using Agents.Samples.Eval.Dataset;
-using Agents.Samples.Eval.Grid;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Samples.Eval.App;
 

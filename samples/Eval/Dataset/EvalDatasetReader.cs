@@ -1,5 +1,3 @@
-using Agents.Samples.OfflineWeb.Jsonl;
-
 namespace Agents.Samples.Eval.Dataset;
 
 /// <summary>

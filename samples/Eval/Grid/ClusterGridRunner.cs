@@ -1,11 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Agents.Cluster;
-using Agents.Samples.Eval.Dataset;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Samples.Eval.Grid;
 

@@ -1,7 +1,3 @@
-using Agents.Samples.Eval.Dataset;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Agents.Samples.Eval.Grid;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Agents.Samples.Eval.Dataset;
-
 namespace Agents.Samples.Eval.Grid;
 
 /// <summary>

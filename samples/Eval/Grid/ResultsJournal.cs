@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using Agents.Samples.OfflineWeb.Jsonl;
 
 namespace Agents.Samples.Eval.Grid;
 

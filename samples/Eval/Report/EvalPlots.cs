@@ -1,4 +1,3 @@
-using System.Globalization;
 using ScottPlot;
 
 namespace Agents.Samples.Eval.Report;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
-using Agents.Samples.Eval.Grid;
 
 namespace Agents.Samples.Eval.Report;
 

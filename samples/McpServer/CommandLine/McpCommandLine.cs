@@ -1,5 +1,4 @@
 using Agents.Samples.CommandLine;
-using Agents.Samples.McpServer.Hosting;
 
 namespace Agents.Samples.McpServer.CommandLine;
 

@@ -1,8 +1,5 @@
-using System.Net;
-using Agents.Budget;
 using Agents.Budget.Orleans;
 using Agents.Cluster;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Agents.Samples.McpServer.Hosting;
@@ -23,14 +20,7 @@ internal static class McpCluster
         }
 
         var cluster = server.Cluster;
-        builder.UseOrleans(silo => silo.AddAgentsCluster(redis, new AgentsClusterMember
-        {
-            ClusterId = cluster.ClusterId,
-            ServiceId = "agents-mcp",
-            SiloPort = cluster.SiloPort,
-            GatewayPort = cluster.GatewayPort,
-            AdvertisedAddress = cluster.AdvertisedAddress is { } address ? IPAddress.Parse(address) : null,
-        }));
+        builder.UseOrleans(silo => silo.AddAgentsCluster(redis, cluster.Member("agents-mcp")));
         builder.Services.AddOrleansBudgetLedger(cluster.BudgetId);
 
         // Registered after the silo, so it runs once the silo has started, and before the MCP transport serves a call.

@@ -1,14 +1,10 @@
-using Agents.Budget;
-using Agents.Hosting;
 using Agents.Hosting.AspNetCore;
 using Agents.Samples.McpServer.Http;
 using Agents.Samples.McpServer.Tools;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -81,7 +77,7 @@ internal static class McpServerHost
             // ASP.NET Core app; whatever is bound is checked once the server listens.
             if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             {
-                builder.WebHost.UseUrls([.. McpServerSettingsValidator.SplitUrls(server.Urls)]);
+                builder.WebHost.UseUrls([.. ListenUrls.Split(server.Urls)]);
             }
             builder.WebHost.ConfigureKestrel(k =>
             {

@@ -1,4 +1,3 @@
-using System.Net;
 using Agents.Hosting.AspNetCore;
 
 namespace Agents.Samples.McpServer.Hosting;
@@ -17,24 +16,7 @@ internal static class McpServerSettingsValidator
 
         if (transport == "http")
         {
-            var urls = SplitUrls(settings.Urls);
-            if (urls.Count == 0)
-            {
-                failures.Add("Mcp:Urls is empty; give an address such as http://127.0.0.1:5090.");
-            }
-
-            foreach (var url in urls)
-            {
-                if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-                    || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                {
-                    failures.Add($"Mcp:Urls contains '{url}', which is not an http(s) address.");
-                }
-                else if (!IsLoopback(uri) && string.IsNullOrWhiteSpace(settings.ApiKey))
-                {
-                    failures.Add($"Mcp:Urls binds '{url}', which is not a loopback address; set Mcp:ApiKey so that only clients with the key can spend the budget.");
-                }
-            }
+            failures.AddRange(ListenUrls.Validate(McpServerSettings.SectionName, settings.Urls, settings.ApiKey, "http://127.0.0.1:5090", "spend the budget"));
         }
 
         failures.AddRange(ExposureGuard.ValidateHosts(McpServerSettings.SectionName, settings.AllowedHosts));
@@ -73,17 +55,7 @@ internal static class McpServerSettingsValidator
             failures.Add($"Mcp:Cluster:Redis (--cluster) '{cluster.Redis}' is not a Redis address; use redis://host:port, for example redis://127.0.0.1:6379.");
         }
 
-        if (cluster.SiloPort is < 1 or > 65535) failures.Add("Mcp:Cluster:SiloPort must be a port number (1-65535).");
-        if (cluster.GatewayPort is < 1 or > 65535 || cluster.GatewayPort == cluster.SiloPort) failures.Add("Mcp:Cluster:GatewayPort must be a port number (1-65535) other than SiloPort.");
-        if (string.IsNullOrWhiteSpace(cluster.ClusterId)) failures.Add("Mcp:Cluster:ClusterId must not be empty.");
+        failures.AddRange(cluster.Validate("Mcp:Cluster"));
         if (string.IsNullOrWhiteSpace(cluster.BudgetId)) failures.Add("Mcp:Cluster:BudgetId must not be empty.");
-        if (cluster.AdvertisedAddress is { } address && !IPAddress.TryParse(address, out _)) failures.Add($"Mcp:Cluster:AdvertisedAddress '{address}' is not an IP address.");
     }
-
-    public static IReadOnlyList<string> SplitUrls(string? urls) =>
-        (urls ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static bool IsLoopback(Uri uri) =>
-        string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }

@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
-using Agents.Samples.McpServer.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Agents.Budget;
 
 namespace Agents.Samples.McpServer.Tools;
 

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using Agents.Budget;
-using Agents.Hosting;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

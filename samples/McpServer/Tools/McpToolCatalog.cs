@@ -1,7 +1,4 @@
-using Agents.Budget;
-using Agents.Hosting;
 using Agents.Plugins.Memory;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Server;
 

@@ -1,14 +1,10 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text;
-using Agents.Budget;
 using Agents.Planners.Bats;
 using Agents.Planners.ReAct;
 using Agents.Planners.Runs;
-using Agents.Hosting;
 using Agents.Planners.Runs.Events;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
 namespace Agents.Samples.McpServer.Tools;

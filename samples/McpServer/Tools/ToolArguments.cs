@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Agents.Samples.McpServer.Tools;
 
 /// <summary>

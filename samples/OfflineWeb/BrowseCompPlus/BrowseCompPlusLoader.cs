@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Agents.Samples.OfflineWeb.Jsonl;
 
 namespace Agents.Samples.OfflineWeb.BrowseCompPlus;

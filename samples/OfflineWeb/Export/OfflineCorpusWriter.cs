@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Agents.Samples.OfflineWeb.Generation;
-using Agents.Samples.OfflineWeb.World;
 
 namespace Agents.Samples.OfflineWeb.Export;
 

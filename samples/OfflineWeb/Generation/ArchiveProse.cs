@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Agents.Samples.OfflineWeb.Generation;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Agents.Samples.OfflineWeb.World;
-
 namespace Agents.Samples.OfflineWeb.Generation;
 
 /// <summary>What the generator knows about one attribute: its kind, label and how to phrase a constraint on it.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Agents.Samples.OfflineWeb.Generation;
 
 /// <summary>Makes pronounceable invented names that are unique across one corpus.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Agents.Samples.OfflineWeb.World;
-
 namespace Agents.Samples.OfflineWeb.Generation;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using Agents.Samples.OfflineWeb.World;
 
 namespace Agents.Samples.OfflineWeb.Generation;
 

@@ -1,5 +1,3 @@
-using Agents.Samples.OfflineWeb.World;
-
 namespace Agents.Samples.OfflineWeb.Generation;
 
 /// <summary>The entities' relations indexed both ways.</summary>

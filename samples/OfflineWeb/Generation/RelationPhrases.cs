@@ -1,5 +1,3 @@
-using Agents.Samples.OfflineWeb.World;
-
 namespace Agents.Samples.OfflineWeb.Generation;
 
 /// <summary>English phrasing of relation hops for questions and pages.</summary>

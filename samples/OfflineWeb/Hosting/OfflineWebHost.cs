@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Agents.Samples.OfflineWeb.Search;
-using Agents.Samples.OfflineWeb.World;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Agents.Samples.OfflineWeb.Jsonl;
 
 /// <summary>One non-blank line of a JSONL file: its parsed object, or why it could not be parsed.</summary>

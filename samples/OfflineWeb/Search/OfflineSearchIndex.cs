@@ -1,5 +1,3 @@
-using Agents.Samples.OfflineWeb.World;
-
 namespace Agents.Samples.OfflineWeb.Search;
 
 /// <summary>A small in-memory BM25 index over the pages of an <see cref="OfflineCorpus"/>; immutable and thread-safe.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Agents.Budget;
-using Agents.Samples.ResearchAgent.Framework;
-
 namespace Agents.Samples.ResearchAgent.Asking;
 
 /// <summary>

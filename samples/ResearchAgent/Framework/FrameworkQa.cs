@@ -1,19 +1,9 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.AgentFramework;
-using Agents.Budget;
-using Agents.Hosting;
 using Agents.Planners.Grading;
 using Agents.Planners.ReAct;
-using Agents.Planners.Runs;
-using Agents.Planners.Runs.Events;
-using Agents.Samples.Common.Composition;
-using Agents.Samples.ResearchAgent.Progress;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Samples.ResearchAgent.Framework;
 

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using Agents.Samples.Common.Cli;
 
 namespace Agents.Samples.ResearchAgent.Framework;
 

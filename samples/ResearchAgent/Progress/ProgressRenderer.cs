@@ -1,5 +1,3 @@
-using System.Globalization;
-using Agents.Budget;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

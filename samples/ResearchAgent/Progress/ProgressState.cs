@@ -1,5 +1,3 @@
-using Agents.Budget;
-
 namespace Agents.Samples.ResearchAgent.Progress;
 
 /// <summary>What the progress display shows; updated from agent events, budget events and log messages (any thread).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Agents.Samples.ResearchAgent.Progress;
 
 /// <summary>Shows the library's information messages as the current step (the deep-research workflow reports its rounds this way).</summary>

@@ -18,7 +18,7 @@ public sealed class SummarizeForToolsApiTests
     [Fact]
     public async Task SummarizeAsync_GivesTheReply_AndChargesTheGivenTracker()
     {
-        var model = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("\"221 m high\" (paragraph 1): height.\nSummary: 221 m."));
+        var model = new ScriptedChatClient(_ => ModelReply.Text("\"221 m high\" (paragraph 1): height.\nSummary: 221 m."));
         var tracker = new BudgetTracker(new BudgetOptions());
 
         ReadingReply reply = await new ModelReaderPlugin(model).SummarizeAsync(Page, "height", tracker, CancellationToken.None);
@@ -34,7 +34,7 @@ public sealed class SummarizeForToolsApiTests
     [InlineData(Page, "  ", "goal")]
     public async Task SummarizeAsync_WithoutTextOrGoal_GivesAProblem_AndAsksNoModel(string text, string goal, string missing)
     {
-        var model = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("never"));
+        var model = new ScriptedChatClient(_ => ModelReply.Text("never"));
 
         ReadingReply reply = await new ModelReaderPlugin(model).SummarizeAsync(text, goal, tracker: null, CancellationToken.None);
 

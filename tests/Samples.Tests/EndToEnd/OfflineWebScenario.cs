@@ -1,43 +1,42 @@
+using Agents.Samples.Eval.App;
 using Agents.Samples.OfflineWeb.Hosting;
 
 namespace Agents.Samples.Tests.EndToEnd;
 
-/// <summary>The offline web served by Kestrel, its pages written (with canonical links to the live site) as a local index folder, and its questions as a dataset.</summary>
+/// <summary>The Eval sample's offline web (<see cref="OfflineWebSetup"/>) in a temporary folder, with a work folder beside it.</summary>
 internal sealed class OfflineWebScenario : IAsyncDisposable
 {
-    private OfflineWebScenario(OfflineCorpus corpus, OfflineWebHost host, string root)
+    private readonly OfflineWebSetup _web;
+
+    private OfflineWebScenario(OfflineWebSetup web, string root)
     {
-        Corpus = corpus;
-        Host = host;
+        _web = web;
         Root = root;
     }
 
-    public OfflineCorpus Corpus { get; }
+    public OfflineCorpus Corpus => _web.Corpus;
 
-    public OfflineWebHost Host { get; }
+    public OfflineWebHost Host => _web.Host;
 
     public string Root { get; }
 
-    public string PagesFolder => Path.Combine(Root, "pages");
+    public string PagesFolder => _web.PagesFolder;
 
-    public string DatasetPath => Path.Combine(Root, "questions.jsonl");
+    public string DatasetPath => _web.DatasetPath;
 
     public string WorkFolder => Path.Combine(Root, "work");
 
     public static async Task<OfflineWebScenario> StartAsync(int seed = 11, int questions = 4, int minHops = 2, int maxHops = 3)
     {
-        var corpus = new OfflineWebGenerator(new OfflineWebOptions { Seed = seed, Questions = questions, MinHops = minHops, MaxHops = maxHops }).Generate();
-        var host = await OfflineWebHost.StartAsync(corpus);
         string root = Directory.CreateTempSubdirectory("samples-e2e-").FullName;
-        await OfflineCorpusWriter.WritePagesAsync(corpus, Path.Combine(root, "pages"), host.BaseAddress);
-        await OfflineCorpusWriter.WriteQuestionsAsync(corpus, Path.Combine(root, "questions.jsonl"));
+        var web = await OfflineWebSetup.StartAsync(new OfflineWebOptions { Seed = seed, Questions = questions, MinHops = minHops, MaxHops = maxHops }, root);
         Directory.CreateDirectory(Path.Combine(root, "work"));
-        return new OfflineWebScenario(corpus, host, root);
+        return new OfflineWebScenario(web, root);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Host.DisposeAsync();
+        await _web.DisposeAsync();
         try
         {
             Directory.Delete(Root, recursive: true);
