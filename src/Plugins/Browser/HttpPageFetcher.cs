@@ -41,7 +41,7 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
         _logger = logger ?? NullLogger.Instance;
         var handler = GuardedConnector.CreateHandler(guard);
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _pipelines = new HostResiliencePipelines(_options.Resilience, _timeProvider, _logger, "browse");
+        _pipelines = new HostResiliencePipelines(_options.Resilience, "browse", _timeProvider, _logger);
     }
 
     /// <inheritdoc />

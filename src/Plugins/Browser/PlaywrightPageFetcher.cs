@@ -64,7 +64,7 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
 
         // Chromium decompresses nothing it is handed, so the client does it; no cookies, no proxy, no redirects.
         _http = new HttpClient(GuardedConnector.CreateHandler(guard)) { Timeout = Timeout.InfiniteTimeSpan };
-        _pipelines = new HostResiliencePipelines(options.Resilience, timeProvider, logger, "chromium");
+        _pipelines = new HostResiliencePipelines(options.Resilience, "chromium", timeProvider, logger);
     }
 
     /// <inheritdoc />

@@ -18,5 +18,5 @@ public sealed class SearchResilienceOptions : HttpResilienceOptions
     public int QueueLimit { get; set; } = 32;
 
     /// <inheritdoc />
-    internal override ValidateOptionsResult ValidateMembers(string name) => new SearchResilienceOptionsValidator().Validate(name, this);
+    protected override ValidateOptionsResult ValidateMembers(string name) => new SearchResilienceOptionsValidator().Validate(name, this);
 }

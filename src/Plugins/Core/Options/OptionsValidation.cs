@@ -7,7 +7,12 @@ namespace Agents.Plugins;
 /// (<c>[OptionsValidator]</c>): the rules are attributes on the options, and <see cref="IValidatableObject"/> says the few
 /// that attributes cannot (cross-property rules, URL schemes, lists of file extensions).
 /// </summary>
-internal static class OptionsValidation
+/// <remarks>
+/// A plugin's options follow one pattern: rules as DataAnnotations attributes (<c>[Range(typeof(TimeSpan), "00:00:00", OptionsValidation.MaxTimeSpan)]</c>),
+/// an <c>[OptionsValidator]</c> partial class, and <c>public void Validate() =&gt; OptionsValidation.ThrowIfFailed&lt;MyOptions&gt;(new MyOptionsValidator().Validate(null, this));</c>,
+/// so that bad options always throw <see cref="OptionsValidationException"/>.
+/// </remarks>
+public static class OptionsValidation
 {
     /// <summary>The largest <see cref="TimeSpan"/>, as an attribute argument: <c>[Range(typeof(TimeSpan), "00:00:00", MaxTimeSpan)]</c>.</summary>
     public const string MaxTimeSpan = "10675199.02:48:05.4775807";
@@ -21,6 +26,7 @@ internal static class OptionsValidation
     /// </summary>
     /// <param name="context">The context the validator passes.</param>
     /// <returns>The options object's name.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
     public static string OwnerName(ValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -31,6 +37,7 @@ internal static class OptionsValidation
     /// <summary>Throws when <paramref name="result"/> failed.</summary>
     /// <typeparam name="TOptions">The options type, named in the exception.</typeparam>
     /// <param name="result">What the validator found.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="result"/> is null.</exception>
     /// <exception cref="OptionsValidationException">The result failed; its failures name each option.</exception>
     public static void ThrowIfFailed<TOptions>(ValidateOptionsResult result)
     {
@@ -53,18 +60,21 @@ internal static class OptionsValidation
     /// <param name="member">The option's property name.</param>
     /// <param name="what">Words after "URL" in the message, for example <c>" of the SearXNG instance"</c>.</param>
     /// <returns>No result, or the one failure.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> or <paramref name="what"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="member"/> is null, empty or white space.</exception>
     public static IEnumerable<ValidationResult> HttpUrlRule(ValidationContext context, Uri? address, string member, string what = "")
     {
-        if (!IsHttpUrl(address))
-        {
-            yield return new ValidationResult($"{OwnerName(context)}.{member} must be an absolute http or https URL{what}.", [member]);
-        }
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrWhiteSpace(member);
+        ArgumentNullException.ThrowIfNull(what);
+        return HttpUrlRuleCore(context, address, member, what);
     }
 
     /// <summary>Whether every entry of <paramref name="extensions"/> is a file extension with its dot (<c>.md</c>), and there is at least one when <paramref name="requireOne"/>.</summary>
     /// <param name="extensions">The extensions.</param>
     /// <param name="requireOne">Whether an empty list is refused.</param>
     /// <returns>True when the list is valid.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="extensions"/> is null.</exception>
     public static bool AreExtensions(IEnumerable<string?> extensions, bool requireOne)
     {
         ArgumentNullException.ThrowIfNull(extensions);
@@ -80,5 +90,13 @@ internal static class OptionsValidation
         }
 
         return any || !requireOne;
+    }
+
+    private static IEnumerable<ValidationResult> HttpUrlRuleCore(ValidationContext context, Uri? address, string member, string what)
+    {
+        if (!IsHttpUrl(address))
+        {
+            yield return new ValidationResult($"{OwnerName(context)}.{member} must be an absolute http or https URL{what}.", [member]);
+        }
     }
 }

@@ -81,10 +81,14 @@ public class HttpResilienceOptions : IValidatableObject
         }
     }
 
-    /// <summary>Runs the generated validator of this type (a derived type runs its own, which checks these rules too).</summary>
+    /// <summary>
+    /// Checks the options' rules for <see cref="Validate(string?)"/>. This type runs its generated validator; a derived
+    /// type (a provider's options with more settings) overrides this to run its own <c>[OptionsValidator]</c>, which
+    /// checks the inherited rules too.
+    /// </summary>
     /// <param name="name">The name of the options object, named in the messages.</param>
     /// <returns>What the validator found.</returns>
-    internal virtual ValidateOptionsResult ValidateMembers(string name) => new HttpResilienceOptionsValidator().Validate(name, this);
+    protected virtual ValidateOptionsResult ValidateMembers(string name) => new HttpResilienceOptionsValidator().Validate(name, this);
 
     /// <inheritdoc/>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

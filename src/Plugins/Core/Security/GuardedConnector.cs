@@ -8,22 +8,36 @@ namespace Agents.Plugins.Security;
 /// dialled to those and no others, so a second DNS answer can never redirect it; otherwise the host is resolved
 /// here and every address the guard refuses is dropped before dialling. Redirects are never followed.
 /// </summary>
-internal sealed class GuardedConnector
+/// <remarks>
+/// A plugin that calls the web creates its client with <c>new HttpClient(GuardedConnector.CreateHandler(guard))</c>;
+/// a host whose every address is refused fails the request with an <see cref="HttpRequestException"/>, which the
+/// resilience pipeline of <see cref="Resilience.HttpResilience"/> never retries.
+/// </remarks>
+public sealed class GuardedConnector
 {
-    /// <summary>The checked addresses a request must be dialled to.</summary>
+    /// <summary>The request option that carries the checked addresses a request must be dialled to (<see cref="UrlCheck.Addresses"/>): <c>request.Options.Set(GuardedConnector.PinnedAddresses, check.Addresses)</c>.</summary>
     public static readonly HttpRequestOptionsKey<IReadOnlyList<IPAddress>> PinnedAddresses = new("Agents.Security.PinnedAddresses");
 
     private readonly UrlGuard _guard;
 
+    /// <summary>Creates a connector.</summary>
+    /// <param name="guard">The guard that decides which addresses may be dialled.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="guard"/> is null.</exception>
     public GuardedConnector(UrlGuard guard)
     {
         ArgumentNullException.ThrowIfNull(guard);
         _guard = guard;
     }
 
-    /// <summary>Creates a handler that connects through this connector, never redirects and keeps no cookies.</summary>
+    /// <summary>Creates a handler that connects through a new connector, never redirects, uses no proxy and keeps no cookies.</summary>
+    /// <param name="guard">The guard that decides which addresses may be dialled.</param>
+    /// <param name="decompression">The response encodings the handler decompresses. Default: all.</param>
+    /// <returns>The handler; the <see cref="HttpClient"/> that is given it disposes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="guard"/> is null.</exception>
     public static SocketsHttpHandler CreateHandler(UrlGuard guard, DecompressionMethods decompression = DecompressionMethods.All)
-        => new()
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        return new()
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = decompression,
@@ -33,8 +47,14 @@ internal sealed class GuardedConnector
             UseProxy = false,
             ConnectCallback = new GuardedConnector(guard).ConnectAsync,
         };
+    }
 
-    /// <summary>The <see cref="SocketsHttpHandler.ConnectCallback"/>.</summary>
+    /// <summary>Opens the connection of a request: the <see cref="SocketsHttpHandler.ConnectCallback"/>.</summary>
+    /// <param name="context">The host and port to connect to and the request that asks.</param>
+    /// <param name="cancellationToken">Cancels the lookup and the connection.</param>
+    /// <returns>The connected stream.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    /// <exception cref="HttpRequestException">Every address of the host is refused.</exception>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
