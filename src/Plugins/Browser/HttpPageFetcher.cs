@@ -28,20 +28,20 @@ public sealed class HttpPageFetcher : IPageFetcher, IDisposable
     /// <param name="loggerFactory">Creates the logger; none when null.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public HttpPageFetcher(HttpPageFetcherOptions? options = null, WebAccessOptions? access = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(options, new UrlGuard(access ?? new WebAccessOptions()), timeProvider, loggerFactory?.CreateLogger<HttpPageFetcher>())
+        : this(options, new UrlGuard(access ?? new WebAccessOptions()), timeProvider, loggerFactory)
     {
     }
 
-    internal HttpPageFetcher(HttpPageFetcherOptions? options, UrlGuard guard, TimeProvider? timeProvider, ILogger? logger)
+    internal HttpPageFetcher(HttpPageFetcherOptions? options, UrlGuard guard, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
     {
         _options = options ?? new HttpPageFetcherOptions();
         _options.Validate();
         _guard = guard;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? NullLogger.Instance;
+        _logger = loggerFactory?.CreateLogger<HttpPageFetcher>() ?? (ILogger)NullLogger.Instance;
         var handler = GuardedConnector.CreateHandler(guard);
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _pipelines = new HostResiliencePipelines(_options.Resilience, "browse", _timeProvider, _logger);
+        _pipelines = new HostResiliencePipelines(_options.Resilience, "browse", _timeProvider, loggerFactory);
     }
 
     /// <inheritdoc />

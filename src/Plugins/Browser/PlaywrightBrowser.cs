@@ -86,7 +86,7 @@ public sealed class PlaywrightBrowser : IAsyncDisposable
         // Page routing does not see WebSockets: answer every one inside the page, never connecting to a server.
         await context.RouteWebSocketAsync(_ => true, socket => _ = socket.CloseAsync(new WebSocketRouteCloseOptions { Code = 1008, Reason = "blocked" }))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new PlaywrightPageFetcher(context, guard, _options, _timeProvider, _loggerFactory.CreateLogger<PlaywrightPageFetcher>());
+        return new PlaywrightPageFetcher(context, guard, _options, _timeProvider, _loggerFactory);
     }
 
     /// <summary>Closes the browser process.</summary>

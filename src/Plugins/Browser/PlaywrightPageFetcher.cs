@@ -53,18 +53,18 @@ public sealed class PlaywrightPageFetcher : IPageFetcher, IAsyncDisposable
     private readonly HostResiliencePipelines _pipelines;
     private bool _disposed;
 
-    internal PlaywrightPageFetcher(IBrowserContext context, UrlGuard guard, PlaywrightBrowserOptions options, TimeProvider timeProvider, ILogger logger)
+    internal PlaywrightPageFetcher(IBrowserContext context, UrlGuard guard, PlaywrightBrowserOptions options, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _context = context;
         _guard = guard;
         _options = options;
         _timeProvider = timeProvider;
-        _logger = logger;
+        _logger = loggerFactory.CreateLogger<PlaywrightPageFetcher>();
         _slots = new SemaphoreSlim(options.MaxPagesPerAgent, options.MaxPagesPerAgent);
 
         // Chromium decompresses nothing it is handed, so the client does it; no cookies, no proxy, no redirects.
         _http = new HttpClient(GuardedConnector.CreateHandler(guard)) { Timeout = Timeout.InfiniteTimeSpan };
-        _pipelines = new HostResiliencePipelines(options.Resilience, "chromium", timeProvider, logger);
+        _pipelines = new HostResiliencePipelines(options.Resilience, "chromium", timeProvider, loggerFactory);
     }
 
     /// <inheritdoc />

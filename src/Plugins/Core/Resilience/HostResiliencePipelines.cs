@@ -28,21 +28,21 @@ public sealed class HostResiliencePipelines
     /// <param name="options">The options of every pipeline; validated here.</param>
     /// <param name="name">Names the pipelines in log messages (followed by the host), for example the fetcher.</param>
     /// <param name="timeProvider">The clock of delays and timeouts; <see cref="TimeProvider.System"/> when null.</param>
-    /// <param name="logger">
-    /// The logger of the component that owns the pipelines: retries and opened circuits are logged under its category.
-    /// None when null.
+    /// <param name="loggerFactory">
+    /// Creates the logger of retries and opened circuits (category <see cref="HostResiliencePipelines"/>; each message
+    /// names the pipeline and the host). None when null.
     /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
     /// <exception cref="OptionsValidationException">The options are invalid; the message names the option.</exception>
-    public HostResiliencePipelines(HttpResilienceOptions options, string name, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public HostResiliencePipelines(HttpResilienceOptions options, string name, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         options.Validate();
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _logger = loggerFactory?.CreateLogger<HostResiliencePipelines>() ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _name = name;
     }
 
