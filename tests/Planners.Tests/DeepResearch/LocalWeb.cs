@@ -1,27 +1,19 @@
-using System.Net;
-using Agents.Planners.DeepResearch.TestHost;
+using Agents.Tests.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Planners.Tests.DeepResearch;
 
 /// <summary>A tiny local "web" on 127.0.0.1: two pages per topic and a search JSON API.</summary>
 internal sealed class LocalWeb : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackApp? _server;
 
-    private LocalWeb(WebApplication app, Uri baseUri)
+    private LocalWeb()
     {
-        _app = app;
-        BaseUri = baseUri;
     }
 
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _server!.BaseAddress;
 
     /// <summary>Called with the page name before a page is served.</summary>
     public Action<string>? OnPage { get; set; }
@@ -30,41 +22,39 @@ internal sealed class LocalWeb : IAsyncDisposable
 
     public static async Task<LocalWeb> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        LocalWeb? web = null;
-        app.MapGet("/search", (string q) =>
+        var web = new LocalWeb();
+        web._server = await LoopbackApp.StartAsync(app =>
         {
-            var topic = q.Split(' ')[0].ToLowerInvariant();
-            return Results.Json(Enumerable.Range(1, 2).Select(i => new
+            app.MapGet("/search", (string q) =>
             {
-                title = $"{topic} report {i}",
-                url = new Uri(web!.BaseUri, $"/pages/{topic}-{i}").ToString(),
-                snippet = $"About {topic} ({i}).",
-            }));
-        });
-        app.MapGet("/pages/{name}", (string name) =>
-        {
-            lock (web!.PageRequests)
+                var topic = q.Split(' ')[0].ToLowerInvariant();
+                return Results.Json(Enumerable.Range(1, 2).Select(i => new
+                {
+                    title = $"{topic} report {i}",
+                    url = new Uri(web.BaseUri, $"/pages/{topic}-{i}").ToString(),
+                    snippet = $"About {topic} ({i}).",
+                }));
+            });
+            app.MapGet("/pages/{name}", (string name) =>
             {
-                web.PageRequests.Add(name);
-            }
+                lock (web.PageRequests)
+                {
+                    web.PageRequests.Add(name);
+                }
 
-            web.OnPage?.Invoke(name);
-            var topic = name.Split('-')[0];
-            return Results.Content($"<html><head><title>{topic} report</title></head><body><p>{topic} capacity figure {name}: 42 GW.</p></body></html>", "text/html");
+                web.OnPage?.Invoke(name);
+                var topic = name.Split('-')[0];
+                return Results.Content($"<html><head><title>{topic} report</title></head><body><p>{topic} capacity figure {name}: 42 GW.</p></body></html>", "text/html");
+            });
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        web = new LocalWeb(app, new Uri(address));
         return web;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }
