@@ -43,6 +43,12 @@ public sealed class LocalOnnxEngineOptions
     /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
     internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets or sets ONNX Runtime's memory-pattern planning (<c>SessionOptions.EnableMemoryPattern</c>); null: ONNX Runtime's default (benchmarks compare).</summary>
+    internal bool? EnableMemoryPattern { get; set; }
+
+    /// <summary>Gets or sets ONNX Runtime's CPU memory arena (<c>SessionOptions.EnableCpuMemArena</c>); null: ONNX Runtime's default (benchmarks compare).</summary>
+    internal bool? EnableCpuMemArena { get; set; }
+
     /// <summary>The intra-op thread count that <see cref="IntraOpNumThreads"/> = 0 stands for on a machine with <paramref name="processorCount"/> processors.</summary>
     internal static int DefaultIntraOpNumThreads(int processorCount) => Math.Clamp(processorCount / 2, 1, 16);
 

@@ -448,6 +448,16 @@ internal sealed class DecoderSession : IDisposable
             // Threads and spinning for a shared CPU (see LocalOnnxEngineOptions.IntraOpNumThreads and IntraOpSpinning).
             so.IntraOpNumThreads = options.EffectiveIntraOpNumThreads;
             so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+            if (options.EnableMemoryPattern is { } pattern)
+            {
+                so.EnableMemoryPattern = pattern;
+            }
+
+            if (options.EnableCpuMemArena is { } arena)
+            {
+                so.EnableCpuMemArena = arena;
+            }
+
             foreach (var (key, value) in options.SessionConfigEntries)
             {
                 so.AddSessionConfigEntry(key, value);
