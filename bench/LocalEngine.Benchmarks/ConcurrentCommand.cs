@@ -45,8 +45,8 @@ internal static class ConcurrentCommand
         {
             Console.WriteLine($"pairs={pairs} tokens={tokens} threads={(threads == 0 ? "ORT default" : threads)} prefills/step={prefills} cores={Environment.ProcessorCount} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
             Console.WriteLine();
-            Console.WriteLine("| model | requests | one after another tok/s | concurrent tok/s | concurrent / one after another (median of pairs) | identical tokens |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| model | requests | one after another tok/s | concurrent tok/s | concurrent / one after another (median of pairs) | CPU per token, one after another / concurrent (median) | decode steps, one after another / concurrent | decode-step run ms, one after another / concurrent | identical tokens |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
             foreach (var name in names)
             {
                 var spec = name == "big"
@@ -87,10 +87,11 @@ internal static class ConcurrentCommand
             var sequential = new List<double>();
             var concurrent = new List<double>();
             var ratios = new List<double>();
+            var cpuRatios = new List<double>();
             var identical = true;
+            Measured one = default, many = default;
             for (var p = 0; p < pairs; p++)
             {
-                (double Rate, IReadOnlyList<int>[] Tokens) one, many;
                 if (p % 2 == 0)
                 {
                     one = await SequentialAsync(engine, batch, settings);
@@ -105,33 +106,44 @@ internal static class ConcurrentCommand
                 sequential.Add(one.Rate);
                 concurrent.Add(many.Rate);
                 ratios.Add(many.Rate / one.Rate);
+                cpuRatios.Add(one.CpuPerToken / many.CpuPerToken);
                 identical &= one.Tokens.Zip(many.Tokens).All(t => t.First.SequenceEqual(t.Second));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {count} | {Median(sequential):F0} | {Median(concurrent):F0} | {Median(ratios):F2}x | {(identical ? "yes" : "NO")} |"));
+                $"| {label} | {count} | {Median(sequential):F0} | {Median(concurrent):F0} | {Median(ratios):F2}x | {Median(cpuRatios):F2}x | {one.Profile.Steps} / {many.Profile.Steps} | {one.Profile.Run.TotalMilliseconds:F1} / {many.Profile.Run.TotalMilliseconds:F1} | {(identical ? "yes" : "NO")} |"));
         }
     }
 
-    private static async Task<(double Rate, IReadOnlyList<int>[] Tokens)> SequentialAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
+    private static async Task<Measured> SequentialAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
     {
         var results = new IReadOnlyList<int>[prompts.Length];
+        var profile = engine.Profile;
+        var cpu = CpuClock.NowMicroseconds();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < prompts.Length; i++)
         {
             results[i] = (await engine.GenerateAsync(prompts[i], settings)).TokenIds;
         }
 
-        return (results.Sum(r => r.Count) / clock.Elapsed.TotalSeconds, results);
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var generated = results.Sum(r => r.Count);
+        return new(generated / elapsed, (CpuClock.NowMicroseconds() - cpu) / generated, engine.Profile - profile, results);
     }
 
-    private static async Task<(double Rate, IReadOnlyList<int>[] Tokens)> ConcurrentAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
+    private static async Task<Measured> ConcurrentAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
     {
+        var profile = engine.Profile;
+        var cpu = CpuClock.NowMicroseconds();
         var clock = Stopwatch.StartNew();
         var results = await Task.WhenAll(prompts.Select(p => engine.GenerateAsync(p, settings)));
         var elapsed = clock.Elapsed.TotalSeconds;
-        return (results.Sum(r => r.TokenIds.Count) / elapsed, results.Select(r => r.TokenIds).ToArray());
+        var generated = results.Sum(r => r.TokenIds.Count);
+        return new(generated / elapsed, (CpuClock.NowMicroseconds() - cpu) / generated, engine.Profile - profile, results.Select(r => r.TokenIds).ToArray());
     }
+
+    /// <summary>One side of a pair: aggregate tokens/s, process CPU µs per generated token, the decode thread's profile, the tokens.</summary>
+    private readonly record struct Measured(double Rate, double CpuPerToken, DecodeProfile Profile, IReadOnlyList<int>[] Tokens);
 
     private static double Median(List<double> values)
     {

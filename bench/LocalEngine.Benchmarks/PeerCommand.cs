@@ -19,7 +19,7 @@ internal static class PeerCommand
 
     private const string Usage =
         "usage: peer [--models tiny,small,big] [--load idle,busy] [--pairs N] [--tokens N] [--genai PATH] " +
-        "[--threads N] [--spin 0|1] [--config ORT_SESSION_KEY=VALUE]... [--genai-threads N] [--models-dir DIR]";
+        "[--threads N] [--spin 0|1] [--mem-pattern 0|1] [--arena 0|1] [--config ORT_SESSION_KEY=VALUE]... [--genai-threads N] [--models-dir DIR]";
 
     /// <summary>The models of the peer bench, by name.</summary>
     private static readonly Dictionary<string, (string Label, TinyLlamaSpec Spec)> Models = new(StringComparer.Ordinal)
@@ -49,7 +49,7 @@ internal static class PeerCommand
                 case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--genai": genai = args[++i]; break;
                 case "--models-dir": modelsDir = args[++i]; break;
-                case "--threads" or "--spin" or "--config": engineArgs.Add(args[i]); engineArgs.Add(args[++i]); break;
+                case "--threads" or "--spin" or "--config" or "--mem-pattern" or "--arena": engineArgs.Add(args[i]); engineArgs.Add(args[++i]); break;
                 case "--genai-threads": genaiThreads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default:
                     Console.Error.WriteLine(Usage);
@@ -153,6 +153,8 @@ internal static class PeerCommand
                 case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": options.IntraOpNumThreads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--spin": options.IntraOpSpinning = args[++i] == "1"; break;
+                case "--mem-pattern": options.EnableMemoryPattern = args[++i] == "1"; break;
+                case "--arena": options.EnableCpuMemArena = args[++i] == "1"; break;
                 case "--config":
                     var entry = args[++i].Split('=', 2);
                     options.SessionConfigEntries[entry[0]] = entry[1];

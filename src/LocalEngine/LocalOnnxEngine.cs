@@ -265,6 +265,12 @@ public sealed class LocalOnnxEngine : IDisposable
     /// <summary>Gets or sets a callback the decode thread calls before each token choice with the request's settings and the row's token count (tests make sampling fail with it).</summary>
     internal Action<LocalGenerationSettings, int>? BeforeSample { get; set; }
 
+    /// <summary>Gets or sets a callback the decode thread calls before a batched prefill run with the number of requests it carries (tests cancel requests with it).</summary>
+    internal Action<int>? PrefillStarting { get; set; }
+
+    /// <summary>Gets the most requests one prefill run has carried so far, for tests.</summary>
+    internal int LargestPrefill { get; private set; }
+
     /// <summary>Gets the most rows one decode step has computed so far, for tests.</summary>
     internal int LargestBatch { get; private set; }
 
@@ -435,45 +441,244 @@ public sealed class LocalOnnxEngine : IDisposable
         }
     }
 
-    /// <summary>Prefills waiting requests in arrival order while their rows fit, at most <see cref="LocalOnnxEngineOptions.MaxPrefillsPerStep"/>.</summary>
+    /// <summary>
+    /// Prefills waiting requests in arrival order while their rows fit, in at most <see cref="LocalOnnxEngineOptions.MaxPrefillsPerStep"/>
+    /// runs: the single-sequence requests waiting together whose prompts have no useful cached prefix share one batched run
+    /// (prompts padded on the left); the others are prefilled one by one.
+    /// </summary>
     private void AdmitWaiting()
     {
-        for (var admitted = 0; admitted < _options.MaxPrefillsPerStep;)
+        List<GenerationRequest>? group = null;
+        var padded = 0;
+        var real = 0;
+        var runs = 0;
+        while (true)
         {
             GenerationRequest request;
             lock (_sync)
             {
                 if (_pending.Count == 0)
                 {
-                    return;
+                    break;
                 }
 
                 // Without an attention mask, rows of different lengths cannot share a step: requests then run one at a time.
                 var full = _runningRows + _pending[0].Count > _options.MaxBatchSize || (_rows.Count > 0 && !_session.HasAttentionMask);
                 if (full && !_pending[0].IsDone)
                 {
-                    return;
+                    break;
                 }
 
                 request = _pending[0];
-                _pending.RemoveAt(0);
                 if (request.IsDone)
                 {
+                    _pending.RemoveAt(0);
                     continue;
                 }
 
+                var together = CanPrefillTogether(request);
+                if (runs >= _options.MaxPrefillsPerStep && !(together && group is not null))
+                {
+                    break;
+                }
+
+                if (together)
+                {
+                    // A prompt much shorter than the group's longest would mostly compute padding: it waits for the next run.
+                    var longest = Math.Max(request.Prompt.Count, group?.Max(r => r.Prompt.Count) ?? 0);
+                    var count = (group?.Count ?? 0) + 1;
+                    if (group is not null && longest * count > 2 * (real + request.Prompt.Count))
+                    {
+                        break;
+                    }
+
+                    _pending.RemoveAt(0);
+                    _runningRows += request.Count;
+                    if (group is null)
+                    {
+                        runs++;
+                    }
+
+                    (group ??= []).Add(request);
+                    real += request.Prompt.Count;
+                    padded = longest * count;
+                    continue;
+                }
+
+                _pending.RemoveAt(0);
                 _runningRows += request.Count;
             }
 
-            admitted++;
+            runs++;
+            PrefillOne(request);
+        }
+
+        if (group is { Count: 1 })
+        {
+            PrefillOne(group[0]);
+        }
+        else if (group is not null)
+        {
+            PrefillTogether(group, padded);
+        }
+    }
+
+    /// <summary>Whether a waiting request may share a batched prefill: one sequence, a layout that pads on the left, and no cached prefix covering half its prompt.</summary>
+    private bool CanPrefillTogether(GenerationRequest request) =>
+        request.Count == 1 && _session.HasAttentionMask && _session.HasPositionIds && !Descriptor.PastPresentShareBuffer &&
+        (!_options.EnablePrefixReuse || 2 * _prefixes.CommonLength(request.Prompt) < request.Prompt.Count);
+
+    private void PrefillOne(GenerationRequest request)
+    {
+        try
+        {
+            request.CancellationToken.ThrowIfCancellationRequested();
+            Prefill(request);
+        }
+        catch (Exception ex)
+        {
+            Fail(request, ex);
+        }
+    }
+
+    /// <summary>
+    /// Prefills several single-sequence requests in one run (prompts padded on the left, the padding masked out), chooses each
+    /// one's first token and adds the unfinished rows to the batch. A request cancelled during the run, or whose token choice
+    /// fails, leaves alone; the run is stopped only when every request in it is cancelled.
+    /// </summary>
+    private void PrefillTogether(List<GenerationRequest> group, int padded)
+    {
+        var time = _options.TimeProvider;
+        var started = time.GetTimestamp();
+        var k = group.Count;
+        var longest = padded / k;
+        var vocab = VocabSize;
+        var ids = new int[k * longest];
+        var padding = new int[k];
+        for (var r = 0; r < k; r++)
+        {
+            var prompt = group[r].Prompt;
+            padding[r] = longest - prompt.Count;
+            group[r].Started = started;
+            var row = ids.AsSpan(r * longest, longest);
+            row[..padding[r]].Fill(prompt[0]);
+            for (var i = 0; i < prompt.Count; i++)
+            {
+                row[padding[r] + i] = prompt[i];
+            }
+        }
+
+        EnsureCapacity(ref _prefillLogits, k * vocab);
+        var cache = _session.CreateCache(k);
+        try
+        {
+            using (var runOptions = new RunOptions())
+            {
+                var live = k;
+                var registrations = new CancellationTokenRegistration[k];
+                try
+                {
+                    for (var r = 0; r < k; r++)
+                    {
+                        registrations[r] = group[r].CancellationToken.Register(() =>
+                        {
+                            if (Interlocked.Decrement(ref live) == 0)
+                            {
+                                runOptions.Terminate = true;
+                            }
+                        });
+                    }
+
+                    PrefillStarting?.Invoke(k);
+                    LargestPrefill = Math.Max(LargestPrefill, k);
+                    _session.Forward(ids, longest, cache, runOptions, _prefillLogits.AsSpan(0, k * vocab), null, padding);
+                }
+                catch (OnnxRuntimeException ex) when (runOptions.Terminate)
+                {
+                    throw new OperationCanceledException("Every request of a batched prefill was cancelled while ONNX Runtime was running.", ex);
+                }
+                finally
+                {
+                    foreach (var registration in registrations)
+                    {
+                        registration.Dispose();
+                    }
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            cache.Dispose();
+            foreach (var request in group)
+            {
+                Fail(request, request.CancellationToken.IsCancellationRequested ? new OperationCanceledException(request.CancellationToken) : ex);
+            }
+
+            return;
+        }
+
+        try
+        {
+            var joining = new List<int>(k);
+            var lengths = new List<int>(k);
+            for (var r = 0; r < k; r++)
+            {
+                var request = group[r];
+                try
+                {
+                    request.CancellationToken.ThrowIfCancellationRequested();
+                    request.CachedPromptTokens = 0;
+                    StartRows(request, _prefillLogits.AsSpan(r * vocab, vocab));
+                    if (!request.AllRowsFinished)
+                    {
+                        joining.Add(r);
+                        lengths.Add(request.Prompt.Count);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Fail(request, ex);
+                }
+            }
+
             try
             {
-                request.CancellationToken.ThrowIfCancellationRequested();
-                Prefill(request);
+                _batch.Add(cache, CollectionsMarshal.AsSpan(joining), CollectionsMarshal.AsSpan(lengths));
+                foreach (var r in joining)
+                {
+                    _rows.Add(group[r].Rows[0]);
+                }
             }
             catch (Exception ex)
             {
-                Fail(request, ex);
+                foreach (var r in joining)
+                {
+                    Fail(group[r], ex);
+                }
+            }
+
+            if (_options.EnablePrefixReuse)
+            {
+                // As a prefill of one prompt does: each prompt's positions are kept for a later request extending it.
+                for (var r = 0; r < k; r++)
+                {
+                    var length = group[r].Prompt.Count;
+                    var copy = KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, length, _session.HeadDim, _session.CacheType, _session.Memory);
+                    KvCache.CopyPositions(cache, r, padding[r], copy, 0, 0, length);
+                    _prefixes.Store([.. group[r].Prompt], copy);
+                }
+            }
+        }
+        finally
+        {
+            cache.Dispose();
+        }
+
+        foreach (var request in group)
+        {
+            if (!request.IsDone && request.AllRowsFinished)
+            {
+                Complete(request);
             }
         }
     }
@@ -521,32 +726,13 @@ public sealed class LocalOnnxEngine : IDisposable
         request.CachedPromptTokens = common;
         try
         {
-            var rows = new GenerationRow[n];
-            for (var r = 0; r < n; r++)
+            for (var r = 1; r < n; r++)
             {
-                rows[r] = new GenerationRow(request, r, new StreamingDetokenizer(_tokenizer), vocab) { Constraint = request.Settings.Constraint?.Start(ConstraintVocabulary) };
-                if (request.Sampler.RepetitionPenalty != 1f)
-                {
-                    foreach (var t in prompt)
-                    {
-                        rows[r].Seen[t] = true;
-                    }
-                }
-
-                if (r > 0)
-                {
-                    _prefillLogits.AsSpan(0, vocab).CopyTo(_prefillLogits.AsSpan(r * vocab, vocab));
-                }
+                _prefillLogits.AsSpan(0, vocab).CopyTo(_prefillLogits.AsSpan(r * vocab, vocab));
             }
 
-            request.Rows = rows;
-            for (var r = 0; r < n; r++)
-            {
-                Choose(rows[r], _prefillLogits.AsSpan(r * vocab, vocab));
-            }
-
-            request.PrefillTime = time.GetElapsedTime(request.Started);
-            request.DecodeStarted = time.GetTimestamp();
+            StartRows(request, _prefillLogits.AsSpan(0, n * vocab));
+            var rows = request.Rows;
             var joining = CompactFinishedRows ? rows.Where(r => r.Finish is null).ToList() : request.AllRowsFinished ? [] : [.. rows];
             if (joining.Count == n && n == 1)
             {
@@ -569,6 +755,34 @@ public sealed class LocalOnnxEngine : IDisposable
         {
             Complete(request);
         }
+    }
+
+    /// <summary>Creates the request's rows and chooses each one's first token from its logits (<paramref name="logits"/>: [rows, vocab], one copy per row).</summary>
+    private void StartRows(GenerationRequest request, Span<float> logits)
+    {
+        var vocab = VocabSize;
+        var rows = new GenerationRow[request.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new GenerationRow(request, r, new StreamingDetokenizer(_tokenizer), vocab) { Constraint = request.Settings.Constraint?.Start(ConstraintVocabulary) };
+            if (request.Sampler.RepetitionPenalty != 1f)
+            {
+                foreach (var t in request.Prompt)
+                {
+                    rows[r].Seen[t] = true;
+                }
+            }
+        }
+
+        request.Rows = rows;
+        for (var r = 0; r < rows.Length; r++)
+        {
+            Choose(rows[r], logits.Slice(r * vocab, vocab));
+        }
+
+        var time = _options.TimeProvider;
+        request.PrefillTime = time.GetElapsedTime(request.Started);
+        request.DecodeStarted = time.GetTimestamp();
     }
 
     /// <summary>Runs one step for every row in the batch and chooses each unfinished row's next token.</summary>

@@ -43,6 +43,12 @@ public sealed class LocalOnnxEngineOptions
     /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
     internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets or sets ONNX Runtime's memory-pattern planning (<c>SessionOptions.EnableMemoryPattern</c>); null: ONNX Runtime's default (benchmarks compare).</summary>
+    internal bool? EnableMemoryPattern { get; set; }
+
+    /// <summary>Gets or sets ONNX Runtime's CPU memory arena (<c>SessionOptions.EnableCpuMemArena</c>); null: ONNX Runtime's default (benchmarks compare).</summary>
+    internal bool? EnableCpuMemArena { get; set; }
+
     /// <summary>The intra-op thread count that <see cref="IntraOpNumThreads"/> = 0 stands for on a machine with <paramref name="processorCount"/> processors.</summary>
     internal static int DefaultIntraOpNumThreads(int processorCount) => Math.Clamp(processorCount / 2, 1, 16);
 
@@ -79,9 +85,11 @@ public sealed class LocalOnnxEngineOptions
     public int MaxBatchSize { get; set; } = 8;
 
     /// <summary>
-    /// Gets or sets how many waiting requests are prefilled and join the batch between two decode steps: each prefill holds up
+    /// Gets or sets how many prefill runs admit waiting requests into the batch between two decode steps: each run holds up
     /// the running rows for its duration, so 1 (default) alternates fairly between newcomers and the running batch, in arrival
-    /// order; larger values fill the batch faster. Between 1 and 256.
+    /// order; larger values fill the batch faster. Single-sequence requests waiting together share one run (their prompts
+    /// padded to the longest, as long as padding does not exceed the prompts' own tokens), so one run may admit several.
+    /// Between 1 and 256.
     /// </summary>
     [Range(1, 256)]
     public int MaxPrefillsPerStep { get; set; } = 1;

@@ -31,9 +31,32 @@ internal sealed class BatchKvCache : IDisposable
     /// <summary>Adds every row of <paramref name="source"/> (each holding <c>source.Length</c> positions) after the current rows.</summary>
     public void Add(KvCache source)
     {
-        var length = source.Length;
-        var rows = Rows + source.Batch;
-        var newLength = Math.Max(Length, length);
+        var rows = new int[source.Batch];
+        var lengths = new int[source.Batch];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = r;
+            lengths[r] = source.Length;
+        }
+
+        Add(source, rows, lengths);
+    }
+
+    /// <summary>
+    /// Adds rows <paramref name="sourceRows"/> of <paramref name="source"/> after the current rows, row
+    /// <paramref name="sourceRows"/>[i] holding <paramref name="lengths"/>[i] positions (a growing cache's rows right-aligned, as a
+    /// batched prefill of left-padded prompts leaves them; a shared buffer's rows from position 0).
+    /// </summary>
+    public void Add(KvCache source, ReadOnlySpan<int> sourceRows, ReadOnlySpan<int> lengths)
+    {
+        var longest = 0;
+        foreach (var l in lengths)
+        {
+            longest = Math.Max(longest, l);
+        }
+
+        var rows = Rows + sourceRows.Length;
+        var newLength = Math.Max(Length, longest);
         var target = source.IsShared
             ? KvCache.Shared(_session.Layers, rows, _session.KvHeads, source.Capacity, _session.HeadDim, _session.CacheType, _session.Memory)
             : KvCache.Zeroed(_session.Layers, rows, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType, _session.Memory);
@@ -45,9 +68,10 @@ internal sealed class BatchKvCache : IDisposable
                 KvCache.CopyPositions(_cache!, b, Start(b, Length), target, b, Start(own, newLength, source.IsShared), own);
             }
 
-            for (var r = 0; r < source.Batch; r++)
+            for (var r = 0; r < sourceRows.Length; r++)
             {
-                KvCache.CopyPositions(source, r, 0, target, Rows + r, Start(length, newLength, source.IsShared), length);
+                var length = lengths[r];
+                KvCache.CopyPositions(source, sourceRows[r], Start(length, source.Length, source.IsShared), target, Rows + r, Start(length, newLength, source.IsShared), length);
             }
 
             target.Advance(newLength);
@@ -60,7 +84,7 @@ internal sealed class BatchKvCache : IDisposable
 
         _cache?.Dispose();
         _cache = target;
-        for (var r = 0; r < source.Batch; r++)
+        foreach (var length in lengths)
         {
             _lengths.Add(length);
         }

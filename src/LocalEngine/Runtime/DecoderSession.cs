@@ -228,7 +228,8 @@ internal sealed class DecoderSession : IDisposable
     /// <paramref name="padding"/> (one per row, or empty for none) gives how many of the cache's positions a row does not use:
     /// a growing cache's rows are right-aligned (the unused positions come first), a shared buffer's rows start at 0 (the unused
     /// positions come last, where GroupQueryAttention writes the row's next position). The attention mask leaves them out and
-    /// each row's positions continue from its own length, so rows of different lengths share one run.
+    /// each row's positions continue from its own length, so rows of different lengths share one run. A prefill of several
+    /// prompts into an empty growing cache pads them on the left the same way (<paramref name="ids"/> holds the padding first).
     /// </para>
     /// <para>
     /// Inputs and outputs go through one <see cref="OrtIoBinding"/>, reused across runs, on the provider's memory
@@ -259,7 +260,8 @@ internal sealed class DecoderSession : IDisposable
             for (var i = 0; i < seq; i++)
             {
                 _ids[(b * seq) + i] = ids[(b * seq) + i];
-                _positions[(b * seq) + i] = past - pad + i;
+                // A left-padded prompt's padding (a batched prefill) gets position 0; the mask leaves it out.
+                _positions[(b * seq) + i] = Math.Max(0, past - pad + i);
             }
 
             var mask = _mask.AsSpan(b * total, total);
@@ -446,6 +448,16 @@ internal sealed class DecoderSession : IDisposable
             // Threads and spinning for a shared CPU (see LocalOnnxEngineOptions.IntraOpNumThreads and IntraOpSpinning).
             so.IntraOpNumThreads = options.EffectiveIntraOpNumThreads;
             so.AddSessionConfigEntry("session.intra_op.allow_spinning", options.IntraOpSpinning ? "1" : "0");
+            if (options.EnableMemoryPattern is { } pattern)
+            {
+                so.EnableMemoryPattern = pattern;
+            }
+
+            if (options.EnableCpuMemArena is { } arena)
+            {
+                so.EnableCpuMemArena = arena;
+            }
+
             foreach (var (key, value) in options.SessionConfigEntries)
             {
                 so.AddSessionConfigEntry(key, value);

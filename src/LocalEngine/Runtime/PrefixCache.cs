@@ -22,6 +22,30 @@ internal sealed class PrefixCache(long budgetBytes) : IDisposable
     /// </summary>
     public (KvCache Cache, int Common)? Take(IReadOnlyList<int> prompt)
     {
+        var (best, bestCommon) = Longest(prompt);
+        if (best is null)
+        {
+            return null;
+        }
+
+        var entry = best.Value;
+        if (bestCommon == entry.Tokens.Length)
+        {
+            _entries.Remove(best);
+            Bytes -= entry.Bytes;
+            return (entry.Cache, bestCommon);
+        }
+
+        _entries.Remove(best);
+        _entries.AddFirst(best);
+        return (entry.Cache.CopyPrefix(bestCommon, 1), bestCommon);
+    }
+
+    /// <summary>Gets how many leading tokens of <paramref name="prompt"/> <see cref="Take"/> would find cached (0 for none), changing nothing.</summary>
+    public int CommonLength(IReadOnlyList<int> prompt) => Longest(prompt).Common;
+
+    private (LinkedListNode<Entry>? Node, int Common) Longest(IReadOnlyList<int> prompt)
+    {
         LinkedListNode<Entry>? best = null;
         var bestCommon = 0;
         for (var node = _entries.First; node is not null; node = node.Next)
@@ -40,22 +64,7 @@ internal sealed class PrefixCache(long budgetBytes) : IDisposable
             }
         }
 
-        if (best is null)
-        {
-            return null;
-        }
-
-        var entry = best.Value;
-        if (bestCommon == entry.Tokens.Length)
-        {
-            _entries.Remove(best);
-            Bytes -= entry.Bytes;
-            return (entry.Cache, bestCommon);
-        }
-
-        _entries.Remove(best);
-        _entries.AddFirst(best);
-        return (entry.Cache.CopyPrefix(bestCommon, 1), bestCommon);
+        return (best, bestCommon);
     }
 
     /// <summary>
