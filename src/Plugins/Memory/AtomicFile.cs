@@ -6,7 +6,8 @@ internal static class AtomicFile
     /// <summary>The prefix of temporary files; they are hidden from listings and searches.</summary>
     public const string TempPrefix = ".tmp-";
 
-    // Each attempt loses only if another workspace removes leftovers in the microseconds between the close and the rename.
+    // Each attempt loses only if another workspace removes leftovers in the microseconds between the create and the lock,
+    // or between the close and the rename.
     private const int MaxAttempts = 20;
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
@@ -114,7 +115,7 @@ internal static class AtomicFile
         return removed;
     }
 
-    /// <summary>One write: <see langword="null"/> when the temporary file vanished before the rename.</summary>
+    /// <summary>One write: <see langword="null"/> when another workspace's cleanup took the temporary file before the rename.</summary>
     private static async Task<bool?> TryWriteAsync(string fullPath, byte[] bytes, bool overwrite, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(fullPath)!;
@@ -129,7 +130,20 @@ internal static class AtomicFile
                 Share = FileShare.None,
                 Options = FileOptions.Asynchronous,
             };
-            var stream = new FileStream(temp, streamOptions);
+            FileStream stream;
+            try
+            {
+                stream = new FileStream(temp, streamOptions);
+            }
+            catch (IOException) when (File.Exists(temp))
+            {
+                // The file was created, but another workspace's RemoveStale opened it before this writer took its lock
+                // (on Unix the lock is taken just after the create): that cleanup removes it when it closes. Write
+                // again under a new name.
+                TryDelete(temp);
+                return null;
+            }
+
             await using (stream.ConfigureAwait(false))
             {
                 await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
