@@ -451,6 +451,7 @@ public sealed class LocalOnnxEngine : IDisposable
         List<GenerationRequest>? group = null;
         var padded = 0;
         var real = 0;
+        var groupLongest = 0;
         var runs = 0;
         while (true)
         {
@@ -485,7 +486,7 @@ public sealed class LocalOnnxEngine : IDisposable
                 if (together)
                 {
                     // A prompt much shorter than the group's longest would mostly compute padding: it waits for the next run.
-                    var longest = Math.Max(request.Prompt.Count, group?.Max(r => r.Prompt.Count) ?? 0);
+                    var longest = Math.Max(request.Prompt.Count, groupLongest);
                     var count = (group?.Count ?? 0) + 1;
                     if (group is not null && longest * count > 2 * (real + request.Prompt.Count))
                     {
@@ -501,6 +502,7 @@ public sealed class LocalOnnxEngine : IDisposable
 
                     (group ??= []).Add(request);
                     real += request.Prompt.Count;
+                    groupLongest = longest;
                     padded = longest * count;
                     continue;
                 }
