@@ -9,7 +9,7 @@ namespace Agents.LocalEngine.Benchmarks;
 /// Continuous batching: aggregate tokens/s of 1, 4 and 8 concurrent greedy requests (different prompts) against the same
 /// requests one after another, on the same engine, as medians of back-to-back pair ratios (the order within a pair
 /// alternates). Also checks that every concurrent request gave exactly the tokens it gave alone.
-/// Usage: <c>concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--model small|big]...</c>.
+/// Usage: <c>concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--parallel N] [--model small|big]...</c>.
 /// </summary>
 internal static class ConcurrentCommand
 {
@@ -19,6 +19,7 @@ internal static class ConcurrentCommand
         var tokens = 64;
         var threads = 0;
         var prefills = 1;
+        var parallel = 0;
         var names = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -28,9 +29,10 @@ internal static class ConcurrentCommand
                 case "--tokens": tokens = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--prefills": prefills = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--model" when args[i + 1] is "small" or "big": names.Add(args[++i]); break;
                 default:
-                    Console.Error.WriteLine("usage: concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--model small|big]...");
+                    Console.Error.WriteLine("usage: concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--parallel N] [--model small|big]...");
                     return 2;
             }
         }
@@ -43,7 +45,7 @@ internal static class ConcurrentCommand
         var root = Path.Combine(Path.GetTempPath(), "agents-concurrent-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            Console.WriteLine($"pairs={pairs} tokens={tokens} threads={(threads == 0 ? "ORT default" : threads)} prefills/step={prefills} cores={Environment.ProcessorCount} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+            Console.WriteLine($"pairs={pairs} tokens={tokens} threads={(threads == 0 ? "ORT default" : threads)} prefills/step={prefills} parallel batch runs={(parallel == 0 ? "engine default" : parallel)} cores={Environment.ProcessorCount} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
             Console.WriteLine();
             Console.WriteLine("| model | requests | one after another tok/s | concurrent tok/s | concurrent / one after another (median of pairs) | CPU per token, one after another / concurrent (median) | decode steps, one after another / concurrent | decode-step run ms, one after another / concurrent | identical tokens |");
             Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -56,7 +58,7 @@ internal static class ConcurrentCommand
                 Console.Error.WriteLine($"Building the {name} model...");
                 TestModelFactory.Create(dir, spec: spec);
                 var label = string.Create(CultureInfo.InvariantCulture, $"{name} (vocab {spec.VocabSize}, hidden {spec.Hidden}, {spec.Layers} layers)");
-                await MeasureAsync(label, dir, pairs, tokens, threads, prefills);
+                await MeasureAsync(label, dir, pairs, tokens, threads, prefills, parallel);
             }
         }
         finally
@@ -70,9 +72,9 @@ internal static class ConcurrentCommand
         return 0;
     }
 
-    private static async Task MeasureAsync(string label, string dir, int pairs, int tokens, int threads, int prefills)
+    private static async Task MeasureAsync(string label, string dir, int pairs, int tokens, int threads, int prefills, int parallel)
     {
-        using var engine = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false, MaxBatchSize = 8, MaxPrefillsPerStep = prefills });
+        using var engine = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false, MaxBatchSize = 8, MaxPrefillsPerStep = prefills, ParallelBatchRuns = parallel });
         var settings = new LocalGenerationSettings { MaxTokens = tokens, MinTokens = tokens, DoSample = false };
 
         // Eight different prompts of 12 to 26 tokens.

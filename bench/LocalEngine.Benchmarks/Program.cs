@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "constrained")
     return ConstrainedCommand.Run(args[1..]);
 }
 
-// "concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--model small|big]": aggregate tokens/s of 1, 4
+// "concurrent [--pairs N] [--tokens N] [--threads N] [--prefills N] [--parallel N] [--model small|big]": aggregate tokens/s of 1, 4
 // and 8 concurrent requests (continuous batching) against the same requests one after another; medians of pair ratios.
 if (args.Length > 0 && args[0] == "concurrent")
 {

@@ -40,6 +40,21 @@ public sealed class LocalOnnxEngineOptions
     /// </summary>
     public bool IntraOpSpinning { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many ONNX Runtime runs at the same time one batched step (or batched prefill) is split into, each over
+    /// a contiguous part of the batch's rows on its own thread. The rows of a decoder are independent, so the parts compute
+    /// exactly what one run computes; on the CPU two half-batch runs on two cores finish a wide step sooner than one run whose
+    /// matrix products ONNX Runtime spreads over intra-op threads (docs/benchmarks.md, "Parallel batch runs"). A single
+    /// sequence is never split. 0 (default): on the CPU provider the processor count divided by the intra-op thread count
+    /// (between 1 and 8), on CUDA 1 (the GPU runs the whole batch at once). 1 turns splitting off; at most 64.
+    /// </summary>
+    /// <remarks>
+    /// While a split step runs, every part's thread is busy: on a CPU shared with other busy processes, the step waits for
+    /// its slowest part. Set 1 to keep the engine on one run at a time.
+    /// </remarks>
+    [Range(0, 64)]
+    public int ParallelBatchRuns { get; set; }
+
     /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
     internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
 
@@ -54,6 +69,14 @@ public sealed class LocalOnnxEngineOptions
 
     /// <summary>The intra-op thread count the session gets.</summary>
     internal int EffectiveIntraOpNumThreads => IntraOpNumThreads > 0 ? IntraOpNumThreads : DefaultIntraOpNumThreads(Environment.ProcessorCount);
+
+    /// <summary>The most parts a batched run is split into (see <see cref="ParallelBatchRuns"/>).</summary>
+    internal int EffectiveParallelBatchRuns => ParallelBatchRuns > 0 ? ParallelBatchRuns
+        : ExecutionProvider == LocalExecutionProvider.Cuda ? 1
+        : DefaultParallelBatchRuns(Environment.ProcessorCount, EffectiveIntraOpNumThreads);
+
+    /// <summary>The parts <see cref="ParallelBatchRuns"/> = 0 stands for on the CPU with <paramref name="processorCount"/> processors and <paramref name="intraOpThreads"/> intra-op threads per run.</summary>
+    internal static int DefaultParallelBatchRuns(int processorCount, int intraOpThreads) => Math.Clamp(processorCount / Math.Max(1, intraOpThreads), 1, 8);
 
     /// <summary>Gets or sets the chat template family; <see cref="ChatTemplateFamily.Auto"/> (default) chooses from the model's configuration.</summary>
     [EnumDataType(typeof(ChatTemplateFamily))]

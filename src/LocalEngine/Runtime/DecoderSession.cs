@@ -18,30 +18,28 @@ internal sealed class DecoderSession : IDisposable
 
     private readonly InferenceSession _session;
     private readonly DeviceMemory _memory;
-    private readonly OrtIoBinding _binding;
 
-    // The model's input and output names and the tensor each was last bound to (a tensor bound as it was is not bound again).
+    // The model's input and output names.
     private readonly string[] _inputNames;
-    private readonly OrtValue?[] _boundInputs;
-    private readonly OrtValue?[] _boundOutputs;
     private readonly string[] _outputNames;
     private readonly int _inputIdsIndex;
     private readonly int _maskIndex = -1;
     private readonly int _positionIndex = -1;
     private readonly int _useCacheBranchIndex = -1;
     private readonly int _firstPastIndex;
-    private long[] _ids = GC.AllocateArray<long>(64, pinned: true);
-    private long[] _mask = GC.AllocateArray<long>(256, pinned: true);
-    private long[] _positions = GC.AllocateArray<long>(64, pinned: true);
-    private readonly bool[] _useCacheBranch = GC.AllocateArray<bool>(1, pinned: true);
-    private readonly OrtValue _useCacheBranchView;
-    private HostTensor? _idsView;
-    private HostTensor? _maskView;
-    private HostTensor? _positionsView;
-    private DeviceBuffer? _logitsBuffer;
-    private OrtValue? _logitsView;
-    private int _logitsViewBatch;
-    private byte[] _hostLogits = [];
+
+    // The fewest rows a part of a split run gets: a part reads all the weights again, which only pays when it has enough rows
+    // to compute (at 2 rows per part a memory-bound model's step got slower; docs/benchmarks.md, "Parallel batch runs").
+    private const int MinRowsPerPart = 4;
+
+    // Lane 0 runs a whole batch (or the first part of a split step); lanes 1.. the other parts, on ParallelRuns' threads.
+    private readonly List<RunLane> _lanes = [];
+    private readonly int _maxParts;
+    private ParallelRuns? _parallel;
+    private OrtValue[] _presents = [];
+    private (int First, int Rows)[] _parts = [];
+    private RunOptions? _partOptions;
+    private Action<int>? _executePart;
 
     public DecoderSession(ModelDescriptor model, LocalOnnxEngineOptions options)
     {
@@ -173,16 +171,13 @@ internal sealed class DecoderSession : IDisposable
 
             _inputNames = [.. inputNames];
             _outputNames = [.. outputNames];
-            _boundInputs = new OrtValue?[_inputNames.Length];
-            _boundOutputs = new OrtValue?[_outputNames.Length];
             HasPositionIds = hasPositions;
-            _useCacheBranchView = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _useCacheBranch.AsMemory(), [1]);
             _memory = DeviceMemory.For(_session, options.ExecutionProvider, options.DeviceId);
-            _binding = _session.CreateIoBinding();
+            _maxParts = options.EffectiveParallelBatchRuns;
+            _lanes.Add(new RunLane(this, _session.CreateIoBinding()));
         }
         catch
         {
-            _useCacheBranchView?.Dispose();
             _memory?.Dispose();
             _session.Dispose();
             throw;
@@ -213,6 +208,25 @@ internal sealed class DecoderSession : IDisposable
 
     public IReadOnlyList<string> InputNames => _inputNames;
 
+    /// <summary>Gets the output names: the logits first, then each layer's present key and value.</summary>
+    public IReadOnlyList<string> OutputNames => _outputNames;
+
+    /// <summary>Gets the most parts one batched run is split into (<see cref="LocalOnnxEngineOptions.ParallelBatchRuns"/>).</summary>
+    public int MaxParts => _maxParts;
+
+    /// <summary>Gets how many runs were split into parts (tests and the bench check that splitting happened).</summary>
+    internal long SplitRuns { get; private set; }
+
+    internal int InputIdsIndex => _inputIdsIndex;
+
+    internal int MaskIndex => _maskIndex;
+
+    internal int PositionIndex => _positionIndex;
+
+    internal int UseCacheBranchIndex => _useCacheBranchIndex;
+
+    internal int FirstPastIndex => _firstPastIndex;
+
     public KvCache CreateCache(int batch) => Model.PastPresentShareBuffer
         ? KvCache.Shared(Layers, batch, KvHeads, Model.ContextLength, HeadDim, CacheType, _memory)
         : KvCache.Empty(Layers, batch, KvHeads, HeadDim, CacheType, _memory);
@@ -232,12 +246,18 @@ internal sealed class DecoderSession : IDisposable
     /// prompts into an empty growing cache pads them on the left the same way (<paramref name="ids"/> holds the padding first).
     /// </para>
     /// <para>
-    /// Inputs and outputs go through one <see cref="OrtIoBinding"/>, reused across runs, on the provider's memory
+    /// Inputs and outputs go through an <see cref="OrtIoBinding"/> (one per <see cref="RunLane"/>), reused across runs, on the provider's memory
     /// (<see cref="Memory"/>): the KV tensors are the cache's device buffers (a shared buffer is bound as past and present; a
     /// growing cache's present outputs are bound to its spare buffers), a decode step's logits go to a preallocated device
     /// buffer and only those [batch, vocab] values come back to the host. Ids, positions and the mask are written into pinned
     /// host buffers and bound each run (the binding copies them to the device when the provider is not the CPU). A binding
     /// whose tensor did not change is not bound again.
+    /// </para>
+    /// <para>
+    /// A run over several rows is split into up to <see cref="MaxParts"/> runs over contiguous row ranges that run at the same
+    /// time, each through its own lane on its own thread (<see cref="LocalOnnxEngineOptions.ParallelBatchRuns"/>); a run that
+    /// returns all positions' logits is not split. The parts write their rows of the same present buffers and logits, so the
+    /// result is the one run's.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -251,141 +271,82 @@ internal sealed class DecoderSession : IDisposable
             throw new InvalidOperationException($"The KV buffer holds {cache.Capacity} positions; {total} were needed.");
         }
 
-        EnsurePinned(ref _ids, batch * seq);
-        EnsurePinned(ref _positions, batch * seq);
-        EnsurePinned(ref _mask, batch * total);
-        for (var b = 0; b < batch; b++)
+        // The present tensors of the whole batch (a growing cache's spare buffers, grown here); parts bind views of their rows.
+        if (_presents.Length != 2 * Layers)
         {
-            var pad = padding.IsEmpty ? 0 : padding[b];
-            for (var i = 0; i < seq; i++)
-            {
-                _ids[(b * seq) + i] = ids[(b * seq) + i];
-                // A left-padded prompt's padding (a batched prefill) gets position 0; the mask leaves it out.
-                _positions[(b * seq) + i] = Math.Max(0, past - pad + i);
-            }
-
-            var mask = _mask.AsSpan(b * total, total);
-            mask.Fill(1);
-            if (pad > 0)
-            {
-                // Unused positions: before the row's own (growing cache) or after them, before the new tokens (shared buffer).
-                mask.Slice(cache.IsShared ? past - pad : 0, pad).Clear();
-            }
+            _presents = new OrtValue[2 * Layers];
         }
 
-        _binding.BindInput(_inputNames[_inputIdsIndex], HostView(ref _idsView, _ids, batch, seq));
-        if (_maskIndex >= 0)
+        for (var i = 0; i < _presents.Length; i++)
         {
-            _binding.BindInput(_inputNames[_maskIndex], HostView(ref _maskView, _mask, batch, total));
+            _presents[i] = cache.Present(i, total);
         }
 
-        if (_positionIndex >= 0)
+        var parts = allLogits is null ? Math.Min(_maxParts, batch / MinRowsPerPart) : 1;
+        if (parts <= 1)
         {
-            _binding.BindInput(_inputNames[_positionIndex], HostView(ref _positionsView, _positions, batch, seq));
-        }
-
-        if (_useCacheBranchIndex >= 0)
-        {
-            _useCacheBranch[0] = past > 0;
-            _binding.BindInput(_inputNames[_useCacheBranchIndex], _useCacheBranchView);
-        }
-
-        for (var l = 0; l < Layers; l++)
-        {
-            BindInputIfChanged(_firstPastIndex + (2 * l), cache.Keys[l]);
-            BindInputIfChanged(_firstPastIndex + (2 * l) + 1, cache.Values[l]);
-            BindOutputIfChanged(1 + (2 * l), cache.Present(2 * l, total));
-            BindOutputIfChanged(2 + (2 * l), cache.Present((2 * l) + 1, total));
-        }
-
-        var logitsBytes = batch * VocabSize * DeviceMemory.ElementSize(LogitsType);
-        var decode = seq == 1;
-        if (decode)
-        {
-            // A decode step: [batch, 1, vocab] into the preallocated device buffer.
-            if (_logitsBuffer is null || _logitsBuffer.Size < logitsBytes)
-            {
-                _logitsView?.Dispose();
-                _logitsView = null;
-                _logitsBuffer?.Dispose();
-                _logitsBuffer = _memory.Allocate(logitsBytes);
-            }
-
-            if (_logitsView is null || _logitsViewBatch != batch)
-            {
-                _logitsView?.Dispose();
-                _logitsView = _memory.View(_logitsBuffer, 0, LogitsType, [batch, 1, VocabSize]);
-                _logitsViewBatch = batch;
-            }
-
-            BindOutputIfChanged(0, _logitsView);
+            var lane = _lanes[0];
+            lane.Prepare(ids, seq, cache, padding, 0, batch, _presents);
+            lane.Execute(_session, runOptions);
+            lane.Finish(lastLogits, allLogits);
         }
         else
         {
-            // A prefill: the model decides how many positions it returns (some exports return only the last); ONNX Runtime
-            // allocates them in host memory, once per prompt.
-            _binding.BindOutputToDevice(_outputNames[0], OrtMemoryInfo.DefaultInstance);
-            _boundOutputs[0] = null;
-        }
-
-        _session.RunWithBinding(runOptions, _binding);
-        if (!_memory.IsHost)
-        {
-            _binding.SynchronizeBoundOutputs();
-        }
-
-        if (decode)
-        {
-            CopyLogits(_memory.ToHost(_logitsBuffer!.Pointer, logitsBytes, ref _hostLogits), batch, lastLogits, allLogits);
-        }
-        else
-        {
-            var names = _binding.GetOutputNames();
-            using var outputs = _binding.GetOutputValues();
-            var logits = ((IReadOnlyList<OrtValue>)outputs)[Array.IndexOf(names, _outputNames[0])];
-            CopyLogits(logits.GetTensorMutableRawData(), batch, lastLogits, allLogits);
+            RunParts(ids, seq, cache, runOptions, lastLogits, padding, parts);
         }
 
         cache.Commit(total);
     }
 
-    /// <summary>A view of [<paramref name="rows"/>, <paramref name="columns"/>] over a pinned host buffer, reused while the shape and the buffer stay the same.</summary>
-    private static unsafe OrtValue HostView(ref HostTensor? view, long[] buffer, int rows, int columns)
+    /// <summary>
+    /// One run split into <paramref name="parts"/> runs over contiguous row ranges (sizes differing by at most one), run at the
+    /// same time: rows are independent in a decoder, so each part computes exactly its rows of the whole run.
+    /// </summary>
+    private void RunParts(ReadOnlySpan<int> ids, int seq, KvCache cache, RunOptions runOptions, Span<float> lastLogits, ReadOnlySpan<int> padding, int parts)
     {
-        if (view is { } current && current.Rows == rows && current.Columns == columns && ReferenceEquals(current.Buffer, buffer))
+        while (_lanes.Count < parts)
         {
-            return current.Tensor;
+            _lanes.Add(new RunLane(this, _session.CreateIoBinding()));
         }
 
-        view?.Tensor.Dispose();
-        var bytes = (long)rows * columns * sizeof(long);
-        var value = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Int64, [rows, columns],
-            (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer)), bytes);
-        view = new HostTensor(value, buffer, rows, columns);
-        return value;
-    }
-
-    private void BindInputIfChanged(int index, OrtValue value)
-    {
-        if (!ReferenceEquals(_boundInputs[index], value))
+        _parallel ??= new ParallelRuns(_maxParts - 1);
+        if (_parts.Length < parts)
         {
-            _binding.BindInput(_inputNames[index], value);
-            _boundInputs[index] = value;
+            _parts = new (int, int)[parts];
         }
-    }
 
-    private void BindOutputIfChanged(int index, OrtValue value)
-    {
-        if (!ReferenceEquals(_boundOutputs[index], value))
+        var batch = cache.Batch;
+        var first = 0;
+        for (var p = 0; p < parts; p++)
         {
-            _binding.BindOutput(_outputNames[index], value);
-            _boundOutputs[index] = value;
+            var rows = (batch / parts) + (p < batch % parts ? 1 : 0);
+            _parts[p] = (first, rows);
+            _lanes[p].Prepare(ids.Slice(first * seq, rows * seq), seq, cache, padding.IsEmpty ? default : padding.Slice(first, rows), first, rows, _presents);
+            first += rows;
+        }
+
+        SplitRuns++;
+        _partOptions = runOptions;
+        try
+        {
+            _parallel.Run(parts, _executePart ??= p => _lanes[p].Execute(_session, _partOptions!));
+        }
+        finally
+        {
+            _partOptions = null;
+        }
+
+        var vocab = VocabSize;
+        for (var p = 0; p < parts; p++)
+        {
+            var (start, rows) = _parts[p];
+            _lanes[p].Finish(lastLogits.Slice(start * vocab, rows * vocab), null);
         }
     }
 
     /// <summary>Copies the last position's logits of each row from a run's raw logits (all positions the model returned).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void CopyLogits(ReadOnlySpan<byte> raw, int batch, Span<float> last, float[]? all)
+    internal void CopyLogits(ReadOnlySpan<byte> raw, int batch, Span<float> last, float[]? all)
     {
         var v = VocabSize;
         if (LogitsType == TensorElementType.Float)
@@ -428,15 +389,6 @@ internal sealed class DecoderSession : IDisposable
         else
         {
             throw new LocalModelLoadException(Model.ModelPath, $"logits of type {LogitsType} are not supported (float or float16).", null);
-        }
-    }
-
-    /// <summary>Grows a pinned host buffer (its address is bound to the session, so it never moves).</summary>
-    private static void EnsurePinned(ref long[] buffer, int size)
-    {
-        if (buffer.Length < size)
-        {
-            buffer = GC.AllocateArray<long>(Math.Max(size, buffer.Length * 2), pinned: true);
         }
     }
 
@@ -498,17 +450,13 @@ internal sealed class DecoderSession : IDisposable
 
     public void Dispose()
     {
-        _binding.Dispose();
-        _idsView?.Tensor.Dispose();
-        _maskView?.Tensor.Dispose();
-        _positionsView?.Tensor.Dispose();
-        _useCacheBranchView.Dispose();
-        _logitsView?.Dispose();
-        _logitsBuffer?.Dispose();
+        _parallel?.Dispose();
+        foreach (var lane in _lanes)
+        {
+            lane.Dispose();
+        }
+
         _memory.Dispose();
         _session.Dispose();
     }
-
-    /// <summary>A tensor view over a pinned host buffer, with the shape it was made for.</summary>
-    private readonly record struct HostTensor(OrtValue Tensor, long[] Buffer, int Rows, int Columns);
 }

@@ -116,6 +116,35 @@ internal sealed class KvCache : IDisposable
         return view;
     }
 
+    /// <summary>
+    /// A [<paramref name="rows"/>, kv_heads, positions, head_dim] view of rows [<paramref name="firstRow"/>,
+    /// <paramref name="firstRow"/> + <paramref name="rows"/>) of tensor <paramref name="index"/> (the past a part of a split run
+    /// reads; for a shared buffer also the present it writes). The caller disposes it.
+    /// </summary>
+    public OrtValue PastRows(int index, int firstRow, int rows)
+    {
+        CheckRows(firstRow, rows);
+        long positions = IsShared ? _capacity : Length;
+        return _memory.View(_buffers[index], firstRow * positions * PositionBytes, _type, [rows, _kvHeads, positions, _headDim]);
+    }
+
+    /// <summary>
+    /// A [<paramref name="rows"/>, kv_heads, <paramref name="total"/>, head_dim] view of rows [<paramref name="firstRow"/>,
+    /// <paramref name="firstRow"/> + <paramref name="rows"/>) of the present tensor <see cref="Present"/> made for this run
+    /// (a growing cache's spare buffer). The caller disposes it.
+    /// </summary>
+    public OrtValue PresentRows(int index, int total, int firstRow, int rows)
+    {
+        if (IsShared)
+        {
+            return PastRows(index, firstRow, rows);
+        }
+
+        CheckRows(firstRow, rows);
+        var spare = _spares[index] ?? throw new InvalidOperationException("Present() was not called for this tensor before its rows were viewed.");
+        return _memory.View(spare, firstRow * total * PositionBytes, _type, [rows, _kvHeads, total, _headDim]);
+    }
+
     /// <summary>After a successful run: the present views become the cache (a growing cache swaps its buffers) and it holds <paramref name="length"/> positions.</summary>
     public void Commit(int length)
     {
@@ -279,6 +308,14 @@ internal sealed class KvCache : IDisposable
                 var to = ((((targetRow * heads) + h) * targetT) + targetStart) * position;
                 target._memory.Copy(src + (nint)from, dst + (nint)to, count * position);
             }
+        }
+    }
+
+    private void CheckRows(int firstRow, int rows)
+    {
+        if (firstRow < 0 || rows < 1 || firstRow + rows > Batch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), $"Rows {firstRow} to {firstRow + rows - 1} are not all in a batch of {Batch}.");
         }
     }
 

@@ -166,6 +166,8 @@ public sealed class ModelLoadingTests(ModelFixture models)
     [InlineData("KvCacheBudgetBytes")]
     [InlineData("MaxQueuedRequests")]
     [InlineData("MaxTokensPerRequest")]
+    [InlineData("ParallelBatchRuns")]
+    [InlineData("ParallelBatchRuns+")]
     public void Invalid_engine_options_throw_OptionsValidationException_naming_the_option(string name)
     {
         var options = new LocalOnnxEngineOptions();
@@ -178,6 +180,8 @@ public sealed class ModelLoadingTests(ModelFixture models)
             case "MaxPrefillsPerStep": options.MaxPrefillsPerStep = 0; break;
             case "KvCacheBudgetBytes": options.KvCacheBudgetBytes = -1; break;
             case "MaxQueuedRequests": options.MaxQueuedRequests = -1; break;
+            case "ParallelBatchRuns": options.ParallelBatchRuns = -1; break;
+            case "ParallelBatchRuns+": options.ParallelBatchRuns = 65; name = "ParallelBatchRuns"; break;
             default: options.MaxTokensPerRequest = 0; break;
         }
 
