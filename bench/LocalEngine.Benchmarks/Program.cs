@@ -20,6 +20,12 @@ if (args.Length == 3 && args[0] == "steps")
     return StepCostCommand.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
 }
 
+// "split-steps DIR [ROWS] [ROUNDS]": a batched decode step whole against split into parallel runs (ParallelBatchRuns).
+if (args.Length >= 2 && args[0] == "split-steps")
+{
+    return SplitStepCommand.Run(args[1], args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
+}
+
 // "constrained [--pairs N] [--threads N] [--big] [--json-mode]": constrained vs unconstrained decode step at vocab 32000 (pair ratios).
 if (args.Length > 0 && args[0] == "constrained")
 {

@@ -35,6 +35,9 @@ internal sealed class DecoderSession : IDisposable
     // Lane 0 runs a whole batch (or the first part of a split step); lanes 1.. the other parts, on ParallelRuns' threads.
     private readonly List<RunLane> _lanes = [];
     private readonly int _maxParts;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _minSplitRun;
+    private TimeSpan _lastDecodeRun;
     private ParallelRuns? _parallel;
     private OrtValue[] _presents = [];
     private (int First, int Rows)[] _parts = [];
@@ -174,6 +177,8 @@ internal sealed class DecoderSession : IDisposable
             HasPositionIds = hasPositions;
             _memory = DeviceMemory.For(_session, options.ExecutionProvider, options.DeviceId);
             _maxParts = options.EffectiveParallelBatchRuns;
+            _time = options.TimeProvider;
+            _minSplitRun = options.ParallelBatchMinRunTime;
             _lanes.Add(new RunLane(this, _session.CreateIoBinding()));
         }
         catch
@@ -282,7 +287,9 @@ internal sealed class DecoderSession : IDisposable
             _presents[i] = cache.Present(i, total);
         }
 
-        var parts = allLogits is null ? Math.Min(_maxParts, batch / MinRowsPerPart) : 1;
+        // Split only when the last decode run was long enough for the parts to gain more than handing them to other threads costs.
+        var parts = allLogits is null && _lastDecodeRun >= _minSplitRun ? Math.Min(_maxParts, batch / MinRowsPerPart) : 1;
+        var started = _time.GetTimestamp();
         if (parts <= 1)
         {
             var lane = _lanes[0];
@@ -293,6 +300,11 @@ internal sealed class DecoderSession : IDisposable
         else
         {
             RunParts(ids, seq, cache, runOptions, lastLogits, padding, parts);
+        }
+
+        if (seq == 1)
+        {
+            _lastDecodeRun = _time.GetElapsedTime(started);
         }
 
         cache.Commit(total);

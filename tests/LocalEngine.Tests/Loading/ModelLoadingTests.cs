@@ -168,6 +168,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
     [InlineData("MaxTokensPerRequest")]
     [InlineData("ParallelBatchRuns")]
     [InlineData("ParallelBatchRuns+")]
+    [InlineData("ParallelBatchMinRunTime")]
     public void Invalid_engine_options_throw_OptionsValidationException_naming_the_option(string name)
     {
         var options = new LocalOnnxEngineOptions();
@@ -182,6 +183,7 @@ public sealed class ModelLoadingTests(ModelFixture models)
             case "MaxQueuedRequests": options.MaxQueuedRequests = -1; break;
             case "ParallelBatchRuns": options.ParallelBatchRuns = -1; break;
             case "ParallelBatchRuns+": options.ParallelBatchRuns = 65; name = "ParallelBatchRuns"; break;
+            case "ParallelBatchMinRunTime": options.ParallelBatchMinRunTime = TimeSpan.FromTicks(-1); break;
             default: options.MaxTokensPerRequest = 0; break;
         }
 

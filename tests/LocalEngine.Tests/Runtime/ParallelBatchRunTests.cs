@@ -88,7 +88,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     {
         var model = sharedBuffer ? models.Shared : models.Qwen;
         using var one = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 1, EnablePrefixReuse = false });
-        using var split = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = parts, EnablePrefixReuse = false });
+        using var split = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = parts, ParallelBatchMinRunTime = TimeSpan.Zero, EnablePrefixReuse = false });
 
         var expected = BatchedSteps(one, rows, 6);
         var actual = BatchedSteps(split, rows, 6);
@@ -101,7 +101,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     [Fact]
     public void A_batch_smaller_than_two_parts_of_four_rows_runs_whole()
     {
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 4, EnablePrefixReuse = false });
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 4, ParallelBatchMinRunTime = TimeSpan.Zero, EnablePrefixReuse = false });
 
         BatchedSteps(engine, 7, 3);
         Assert.Equal(0, engine.Session.SplitRuns); // 7 rows: one part of at least four would leave the other fewer
@@ -110,12 +110,27 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         Assert.Equal(3, engine.Session.SplitRuns);
     }
 
+    [Theory]
+    [InlineData(1000, 6)] // every step follows a run of 1 ms (the first follows the 1-token prompt's run)
+    [InlineData(250, 6)]
+    [InlineData(100, 0)] // a model this fast loses more handing parts to threads than it gains
+    public void A_run_is_split_only_after_a_decode_run_that_took_at_least_the_minimum(int microsecondsPerRun, int splitRuns)
+    {
+        var options = new LocalOnnxEngineOptions { ParallelBatchRuns = 2, EnablePrefixReuse = false, TimeProvider = new SteppingClock(TimeSpan.FromMicroseconds(microsecondsPerRun)) };
+        Assert.Equal(TimeSpan.FromMicroseconds(250), options.ParallelBatchMinRunTime);
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, options);
+
+        BatchedSteps(engine, 8, 6);
+
+        Assert.Equal(splitRuns, engine.Session.SplitRuns);
+    }
+
     [Fact]
     public async Task Eight_sampled_sequences_of_one_prompt_are_the_same_split_or_not()
     {
         var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, Temperature = 1f, TopP = 0.9f, Seed = 7 };
         using var one = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 1 });
-        using var split = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 2 });
+        using var split = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero });
 
         var expected = await one.GenerateManyAsync(Prompts[5], 8, settings);
         var actual = await split.GenerateManyAsync(Prompts[5], 8, settings);
@@ -135,7 +150,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
             expected.Add([.. (await alone.GenerateAsync(prompt, greedy)).TokenIds]);
         }
 
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, MaxBatchSize = 16 });
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, MaxBatchSize = 16 });
         var results = await WhileHeldAsync(engine, () => Task.WhenAll(Prompts[4..12].Select(p => engine.GenerateAsync(p, greedy))));
 
         Assert.Equal(8, engine.LargestPrefill);
@@ -147,7 +162,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     public async Task A_split_prefill_whose_requests_are_all_cancelled_stops_every_part_and_the_engine_goes_on()
     {
         var greedy = new LocalGenerationSettings { MaxTokens = 8, DoSample = false };
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, MaxBatchSize = 16 });
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, MaxBatchSize = 16 });
         using var cts = new CancellationTokenSource();
         engine.PrefillStarting = _ => cts.Cancel();
 
@@ -175,6 +190,16 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         Assert.Throws<InvalidOperationException>(() => cache.PresentRows(0, 4, 0, 1)); // Present() not called for this run
         using var view = cache.PastRows(1, 1, 1);
         Assert.Equal([1L, session.KvHeads, 3, session.HeadDim], view.GetTensorTypeAndShape().Shape);
+    }
+
+    /// <summary>A clock that moves <paramref name="step"/> forward each time it is read (a run reads it at its start and end).</summary>
+    private sealed class SteppingClock(TimeSpan step) : TimeProvider
+    {
+        private long _now;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _now, step.Ticks);
     }
 
     /// <summary>
