@@ -219,6 +219,9 @@ internal sealed class DecoderSession : IDisposable
     /// <summary>Gets the most parts one batched run is split into (<see cref="LocalOnnxEngineOptions.ParallelBatchRuns"/>).</summary>
     public int MaxParts => _maxParts;
 
+    /// <summary>Gets the policy that chooses whether a run that may be split is split.</summary>
+    internal SplitPolicy Splits { get; } = new();
+
     /// <summary>Gets how many runs were split into parts (tests and the bench check that splitting happened).</summary>
     internal long SplitRuns { get; private set; }
 
@@ -287,8 +290,12 @@ internal sealed class DecoderSession : IDisposable
             _presents[i] = cache.Present(i, total);
         }
 
-        // Split only when the last decode run was long enough for the parts to gain more than handing them to other threads costs.
-        var parts = allLogits is null && _lastDecodeRun >= _minSplitRun ? Math.Min(_maxParts, batch / MinRowsPerPart) : 1;
+        // A run may be split when it has rows for two parts and the last decode run was long enough for the parts to gain more
+        // than handing them to other threads costs; whether it is split, the policy decides by what split and whole runs cost.
+        var splittable = allLogits is null && _maxParts > 1 && batch >= 2 * MinRowsPerPart && _lastDecodeRun >= _minSplitRun;
+        var decode = seq == 1;
+        var split = splittable && (decode ? Splits.ChooseSplit() : Splits.PrefersSplit);
+        var parts = split ? Math.Min(_maxParts, batch / MinRowsPerPart) : 1;
         var started = _time.GetTimestamp();
         if (parts <= 1)
         {
@@ -302,9 +309,13 @@ internal sealed class DecoderSession : IDisposable
             RunParts(ids, seq, cache, runOptions, lastLogits, padding, parts);
         }
 
-        if (seq == 1)
+        if (decode)
         {
             _lastDecodeRun = _time.GetElapsedTime(started);
+            if (splittable)
+            {
+                Splits.Record(split, _lastDecodeRun, batch);
+            }
         }
 
         cache.Commit(total);
