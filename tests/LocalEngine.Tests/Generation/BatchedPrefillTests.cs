@@ -11,7 +11,7 @@ namespace Agents.LocalEngine.Tests.Generation;
 public sealed class BatchedPrefillTests(ModelFixture models)
 {
     // The request that holds the decode thread while the others queue up, then five prompts of 4 to 11 tokens.
-    private static readonly int[] Holder = [5, 6, 7];
+    private static readonly int[] Holder = HeldEngine.Holder;
     private static readonly int[][] Waiting = [[10, 20, 30, 40, 50], [100, 101, 102, 103, 104, 105, 106, 107, 108], [3, 1, 4, 1, 5, 9, 2], [60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70], [7, 8, 9, 10]];
 
     private static LocalGenerationSettings Greedy(int maxTokens) => new() { MaxTokens = maxTokens, DoSample = false };
@@ -26,31 +26,6 @@ public sealed class BatchedPrefillTests(ModelFixture models)
         }
 
         return results;
-    }
-
-    /// <summary>
-    /// Starts the holder request and, once its first decode step has begun (it was prefilled alone), queues the others with
-    /// <paramref name="submit"/> while that step waits, so that they wait together and are admitted by one prefill run.
-    /// </summary>
-    private static async Task<(LocalGenerationResult Holder, T Others)> WhileHeldAsync<T>(LocalOnnxEngine engine, Func<T> submit)
-        where T : Task
-    {
-        using var holding = new SemaphoreSlim(0);
-        using var submitted = new ManualResetEventSlim();
-        engine.StepStarting = step =>
-        {
-            if (step == 0)
-            {
-                holding.Release();
-                submitted.Wait();
-            }
-        };
-        var holder = engine.GenerateAsync(Holder, Greedy(12));
-        await holding.WaitAsync();
-        var others = submit();
-        submitted.Set();
-        await Task.WhenAny(others);
-        return (await holder, others);
     }
 
     /// <summary>All waiting requests shared one prefill; the one at <paramref name="left"/> left and the others got their own tokens.</summary>
@@ -77,7 +52,7 @@ public sealed class BatchedPrefillTests(ModelFixture models)
         var prefills = new List<int>();
         engine.PrefillStarting = prefills.Add;
 
-        var (holder, others) = await WhileHeldAsync(engine, () => Task.WhenAll(Waiting.Select(p => engine.GenerateAsync(p, Greedy(12)))));
+        var (holder, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(Waiting.Select(p => engine.GenerateAsync(p, Greedy(12)))));
         var results = await others;
 
         Assert.Equal([Waiting.Length], prefills);
@@ -104,7 +79,7 @@ public sealed class BatchedPrefillTests(ModelFixture models)
         var expected = (await plain.GenerateAsync(follow, Greedy(8))).TokenIds;
 
         using var engine = new LocalOnnxEngine(models.Qwen.Directory);
-        var (_, others) = await WhileHeldAsync(engine, () => Task.WhenAll(
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(
             engine.GenerateAsync(Waiting[1], Greedy(6)),
             engine.GenerateAsync(shortPrompt, Greedy(1)),
             engine.GenerateAsync(Waiting[3], Greedy(6))));
@@ -124,7 +99,7 @@ public sealed class BatchedPrefillTests(ModelFixture models)
         using var cts = new CancellationTokenSource();
         engine.PrefillStarting = _ => cts.Cancel();
         Task<LocalGenerationResult>? cancelled = null;
-        var (_, others) = await WhileHeldAsync(engine, () =>
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () =>
         {
             var tasks = Waiting.Select((p, i) => i == 2 ? null : engine.GenerateAsync(p, Greedy(10))).ToArray();
             cancelled = engine.GenerateAsync(Waiting[2], Greedy(10), cts.Token);
@@ -144,7 +119,7 @@ public sealed class BatchedPrefillTests(ModelFixture models)
         using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false });
         using var cts = new CancellationTokenSource();
         engine.PrefillStarting = _ => cts.Cancel();
-        var (_, others) = await WhileHeldAsync(engine, () => Task.WhenAll(Waiting.Select(p => engine.GenerateAsync(p, Greedy(10), cts.Token))));
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(Waiting.Select(p => engine.GenerateAsync(p, Greedy(10), cts.Token))));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => others);
         Assert.Equal(Waiting.Length, engine.LargestPrefill);
@@ -168,7 +143,7 @@ public sealed class BatchedPrefillTests(ModelFixture models)
             }
         };
         Task<LocalGenerationResult>? broken = null;
-        var (_, others) = await WhileHeldAsync(engine, () =>
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () =>
         {
             var first = engine.GenerateAsync(Waiting[0], Greedy(10));
             broken = engine.GenerateAsync(Waiting[1], failing);
@@ -190,7 +165,7 @@ public sealed class BatchedPrefillTests(ModelFixture models)
         using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false });
         var prefills = new List<int>();
         engine.PrefillStarting = prefills.Add;
-        var (_, others) = await WhileHeldAsync(engine, () => Task.WhenAll(
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(
             engine.GenerateAsync(longer, Greedy(6)),
             engine.GenerateAsync(tiny, Greedy(6)),
             engine.GenerateAsync(other, Greedy(6))));

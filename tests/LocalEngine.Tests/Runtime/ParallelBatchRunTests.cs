@@ -1,4 +1,5 @@
 using Agents.LocalEngine.Generation;
+using Agents.LocalEngine.Tests.Generation;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -15,20 +16,6 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     // Twelve prompts of 1 to 12 tokens: rows of different lengths (a growing cache pads them on the left).
     private static readonly int[][] Prompts = [.. Enumerable.Range(1, 12).Select(n => Enumerable.Range(0, n).Select(i => ((n * 37) + (i * 11)) % 400 + 3).ToArray())];
 
-    private static int Argmax(ReadOnlySpan<float> logits)
-    {
-        var best = 0;
-        for (var i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > logits[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
-
     /// <summary>Prefills each prompt alone, adds it to one batch, then runs <paramref name="steps"/> greedy batched steps; returns every step's logits.</summary>
     private static List<float[]> BatchedSteps(LocalOnnxEngine engine, int rows, int steps)
     {
@@ -43,7 +30,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
             using var cache = session.CreateCache(1);
             session.Forward(Prompts[r], Prompts[r].Length, cache, runOptions, last);
             batch.Add(cache);
-            next[r] = Argmax(last);
+            next[r] = DecoderSessionTests.ArgMax(last);
         }
 
         var all = new List<float[]>();
@@ -54,7 +41,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
             all.Add(logits);
             for (var r = 0; r < rows; r++)
             {
-                next[r] = Argmax(logits.AsSpan(r * vocab, vocab));
+                next[r] = DecoderSessionTests.ArgMax(logits.AsSpan(r * vocab, vocab));
             }
         }
 
@@ -74,7 +61,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
 
             for (var r = 0; r < expected[s].Length / vocab; r++)
             {
-                Assert.Equal(Argmax(expected[s].AsSpan(r * vocab, vocab)), Argmax(actual[s].AsSpan(r * vocab, vocab)));
+                Assert.Equal(DecoderSessionTests.ArgMax(expected[s].AsSpan(r * vocab, vocab)), DecoderSessionTests.ArgMax(actual[s].AsSpan(r * vocab, vocab)));
             }
         }
     }
@@ -151,7 +138,8 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         }
 
         using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, MaxBatchSize = 16 });
-        var results = await WhileHeldAsync(engine, () => Task.WhenAll(Prompts[4..12].Select(p => engine.GenerateAsync(p, greedy))));
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(Prompts[4..12].Select(p => engine.GenerateAsync(p, greedy))));
+        var results = await others;
 
         Assert.Equal(8, engine.LargestPrefill);
         Assert.Equal(expected, results.Select(r => r.TokenIds.ToArray()));
@@ -166,8 +154,8 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         using var cts = new CancellationTokenSource();
         engine.PrefillStarting = _ => cts.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            WhileHeldAsync(engine, () => Task.WhenAll(Prompts[4..12].Select(p => engine.GenerateAsync(p, greedy, cts.Token)))));
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(Prompts[4..12].Select(p => engine.GenerateAsync(p, greedy, cts.Token))));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => others);
         Assert.Equal(8, engine.LargestPrefill);
         Assert.Equal(1, engine.LargestBatch);
 
@@ -200,29 +188,5 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
         public override long GetTimestamp() => Interlocked.Add(ref _now, step.Ticks);
-    }
-
-    /// <summary>
-    /// Starts a 3-token request and, once its first decode step has begun, submits the others while that step waits, so that
-    /// they wait together and one prefill run admits them.
-    /// </summary>
-    private static async Task<T[]> WhileHeldAsync<T>(LocalOnnxEngine engine, Func<Task<T[]>> submit)
-    {
-        using var holding = new SemaphoreSlim(0);
-        using var submitted = new ManualResetEventSlim();
-        engine.StepStarting = step =>
-        {
-            if (step == 0)
-            {
-                holding.Release();
-                submitted.Wait();
-            }
-        };
-        var holder = engine.GenerateAsync([5, 6, 7], new LocalGenerationSettings { MaxTokens = 12, DoSample = false });
-        await holding.WaitAsync();
-        var others = submit();
-        submitted.Set();
-        await holder;
-        return await others;
     }
 }
