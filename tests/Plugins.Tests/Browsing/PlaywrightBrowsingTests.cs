@@ -48,7 +48,7 @@ public sealed class PlaywrightBrowsingTests(ChromiumFixture fixture)
     public async Task Follows_redirects_hop_by_hop()
     {
         var text = await BrowseAsync("redirect-twice");
-        Assert.Contains($"url=\"{U("article.html")}\"", text);
+        Assert.True(text.Contains($"url=\"{U("article.html")}\"", StringComparison.Ordinal), text);
         Assert.Contains(TestSite.ArticleText, text);
     }
 
