@@ -47,8 +47,8 @@ internal static class ConcurrentCommand
         {
             Console.WriteLine($"pairs={pairs} tokens={tokens} threads={(threads == 0 ? "ORT default" : threads)} prefills/step={prefills} parallel batch runs={(parallel == 0 ? "engine default" : parallel)} cores={Environment.ProcessorCount} {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
             Console.WriteLine();
-            Console.WriteLine("| model | requests | one after another tok/s | concurrent tok/s | concurrent / one after another (median of pairs) | CPU per token, one after another / concurrent (median) | decode steps, one after another / concurrent | decode-step run ms, one after another / concurrent | identical tokens |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| model | requests | one after another tok/s | concurrent tok/s | concurrent / one after another (median of pairs) | CPU per token, one after another / concurrent (median) | decode steps, one after another / concurrent | decode-step run ms, one after another / concurrent (last pair) | concurrent runs split (all pairs) | identical tokens |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var name in names)
             {
                 var spec = name == "big"
@@ -92,6 +92,7 @@ internal static class ConcurrentCommand
             var cpuRatios = new List<double>();
             var identical = true;
             Measured one = default, many = default;
+            long splitSteps = 0, concurrentSteps = 0;
             for (var p = 0; p < pairs; p++)
             {
                 if (p % 2 == 0)
@@ -105,6 +106,13 @@ internal static class ConcurrentCommand
                     one = await SequentialAsync(engine, batch, settings);
                 }
 
+                splitSteps += many.SplitRuns;
+                if (Environment.GetEnvironmentVariable("SPLIT_DEBUG") == "1")
+                {
+                    Console.Error.WriteLine($"pair {p}: split {many.SplitRuns}/{many.Profile.Steps}, split us/row {engine.Session.Splits.SplitSecondsPerRow * 1e6:F1}, whole us/row {engine.Session.Splits.WholeSecondsPerRow * 1e6:F1}");
+                }
+
+                concurrentSteps += many.Profile.Steps;
                 sequential.Add(one.Rate);
                 concurrent.Add(many.Rate);
                 ratios.Add(many.Rate / one.Rate);
@@ -113,7 +121,7 @@ internal static class ConcurrentCommand
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {count} | {Median(sequential):F0} | {Median(concurrent):F0} | {Median(ratios):F2}x | {Median(cpuRatios):F2}x | {one.Profile.Steps} / {many.Profile.Steps} | {one.Profile.Run.TotalMilliseconds:F1} / {many.Profile.Run.TotalMilliseconds:F1} | {(identical ? "yes" : "NO")} |"));
+                $"| {label} | {count} | {Median(sequential):F0} | {Median(concurrent):F0} | {Median(ratios):F2}x | {Median(cpuRatios):F2}x | {one.Profile.Steps} / {many.Profile.Steps} | {one.Profile.Run.TotalMilliseconds:F1} / {many.Profile.Run.TotalMilliseconds:F1} | {(concurrentSteps == 0 ? 0 : 100.0 * splitSteps / concurrentSteps):F0} % | {(identical ? "yes" : "NO")} |"));
         }
     }
 
@@ -130,22 +138,23 @@ internal static class ConcurrentCommand
 
         var elapsed = clock.Elapsed.TotalSeconds;
         var generated = results.Sum(r => r.Count);
-        return new(generated / elapsed, (CpuClock.NowMicroseconds() - cpu) / generated, engine.Profile - profile, results);
+        return new(generated / elapsed, (CpuClock.NowMicroseconds() - cpu) / generated, engine.Profile - profile, results, 0);
     }
 
     private static async Task<Measured> ConcurrentAsync(LocalOnnxEngine engine, int[][] prompts, LocalGenerationSettings settings)
     {
         var profile = engine.Profile;
+        var split = engine.Session.SplitRuns;
         var cpu = CpuClock.NowMicroseconds();
         var clock = Stopwatch.StartNew();
         var results = await Task.WhenAll(prompts.Select(p => engine.GenerateAsync(p, settings)));
         var elapsed = clock.Elapsed.TotalSeconds;
         var generated = results.Sum(r => r.TokenIds.Count);
-        return new(generated / elapsed, (CpuClock.NowMicroseconds() - cpu) / generated, engine.Profile - profile, results.Select(r => r.TokenIds).ToArray());
+        return new(generated / elapsed, (CpuClock.NowMicroseconds() - cpu) / generated, engine.Profile - profile, results.Select(r => r.TokenIds).ToArray(), engine.Session.SplitRuns - split);
     }
 
     /// <summary>One side of a pair: aggregate tokens/s, process CPU µs per generated token, the decode thread's profile, the tokens.</summary>
-    private readonly record struct Measured(double Rate, double CpuPerToken, DecodeProfile Profile, IReadOnlyList<int>[] Tokens);
+    private readonly record struct Measured(double Rate, double CpuPerToken, DecodeProfile Profile, IReadOnlyList<int>[] Tokens, long SplitRuns);
 
     private static double Median(List<double> values)
     {

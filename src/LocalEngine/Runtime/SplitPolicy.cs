@@ -3,7 +3,7 @@ namespace Agents.LocalEngine.Runtime;
 /// <summary>
 /// Chooses, run by run, whether a batched decode run that may be split (<see cref="LocalOnnxEngineOptions.ParallelBatchRuns"/>)
 /// is split, by what the runs cost: the median time per row of recent split runs and of recent whole runs, the cheaper one
-/// chosen, and after every <see cref="ExploreEvery"/> choices a short try of the other one, so that its cost follows the machine. On an idle
+/// chosen (split while it measures no more than <see cref="SplitMargin"/> times whole), and after every <see cref="ExploreEvery"/> choices a short try of the other one, so that its cost follows the machine. On an idle
 /// CPU the parts run on idle cores and splitting wins; when another process keeps a core busy, the part on that core is
 /// preempted, the whole step waits for it, and whole runs win until the core is free again (docs/benchmarks.md,
 /// "Parallel batch runs").
@@ -22,6 +22,12 @@ internal sealed class SplitPolicy
     /// <summary>How many recent runs of each kind the median is taken over (a step preempted now and then does not decide).</summary>
     public const int Window = 8;
 
+    /// <summary>
+    /// How much dearer split runs may measure and still be chosen: on an idle CPU they are 10-30 % cheaper, but the medians of
+    /// two small samples on a noisy machine cross now and then; one busy core makes split runs 1.5-2× dearer, far past this.
+    /// </summary>
+    public const double SplitMargin = 1.1;
+
     private readonly RecentRuns _split = new();
     private readonly RecentRuns _whole = new();
     private int _sinceExplore;
@@ -35,7 +41,7 @@ internal sealed class SplitPolicy
     public double WholeSecondsPerRow => _whole.Median;
 
     /// <summary>Gets a value indicating whether split runs look at least as cheap as whole ones (true until measured), without counting a choice.</summary>
-    public bool PrefersSplit => _split.Count == 0 || _whole.Count == 0 || _split.Median <= _whole.Median;
+    public bool PrefersSplit => _split.Count == 0 || _whole.Count == 0 || _split.Median <= _whole.Median * SplitMargin;
 
     /// <summary>
     /// Chooses for the next decode run that may be split: each kind is tried first (<see cref="TryRuns"/> runs), then the
@@ -58,7 +64,7 @@ internal sealed class SplitPolicy
             return Try(split: false);
         }
 
-        var split = _split.Median <= _whole.Median;
+        var split = _split.Median <= _whole.Median * SplitMargin;
         if (++_sinceExplore >= ExploreEvery)
         {
             _sinceExplore = 0;

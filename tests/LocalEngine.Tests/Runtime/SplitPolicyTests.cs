@@ -64,6 +64,18 @@ public sealed class SplitPolicyTests
         Assert.True(idle.Skip(SplitPolicy.ExploreEvery + SplitPolicy.TryRuns).Count(c => !c) <= 2 * SplitPolicy.TryRuns, string.Join(",", idle));
     }
 
+    [Theory]
+    [InlineData(1.05, true)] // within the margin: noise on an idle machine does not stop splitting
+    [InlineData(1.2, false)]
+    public void Split_runs_are_kept_while_they_measure_at_most_a_tenth_dearer_than_whole_runs(double splitOverWhole, bool split)
+    {
+        var policy = new SplitPolicy();
+        Run(policy, 2 * SplitPolicy.TryRuns, TimeSpan.FromMilliseconds(splitOverWhole), TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(split, policy.PrefersSplit);
+        Assert.Equal(split, policy.ChooseSplit());
+    }
+
     [Fact]
     public void A_run_of_no_rows_is_refused()
     {
