@@ -22,11 +22,6 @@ internal sealed class DecoderSession : IDisposable
     // The model's input and output names.
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
-    private readonly int _inputIdsIndex;
-    private readonly int _maskIndex = -1;
-    private readonly int _positionIndex = -1;
-    private readonly int _useCacheBranchIndex = -1;
-    private readonly int _firstPastIndex;
 
     // The fewest rows a part of a split run gets: a part reads all the weights again, which only pays when it has enough rows
     // to compute (at 2 rows per part a memory-bound model's step got slower; docs/benchmarks.md, "Parallel batch runs").
@@ -137,26 +132,26 @@ internal sealed class DecoderSession : IDisposable
             LogitsType = outputs[logits].ElementDataType;
 
             var inputNames = new List<string> { inputIds };
-            _inputIdsIndex = 0;
+            InputIdsIndex = 0;
             if (mask is not null)
             {
-                _maskIndex = inputNames.Count;
+                MaskIndex = inputNames.Count;
                 inputNames.Add(mask);
             }
 
             if (hasPositions)
             {
-                _positionIndex = inputNames.Count;
+                PositionIndex = inputNames.Count;
                 inputNames.Add(positions);
             }
 
             if (inputs.ContainsKey("use_cache_branch"))
             {
-                _useCacheBranchIndex = inputNames.Count;
+                UseCacheBranchIndex = inputNames.Count;
                 inputNames.Add("use_cache_branch");
             }
 
-            _firstPastIndex = inputNames.Count;
+            FirstPastIndex = inputNames.Count;
             var outputNames = new List<string> { logits };
             for (var l = 0; l < layers; l++)
             {
@@ -179,7 +174,7 @@ internal sealed class DecoderSession : IDisposable
             _maxParts = options.EffectiveParallelBatchRuns;
             _time = options.TimeProvider;
             _minSplitRun = options.ParallelBatchMinRunTime;
-            _lanes.Add(new RunLane(this, _session.CreateIoBinding()));
+            _lanes.Add(NewLane());
         }
         catch
         {
@@ -205,7 +200,7 @@ internal sealed class DecoderSession : IDisposable
     public bool HasPositionIds { get; }
 
     /// <summary>Gets a value indicating whether the model takes an attention mask (without one, rows of different lengths cannot share a step).</summary>
-    public bool HasAttentionMask => _maskIndex >= 0;
+    public bool HasAttentionMask => MaskIndex >= 0;
 
     public TensorElementType CacheType { get; }
 
@@ -225,15 +220,20 @@ internal sealed class DecoderSession : IDisposable
     /// <summary>Gets how many runs were split into parts (tests and the bench check that splitting happened).</summary>
     internal long SplitRuns { get; private set; }
 
-    internal int InputIdsIndex => _inputIdsIndex;
+    /// <summary>Gets where the input ids are in <see cref="InputNames"/>.</summary>
+    internal int InputIdsIndex { get; }
 
-    internal int MaskIndex => _maskIndex;
+    /// <summary>Gets where the attention mask is in <see cref="InputNames"/>; -1: the model takes none.</summary>
+    internal int MaskIndex { get; } = -1;
 
-    internal int PositionIndex => _positionIndex;
+    /// <summary>Gets where the position ids are in <see cref="InputNames"/>; -1: the model takes none.</summary>
+    internal int PositionIndex { get; } = -1;
 
-    internal int UseCacheBranchIndex => _useCacheBranchIndex;
+    /// <summary>Gets where use_cache_branch is in <see cref="InputNames"/>; -1: the model takes none.</summary>
+    internal int UseCacheBranchIndex { get; } = -1;
 
-    internal int FirstPastIndex => _firstPastIndex;
+    /// <summary>Gets where layer 0's past key is in <see cref="InputNames"/> (then its value, then the next layer's).</summary>
+    internal int FirstPastIndex { get; }
 
     public KvCache CreateCache(int batch) => Model.PastPresentShareBuffer
         ? KvCache.Shared(Layers, batch, KvHeads, Model.ContextLength, HeadDim, CacheType, _memory)
@@ -321,6 +321,8 @@ internal sealed class DecoderSession : IDisposable
         cache.Commit(total);
     }
 
+    private RunLane NewLane() => new(this, _session.CreateIoBinding());
+
     /// <summary>
     /// One run split into <paramref name="parts"/> runs over contiguous row ranges (sizes differing by at most one), run at the
     /// same time: rows are independent in a decoder, so each part computes exactly its rows of the whole run.
@@ -329,7 +331,7 @@ internal sealed class DecoderSession : IDisposable
     {
         while (_lanes.Count < parts)
         {
-            _lanes.Add(new RunLane(this, _session.CreateIoBinding()));
+            _lanes.Add(NewLane());
         }
 
         _parallel ??= new ParallelRuns(_maxParts - 1);

@@ -64,7 +64,7 @@ internal sealed class SplitPolicy
             return Try(split: false);
         }
 
-        var split = _split.Median <= _whole.Median * SplitMargin;
+        var split = PrefersSplit;
         if (++_sinceExplore >= ExploreEvery)
         {
             _sinceExplore = 0;

@@ -1,5 +1,6 @@
 using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Tests.Generation;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -75,7 +76,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     {
         var model = sharedBuffer ? models.Shared : models.Qwen;
         using var one = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 1, EnablePrefixReuse = false });
-        using var split = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = parts, ParallelBatchMinRunTime = TimeSpan.Zero, EnablePrefixReuse = false, TimeProvider = new SteppingClock(TimeSpan.FromMilliseconds(1)) });
+        using var split = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = parts, ParallelBatchMinRunTime = TimeSpan.Zero, EnablePrefixReuse = false, TimeProvider = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) } });
 
         var expected = BatchedSteps(one, rows, 6);
         var actual = BatchedSteps(split, rows, 6);
@@ -88,7 +89,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     [Fact]
     public void A_batch_smaller_than_two_parts_of_four_rows_runs_whole()
     {
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 4, ParallelBatchMinRunTime = TimeSpan.Zero, EnablePrefixReuse = false, TimeProvider = new SteppingClock(TimeSpan.FromMilliseconds(1)) });
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 4, ParallelBatchMinRunTime = TimeSpan.Zero, EnablePrefixReuse = false, TimeProvider = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) } });
 
         BatchedSteps(engine, 7, 3);
         Assert.Equal(0, engine.Session.SplitRuns); // 7 rows: one part of at least four would leave the other fewer
@@ -103,7 +104,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     [InlineData(100, 0)] // a model this fast loses more handing parts to threads than it gains
     public void A_run_is_split_only_after_a_decode_run_that_took_at_least_the_minimum(int microsecondsPerRun, int splitRuns)
     {
-        var options = new LocalOnnxEngineOptions { ParallelBatchRuns = 2, EnablePrefixReuse = false, TimeProvider = new SteppingClock(TimeSpan.FromMicroseconds(microsecondsPerRun)) };
+        var options = new LocalOnnxEngineOptions { ParallelBatchRuns = 2, EnablePrefixReuse = false, TimeProvider = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMicroseconds(microsecondsPerRun) } };
         Assert.Equal(TimeSpan.FromMicroseconds(250), options.ParallelBatchMinRunTime);
         using var engine = new LocalOnnxEngine(models.Qwen.Directory, options);
 
@@ -117,7 +118,7 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
     {
         var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, Temperature = 1f, TopP = 0.9f, Seed = 7 };
         using var one = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 1 });
-        using var split = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, TimeProvider = new SteppingClock(TimeSpan.FromMilliseconds(1)) });
+        using var split = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, TimeProvider = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) } });
 
         var expected = await one.GenerateManyAsync(Prompts[5], 8, settings);
         var actual = await split.GenerateManyAsync(Prompts[5], 8, settings);
@@ -178,15 +179,5 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         Assert.Throws<InvalidOperationException>(() => cache.PresentRows(0, 4, 0, 1)); // Present() not called for this run
         using var view = cache.PastRows(1, 1, 1);
         Assert.Equal([1L, session.KvHeads, 3, session.HeadDim], view.GetTensorTypeAndShape().Shape);
-    }
-
-    /// <summary>A clock that moves <paramref name="step"/> forward each time it is read (a run reads it at its start and end).</summary>
-    private sealed class SteppingClock(TimeSpan step) : TimeProvider
-    {
-        private long _now;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Add(ref _now, step.Ticks);
     }
 }
