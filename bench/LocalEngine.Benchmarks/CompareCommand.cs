@@ -57,8 +57,8 @@ internal static class CompareCommand
                 Console.WriteLine();
                 Console.WriteLine("Decode steps 16-400, engine CPU ms/token, same weights:");
                 Console.WriteLine();
-                Console.WriteLine("| model | Optimum export (Concat cache) | genai GQA, past_present_share_buffer | Optimum / GQA |");
-                Console.WriteLine("|---|---|---|---|");
+                Console.WriteLine("| model | Optimum export as it is (Concat cache) | Optimum export fused at load (FuseAttention) | genai GQA export, past_present_share_buffer | as it is / fused | fused / genai GQA |");
+                Console.WriteLine("|---|---|---|---|---|---|");
                 CompareSharedBuffer(Path.Combine(temp, "tiny"), Path.Combine(temp, "tiny-gqa"), "tiny", Math.Max(3, runs / 4), threads);
                 CompareSharedBuffer(Path.Combine(temp, "small"), Path.Combine(temp, "small-gqa"), "small", Math.Max(3, runs / 4), threads);
             }
@@ -100,35 +100,46 @@ internal static class CompareCommand
     private static void CompareSharedBuffer(string optimumDir, string gqaDir, string name, int runs, int threads)
     {
         var options = new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false };
-        using var optimum = new LocalOnnxEngine(optimumDir, options);
+        using var optimum = new LocalOnnxEngine(optimumDir, new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false, FuseAttention = false });
+        using var fused = new LocalOnnxEngine(optimumDir, options);
         using var gqa = new LocalOnnxEngine(gqaDir, options);
+        if (!fused.Descriptor.AttentionFused)
+        {
+            Console.Error.WriteLine($"warning: {name}: the Optimum export was not fused");
+        }
+
         var prompt = Enumerable.Range(0, 16).Select(i => (i * 37 % (optimum.VocabSize - 16)) + 1).ToArray();
         EngineCpuPerToken(optimum, prompt, 16, 32);
+        EngineCpuPerToken(fused, prompt, 16, 32);
         EngineCpuPerToken(gqa, prompt, 16, 32);
         var a = new List<double>();
+        var f = new List<double>();
         var b = new List<double>();
         for (var r = 0; r < runs; r++)
         {
             a.Add(EngineCpuPerToken(optimum, prompt, 16, 400));
+            f.Add(EngineCpuPerToken(fused, prompt, 16, 400));
             b.Add(EngineCpuPerToken(gqa, prompt, 16, 400));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Median(a):F4} | {Median(b):F4} | {Median(a) / Median(b):F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Median(a):F4} | {Median(f):F4} | {Median(b):F4} | {Median(a) / Median(f):F2} | {Median(f) / Median(b):F2} |"));
     }
 
     private static async Task CompareModelAsync(string name, string dir, int runs, int tokens, int threads)
     {
+        // Engine against the raw loop on the same graph: the export as it is. Allocation and n = 8: the default engine (fused).
         var options = new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false };
         using var engine = new LocalOnnxEngine(dir, options);
+        using var plain = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { IntraOpNumThreads = threads, EnablePrefixReuse = false, FuseAttention = false });
         using var raw = new RawOrtLoop(engine.Descriptor.ModelPath, threads);
         var prompt = Enumerable.Range(0, 16).Select(i => (i * 37 % (engine.VocabSize - 16)) + 1).ToArray();
         var greedy = new LocalGenerationSettings { MaxTokens = tokens + 1, MinTokens = tokens + 1, DoSample = false };
 
         // Warm up both, and check they produce the same tokens.
-        var check = await engine.GenerateAsync(prompt, greedy);
+        var check = await plain.GenerateAsync(prompt, greedy);
         var rawCheck = raw.Run(prompt, tokens);
         // The raw loop does not suppress end-of-sequence tokens; compare up to the first one it picks.
-        var firstEos = rawCheck.Tokens.FindIndex(t => engine.EndOfSequenceTokenIds.Contains(t));
+        var firstEos = rawCheck.Tokens.FindIndex(t => plain.EndOfSequenceTokenIds.Contains(t));
         var comparable = firstEos < 0 ? rawCheck.Tokens.Count : firstEos;
         if (!check.TokenIds.Take(comparable).SequenceEqual(rawCheck.Tokens.Take(comparable)))
         {
@@ -157,9 +168,9 @@ internal static class CompareCommand
         {
             LocalGenerationSettings S(int n) => new() { MaxTokens = n + 1, MinTokens = n + 1, DoSample = false };
             var a = CpuClock.NowMicroseconds();
-            engine.GenerateAsync(prompt, S(cpuShort)).GetAwaiter().GetResult();
+            plain.GenerateAsync(prompt, S(cpuShort)).GetAwaiter().GetResult();
             var b = CpuClock.NowMicroseconds();
-            engine.GenerateAsync(prompt, S(cpuLong)).GetAwaiter().GetResult();
+            plain.GenerateAsync(prompt, S(cpuLong)).GetAwaiter().GetResult();
             var c = CpuClock.NowMicroseconds();
             return ((c - b) - (b - a)) / 1000 / (cpuLong - cpuShort);
         }
@@ -171,7 +182,7 @@ internal static class CompareCommand
                 rawMs.Add(raw.Run(prompt, tokens).DecodeSeconds * 1000 / tokens);
             }
 
-            var result = await engine.GenerateAsync(prompt, greedy);
+            var result = await plain.GenerateAsync(prompt, greedy);
             engineMs.Add(result.DecodeTime.TotalMilliseconds / result.DecodeSteps);
             if (r % 2 == 1)
             {
@@ -179,9 +190,9 @@ internal static class CompareCommand
             }
 
             var fa = CpuClock.NowMicroseconds();
-            ForwardOnly(engine, prompt, cpuShort);
+            ForwardOnly(plain, prompt, cpuShort);
             var fb = CpuClock.NowMicroseconds();
-            ForwardOnly(engine, prompt, cpuLong);
+            ForwardOnly(plain, prompt, cpuLong);
             var fc = CpuClock.NowMicroseconds();
             forwardMs.Add(((fc - fb) - (fb - fa)) / 1000 / (cpuLong - cpuShort));
             if (r % 2 == 0)

@@ -109,7 +109,8 @@ internal static class ConcurrentCommand
                 splitSteps += many.SplitRuns;
                 if (Environment.GetEnvironmentVariable("SPLIT_DEBUG") == "1")
                 {
-                    Console.Error.WriteLine($"pair {p}: split {many.SplitRuns}/{many.Profile.Steps}, split us/row {engine.Session.Splits.SplitSecondsPerRow * 1e6:F1}, whole us/row {engine.Session.Splits.WholeSecondsPerRow * 1e6:F1}");
+                    Console.Error.WriteLine($"pair {p}: split {many.SplitRuns}/{many.Profile.Steps}, split us/row {engine.Session.Splits.SplitSecondsPerRow * 1e6:F1}, whole us/row {engine.Session.Splits.WholeSecondsPerRow * 1e6:F1}; " +
+                        $"wall {many.Tokens.Sum(t => t.Count) / many.Rate * 1000:F1} ms, decode iterations {many.Profile.Iteration.TotalMilliseconds:F1} (run {many.Profile.Run.TotalMilliseconds:F1}, choose {many.Profile.Choose.TotalMilliseconds:F1}) ms");
                 }
 
                 concurrentSteps += many.Profile.Steps;

@@ -7,6 +7,7 @@ using Agents.LocalEngine.Chat;
 using Agents.LocalEngine.Constraints;
 using Agents.LocalEngine.Generation;
 using Agents.LocalEngine.Loading;
+using Agents.LocalEngine.Loading.Fusion;
 using Agents.LocalEngine.Runtime;
 using Agents.LocalEngine.Tokenization;
 using Microsoft.Extensions.AI;
@@ -68,7 +69,7 @@ public sealed class LocalOnnxEngine : IDisposable
         _logger = (ILogger?)loggerFactory?.CreateLogger<LocalOnnxEngine>() ?? NullLogger.Instance;
         var model = ModelFolderReader.Read(Path.GetFullPath(modelDirectory), _options.Variant);
         var tokenizer = LocalTokenizer.Load(model);
-        _session = new DecoderSession(model, _options);
+        _session = LoadSession(ref model);
         try
         {
             if (tokenizer.Size > _session.VocabSize)
@@ -107,6 +108,69 @@ public sealed class LocalOnnxEngine : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Loads the decoder: an Optimum export's attention rewritten into GroupQueryAttention when <see cref="LocalOnnxEngineOptions.FuseAttention"/>
+    /// allows and the graph matches (<paramref name="model"/> then describes a shared KV buffer), else the file as it is.
+    /// </summary>
+    private DecoderSession LoadSession(ref ModelDescriptor model)
+    {
+        if (!_options.FuseAttention || model.Layout != ModelLayout.Optimum)
+        {
+            return new DecoderSession(model, _options);
+        }
+
+        AttentionFusion.FusionResult result;
+        if (model.SlidingWindow is { } window && window < model.ContextLength)
+        {
+            result = AttentionFusion.FusionResult.Unchanged($"the model attends over a sliding window of {window} positions");
+        }
+        else
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(model.ModelPath);
+            }
+            catch (IOException ex)
+            {
+                throw new LocalModelLoadException(model.ModelPath, $"the ONNX file could not be read ({ex.Message}).", ex);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new LocalModelLoadException(model.ModelPath, $"the ONNX file could not be read ({ex.Message}).", ex);
+            }
+
+            var cacheType = _options.ExecutionProvider == LocalExecutionProvider.Cuda ? Loading.Fusion.Onnx.TensorProto.Types.DataType.Float16 : Loading.Fusion.Onnx.TensorProto.Types.DataType.Float;
+            result = AttentionFusion.Fuse(bytes, model.NumHeads, cacheType);
+        }
+
+        if (result.Model is null)
+        {
+            _logger.LogInformation("Attention of {Model} left as exported: {Reason}.", model.ModelPath, result.Reason);
+            return new DecoderSession(model, _options);
+        }
+
+        var fused = model with { PastPresentShareBuffer = true, AttentionFused = true };
+        try
+        {
+            var session = new DecoderSession(fused, _options, result.Model);
+            _logger.LogInformation("Attention of {Model} rewritten into GroupQueryAttention ({Layers} layers, shared KV buffer).", model.ModelPath, result.Layers);
+            model = fused;
+            return session;
+        }
+        catch (LocalModelLoadException ex)
+        {
+            _logger.LogWarning(ex, "ONNX Runtime refused the fused attention of {Model}; loading the export as it is.", model.ModelPath);
+            return new DecoderSession(model, _options);
+        }
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether the model's attention was rewritten at load into GroupQueryAttention with a shared KV
+    /// buffer (<see cref="LocalOnnxEngineOptions.FuseAttention"/>); when not, the log at load says why.
+    /// </summary>
+    public bool AttentionFused => Descriptor.AttentionFused;
 
     /// <summary>Gets the model's name (its folder name).</summary>
     public string ModelId { get; }
@@ -444,7 +508,7 @@ public sealed class LocalOnnxEngine : IDisposable
     /// <summary>
     /// Prefills waiting requests in arrival order while their rows fit, in at most <see cref="LocalOnnxEngineOptions.MaxPrefillsPerStep"/>
     /// runs: the single-sequence requests waiting together whose prompts have no useful cached prefix share one batched run
-    /// (prompts padded on the left); the others are prefilled one by one.
+    /// (prompts padded on the left, or on the right into a shared KV buffer); the others are prefilled one by one.
     /// </summary>
     private void AdmitWaiting()
     {
@@ -527,7 +591,7 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>Whether a waiting request may share a batched prefill: one sequence, a layout that pads on the left, and no cached prefix covering half its prompt.</summary>
     private bool CanPrefillTogether(GenerationRequest request) =>
-        request.Count == 1 && _session.HasAttentionMask && _session.HasPositionIds && !Descriptor.PastPresentShareBuffer &&
+        request.Count == 1 && _session.HasAttentionMask && _session.HasPositionIds && (!Descriptor.PastPresentShareBuffer || Descriptor.AttentionFused) &&
         (!_options.EnablePrefixReuse || 2 * _prefixes.CommonLength(request.Prompt) < request.Prompt.Count);
 
     private void PrefillOne(GenerationRequest request)
@@ -544,7 +608,8 @@ public sealed class LocalOnnxEngine : IDisposable
     }
 
     /// <summary>
-    /// Prefills several single-sequence requests in one run (prompts padded on the left, the padding masked out), chooses each
+    /// Prefills several single-sequence requests in one run (prompts padded on the left, or on the right into a shared KV buffer,
+    /// the padding masked out), chooses each
     /// one's first token and adds the unfinished rows to the batch. A request cancelled during the run, or whose token choice
     /// fails, leaves alone; the run is stopped only when every request in it is cancelled.
     /// </summary>
@@ -557,16 +622,19 @@ public sealed class LocalOnnxEngine : IDisposable
         var vocab = VocabSize;
         var ids = new int[k * longest];
         var padding = new int[k];
+        var shared = Descriptor.PastPresentShareBuffer;
         for (var r = 0; r < k; r++)
         {
             var prompt = group[r].Prompt;
             padding[r] = longest - prompt.Count;
             group[r].Started = started;
+            // A growing cache's rows end together (padding first); a shared buffer's rows start at 0 (padding last).
             var row = ids.AsSpan(r * longest, longest);
-            row[..padding[r]].Fill(prompt[0]);
+            var start = shared ? 0 : padding[r];
+            row.Fill(prompt[shared ? ^1 : 0]);
             for (var i = 0; i < prompt.Count; i++)
             {
-                row[padding[r] + i] = prompt[i];
+                row[start + i] = prompt[i];
             }
         }
 
@@ -665,8 +733,11 @@ public sealed class LocalOnnxEngine : IDisposable
                 for (var r = 0; r < k; r++)
                 {
                     var length = group[r].Prompt.Count;
-                    var copy = KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, length, _session.HeadDim, _session.CacheType, _session.Memory);
-                    KvCache.CopyPositions(cache, r, padding[r], copy, 0, 0, length);
+                    var copy = shared
+                        ? _session.CreateCache(1, length + 1, exact: true)
+                        : KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, length, _session.HeadDim, _session.CacheType, _session.Memory);
+                    KvCache.CopyPositions(cache, r, shared ? 0 : padding[r], copy, 0, 0, length);
+                    copy.Advance(length);
                     _prefixes.Store([.. group[r].Prompt], copy);
                 }
             }

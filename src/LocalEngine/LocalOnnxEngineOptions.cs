@@ -63,6 +63,17 @@ public sealed class LocalOnnxEngineOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ParallelBatchMinRunTime { get; set; } = TimeSpan.FromMicroseconds(250);
 
+    /// <summary>
+    /// Gets or sets a value indicating whether an Optimum export's attention is rewritten at load into ONNX Runtime's fused
+    /// GroupQueryAttention kernel with a KV buffer that past and present share (the form onnxruntime-genai's builder exports).
+    /// Default true: a decode step then runs one kernel per layer instead of the export's dozen small operators and writes the
+    /// cache in place instead of copying it (docs/benchmarks.md, "Attention fusion"). The rotary embedding and the projections stay as
+    /// exported, so the tokens are the same. A graph that does not match the eager-attention pattern (a merged decoder, a
+    /// sliding window, a scale computed at run time, ...) is loaded as it is, and the log says why. Set false to always run the
+    /// export unchanged.
+    /// </summary>
+    public bool FuseAttention { get; set; } = true;
+
     /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
     internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
 

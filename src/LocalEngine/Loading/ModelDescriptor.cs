@@ -1,7 +1,7 @@
 namespace Agents.LocalEngine.Loading;
 
 /// <summary>Everything read from a model folder's configuration files (not from the ONNX graph).</summary>
-internal sealed class ModelDescriptor
+internal sealed record ModelDescriptor
 {
     public required string Directory { get; init; }
 
@@ -20,6 +20,12 @@ internal sealed class ModelDescriptor
     public int? NumLayers { get; init; }
 
     public int? NumKvHeads { get; init; }
+
+    /// <summary>Gets the query heads (config.json's num_attention_heads); null when the folder does not say.</summary>
+    public int? NumHeads { get; init; }
+
+    /// <summary>Gets the sliding attention window (config.json's sliding_window when it is in use); null: full attention.</summary>
+    public int? SlidingWindow { get; init; }
 
     public int? HeadDim { get; init; }
 
@@ -46,4 +52,7 @@ internal sealed class ModelDescriptor
 
     /// <summary>Gets a value indicating whether past and present KV tensors share one [batch, kv_heads, context, head_dim] buffer (genai GroupQueryAttention exports).</summary>
     public bool PastPresentShareBuffer { get; init; }
+
+    /// <summary>Gets a value indicating whether the engine rewrote the export's attention into GroupQueryAttention at load (<see cref="LocalOnnxEngineOptions.FuseAttention"/>).</summary>
+    public bool AttentionFused { get; init; }
 }

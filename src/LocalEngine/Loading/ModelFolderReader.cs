@@ -88,6 +88,8 @@ internal static class ModelFolderReader
             ModelType = GetString(config, "model_type") ?? string.Empty,
             NumLayers = GetInt(config, "num_hidden_layers", configPath),
             NumKvHeads = GetInt(config, "num_key_value_heads", configPath) ?? heads,
+            NumHeads = heads,
+            SlidingWindow = GetBool(config, "use_sliding_window") == false ? null : GetInt(config, "sliding_window", configPath),
             HeadDim = headDim,
             VocabSize = GetInt(config, "vocab_size", configPath),
             ContextLength = contextLength,

@@ -58,7 +58,7 @@ internal sealed class BatchKvCache : IDisposable
         var rows = Rows + sourceRows.Length;
         var newLength = Math.Max(Length, longest);
         var target = source.IsShared
-            ? KvCache.Shared(_session.Layers, rows, _session.KvHeads, source.Capacity, _session.HeadDim, _session.CacheType, _session.Memory)
+            ? _session.CreateCache(rows, Math.Max(newLength + 1, Math.Max(source.Capacity, _cache?.Capacity ?? 0)))
             : KvCache.Zeroed(_session.Layers, rows, _session.KvHeads, newLength, _session.HeadDim, _session.CacheType, _session.Memory);
         try
         {
@@ -96,7 +96,7 @@ internal sealed class BatchKvCache : IDisposable
         var cache = _cache ?? throw new InvalidOperationException("The batch is empty.");
         var own = _lengths[row];
         var copy = cache.IsShared
-            ? KvCache.Shared(_session.Layers, 1, _session.KvHeads, cache.Capacity, _session.HeadDim, _session.CacheType, _session.Memory)
+            ? _session.CreateCache(1, own + 1, exact: true)
             : KvCache.Zeroed(_session.Layers, 1, _session.KvHeads, own, _session.HeadDim, _session.CacheType, _session.Memory);
         try
         {

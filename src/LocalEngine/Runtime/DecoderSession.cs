@@ -27,6 +27,9 @@ internal sealed class DecoderSession : IDisposable
     // to compute (at 2 rows per part a memory-bound model's step got slower; docs/benchmarks.md, "Parallel batch runs").
     private const int MinRowsPerPart = 4;
 
+    // A prefill's row is a whole prompt: a part of 2 rows already computes dozens of positions per weight read.
+    private const int MinRowsPerPrefillPart = 2;
+
     // Lane 0 runs a whole batch (or the first part of a split step); lanes 1.. the other parts, on ParallelRuns' threads.
     private readonly List<RunLane> _lanes = [];
     private readonly int _maxParts;
@@ -39,13 +42,22 @@ internal sealed class DecoderSession : IDisposable
     private RunOptions? _partOptions;
     private Action<int>? _executePart;
 
-    public DecoderSession(ModelDescriptor model, LocalOnnxEngineOptions options)
+    /// <summary>Loads <paramref name="model"/>'s ONNX file, or <paramref name="modelBytes"/> (a rewritten graph whose external data stays beside that file) when given.</summary>
+    public DecoderSession(ModelDescriptor model, LocalOnnxEngineOptions options, byte[]? modelBytes = null)
     {
         Model = model;
         using var sessionOptions = CreateSessionOptions(options, model);
         try
         {
-            _session = new InferenceSession(model.ModelPath, sessionOptions);
+            if (modelBytes is null)
+            {
+                _session = new InferenceSession(model.ModelPath, sessionOptions);
+            }
+            else
+            {
+                sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetDirectoryName(model.ModelPath) ?? ".");
+                _session = new InferenceSession(modelBytes, sessionOptions);
+            }
         }
         catch (OnnxRuntimeException ex)
         {
@@ -235,8 +247,13 @@ internal sealed class DecoderSession : IDisposable
     /// <summary>Gets where layer 0's past key is in <see cref="InputNames"/> (then its value, then the next layer's).</summary>
     internal int FirstPastIndex { get; }
 
-    public KvCache CreateCache(int batch) => Model.PastPresentShareBuffer
-        ? KvCache.Shared(Layers, batch, KvHeads, Model.ContextLength, HeadDim, CacheType, _memory)
+    /// <summary>
+    /// A cache of <paramref name="batch"/> rows holding no positions: for a shared-buffer model, buffers with room for
+    /// <paramref name="positions"/> (rounded up to a power of two, or exactly with <paramref name="exact"/>: a copy kept in the
+    /// prefix cache) that grow up to the context length as the rows do.
+    /// </summary>
+    public KvCache CreateCache(int batch, int positions = 1, bool exact = false) => Model.PastPresentShareBuffer
+        ? KvCache.Shared(Layers, batch, KvHeads, exact ? Math.Min(positions, Model.ContextLength) : KvCache.SharedCapacity(positions, Model.ContextLength), HeadDim, CacheType, _memory, Model.ContextLength)
         : KvCache.Empty(Layers, batch, KvHeads, HeadDim, CacheType, _memory);
 
     /// <summary>
@@ -251,7 +268,9 @@ internal sealed class DecoderSession : IDisposable
     /// a growing cache's rows are right-aligned (the unused positions come first), a shared buffer's rows start at 0 (the unused
     /// positions come last, where GroupQueryAttention writes the row's next position). The attention mask leaves them out and
     /// each row's positions continue from its own length, so rows of different lengths share one run. A prefill of several
-    /// prompts into an empty growing cache pads them on the left the same way (<paramref name="ids"/> holds the padding first).
+    /// prompts into an empty growing cache pads them on the left the same way (<paramref name="ids"/> holds the padding first);
+    /// into an empty shared buffer it pads them on the right (each row's padding last; its logits are those of its last prompt
+    /// token, and its next position follows its prompt). A shared buffer grows (<see cref="KvCache.EnsureCapacity"/>) to hold the run.
     /// </para>
     /// <para>
     /// Inputs and outputs go through an <see cref="OrtIoBinding"/> (one per <see cref="RunLane"/>), reused across runs, on the provider's memory
@@ -274,10 +293,7 @@ internal sealed class DecoderSession : IDisposable
         var batch = cache.Batch;
         var past = cache.Length;
         var total = past + seq;
-        if (cache.IsShared && total > cache.Capacity)
-        {
-            throw new InvalidOperationException($"The KV buffer holds {cache.Capacity} positions; {total} were needed.");
-        }
+        cache.EnsureCapacity(total);
 
         // The present tensors of the whole batch (a growing cache's spare buffers, grown here); parts bind views of their rows.
         if (_presents.Length != 2 * Layers)
@@ -292,10 +308,11 @@ internal sealed class DecoderSession : IDisposable
 
         // A run may be split when it has rows for two parts and the last decode run was long enough for the parts to gain more
         // than handing them to other threads costs; whether it is split, the policy decides by what split and whole runs cost.
-        var splittable = allLogits is null && _maxParts > 1 && batch >= 2 * MinRowsPerPart && _lastDecodeRun >= _minSplitRun;
         var decode = seq == 1;
+        var minRows = decode ? MinRowsPerPart : MinRowsPerPrefillPart;
+        var splittable = allLogits is null && _maxParts > 1 && batch >= 2 * minRows && _lastDecodeRun >= _minSplitRun;
         var split = splittable && (decode ? Splits.ChooseSplit() : Splits.PrefersSplit);
-        var parts = split ? Math.Min(_maxParts, batch / MinRowsPerPart) : 1;
+        var parts = split ? Math.Min(_maxParts, batch / minRows) : 1;
         var started = _time.GetTimestamp();
         if (parts <= 1)
         {
@@ -369,11 +386,15 @@ internal sealed class DecoderSession : IDisposable
         }
     }
 
-    /// <summary>Copies the last position's logits of each row from a run's raw logits (all positions the model returned).</summary>
+    /// <summary>
+    /// Copies the last position's logits of each row from a run's raw logits (all positions the model returned); with
+    /// <paramref name="rightPadding"/>, row b's last position is <paramref name="rightPadding"/>[b] positions before the end.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void CopyLogits(ReadOnlySpan<byte> raw, int batch, Span<float> last, float[]? all)
+    internal void CopyLogits(ReadOnlySpan<byte> raw, int batch, Span<float> last, float[]? all, ReadOnlySpan<int> rightPadding = default)
     {
         var v = VocabSize;
+
         if (LogitsType == TensorElementType.Float)
         {
             var data = MemoryMarshal.Cast<byte, float>(raw);
@@ -382,7 +403,7 @@ internal sealed class DecoderSession : IDisposable
             var seq = data.Length / (batch * v);
             for (var b = 0; b < batch; b++)
             {
-                data.Slice((((b * seq) + seq - 1) * v), v).CopyTo(last.Slice(b * v, v));
+                data.Slice((((b * seq) + LastPosition(rightPadding, b, seq)) * v), v).CopyTo(last.Slice(b * v, v));
             }
 
             if (all is not null)
@@ -396,7 +417,7 @@ internal sealed class DecoderSession : IDisposable
             var seq = data.Length / (batch * v);
             for (var b = 0; b < batch; b++)
             {
-                var row = data.Slice((((b * seq) + seq - 1) * v), v);
+                var row = data.Slice((((b * seq) + LastPosition(rightPadding, b, seq)) * v), v);
                 for (var i = 0; i < v; i++)
                 {
                     last[(b * v) + i] = (float)row[i];
@@ -415,6 +436,18 @@ internal sealed class DecoderSession : IDisposable
         {
             throw new LocalModelLoadException(Model.ModelPath, $"logits of type {LogitsType} are not supported (float or float16).", null);
         }
+    }
+
+    /// <summary>Where row <paramref name="b"/>'s last token is among the <paramref name="seq"/> positions of logits returned.</summary>
+    private static int LastPosition(ReadOnlySpan<int> rightPadding, int b, int seq)
+    {
+        var pad = rightPadding.IsEmpty ? 0 : rightPadding[b];
+        if (pad > 0 && pad >= seq)
+        {
+            throw new InvalidOperationException($"The model returned {seq} position(s) of logits per row; a prompt padded on the right by {pad} needs them all.");
+        }
+
+        return seq - 1 - pad;
     }
 
     internal static SessionOptions CreateSessionOptions(LocalOnnxEngineOptions options, ModelDescriptor model)

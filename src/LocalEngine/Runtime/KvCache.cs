@@ -58,16 +58,90 @@ internal sealed class KvCache : IDisposable
     public int Capacity => IsShared ? _capacity : Length;
 
     private int _capacity;
+    private int _maxCapacity;
 
     /// <summary>Gets the bytes of one position of one row in one tensor (kv_heads × head_dim elements).</summary>
     private long PositionBytes => _kvHeads * _headDim * DeviceMemory.ElementSize(_type);
 
-    /// <summary>Creates preallocated [batch, kv_heads, capacity, head_dim] buffers used as both past and present.</summary>
-    public static KvCache Shared(int layers, int batch, int kvHeads, int capacity, int headDim, TensorElementType type, DeviceMemory? memory = null)
+    /// <summary>
+    /// Creates [batch, kv_heads, capacity, head_dim] buffers used as both past and present. With <paramref name="maxCapacity"/>
+    /// above <paramref name="capacity"/>, <see cref="EnsureCapacity"/> grows them (by doubling) up to it as positions are added, so
+    /// a short conversation does not hold a whole context's memory.
+    /// </summary>
+    public static KvCache Shared(int layers, int batch, int kvHeads, int capacity, int headDim, TensorElementType type, DeviceMemory? memory = null, int maxCapacity = 0)
     {
-        var cache = new KvCache(layers, batch, kvHeads, headDim, type, memory) { IsShared = true, _capacity = capacity };
+        var cache = new KvCache(layers, batch, kvHeads, headDim, type, memory) { IsShared = true, _capacity = capacity, _maxCapacity = Math.Max(capacity, maxCapacity) };
         cache.AllocateAll(capacity, clear: false);
         return cache;
+    }
+
+    /// <summary>The capacity a shared buffer that must hold <paramref name="positions"/> gets: a power of two from 16, at most <paramref name="maxCapacity"/>.</summary>
+    public static int SharedCapacity(int positions, int maxCapacity) => Math.Min(maxCapacity, RoundUp(positions));
+
+    /// <summary>Gets the most positions a shared buffer may grow to.</summary>
+    public int MaxCapacity => IsShared ? _maxCapacity : int.MaxValue;
+
+    /// <summary>
+    /// Makes a shared buffer hold at least <paramref name="positions"/>: new buffers of the next capacity (doubling, at most
+    /// <see cref="MaxCapacity"/>) receive every row's positions. All buffers are allocated before any is replaced, so a failure
+    /// leaves the cache as it was. Nothing to do for a growing cache or a buffer already large enough.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">More than <see cref="MaxCapacity"/> positions were asked for.</exception>
+    public void EnsureCapacity(int positions)
+    {
+        if (!IsShared || positions <= _capacity)
+        {
+            return;
+        }
+
+        if (positions > _maxCapacity)
+        {
+            throw new InvalidOperationException($"The KV buffer holds at most {_maxCapacity} positions; {positions} were needed.");
+        }
+
+        Resize(SharedCapacity(positions, _maxCapacity));
+    }
+
+    /// <summary>Moves a shared buffer's positions into new buffers of <paramref name="capacity"/> positions per row (at least <see cref="Length"/>).</summary>
+    private void Resize(int capacity)
+    {
+        var bytes = Batch * capacity * PositionBytes;
+        var grown = new DeviceBuffer[_buffers.Length];
+        try
+        {
+            for (var i = 0; i < grown.Length; i++)
+            {
+                grown[i] = _memory.Allocate(bytes);
+            }
+        }
+        catch
+        {
+            foreach (var buffer in grown)
+            {
+                buffer?.Dispose();
+            }
+
+            throw;
+        }
+
+        // [B, H, T, D]: each row's each head holds T positions contiguously; copy the positions held into the wider stride.
+        var head = _headDim * DeviceMemory.ElementSize(_type);
+        var rowsHeads = Batch * _kvHeads;
+        for (var i = 0; i < grown.Length; i++)
+        {
+            var from = _buffers[i].Pointer;
+            var to = grown[i].Pointer;
+            for (long r = 0; r < rowsHeads && Length > 0; r++)
+            {
+                _memory.Copy(from + (nint)(r * _capacity * head), to + (nint)(r * capacity * head), Length * head);
+            }
+
+            _buffers[i].Dispose();
+            _buffers[i] = grown[i];
+            SetTensor(i, _memory.View(grown[i], 0, _type, [Batch, _kvHeads, capacity, _headDim]));
+        }
+
+        _capacity = capacity;
     }
 
     /// <summary>Records that a run wrote positions up to <paramref name="length"/> into the shared buffers.</summary>
@@ -171,6 +245,13 @@ internal sealed class KvCache : IDisposable
         ReleaseSpares();
         if (IsShared)
         {
+            // Room for the next position only: a kept conversation grows again (by doubling) when it continues.
+            var fitted = Math.Min(_maxCapacity, Length + 1);
+            if (fitted < _capacity)
+            {
+                Resize(fitted);
+            }
+
             return;
         }
 
@@ -208,8 +289,8 @@ internal sealed class KvCache : IDisposable
     /// <summary>Copies the first <paramref name="length"/> positions of batch row 0 into a new cache with <paramref name="batch"/> rows.</summary>
     public KvCache CopyPrefix(int length, int batch)
     {
-        var capacity = IsShared ? Capacity : length;
-        var copy = new KvCache(Keys.Length, batch, _kvHeads, _headDim, _type, _ownsMemory ? null : _memory) { Length = length, IsShared = IsShared, _capacity = capacity };
+        var capacity = IsShared ? SharedCapacity(length + 1, _maxCapacity) : length;
+        var copy = new KvCache(Keys.Length, batch, _kvHeads, _headDim, _type, _ownsMemory ? null : _memory) { Length = length, IsShared = IsShared, _capacity = capacity, _maxCapacity = _maxCapacity };
         try
         {
             copy.AllocateAll(capacity, clear: false);

@@ -44,6 +44,8 @@ internal sealed class RunLane : IDisposable
     private int _rows;
     private bool _decode;
     private int _logitsBytes;
+    private int[] _rightPadding = [];
+    private bool _rightPadded;
 
     public RunLane(DecoderSession owner, OrtIoBinding binding)
     {
@@ -70,6 +72,20 @@ internal sealed class RunLane : IDisposable
         EnsurePinned(ref _ids, rows * seq);
         EnsurePinned(ref _positions, rows * seq);
         EnsurePinned(ref _mask, rows * total);
+
+        // A batched prefill into an empty shared buffer pads its prompts on the right: each row's positions start at 0, where
+        // GroupQueryAttention writes them, and its next position follows its own prompt.
+        var rightPadded = cache.IsShared && past == 0 && !padding.IsEmpty;
+        if (rightPadded)
+        {
+            if (_rightPadding.Length < rows)
+            {
+                _rightPadding = new int[rows];
+            }
+
+            padding.CopyTo(_rightPadding);
+        }
+
         for (var b = 0; b < rows; b++)
         {
             var pad = padding.IsEmpty ? 0 : padding[b];
@@ -78,17 +94,20 @@ internal sealed class RunLane : IDisposable
                 _ids[(b * seq) + i] = ids[(b * seq) + i];
 
                 // A left-padded prompt's padding (a batched prefill) gets position 0; the mask leaves it out.
-                _positions[(b * seq) + i] = Math.Max(0, past - pad + i);
+                _positions[(b * seq) + i] = rightPadded ? i : Math.Max(0, past - pad + i);
             }
 
             var mask = _mask.AsSpan(b * total, total);
             mask.Fill(1);
             if (pad > 0)
             {
-                // Unused positions: before the row's own (growing cache) or after them, before the new tokens (shared buffer).
-                mask.Slice(cache.IsShared ? past - pad : 0, pad).Clear();
+                // Unused positions: before the row's own (growing cache), after them and before the new tokens (shared
+                // buffer), or after the row's prompt (a right-padded prefill).
+                mask.Slice(rightPadded ? seq - pad : cache.IsShared ? past - pad : 0, pad).Clear();
             }
         }
+
+        _rightPadded = rightPadded;
 
         var names = owner.InputNames;
         _binding.BindInput(names[owner.InputIdsIndex], HostView(ref _idsView, _ids, rows, seq));
@@ -192,7 +211,7 @@ internal sealed class RunLane : IDisposable
         var names = _binding.GetOutputNames();
         using var outputs = _binding.GetOutputValues();
         var logits = ((IReadOnlyList<OrtValue>)outputs)[Array.IndexOf(names, _owner.OutputNames[0])];
-        _owner.CopyLogits(logits.GetTensorMutableRawData(), _rows, lastLogits, allLogits);
+        _owner.CopyLogits(logits.GetTensorMutableRawData(), _rows, lastLogits, allLogits, _rightPadded ? _rightPadding.AsSpan(0, _rows) : default);
     }
 
     public void Dispose()

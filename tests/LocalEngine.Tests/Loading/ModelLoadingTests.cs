@@ -128,14 +128,18 @@ public sealed class ModelLoadingTests(ModelFixture models)
     }
 
     [Fact]
-    public void Genai_shared_past_present_buffer_model_uses_preallocated_context_sized_buffers()
+    public void Genai_shared_past_present_buffer_model_uses_buffers_that_grow_up_to_the_context_length()
     {
         using var engine = new LocalOnnxEngine(models.Shared.Directory);
         Assert.True(engine.Descriptor.PastPresentShareBuffer);
+        Assert.False(engine.Descriptor.AttentionFused);
         Assert.False(engine.Session.HasPositionIds);
         using var cache = engine.Session.CreateCache(2);
         Assert.True(cache.IsShared);
-        Assert.Equal(engine.ContextLength, cache.Capacity);
+        Assert.Equal(16, cache.Capacity);
+        Assert.Equal(engine.ContextLength, cache.MaxCapacity);
+        Assert.Equal([2L, 2, 16, 16], cache.Keys[0].GetTensorTypeAndShape().Shape);
+        cache.EnsureCapacity(engine.ContextLength);
         Assert.Equal([2L, 2, engine.ContextLength, 16], cache.Keys[0].GetTensorTypeAndShape().Shape);
     }
 

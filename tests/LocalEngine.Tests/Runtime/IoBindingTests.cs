@@ -16,6 +16,12 @@ public sealed class IoBindingTests(ModelFixture models)
     {
         using var greedy = new GreedyDecoder(models.Shared);
         greedy.Step(); // the first step allocates the decode logits buffer
+        while (greedy.Cache.Length < 33)
+        {
+            greedy.Step(); // past 32 positions the buffer holds 64: the steps below fit
+        }
+
+        Assert.Equal(64, greedy.Cache.Capacity);
         var memory = greedy.Session.Memory;
         var allocations = memory.Allocations;
         var views = memory.ViewsCreated;
@@ -29,14 +35,58 @@ public sealed class IoBindingTests(ModelFixture models)
 
         Assert.Equal(allocations, memory.Allocations);
         Assert.Equal(views, memory.ViewsCreated); // no new device tensor either: KV and logits views are reused as they are
-        Assert.Equal(Prompt.Length + Steps + 1, greedy.Cache.Length);
+        Assert.Equal(33 + Steps, greedy.Cache.Length);
         greedy.AssertReferenceLogits();
+    }
+
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("fused")]
+    public void A_shared_buffer_grows_by_doubling_up_to_the_context_keeping_every_position_and_shrinks_when_kept(string layout)
+    {
+        using var greedy = new GreedyDecoder(layout == "shared" ? models.Shared : models.Qwen);
+        Assert.True(greedy.Cache.IsShared);
+        Assert.Equal(16, greedy.Cache.Capacity); // the prompt's 5 positions (and the next) fit in 16
+        Assert.Equal(greedy.Session.Model.ContextLength, greedy.Cache.MaxCapacity);
+        var addresses = new List<nint> { greedy.Cache.BufferAddress(0) };
+        var capacities = new List<int> { 16 };
+        while (greedy.Cache.Length < 40)
+        {
+            greedy.Step();
+            if (greedy.Cache.Capacity != capacities[^1])
+            {
+                capacities.Add(greedy.Cache.Capacity);
+                addresses.Add(greedy.Cache.BufferAddress(0));
+            }
+            else
+            {
+                Assert.Equal(addresses[^1], greedy.Cache.BufferAddress(0)); // written in place between growths
+            }
+
+            greedy.AssertReferenceLogits();
+        }
+
+        Assert.Equal([16, 32, 64], capacities);
+
+        // Kept for later (the prefix cache), it holds its positions and room for one more; it continues exactly.
+        greedy.Cache.Shrink();
+        Assert.Equal(41, greedy.Cache.Capacity);
+        var session = greedy.Session;
+        Assert.Equal(2L * session.Layers * 41 * session.KvHeads * session.HeadDim * sizeof(float), greedy.Cache.Bytes);
+        greedy.Step();
+        greedy.Step();
+        greedy.AssertReferenceLogits();
+        Assert.Equal(64, greedy.Cache.Capacity);
+
+        var ex = Assert.Throws<InvalidOperationException>(() => greedy.Cache.EnsureCapacity(greedy.Cache.MaxCapacity + 1));
+        Assert.Contains($"at most {greedy.Cache.MaxCapacity} positions", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(64, greedy.Cache.Capacity);
     }
 
     [Fact]
     public void A_growing_cache_alternates_between_two_buffers_and_allocates_only_when_its_length_doubles()
     {
-        using var greedy = new GreedyDecoder(models.Qwen);
+        using var greedy = new GreedyDecoder(models.Qwen, fuseAttention: false);
 
         // Grow past 32 positions: from here both buffers hold 64 positions.
         while (greedy.Cache.Length < 34)
@@ -65,7 +115,7 @@ public sealed class IoBindingTests(ModelFixture models)
     [Fact]
     public void A_growing_cache_kept_for_later_shrinks_to_the_positions_it_holds_and_still_continues_exactly()
     {
-        using var greedy = new GreedyDecoder(models.Qwen);
+        using var greedy = new GreedyDecoder(models.Qwen, fuseAttention: false);
         while (greedy.Cache.Length < 20)
         {
             greedy.Step();
@@ -83,11 +133,13 @@ public sealed class IoBindingTests(ModelFixture models)
 
     [Theory]
     [InlineData("qwen")]
+    [InlineData("qwen-unfused")]
     [InlineData("shared")]
     public async Task Greedy_tokens_through_the_binding_match_the_reference_across_buffer_growth(string layout)
     {
-        var model = layout == "qwen" ? models.Qwen : models.Shared;
-        using var engine = new LocalOnnxEngine(model.Directory);
+        var model = layout == "shared" ? models.Shared : models.Qwen;
+        using var engine = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { FuseAttention = layout != "qwen-unfused" });
+        Assert.Equal(layout == "qwen", engine.Descriptor.AttentionFused);
         const int Count = 40; // the growing cache's buffers double at 16 and 32 positions
         var result = await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = Count, MinTokens = Count, DoSample = false });
 
@@ -178,10 +230,10 @@ public sealed class IoBindingTests(ModelFixture models)
         private readonly float[] _logits;
         private readonly List<int> _tokens = [.. Prompt];
 
-        public GreedyDecoder(TestModel model)
+        public GreedyDecoder(TestModel model, bool fuseAttention = true)
         {
             _model = model;
-            _engine = new LocalOnnxEngine(model.Directory);
+            _engine = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { FuseAttention = fuseAttention });
             _logits = new float[Session.VocabSize];
             Cache = Session.CreateCache(1);
             Session.Forward(Prompt, Prompt.Length, Cache, _runOptions, _logits);

@@ -127,24 +127,39 @@ public sealed class ParallelBatchRunTests(ModelFixture models)
         Assert.Equal(7, split.Session.SplitRuns); // 11 steps of 8 rows: four split, four whole (each kind tried), three split
     }
 
-    [Fact]
-    public async Task Requests_waiting_together_are_prefilled_in_parts_and_each_gets_its_own_tokens()
+    [Theory]
+    [InlineData(8, true)]
+    [InlineData(8, false)]
+    [InlineData(4, true)]
+    [InlineData(4, false)]
+    public async Task Requests_waiting_together_are_prefilled_in_parts_and_each_gets_its_own_tokens(int count, bool fuseAttention)
     {
+        // Fused: a shared KV buffer, prompts padded on the right; not fused: a growing cache, prompts padded on the left.
         var greedy = new LocalGenerationSettings { MaxTokens = 8, DoSample = false };
-        using var alone = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 1 });
+        using var alone = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 1, FuseAttention = false });
+        var prompts = Prompts[4..(4 + count)];
         var expected = new List<int[]>();
-        foreach (var prompt in Prompts[4..12])
+        foreach (var prompt in prompts)
         {
             expected.Add([.. (await alone.GenerateAsync(prompt, greedy)).TokenIds]);
         }
 
-        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, MaxBatchSize = 16 });
-        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(Prompts[4..12].Select(p => engine.GenerateAsync(p, greedy))));
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, ParallelBatchRuns = 2, ParallelBatchMinRunTime = TimeSpan.Zero, MaxBatchSize = 16, FuseAttention = fuseAttention });
+        Assert.Equal(fuseAttention, engine.Descriptor.AttentionFused);
+        var (_, others) = await HeldEngine.WhileHeldAsync(engine, () => Task.WhenAll(prompts.Select(p => engine.GenerateAsync(p, greedy))));
         var results = await others;
 
-        Assert.Equal(8, engine.LargestPrefill);
+        Assert.Equal(count, engine.LargestPrefill);
         Assert.Equal(expected, results.Select(r => r.TokenIds.ToArray()));
-        Assert.True(engine.Session.SplitRuns >= 2, $"{engine.Session.SplitRuns} split runs"); // the prefill and the first 8-row steps
+        if (count == 4)
+        {
+            // A prefill splits from 2 rows per part; a decode step only from 4, so 4 rows decode whole.
+            Assert.Equal(1, engine.Session.SplitRuns);
+        }
+        else
+        {
+            Assert.True(engine.Session.SplitRuns >= 2, $"{engine.Session.SplitRuns} split runs"); // the prefill and the first 8-row steps
+        }
     }
 
     [Fact]

@@ -1,0 +1,671 @@
+using System.Buffers.Binary;
+using Agents.LocalEngine.Loading.Fusion.Onnx;
+using Google.Protobuf;
+
+namespace Agents.LocalEngine.Loading.Fusion;
+
+/// <summary>
+/// Rewrites the attention of an Optimum (torch.onnx) decoder export into com.microsoft GroupQueryAttention with a KV buffer
+/// shared by past and present, the form onnxruntime-genai's builder exports: one fused kernel per layer instead of the
+/// export's dozen small operators (Concat of the whole cache, repeat of the KV heads, two MatMuls, scale, mask, Softmax), and
+/// a cache written in place instead of copied into a new tensor every step.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Per layer it finds the eager-attention pattern: <c>present = Concat(past, k, axis 2)</c> for the key and the value, the
+/// key's path to <c>MatMul(q, Kᵀ)</c> (repeat of the KV heads and one transpose), constant scale factors, one additive mask,
+/// Softmax, <c>MatMul(probs, V)</c>, then the transpose and reshape back to [batch, seq, heads × head_dim]. The rotary embedding
+/// and the projections are left as exported: GroupQueryAttention receives the rotated q and k (do_rotary 0), so every rotary
+/// variant the export computes stays exact. The mask subgraph is dropped; GroupQueryAttention applies the causal mask and each
+/// row's length (seqlens_k, from the attention mask), which is what a decoder's mask says unless the model uses a sliding
+/// window (the caller refuses those).
+/// </para>
+/// <para>
+/// Anything else (control-flow subgraphs of a merged decoder, float16 casts around the cache, a scale computed at run time, an
+/// operator on a path that is not listed, a past tensor still read by something after the rewrite) leaves the model as it is:
+/// <see cref="Fuse"/> returns null and says why.
+/// </para>
+/// </remarks>
+internal static class AttentionFusion
+{
+    private const string MicrosoftDomain = "com.microsoft";
+
+    /// <summary>Ops that only move or repeat a KV tensor on its way to a MatMul (repeat_kv, the key's transpose).</summary>
+    private static readonly HashSet<string> LayoutOps = new(StringComparer.Ordinal) { "Unsqueeze", "Expand", "Reshape", "Transpose", "Tile", "Squeeze" };
+
+    /// <summary>The result of <see cref="Fuse"/>.</summary>
+    /// <param name="Model">The rewritten model, or null when it was left as it is.</param>
+    /// <param name="Layers">How many layers were rewritten.</param>
+    /// <param name="Reason">Why the model was left as it is (null when it was rewritten).</param>
+    internal sealed record FusionResult(byte[]? Model, int Layers, string? Reason)
+    {
+        public static FusionResult Unchanged(string reason) => new(null, 0, reason);
+    }
+
+    /// <summary>Rewrites <paramref name="model"/> (the bytes of an .onnx file) or says why it cannot.</summary>
+    /// <param name="model">The ONNX model.</param>
+    /// <param name="numHeads">The query heads (config.json's num_attention_heads); null: unknown, not rewritten.</param>
+    /// <param name="cacheType">
+    /// The KV element type the provider's GroupQueryAttention kernel runs (float on the CPU; float16 on CUDA, whose kernel has no
+    /// float32 version); a cache of another type is not rewritten.
+    /// </param>
+    public static FusionResult Fuse(byte[] model, int? numHeads, TensorProto.Types.DataType cacheType = TensorProto.Types.DataType.Float)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(model);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return FusionResult.Unchanged($"the file is not an ONNX model protobuf ({ex.Message})");
+        }
+
+        if (numHeads is not > 0)
+        {
+            return FusionResult.Unchanged("num_attention_heads is not in config.json");
+        }
+
+        var rewriter = new Rewriter(proto, numHeads.Value, cacheType);
+        var reason = rewriter.Run();
+        return reason is null ? new FusionResult(proto.ToByteArray(), rewriter.Layers, null) : FusionResult.Unchanged(reason);
+    }
+
+    /// <summary>One rewrite over one parsed model.</summary>
+    private sealed class Rewriter
+    {
+        private readonly ModelProto _model;
+        private readonly GraphProto _graph;
+        private readonly int _numHeads;
+        private readonly TensorProto.Types.DataType _cacheType;
+        private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _outputs = new(StringComparer.Ordinal);
+        private readonly HashSet<NodeProto> _removed = [];
+        private readonly List<NodeProto> _added = [];
+        private int _counter;
+
+        public Rewriter(ModelProto model, int numHeads, TensorProto.Types.DataType cacheType)
+        {
+            _model = model;
+            _graph = model.Graph ?? new GraphProto();
+            _numHeads = numHeads;
+            _cacheType = cacheType;
+        }
+
+        public int Layers { get; private set; }
+
+        /// <summary>Rewrites the graph in place; returns null on success, else why nothing was changed.</summary>
+        public string? Run()
+        {
+            foreach (var node in _graph.Node)
+            {
+                if (node.Attribute.Any(a => a.Type is AttributeProto.Types.AttributeType.Graph or AttributeProto.Types.AttributeType.Graphs))
+                {
+                    return $"the graph has control-flow subgraphs ({node.OpType} '{node.Name}'; a merged decoder)";
+                }
+
+                foreach (var output in node.Output)
+                {
+                    _producers[output] = node;
+                }
+
+                foreach (var input in node.Input)
+                {
+                    if (input.Length > 0)
+                    {
+                        Consumers(input).Add(node);
+                    }
+                }
+            }
+
+            foreach (var t in _graph.Initializer)
+            {
+                _initializers[t.Name] = t;
+            }
+
+            foreach (var o in _graph.Output)
+            {
+                _outputs.Add(o.Name);
+            }
+
+            var inputs = _graph.Input.ToDictionary(i => i.Name, StringComparer.Ordinal);
+            if (!inputs.TryGetValue("attention_mask", out var maskInput))
+            {
+                return "the model has no attention_mask input";
+            }
+
+            if (_model.OpsetImport.Any(o => o.Domain == MicrosoftDomain && o.Version != 1))
+            {
+                return "the model imports an unexpected com.microsoft opset version";
+            }
+
+            var opset = _model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 0;
+            if (opset < 13)
+            {
+                return $"the model's opset is {opset} (13 or later is rewritten)";
+            }
+
+            string? seqlens = null, total = null;
+            var layers = 0;
+            while (inputs.ContainsKey($"past_key_values.{layers}.key"))
+            {
+                layers++;
+            }
+
+            if (layers == 0)
+            {
+                return "the model has no past_key_values.0.key input";
+            }
+
+            for (var l = 0; l < layers; l++)
+            {
+                seqlens ??= SequenceLengths(maskInput, out total);
+                var reason = FuseLayer(l, seqlens, total!);
+                if (reason is not null)
+                {
+                    return $"layer {l}: {reason}";
+                }
+            }
+
+            // Apply: drop the replaced nodes, add the new ones, keep only what the outputs need, then order the nodes.
+            var nodes = _graph.Node.Where(n => !_removed.Contains(n)).Concat(_added).ToList();
+            var live = Live(nodes);
+            for (var l = 0; l < layers; l++)
+            {
+                foreach (var past in new[] { $"past_key_values.{l}.key", $"past_key_values.{l}.value" })
+                {
+                    var readers = live.Where(n => n.Input.Contains(past)).ToList();
+                    if (readers.Count != 1 || readers[0].OpType != "GroupQueryAttention")
+                    {
+                        return $"'{past}' is still read by {string.Join(", ", readers.Where(r => r.OpType != "GroupQueryAttention").Select(r => $"{r.OpType} '{r.Name}'"))} " +
+                            "(its length would be the shared buffer's, not the cached positions')";
+                    }
+                }
+            }
+
+            var sorted = Sort(live);
+            if (sorted is null)
+            {
+                return "the rewritten graph has a cycle";
+            }
+
+            var used = new HashSet<string>(sorted.SelectMany(n => n.Input), StringComparer.Ordinal);
+            var graphInputs = new HashSet<string>(_graph.Input.Select(i => i.Name), StringComparer.Ordinal);
+            var keptInitializers = _graph.Initializer.Where(t => used.Contains(t.Name) || _outputs.Contains(t.Name) || graphInputs.Contains(t.Name)).ToList();
+            var produced = new HashSet<string>(sorted.SelectMany(n => n.Output), StringComparer.Ordinal);
+            var keptInfo = _graph.ValueInfo.Where(v => produced.Contains(v.Name)).ToList();
+            _graph.Node.Clear();
+            _graph.Node.AddRange(sorted);
+            _graph.Initializer.Clear();
+            _graph.Initializer.AddRange(keptInitializers);
+            _graph.ValueInfo.Clear();
+            _graph.ValueInfo.AddRange(keptInfo);
+            // Past and present are now one buffer of the KV capacity, not the positions held or the mask's width.
+            foreach (var info in _graph.Input.Concat(_graph.Output))
+            {
+                if (IsCacheName(info.Name) && info.Type?.TensorType?.Shape?.Dim is { Count: 4 } dims)
+                {
+                    dims[2] = new TensorShapeProto.Types.Dimension { DimParam = "kv_capacity" };
+                }
+            }
+
+            if (!_model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
+            {
+                _model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+            }
+
+            Layers = layers;
+            return null;
+        }
+
+        private static bool IsCacheName(string name) =>
+            name.StartsWith("past_key_values.", StringComparison.Ordinal) || name.StartsWith("present.", StringComparison.Ordinal) || name.StartsWith("present_key_values.", StringComparison.Ordinal);
+
+        private List<NodeProto> Consumers(string name)
+        {
+            if (!_consumers.TryGetValue(name, out var list))
+            {
+                list = [];
+                _consumers[name] = list;
+            }
+
+            return list;
+        }
+
+        /// <summary>seqlens_k (each row's length − 1, int32) and total_sequence_length (the mask's width, int32 scalar).</summary>
+        private string SequenceLengths(ValueInfoProto mask, out string total)
+        {
+            var maskInt64 = mask.Name;
+            if (mask.Type?.TensorType?.ElemType is { } type && type != (int)TensorProto.Types.DataType.Int64)
+            {
+                maskInt64 = Add("Cast", [mask.Name], ("to", (long)TensorProto.Types.DataType.Int64));
+            }
+
+            var sum = Add("ReduceSum", [maskInt64, Int64s("fused_axis_1", 1)], ("keepdims", 0L));
+            var last = Add("Sub", [sum, Int64Scalar("fused_one", 1)]);
+            var seqlens = Add("Cast", [last], ("to", (long)TensorProto.Types.DataType.Int32));
+            var width = Add("Gather", [Add("Shape", [mask.Name]), Int64Scalar("fused_index_1", 1)], ("axis", 0L));
+            total = Add("Cast", [width], ("to", (long)TensorProto.Types.DataType.Int32));
+            return seqlens;
+        }
+
+        private string? FuseLayer(int l, string seqlens, string total)
+        {
+            var pastKey = $"past_key_values.{l}.key";
+            var pastValue = $"past_key_values.{l}.value";
+            var presentKey = _outputs.Contains($"present.{l}.key") ? $"present.{l}.key" : $"present_key_values.{l}.key";
+            var presentValue = _outputs.Contains($"present.{l}.value") ? $"present.{l}.value" : $"present_key_values.{l}.value";
+            if (!_outputs.Contains(presentKey) || !_outputs.Contains(presentValue))
+            {
+                return $"no present output for the layer ('{presentKey}')";
+            }
+
+            var (concatKey, newKey, keyError) = CacheConcat(pastKey, presentKey);
+            if (keyError is not null)
+            {
+                return keyError;
+            }
+
+            var (concatValue, newValue, valueError) = CacheConcat(pastValue, presentValue);
+            if (valueError is not null)
+            {
+                return valueError;
+            }
+
+            // The key's way to the scores: repeat of the KV heads, one transpose of the last two axes, maybe a scale factor.
+            var scale = 1.0;
+            var current = presentKey;
+            var transposes = 0;
+            NodeProto? scores = null;
+            while (scores is null)
+            {
+                var next = SoleConsumer(current);
+                if (next is null)
+                {
+                    return $"'{current}' on the key's way to the scores is read by {ReaderCount(current)} nodes";
+                }
+
+                if (next.OpType == "MatMul" && next.Domain.Length == 0 && next.Input.Count == 2 && next.Input[1] == current)
+                {
+                    scores = next;
+                }
+                else if (next.OpType == "Transpose" && Ints(next, "perm") is [0, 1, 3, 2])
+                {
+                    transposes++;
+                    current = next.Output[0];
+                }
+                else if (LayoutOps.Contains(next.OpType) && next.OpType != "Transpose" && next.Domain.Length == 0)
+                {
+                    current = next.Output[0];
+                }
+                else if (ScaleFactor(next, current) is { } factor)
+                {
+                    scale *= factor;
+                    current = next.Output[0];
+                }
+                else
+                {
+                    return $"{next.OpType} '{next.Name}' on the key's way to the scores";
+                }
+            }
+
+            if (transposes != 1)
+            {
+                return $"the key reaches the scores through {transposes} transposes of its last two axes (1 expected)";
+            }
+
+            // The query side: the rotated q, maybe scaled.
+            var query = scores.Input[0];
+            while (_producers.TryGetValue(query, out var producer) && SoleConsumer(query) is not null && ScaledInput(producer) is { } scaled)
+            {
+                scale *= scaled.Factor;
+                query = scaled.Source;
+            }
+
+            // Scores to probabilities: scale factors, one additive mask, Softmax over the last axis (casts to float allowed).
+            current = scores.Output[0];
+            var masks = 0;
+            NodeProto? softmax = null;
+            while (softmax is null)
+            {
+                var next = SoleConsumer(current);
+                if (next is null)
+                {
+                    return $"the scores '{current}' are read by {ReaderCount(current)} nodes";
+                }
+
+                if (next.OpType == "Softmax" && next.Domain.Length == 0 && (Int(next, "axis") ?? -1) is -1 or 3)
+                {
+                    softmax = next;
+                }
+                else if (ScaleFactor(next, current) is { } factor)
+                {
+                    scale *= factor;
+                    current = next.Output[0];
+                }
+                else if (next.OpType == "Add" && next.Domain.Length == 0 && masks == 0)
+                {
+                    masks++;
+                    current = next.Output[0];
+                }
+                else if (next.OpType == "Cast" && Int(next, "to") == (long)TensorProto.Types.DataType.Float)
+                {
+                    current = next.Output[0];
+                }
+                else
+                {
+                    return $"{next.OpType} '{next.Name}' between the scores and Softmax";
+                }
+            }
+
+            // Probabilities times V (repeated), then back to [batch, seq, heads × head_dim].
+            var probs = softmax.Output[0];
+            while (SoleConsumer(probs) is { OpType: "Cast" } cast && Int(cast, "to") == (long)TensorProto.Types.DataType.Float)
+            {
+                probs = cast.Output[0];
+            }
+
+            var weighted = SoleConsumer(probs);
+            if (weighted is not { OpType: "MatMul", Domain: "" } || weighted.Input[0] != probs)
+            {
+                return $"the attention probabilities '{probs}' do not go straight into MatMul(probs, V)";
+            }
+
+            var valuePath = weighted.Input[1];
+            while (valuePath != presentValue)
+            {
+                if (!_producers.TryGetValue(valuePath, out var producer) || !LayoutOps.Contains(producer.OpType) || producer.OpType == "Transpose" || SoleConsumer(valuePath) is null)
+                {
+                    return $"the value reaches MatMul(probs, V) through something other than a repeat of its heads ('{valuePath}')";
+                }
+
+                valuePath = producer.Input[0];
+            }
+
+            var back = SoleConsumer(weighted.Output[0]);
+            if (back is not { OpType: "Transpose" } || Ints(back, "perm") is not [0, 2, 1, 3])
+            {
+                return "the attention output is not transposed back to [batch, seq, heads, head_dim]";
+            }
+
+            var merge = SoleConsumer(back.Output[0]);
+            if (merge is not { OpType: "Reshape", Domain: "" })
+            {
+                return "the attention output is not reshaped to [batch, seq, heads × head_dim]";
+            }
+
+            var kvHeads = (long)0;
+            var gqa = new NodeProto { OpType = "GroupQueryAttention", Domain = MicrosoftDomain, Name = $"fused_attention_{l}" };
+            gqa.Input.AddRange([ToBsh(query), ToBsh(newKey), ToBsh(newValue), pastKey, pastValue, seqlens, total]);
+            gqa.Output.AddRange([merge.Output[0], presentKey, presentValue]);
+            var pastInfo = _graph.Input.First(i => i.Name == pastKey);
+            var elem = (TensorProto.Types.DataType)(pastInfo.Type?.TensorType?.ElemType ?? 0);
+            if (elem != _cacheType)
+            {
+                return $"the KV cache is {elem}; this provider's GroupQueryAttention is rewritten for {_cacheType}";
+            }
+
+            if (pastInfo.Type?.TensorType?.Shape?.Dim is { Count: 4 } dims && dims[1].DimValue > 0)
+            {
+                kvHeads = dims[1].DimValue;
+            }
+
+            if (kvHeads <= 0 || _numHeads % kvHeads != 0)
+            {
+                return kvHeads <= 0 ? "the KV cache input does not fix its number of heads" : $"{_numHeads} query heads are not a multiple of {kvHeads} KV heads";
+            }
+
+            gqa.Attribute.Add(new AttributeProto { Name = "num_heads", Type = AttributeProto.Types.AttributeType.Int, I = _numHeads });
+            gqa.Attribute.Add(new AttributeProto { Name = "kv_num_heads", Type = AttributeProto.Types.AttributeType.Int, I = kvHeads });
+            gqa.Attribute.Add(new AttributeProto { Name = "scale", Type = AttributeProto.Types.AttributeType.Float, F = (float)scale });
+            gqa.Attribute.Add(new AttributeProto { Name = "do_rotary", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+            _added.Add(gqa);
+            _removed.Add(concatKey);
+            _removed.Add(concatValue);
+            _removed.Add(merge);
+            return null;
+        }
+
+        /// <summary>The <c>Concat(past, new, axis 2)</c> that makes <paramref name="present"/>, and its new tensor.</summary>
+        private (NodeProto Node, string New, string? Error) CacheConcat(string past, string present)
+        {
+            if (!_producers.TryGetValue(present, out var concat) || concat.OpType != "Concat" || concat.Domain.Length != 0)
+            {
+                var what = _producers.TryGetValue(present, out var p) ? $"{p.OpType} '{p.Name}'" : "nothing";
+                return (null!, string.Empty, $"'{present}' is made by {what}, not by Concat(past, new)");
+            }
+
+            if (concat.Input.Count != 2 || concat.Input[0] != past || Int(concat, "axis") is not (2 or -2))
+            {
+                return (null!, string.Empty, $"'{present}' is not Concat('{past}', new) over the positions axis");
+            }
+
+            if (Consumers(past).Count != 1)
+            {
+                return (null!, string.Empty, $"'{past}' is read by {Consumers(past).Count} nodes (a cast or a length taken from it)");
+            }
+
+            return (concat, concat.Input[1], null);
+        }
+
+        /// <summary>The one node reading <paramref name="name"/> when it is read by exactly one (graph outputs not counted).</summary>
+        private NodeProto? SoleConsumer(string name) => _consumers.TryGetValue(name, out var list) && list.Count == 1 ? list[0] : null;
+
+        private int ReaderCount(string name) => _consumers.TryGetValue(name, out var list) ? list.Count : 0;
+
+        private static string OtherInput(NodeProto node, string input) => node.Input.Count == 2 ? (node.Input[0] == input ? node.Input[1] : node.Input[0]) : string.Empty;
+
+        /// <summary>The factor a Mul or Div of <paramref name="input"/> by a constant scalar applies; null for anything else.</summary>
+        private double? ScaleFactor(NodeProto node, string input)
+        {
+            if (node.Domain.Length != 0 || node.Input.Count != 2 || node.OpType is not ("Mul" or "Div"))
+            {
+                return null;
+            }
+
+            if (node.OpType == "Div" && node.Input[0] != input)
+            {
+                return null;
+            }
+
+            var other = OtherInput(node, input);
+            if (other.Length == 0 || other == input || Scalar(other) is not { } value || value == 0)
+            {
+                return null;
+            }
+
+            return node.OpType == "Mul" ? value : 1.0 / value;
+        }
+
+        /// <summary>For a Mul or Div by a constant scalar, the tensor it scales and the factor; null for anything else.</summary>
+        private (string Source, double Factor)? ScaledInput(NodeProto node)
+        {
+            if (node.Input.Count != 2)
+            {
+                return null;
+            }
+
+            if (ScaleFactor(node, node.Input[0]) is { } first)
+            {
+                return (node.Input[0], first);
+            }
+
+            return ScaleFactor(node, node.Input[1]) is { } second ? (node.Input[1], second) : null;
+        }
+
+        /// <summary>The value of a one-element float tensor given as an initializer or by a Constant node; null otherwise.</summary>
+        private double? Scalar(string name)
+        {
+            TensorProto? tensor = _initializers.TryGetValue(name, out var t) ? t
+                : _producers.TryGetValue(name, out var c) && c.OpType == "Constant" && c.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } value } ? value
+                : null;
+            if (tensor is null || tensor.Dims.Aggregate(1L, (a, d) => a * d) != 1 || tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            {
+                return null;
+            }
+
+            if (tensor.DataType == (int)TensorProto.Types.DataType.Float)
+            {
+                return tensor.FloatData.Count == 1 ? tensor.FloatData[0]
+                    : tensor.RawData.Length == 4 ? BinaryPrimitives.ReadSingleLittleEndian(tensor.RawData.Span) : null;
+            }
+
+            if (tensor.DataType == (int)TensorProto.Types.DataType.Float16)
+            {
+                return tensor.RawData.Length == 2 ? (double)BinaryPrimitives.ReadHalfLittleEndian(tensor.RawData.Span)
+                    : tensor.Int32Data.Count == 1 ? (double)BitConverter.UInt16BitsToHalf((ushort)tensor.Int32Data[0]) : null;
+            }
+
+            if (tensor.DataType == (int)TensorProto.Types.DataType.Double)
+            {
+                return tensor.RawData.Length == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(tensor.RawData.Span) : null;
+            }
+
+            return null;
+        }
+
+        /// <summary>[batch, heads, seq, head_dim] → [batch, seq, heads × head_dim], the layout GroupQueryAttention takes.</summary>
+        private string ToBsh(string bnsh) =>
+            Add("Reshape", [Add("Transpose", [bnsh], ("perm", new long[] { 0, 2, 1, 3 })), Int64s("fused_shape_bsh", 0, 0, -1)]);
+
+        private string Add(string op, string[] inputs, params (string Name, object Value)[] attributes)
+        {
+            var output = $"fused_{op.ToLowerInvariant()}_{_counter++}";
+            var node = new NodeProto { OpType = op, Name = output };
+            node.Input.AddRange(inputs);
+            node.Output.Add(output);
+            foreach (var (name, value) in attributes)
+            {
+                node.Attribute.Add(value switch
+                {
+                    long i => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = i },
+                    long[] ints => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { ints } },
+                    _ => throw new ArgumentException($"Unsupported attribute value {value}.", nameof(attributes)),
+                });
+            }
+
+            _added.Add(node);
+            return output;
+        }
+
+        private string Int64s(string name, params long[] values)
+        {
+            if (!_initializers.ContainsKey(name))
+            {
+                var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+                t.Dims.Add(values.Length);
+                t.Int64Data.AddRange(values);
+                _graph.Initializer.Add(t);
+                _initializers[name] = t;
+            }
+
+            return name;
+        }
+
+        private string Int64Scalar(string name, long value)
+        {
+            if (!_initializers.ContainsKey(name))
+            {
+                var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+                t.Int64Data.Add(value);
+                _graph.Initializer.Add(t);
+                _initializers[name] = t;
+            }
+
+            return name;
+        }
+
+        private static long? Int(NodeProto node, string name) =>
+            node.Attribute.FirstOrDefault(a => a.Name == name) is { Type: AttributeProto.Types.AttributeType.Int } a ? a.I : null;
+
+        private static long[]? Ints(NodeProto node, string name) =>
+            node.Attribute.FirstOrDefault(a => a.Name == name) is { Type: AttributeProto.Types.AttributeType.Ints } a ? [.. a.Ints] : null;
+
+        /// <summary>The nodes the graph's outputs depend on.</summary>
+        private List<NodeProto> Live(List<NodeProto> nodes)
+        {
+            var producers = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+            foreach (var node in nodes)
+            {
+                foreach (var output in node.Output)
+                {
+                    producers[output] = node;
+                }
+            }
+
+            var live = new HashSet<NodeProto>();
+            var pending = new Stack<string>(_outputs);
+            while (pending.Count > 0)
+            {
+                if (producers.TryGetValue(pending.Pop(), out var node) && live.Add(node))
+                {
+                    foreach (var input in node.Input)
+                    {
+                        pending.Push(input);
+                    }
+                }
+            }
+
+            return nodes.Where(live.Contains).ToList();
+        }
+
+        /// <summary>Orders <paramref name="nodes"/> so that each comes after the producers of its inputs (stable otherwise); null on a cycle.</summary>
+        private static List<NodeProto>? Sort(List<NodeProto> nodes)
+        {
+            var producers = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                foreach (var output in nodes[i].Output)
+                {
+                    producers[output] = i;
+                }
+            }
+
+            var state = new byte[nodes.Count]; // 0 new, 1 on the stack, 2 placed
+            var sorted = new List<NodeProto>(nodes.Count);
+            for (var root = 0; root < nodes.Count; root++)
+            {
+                if (state[root] != 0)
+                {
+                    continue;
+                }
+
+                var stack = new Stack<(int Node, int Input)>();
+                stack.Push((root, 0));
+                state[root] = 1;
+                while (stack.Count > 0)
+                {
+                    var (node, input) = stack.Pop();
+                    var inputs = nodes[node].Input;
+                    if (input < inputs.Count)
+                    {
+                        stack.Push((node, input + 1));
+                        if (producers.TryGetValue(inputs[input], out var p))
+                        {
+                            if (state[p] == 1)
+                            {
+                                return null;
+                            }
+
+                            if (state[p] == 0)
+                            {
+                                state[p] = 1;
+                                stack.Push((p, 0));
+                            }
+                        }
+                    }
+                    else
+                    {
+                        state[node] = 2;
+                        sorted.Add(nodes[node]);
+                    }
+                }
+            }
+
+            return sorted;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using Agents.LocalEngine.Loading.Fusion;
+using Agents.LocalEngine.Tests.TestModels.Onnx;
+using Google.Protobuf;
+
+namespace Agents.LocalEngine.Tests.Loading;
+
+[Collection(ModelCollection.Name)]
+public sealed class AttentionFusionTests(ModelFixture models)
+{
+    private static readonly int[] Prompt = [5, 17, 42, 99, 3, 250, 7];
+
+    private string CopyOf(TestModel model, string name)
+    {
+        var target = models.NewDirectory(name);
+        foreach (var file in Directory.GetFiles(model.Directory, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(target, Path.GetRelativePath(model.Directory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+
+        return target;
+    }
+
+    private static ModelProto Graph(TestModel model) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(model.ModelFile));
+
+    private static string? Refusal(ModelProto model, int? heads = 4) => AttentionFusion.Fuse(model.ToByteArray(), heads).Reason;
+
+    [Fact]
+    public void An_optimum_export_becomes_one_group_query_attention_per_layer_reading_the_past_directly()
+    {
+        var result = AttentionFusion.Fuse(File.ReadAllBytes(models.Qwen.ModelFile), numHeads: 4);
+        Assert.Null(result.Reason);
+        var layers = models.Qwen.Weights.Spec.Layers;
+        Assert.Equal(layers, result.Layers);
+
+        var fused = ModelProto.Parser.ParseFrom(result.Model);
+        var attention = fused.Graph.Node.Where(n => n.OpType == "GroupQueryAttention").ToList();
+        Assert.Equal(layers, attention.Count);
+        Assert.All(attention, n => Assert.Equal("com.microsoft", n.Domain));
+        Assert.DoesNotContain(fused.Graph.Node, n => n.OpType is "Softmax" or "Concat" && n.Output.Any(o => o.StartsWith("present.", StringComparison.Ordinal)));
+        Assert.DoesNotContain(fused.Graph.Node, n => n.OpType == "Softmax");
+        for (var l = 0; l < layers; l++)
+        {
+            var node = attention.Single(n => n.Input[3] == $"past_key_values.{l}.key");
+            Assert.Equal($"past_key_values.{l}.value", node.Input[4]);
+            Assert.Equal([$"present.{l}.key", $"present.{l}.value"], node.Output.Skip(1));
+            Assert.Equal(4, node.Attribute.Single(a => a.Name == "num_heads").I);
+            Assert.Equal(2, node.Attribute.Single(a => a.Name == "kv_num_heads").I);
+            Assert.Equal(1 / MathF.Sqrt(16), node.Attribute.Single(a => a.Name == "scale").F, 6);
+            Assert.Equal(0, node.Attribute.Single(a => a.Name == "do_rotary").I);
+        }
+
+        // The mask and the repeat of the KV heads went with the attention; the rotary embedding and weights stayed.
+        Assert.Contains(fused.OpsetImport, o => o.Domain == "com.microsoft");
+        Assert.DoesNotContain(fused.Graph.Initializer, t => t.Name == "causal_table");
+        Assert.Contains(fused.Graph.Initializer, t => t.Name == "rope_cos");
+        Assert.True(result.Model!.Length < File.ReadAllBytes(models.Qwen.ModelFile).Length);
+    }
+
+    [Theory]
+    [InlineData("qwen")]
+    [InlineData("external-data")]
+    public async Task The_fused_engine_gives_the_logits_and_tokens_of_the_export_and_of_the_float64_reference(string which)
+    {
+        var model = which == "qwen" ? models.Qwen : models.External;
+        var logs = new ListLoggerFactory();
+        using var fused = new LocalOnnxEngine(model.Directory, loggerFactory: logs);
+        using var plain = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { FuseAttention = false });
+        Assert.True(fused.AttentionFused);
+        Assert.True(fused.Descriptor.PastPresentShareBuffer);
+        Assert.False(plain.AttentionFused);
+        Assert.Contains(logs.Messages, m => m.Contains("rewritten into GroupQueryAttention (2 layers", StringComparison.Ordinal));
+
+        // The prompt's logits: the same function up to float rounding.
+        var a = new float[fused.VocabSize];
+        var b = new float[plain.VocabSize];
+        using var options = new Microsoft.ML.OnnxRuntime.RunOptions();
+        using (var cacheA = fused.Session.CreateCache(1))
+        using (var cacheB = plain.Session.CreateCache(1))
+        {
+            fused.Session.Forward(Prompt, Prompt.Length, cacheA, options, a);
+            plain.Session.Forward(Prompt, Prompt.Length, cacheB, options, b);
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            Assert.True(Math.Abs(a[i] - b[i]) < 1e-4, $"logit {i}: fused {a[i]}, export {b[i]}");
+        }
+
+        // Greedy tokens: identical to the export's and to the float64 reference's, across buffer growth (16, 32 positions).
+        var settings = new LocalGenerationSettings { MaxTokens = 30, MinTokens = 30, DoSample = false };
+        var tokens = (await fused.GenerateAsync(Prompt, settings)).TokenIds;
+        Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, tokens);
+        var seq = Prompt.ToList();
+        foreach (var token in tokens)
+        {
+            var last = ReferenceLlama.Forward(model.Weights, seq)[^1];
+            foreach (var id in fused.EndOfSequenceTokenIds)
+            {
+                last[id] = float.NegativeInfinity;
+            }
+
+            Assert.Equal(Runtime.DecoderSessionTests.ArgMax(last), token);
+            seq.Add(token);
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_of_different_lengths_share_right_padded_prefills_and_batched_steps_on_the_fused_model()
+    {
+        using var fused = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false });
+        using var plain = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { EnablePrefixReuse = false, FuseAttention = false });
+        int[][] prompts = [[5, 17, 42], [9, 8, 7, 6, 5, 4, 3, 2, 1, 11, 12], [100, 200], [31, 41, 59, 26, 53]];
+        var settings = new LocalGenerationSettings { MaxTokens = 20, MinTokens = 20, DoSample = false };
+        var together = await Task.WhenAll(prompts.Select(p => fused.GenerateAsync(p, settings)));
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal((await plain.GenerateAsync(prompts[i], settings)).TokenIds, together[i].TokenIds);
+        }
+    }
+
+    [Fact]
+    public void A_float16_cache_wrapped_in_casts_is_left_as_exported_and_says_why()
+    {
+        var reason = Refusal(ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(models.Qwen.Directory, "onnx", "model_fp16.onnx"))));
+        Assert.Contains("'present.0.key' is made by Cast", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_scale_computed_at_run_time_is_left_as_exported_and_the_engine_still_runs_the_export()
+    {
+        var model = Graph(models.Qwen);
+
+        // Route the scores' scale through an Identity: no longer a constant the rewrite can read.
+        var scaleMul = model.Graph.Node.First(n => n.OpType == "Mul" && n.Input.Any(i => model.Graph.Initializer.Any(t => t.Name == i && t.FloatData.Count == 1)) && model.Graph.Node.Any(m => m.OpType == "MatMul" && m.Output[0] == n.Input[0]));
+        var constant = scaleMul.Input[1];
+        var identity = new NodeProto { OpType = "Identity", Name = "runtime_scale", Domain = string.Empty };
+        identity.Input.Add(constant);
+        identity.Output.Add("runtime_scale_out");
+        model.Graph.Node.Insert(0, identity);
+        foreach (var node in model.Graph.Node.Where(n => n.OpType == "Mul" && n.Input.Count == 2 && n.Input[1] == constant))
+        {
+            node.Input[1] = "runtime_scale_out";
+        }
+
+        Assert.Contains("between the scores and Softmax", Refusal(model), StringComparison.Ordinal);
+
+        var dir = CopyOf(models.Qwen, "runtime-scale");
+        File.WriteAllBytes(Path.Combine(dir, "onnx", "model.onnx"), model.ToByteArray());
+        var logs = new ListLoggerFactory();
+        using var engine = new LocalOnnxEngine(dir, loggerFactory: logs);
+        Assert.False(engine.Descriptor.AttentionFused);
+        Assert.False(engine.Descriptor.PastPresentShareBuffer);
+        Assert.Contains(logs.Messages, m => m.Contains("left as exported: layer 0:", StringComparison.Ordinal) && m.Contains("Softmax", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_past_tensor_read_by_anything_but_its_concat_is_left_as_exported()
+    {
+        var model = Graph(models.Qwen);
+        var shape = new NodeProto { OpType = "Shape", Name = "past_length", Domain = string.Empty };
+        shape.Input.Add("past_key_values.1.key");
+        shape.Output.Add("past_length_out");
+        model.Graph.Node.Add(shape);
+        Assert.Equal("layer 1: 'past_key_values.1.key' is read by 2 nodes (a cast or a length taken from it)", Refusal(model));
+    }
+
+    [Fact]
+    public void A_merged_decoder_with_subgraphs_is_left_as_exported()
+    {
+        var model = Graph(models.Qwen);
+        var branch = new NodeProto { OpType = "If", Name = "use_cache_branch", Domain = string.Empty };
+        branch.Input.Add("attention_mask");
+        branch.Output.Add("branch_out");
+        branch.Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph });
+        model.Graph.Node.Add(branch);
+        Assert.Contains("control-flow subgraphs (If 'use_cache_branch'", Refusal(model), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "num_attention_heads is not in config.json")]
+    [InlineData(3, "3 query heads are not a multiple of 2 KV heads")]
+    public void Heads_that_are_unknown_or_do_not_fit_the_cache_are_left_as_exported(int? heads, string expected) =>
+        Assert.Contains(expected, Refusal(Graph(models.Qwen), heads), StringComparison.Ordinal);
+
+    [Fact]
+    public void Bytes_that_are_not_a_model_are_refused_with_a_reason()
+    {
+        var result = AttentionFusion.Fuse([0xFF, 0xFF, 0xFF, 0x01], 4);
+        Assert.Null(result.Model);
+        Assert.Contains("not an ONNX model", result.Reason, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => AttentionFusion.Fuse(null!, 4));
+    }
+
+    [Fact]
+    public void A_cuda_engine_only_rewrites_float16_caches()
+    {
+        var result = AttentionFusion.Fuse(File.ReadAllBytes(models.Qwen.ModelFile), 4, Agents.LocalEngine.Loading.Fusion.Onnx.TensorProto.Types.DataType.Float16);
+        Assert.Contains("the KV cache is Float; this provider's GroupQueryAttention is rewritten for Float16", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sliding", "sliding window of 64 positions")]
+    [InlineData("no-heads", "num_attention_heads is not in config.json")]
+    public void Config_without_heads_or_with_a_sliding_window_loads_the_export_unchanged(string edit, string reason)
+    {
+        var dir = CopyOf(models.Qwen, edit);
+        var path = Path.Combine(dir, "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        if (edit == "sliding")
+        {
+            json["sliding_window"] = 64;
+        }
+        else
+        {
+            json.Remove("num_attention_heads");
+        }
+
+        File.WriteAllText(path, json.ToJsonString());
+        var logs = new ListLoggerFactory();
+        using var engine = new LocalOnnxEngine(dir, loggerFactory: logs);
+        Assert.False(engine.Descriptor.AttentionFused);
+        Assert.Contains(logs.Messages, m => m.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_sliding_window_switched_off_in_config_is_still_rewritten()
+    {
+        var dir = CopyOf(models.Qwen, "sliding-off");
+        var path = Path.Combine(dir, "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["sliding_window"] = 64;
+        json["use_sliding_window"] = false;
+        File.WriteAllText(path, json.ToJsonString());
+        using var engine = new LocalOnnxEngine(dir);
+        Assert.True(engine.Descriptor.AttentionFused);
+    }
+
+    [Fact]
+    public void FuseAttention_false_loads_the_export_as_it_is()
+    {
+        using var engine = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { FuseAttention = false });
+        Assert.False(engine.Descriptor.AttentionFused);
+        Assert.False(engine.Descriptor.PastPresentShareBuffer);
+        using var cache = engine.Session.CreateCache(1);
+        Assert.False(cache.IsShared);
+    }
+}
