@@ -69,7 +69,7 @@ public sealed class LocalOnnxEngineOptions
     /// Default true: a decode step then runs one kernel per layer instead of the export's dozen small operators and writes the
     /// cache in place instead of copying it (docs/benchmarks.md, "Attention fusion"). The rotary embedding and the projections stay as
     /// exported, so the tokens are the same. A graph that does not match the eager-attention pattern (a merged decoder, a
-    /// sliding window, a scale computed at run time, ...) is loaded as it is, and the log says why. Set false to always run the
+    /// sliding window, a scale that depends on the input, ...) is loaded as it is, and the log says why. Set false to always run the
     /// export unchanged.
     /// </summary>
     public bool FuseAttention { get; set; } = true;

@@ -128,23 +128,68 @@ public sealed class AttentionFusionTests(ModelFixture models)
     }
 
     [Fact]
-    public void A_scale_computed_at_run_time_is_left_as_exported_and_the_engine_still_runs_the_export()
+    public async Task A_scale_computed_from_the_query_head_size_at_run_time_is_read_and_the_tokens_stay_exact()
+    {
+        // As torch exports scaled_dot_product_attention: √(1/√head_dim) from Shape(q), on q and on Kᵀ.
+        var dir = CopyOf(models.Qwen, "shape-scale");
+        OnnxDecoderWriter.Write(Path.Combine(dir, "onnx", "model.onnx"), models.Qwen.Weights, new DecoderNames(), shapeScale: true);
+        var result = AttentionFusion.Fuse(File.ReadAllBytes(Path.Combine(dir, "onnx", "model.onnx")), 4);
+        Assert.Null(result.Reason);
+        var fusedGraph = ModelProto.Parser.ParseFrom(result.Model);
+        Assert.All(fusedGraph.Graph.Node.Where(n => n.OpType == "GroupQueryAttention"), n => Assert.Equal(0.25f, n.Attribute.Single(a => a.Name == "scale").F, 6));
+
+        using var fused = new LocalOnnxEngine(dir);
+        using var reference = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { FuseAttention = false });
+        Assert.True(fused.AttentionFused);
+        var settings = new LocalGenerationSettings { MaxTokens = 20, MinTokens = 20, DoSample = false };
+        Assert.Equal((await reference.GenerateAsync(Prompt, settings)).TokenIds, (await fused.GenerateAsync(Prompt, settings)).TokenIds);
+    }
+
+    [Theory]
+    [InlineData("sequence length", "is neither a constant nor computed from the head size")]
+    [InlineData("mask sum", "between the scores and Softmax")]
+    public void A_scale_that_depends_on_the_input_is_left_as_exported_and_the_engine_still_runs_the_export(string source, string expected)
     {
         var model = Graph(models.Qwen);
 
-        // Route the scores' scale through an Identity: no longer a constant the rewrite can read.
+        // Replace the scores' constant scale by one computed from the input: the sequence length (from a shape, but not of a
+        // head tensor) or the attention mask's sum (not a shape at all).
         var scaleMul = model.Graph.Node.First(n => n.OpType == "Mul" && n.Input.Any(i => model.Graph.Initializer.Any(t => t.Name == i && t.FloatData.Count == 1)) && model.Graph.Node.Any(m => m.OpType == "MatMul" && m.Output[0] == n.Input[0]));
         var constant = scaleMul.Input[1];
-        var identity = new NodeProto { OpType = "Identity", Name = "runtime_scale", Domain = string.Empty };
-        identity.Input.Add(constant);
-        identity.Output.Add("runtime_scale_out");
-        model.Graph.Node.Insert(0, identity);
-        foreach (var node in model.Graph.Node.Where(n => n.OpType == "Mul" && n.Input.Count == 2 && n.Input[1] == constant))
+        NodeProto Node(string op, string output, params string[] inputs)
         {
-            node.Input[1] = "runtime_scale_out";
+            var node = new NodeProto { OpType = op, Name = output, Domain = string.Empty };
+            node.Input.AddRange(inputs);
+            node.Output.Add(output);
+            model.Graph.Node.Insert(0, node);
+            return node;
         }
 
-        Assert.Contains("between the scores and Softmax", Refusal(model), StringComparison.Ordinal);
+        var index = new TensorProto { Name = "runtime_index", DataType = (int)TensorProto.Types.DataType.Int64 };
+        index.Int64Data.Add(1);
+        model.Graph.Initializer.Add(index);
+        var cast = Node("Cast", "runtime_scale", "runtime_value");
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+        if (source == "sequence length")
+        {
+            Node("Gather", "runtime_value", "runtime_shape", "runtime_index");
+            Node("Shape", "runtime_shape", "input_ids");
+        }
+        else
+        {
+            Node("ReduceSum", "runtime_value", "attention_mask");
+        }
+
+        foreach (var node in model.Graph.Node.Where(n => n.OpType == "Mul" && n.Input.Count == 2 && n.Input[1] == constant))
+        {
+            node.Input[1] = "runtime_scale";
+        }
+
+        Assert.Contains(expected, Refusal(model), StringComparison.Ordinal);
+        if (source != "mask sum")
+        {
+            return;
+        }
 
         var dir = CopyOf(models.Qwen, "runtime-scale");
         File.WriteAllBytes(Path.Combine(dir, "onnx", "model.onnx"), model.ToByteArray());

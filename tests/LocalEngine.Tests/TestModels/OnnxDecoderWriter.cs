@@ -23,8 +23,10 @@ public static class OnnxDecoderWriter
     /// <remarks>
     /// With <paramref name="positionLogits"/> ([MaxPositions, VocabSize]) the logits become that table's row for each
     /// position (the network still runs, multiplied by 0): a scripted model whose replies tests can choose.
+    /// With <paramref name="shapeScale"/> the scores' scale is computed at run time from the query's head size, as torch exports
+    /// scaled_dot_product_attention: √(1/√head_dim) from Shape(q), applied to q and to Kᵀ.
     /// </remarks>
-    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null, float[]? positionLogits = null, bool groupQueryAttention = false, bool float16Io = false)
+    public static void Write(string path, TinyLlamaWeights w, DecoderNames names, string? externalDataFile = null, float[]? positionLogits = null, bool groupQueryAttention = false, bool float16Io = false, bool shapeScale = false)
     {
         if (groupQueryAttention)
         {
@@ -135,7 +137,18 @@ public static class OnnxDecoderWriter
                 g.OpTo("Cast", [presentV], string.Format(null, names.PresentValue, l), ("to", (long)TensorProto.Types.DataType.Float16));
             }
             var kt = g.Op("Transpose", [ExpandKv(presentK)], ("perm", new long[] { 0, 1, 3, 2 }));
-            var scores = g.Op("Add", [g.Op("Mul", [g.Op("MatMul", [q, kt]), scale]), mask]);
+            string scores;
+            if (shapeScale)
+            {
+                var headSize = g.Op("Cast", [g.Op("Slice", [g.Op("Shape", [q]), g.I64([-1]), g.I64([long.MaxValue])])], ("to", (long)TensorProto.Types.DataType.Float));
+                var rootScale = g.Op("Sqrt", [g.Op("Reciprocal", [g.Op("Sqrt", [headSize])])]);
+                scores = g.Op("Add", [g.Op("MatMul", [g.Op("Mul", [q, rootScale]), g.Op("Mul", [kt, rootScale])]), mask]);
+            }
+            else
+            {
+                scores = g.Op("Add", [g.Op("Mul", [g.Op("MatMul", [q, kt]), scale]), mask]);
+            }
+
             var probs = g.Op("Softmax", [scores], ("axis", -1L));
             var att = g.Op("MatMul", [probs, ExpandKv(presentV)]);
             var merged = g.Op("Reshape", [g.Op("Transpose", [att], ("perm", new long[] { 0, 2, 1, 3 })), g.I64([0, 0, nh * d])]);

@@ -13,7 +13,8 @@ namespace Agents.LocalEngine.Loading.Fusion;
 /// <remarks>
 /// <para>
 /// Per layer it finds the eager-attention pattern: <c>present = Concat(past, k, axis 2)</c> for the key and the value, the
-/// key's path to <c>MatMul(q, Kᵀ)</c> (repeat of the KV heads and one transpose), constant scale factors, one additive mask,
+/// key's path to <c>MatMul(q, Kᵀ)</c> (repeat of the KV heads and one transpose), scale factors on q, Kᵀ or the scores (constants,
+/// or computed from the head size with Shape, as torch exports scaled_dot_product_attention), one additive mask,
 /// Softmax, <c>MatMul(probs, V)</c>, then the transpose and reshape back to [batch, seq, heads × head_dim]. The rotary embedding
 /// and the projections are left as exported: GroupQueryAttention receives the rotated q and k (do_rotary 0), so every rotary
 /// variant the export computes stays exact. The mask subgraph is dropped; GroupQueryAttention applies the causal mask and each
@@ -21,9 +22,9 @@ namespace Agents.LocalEngine.Loading.Fusion;
 /// window (the caller refuses those).
 /// </para>
 /// <para>
-/// Anything else (control-flow subgraphs of a merged decoder, float16 casts around the cache, a scale computed at run time, an
+/// Anything else (control-flow subgraphs of a merged decoder, float16 casts around the cache, a scale that depends on the input, an
 /// operator on a path that is not listed, a past tensor still read by something after the rewrite) leaves the model as it is:
-/// <see cref="Fuse"/> returns null and says why.
+/// <see cref="Fuse"/> returns no model and says why.
 /// </para>
 /// </remarks>
 internal static class AttentionFusion
@@ -86,6 +87,7 @@ internal static class AttentionFusion
         private readonly HashSet<NodeProto> _removed = [];
         private readonly List<NodeProto> _added = [];
         private int _counter;
+        private long _headDim;
 
         public Rewriter(ModelProto model, int numHeads, TensorProto.Types.DataType cacheType)
         {
@@ -263,6 +265,7 @@ internal static class AttentionFusion
                 return $"no present output for the layer ('{presentKey}')";
             }
 
+            _headDim = _graph.Input.First(i => i.Name == pastKey).Type?.TensorType?.Shape?.Dim is { Count: 4 } cacheDims ? cacheDims[3].DimValue : 0;
             var (concatKey, newKey, keyError) = CacheConcat(pastKey, presentKey);
             if (keyError is not null)
             {
@@ -276,7 +279,9 @@ internal static class AttentionFusion
             }
 
             // The key's way to the scores: repeat of the KV heads, one transpose of the last two axes, maybe a scale factor.
-            var scale = 1.0;
+            // Scale factors are read once both sides are known: a factor may be computed from the query's head size.
+            var factors = new List<(NodeProto Node, string Input)>();
+            var headTensors = new HashSet<string>(StringComparer.Ordinal) { newKey, presentKey };
             var current = presentKey;
             var transposes = 0;
             NodeProto? scores = null;
@@ -301,15 +306,17 @@ internal static class AttentionFusion
                 {
                     current = next.Output[0];
                 }
-                else if (ScaleFactor(next, current) is { } factor)
+                else if (IsScaling(next, current))
                 {
-                    scale *= factor;
+                    factors.Add((next, current));
                     current = next.Output[0];
                 }
                 else
                 {
                     return $"{next.OpType} '{next.Name}' on the key's way to the scores";
                 }
+
+                headTensors.Add(current);
             }
 
             if (transposes != 1)
@@ -319,10 +326,12 @@ internal static class AttentionFusion
 
             // The query side: the rotated q, maybe scaled.
             var query = scores.Input[0];
-            while (_producers.TryGetValue(query, out var producer) && SoleConsumer(query) is not null && ScaledInput(producer) is { } scaled)
+            headTensors.Add(query);
+            while (_producers.TryGetValue(query, out var producer) && SoleConsumer(query) is not null && ScaledInput(producer) is { } source)
             {
-                scale *= scaled.Factor;
-                query = scaled.Source;
+                factors.Add((producer, source));
+                query = source;
+                headTensors.Add(query);
             }
 
             // Scores to probabilities: scale factors, one additive mask, Softmax over the last axis (casts to float allowed).
@@ -341,9 +350,9 @@ internal static class AttentionFusion
                 {
                     softmax = next;
                 }
-                else if (ScaleFactor(next, current) is { } factor)
+                else if (IsScaling(next, current))
                 {
-                    scale *= factor;
+                    factors.Add((next, current));
                     current = next.Output[0];
                 }
                 else if (next.OpType == "Add" && next.Domain.Length == 0 && masks == 0)
@@ -395,6 +404,18 @@ internal static class AttentionFusion
             if (merge is not { OpType: "Reshape", Domain: "" })
             {
                 return "the attention output is not reshaped to [batch, seq, heads × head_dim]";
+            }
+
+            var scale = 1.0;
+            foreach (var (node, input) in factors)
+            {
+                var other = OtherInput(node, input);
+                if (Evaluate(other, headTensors, 0) is not { } value || value == 0 || !double.IsFinite(value))
+                {
+                    return $"the scale factor '{other}' of {node.OpType} '{node.Name}' is neither a constant nor computed from the head size";
+                }
+
+                scale *= node.OpType == "Mul" ? value : 1.0 / value;
             }
 
             var kvHeads = (long)0;
@@ -458,73 +479,129 @@ internal static class AttentionFusion
 
         private static string OtherInput(NodeProto node, string input) => node.Input.Count == 2 ? (node.Input[0] == input ? node.Input[1] : node.Input[0]) : string.Empty;
 
-        /// <summary>The factor a Mul or Div of <paramref name="input"/> by a constant scalar applies; null for anything else.</summary>
-        private double? ScaleFactor(NodeProto node, string input)
+        /// <summary>Whether <paramref name="node"/> multiplies <paramref name="input"/> by, or divides it by, a scalar expression (its value is read later).</summary>
+        private bool IsScaling(NodeProto node, string input)
         {
-            if (node.Domain.Length != 0 || node.Input.Count != 2 || node.OpType is not ("Mul" or "Div"))
+            if (node.Domain.Length != 0 || node.Input.Count != 2 || node.OpType is not ("Mul" or "Div") || (node.OpType == "Div" && node.Input[0] != input))
             {
-                return null;
-            }
-
-            if (node.OpType == "Div" && node.Input[0] != input)
-            {
-                return null;
+                return false;
             }
 
             var other = OtherInput(node, input);
-            if (other.Length == 0 || other == input || Scalar(other) is not { } value || value == 0)
-            {
-                return null;
-            }
-
-            return node.OpType == "Mul" ? value : 1.0 / value;
+            return other.Length > 0 && other != input && IsScalarExpression(other, 0);
         }
 
-        /// <summary>For a Mul or Div by a constant scalar, the tensor it scales and the factor; null for anything else.</summary>
-        private (string Source, double Factor)? ScaledInput(NodeProto node)
+        /// <summary>For a Mul or Div by a scalar expression, the tensor it scales; null for anything else.</summary>
+        private string? ScaledInput(NodeProto node)
         {
             if (node.Input.Count != 2)
             {
                 return null;
             }
 
-            if (ScaleFactor(node, node.Input[0]) is { } first)
-            {
-                return (node.Input[0], first);
-            }
-
-            return ScaleFactor(node, node.Input[1]) is { } second ? (node.Input[1], second) : null;
+            return IsScaling(node, node.Input[0]) ? node.Input[0] : IsScaling(node, node.Input[1]) ? node.Input[1] : null;
         }
 
-        /// <summary>The value of a one-element float tensor given as an initializer or by a Constant node; null otherwise.</summary>
-        private double? Scalar(string name)
+        // The operators a scale factor may be computed with (from constants and the head size).
+        private static readonly HashSet<string> ScalarOps = new(StringComparer.Ordinal)
         {
-            TensorProto? tensor = _initializers.TryGetValue(name, out var t) ? t
-                : _producers.TryGetValue(name, out var c) && c.OpType == "Constant" && c.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } value } ? value
-                : null;
-            if (tensor is null || tensor.Dims.Aggregate(1L, (a, d) => a * d) != 1 || tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            "Constant", "Shape", "Gather", "Slice", "Cast", "Identity", "Squeeze", "Unsqueeze", "Reshape", "Sqrt", "Reciprocal", "Neg", "Add", "Sub", "Mul", "Div", "Pow",
+        };
+
+        /// <summary>Whether <paramref name="name"/> is a one-element constant or computed only from constants and shapes.</summary>
+        private bool IsScalarExpression(string name, int depth)
+        {
+            if (depth > 16)
+            {
+                return false;
+            }
+
+            if (_initializers.TryGetValue(name, out var t))
+            {
+                return t.Dims.Aggregate(1L, (a, d) => a * d) == 1;
+            }
+
+            if (!_producers.TryGetValue(name, out var node) || node.Domain.Length != 0 || !ScalarOps.Contains(node.OpType))
+            {
+                return false;
+            }
+
+            return node.OpType switch
+            {
+                "Constant" or "Shape" => true,
+                "Gather" or "Slice" or "Cast" or "Identity" or "Squeeze" or "Unsqueeze" or "Reshape" or "Sqrt" or "Reciprocal" or "Neg" => IsScalarExpression(node.Input[0], depth + 1),
+                _ => node.Input.Count == 2 && IsScalarExpression(node.Input[0], depth + 1) && IsScalarExpression(node.Input[1], depth + 1),
+            };
+        }
+
+        /// <summary>
+        /// The value of a scalar expression: one-element constants, and the last axis of a tensor in <paramref name="headTensors"/>
+        /// (the query or key of this layer, whose last axis is the head size) taken with Shape and Gather or Slice. Null when
+        /// it depends on anything else.
+        /// </summary>
+        private double? Evaluate(string name, HashSet<string> headTensors, int depth)
+        {
+            if (depth > 16)
             {
                 return null;
             }
 
-            if (tensor.DataType == (int)TensorProto.Types.DataType.Float)
+            if (_initializers.TryGetValue(name, out var initializer))
             {
-                return tensor.FloatData.Count == 1 ? tensor.FloatData[0]
-                    : tensor.RawData.Length == 4 ? BinaryPrimitives.ReadSingleLittleEndian(tensor.RawData.Span) : null;
+                return Value(initializer);
             }
 
-            if (tensor.DataType == (int)TensorProto.Types.DataType.Float16)
+            if (!_producers.TryGetValue(name, out var node) || node.Domain.Length != 0)
             {
-                return tensor.RawData.Length == 2 ? (double)BinaryPrimitives.ReadHalfLittleEndian(tensor.RawData.Span)
-                    : tensor.Int32Data.Count == 1 ? (double)BitConverter.UInt16BitsToHalf((ushort)tensor.Int32Data[0]) : null;
+                return null;
             }
 
-            if (tensor.DataType == (int)TensorProto.Types.DataType.Double)
+            double? Unary(Func<double, double> f) => Evaluate(node.Input[0], headTensors, depth + 1) is { } x ? f(x) : null;
+            double? Binary(Func<double, double, double> f) =>
+                node.Input.Count == 2 && Evaluate(node.Input[0], headTensors, depth + 1) is { } a && Evaluate(node.Input[1], headTensors, depth + 1) is { } b ? f(a, b) : null;
+            return node.OpType switch
             {
-                return tensor.RawData.Length == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(tensor.RawData.Span) : null;
+                "Constant" => node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } value } ? Value(value) : null,
+                "Shape" => Int(node, "start") is -1 or 3 && Int(node, "end") is null && headTensors.Contains(node.Input[0]) ? _headDim : null,
+                "Gather" => LastAxisOfShape(node.Input[0], headTensors) && Evaluate(node.Input[1], headTensors, depth + 1) is -1 or 3 ? _headDim : null,
+                "Slice" => LastAxisOfShape(node.Input[0], headTensors) && node.Input.Count >= 3 && Evaluate(node.Input[1], headTensors, depth + 1) is -1 or 3
+                    && Evaluate(node.Input[2], headTensors, depth + 1) is >= 4 ? _headDim : null,
+                "Cast" or "Identity" or "Squeeze" or "Unsqueeze" or "Reshape" => Evaluate(node.Input[0], headTensors, depth + 1),
+                "Sqrt" => Unary(Math.Sqrt),
+                "Reciprocal" => Unary(x => 1 / x),
+                "Neg" => Unary(x => -x),
+                "Add" => Binary((a, b) => a + b),
+                "Sub" => Binary((a, b) => a - b),
+                "Mul" => Binary((a, b) => a * b),
+                "Div" => Binary((a, b) => a / b),
+                "Pow" => Binary(Math.Pow),
+                _ => null,
+            };
+        }
+
+        /// <summary>Whether <paramref name="name"/> is the whole shape of a head tensor (so its last element is the head size).</summary>
+        private bool LastAxisOfShape(string name, HashSet<string> headTensors) =>
+            _headDim > 0 && _producers.TryGetValue(name, out var shape) && shape.OpType == "Shape" && shape.Attribute.Count == 0 && headTensors.Contains(shape.Input[0]);
+
+        /// <summary>The value of a one-element numeric tensor stored in the model; null otherwise.</summary>
+        private static double? Value(TensorProto tensor)
+        {
+            if (tensor.Dims.Aggregate(1L, (a, d) => a * d) != 1 || tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            {
+                return null;
             }
 
-            return null;
+            var raw = tensor.RawData.Span;
+            return (TensorProto.Types.DataType)tensor.DataType switch
+            {
+                TensorProto.Types.DataType.Float => tensor.FloatData.Count == 1 ? tensor.FloatData[0] : raw.Length == 4 ? BinaryPrimitives.ReadSingleLittleEndian(raw) : null,
+                TensorProto.Types.DataType.Float16 => raw.Length == 2 ? (double)BinaryPrimitives.ReadHalfLittleEndian(raw)
+                    : tensor.Int32Data.Count == 1 ? (double)BitConverter.UInt16BitsToHalf((ushort)tensor.Int32Data[0]) : null,
+                TensorProto.Types.DataType.Double => raw.Length == 8 ? BinaryPrimitives.ReadDoubleLittleEndian(raw) : null,
+                TensorProto.Types.DataType.Int64 => tensor.Int64Data.Count == 1 ? tensor.Int64Data[0] : raw.Length == 8 ? BinaryPrimitives.ReadInt64LittleEndian(raw) : null,
+                TensorProto.Types.DataType.Int32 => tensor.Int32Data.Count == 1 ? tensor.Int32Data[0] : raw.Length == 4 ? BinaryPrimitives.ReadInt32LittleEndian(raw) : null,
+                _ => null,
+            };
         }
 
         /// <summary>[batch, heads, seq, head_dim] → [batch, seq, heads × head_dim], the layout GroupQueryAttention takes.</summary>
