@@ -106,6 +106,45 @@ public sealed class AttentionFusionTests(ModelFixture models)
         }
     }
 
+    [Theory]
+    [InlineData(4, 4)] // as many KV heads as query heads: no repeat on the way to the scores
+    [InlineData(4, 1)] // one KV head for all (multi-query)
+    [InlineData(8, 2)]
+    public async Task Other_head_layouts_are_rewritten_with_their_head_counts_and_keep_the_reference_tokens(int heads, int kvHeads)
+    {
+        var spec = new TinyLlamaSpec { Heads = heads, KvHeads = kvHeads, Seed = 99 + heads + kvHeads };
+        var model = TestModelFactory.Create(models.NewDirectory($"heads-{heads}-{kvHeads}"), spec: spec);
+        using var fused = new LocalOnnxEngine(model.Directory);
+        Assert.True(fused.AttentionFused);
+        var node = ModelProto.Parser.ParseFrom(AttentionFusion.Fuse(File.ReadAllBytes(model.ModelFile), heads).Model).Graph.Node.First(n => n.OpType == "GroupQueryAttention");
+        Assert.Equal(heads, node.Attribute.Single(a => a.Name == "num_heads").I);
+        Assert.Equal(kvHeads, node.Attribute.Single(a => a.Name == "kv_num_heads").I);
+
+        var tokens = (await fused.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false })).TokenIds;
+        var seq = Prompt.ToList();
+        foreach (var token in tokens)
+        {
+            var last = ReferenceLlama.Forward(model.Weights, seq)[^1];
+            foreach (var id in fused.EndOfSequenceTokenIds)
+            {
+                last[id] = float.NegativeInfinity;
+            }
+
+            Assert.Equal(Runtime.DecoderSessionTests.ArgMax(last), token);
+            seq.Add(token);
+        }
+    }
+
+    [Theory]
+    [InlineData(TestFamily.Phi3)]
+    [InlineData(TestFamily.Llama2)]
+    public void Llama_style_families_in_the_optimum_layout_are_rewritten(TestFamily family)
+    {
+        var model = TestModelFactory.Create(models.NewDirectory($"family-{family}"), TestLayout.Optimum, family);
+        using var engine = new LocalOnnxEngine(model.Directory);
+        Assert.True(engine.AttentionFused);
+    }
+
     [Fact]
     public async Task Concurrent_requests_of_different_lengths_share_right_padded_prefills_and_batched_steps_on_the_fused_model()
     {
