@@ -263,10 +263,33 @@ public sealed class AttentionFusionTests(ModelFixture models)
     }
 
     [Theory]
-    [InlineData(null, "num_attention_heads is not in config.json")]
-    [InlineData(3, "3 query heads are not a multiple of 2 KV heads")]
-    public void Heads_that_are_unknown_or_do_not_fit_the_cache_are_left_as_exported(int? heads, string expected) =>
-        Assert.Contains(expected, Refusal(Graph(models.Qwen), heads), StringComparison.Ordinal);
+    [InlineData(3, "config.json says 3 query heads but the query projection has 4 (64 wide, head size 16)")]
+    [InlineData(2, "config.json says 2 query heads but the query projection has 4 (64 wide, head size 16)")]
+    public void A_head_count_that_disagrees_with_the_query_projection_is_left_as_exported(int heads, string expected) =>
+        Assert.Equal($"layer 0: {expected}", Refusal(Graph(models.Qwen), heads));
+
+    [Fact]
+    public void Without_a_configured_head_count_the_query_projection_gives_it_and_without_either_the_model_is_left_as_exported()
+    {
+        var model = Graph(models.Qwen);
+        var fused = AttentionFusion.Fuse(model.ToByteArray(), numHeads: null);
+        Assert.Null(fused.Reason);
+        Assert.All(ModelProto.Parser.ParseFrom(fused.Model).Graph.Node.Where(n => n.OpType == "GroupQueryAttention"), n => Assert.Equal(4, n.Attribute.Single(a => a.Name == "num_heads").I));
+
+        // The query weight behind something the walk does not pass (its projection hidden): nothing says how many heads.
+        foreach (var node in model.Graph.Node.Where(n => n.OpType == "MatMul" && n.Input[1].EndsWith(".wq", StringComparison.Ordinal)))
+        {
+            var weight = node.Input[1];
+            var identity = new NodeProto { OpType = "Identity", Name = weight + "_hidden", Domain = string.Empty };
+            identity.Input.Add(weight);
+            identity.Output.Add(weight + "_hidden");
+            model.Graph.Node.Insert(0, identity);
+            node.Input[1] = weight + "_hidden";
+        }
+
+        Assert.Equal("layer 0: num_attention_heads is not in config.json and no query projection weight was found", Refusal(model, heads: null));
+        Assert.Null(Refusal(model, heads: 4));
+    }
 
     [Fact]
     public void Bytes_that_are_not_a_model_are_refused_with_a_reason()
@@ -284,28 +307,38 @@ public sealed class AttentionFusionTests(ModelFixture models)
         Assert.Contains("the KV cache is Float; this provider's GroupQueryAttention is rewritten for Float16", result.Reason, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("sliding", "sliding window of 64 positions")]
-    [InlineData("no-heads", "num_attention_heads is not in config.json")]
-    public void Config_without_heads_or_with_a_sliding_window_loads_the_export_unchanged(string edit, string reason)
+    [Fact]
+    public void Config_with_a_sliding_window_loads_the_export_unchanged()
     {
+        const string edit = "sliding", reason = "sliding window of 64 positions";
         var dir = CopyOf(models.Qwen, edit);
         var path = Path.Combine(dir, "config.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        if (edit == "sliding")
-        {
-            json["sliding_window"] = 64;
-        }
-        else
-        {
-            json.Remove("num_attention_heads");
-        }
+        json["sliding_window"] = 64;
 
         File.WriteAllText(path, json.ToJsonString());
         var logs = new ListLoggerFactory();
         using var engine = new LocalOnnxEngine(dir, loggerFactory: logs);
         Assert.False(engine.Descriptor.AttentionFused);
         Assert.Contains(logs.Messages, m => m.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_config_whose_head_count_disagrees_with_the_graph_loads_the_export_and_says_why()
+    {
+        // config.json says 2 query heads; the graph's query projection has 4 (2 KV heads).
+        var dir = CopyOf(models.Qwen, "wrong-heads");
+        var path = Path.Combine(dir, "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["num_attention_heads"] = 2;
+        File.WriteAllText(path, json.ToJsonString());
+        var logs = new ListLoggerFactory();
+        using var engine = new LocalOnnxEngine(dir, loggerFactory: logs);
+        Assert.False(engine.AttentionFused);
+        Assert.Contains(logs.Messages, m => m.Contains("left as exported: layer 0: config.json says 2 query heads but the query projection has 4", StringComparison.Ordinal));
+        using var reference = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { FuseAttention = false });
+        var settings = new LocalGenerationSettings { MaxTokens = 8, MinTokens = 8, DoSample = false };
+        Assert.Equal((await reference.GenerateAsync(Prompt, settings)).TokenIds, (await engine.GenerateAsync(Prompt, settings)).TokenIds);
     }
 
     [Fact]

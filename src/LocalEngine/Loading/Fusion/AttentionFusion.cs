@@ -45,7 +45,10 @@ internal static class AttentionFusion
 
     /// <summary>Rewrites <paramref name="model"/> (the bytes of an .onnx file) or says why it cannot.</summary>
     /// <param name="model">The ONNX model.</param>
-    /// <param name="numHeads">The query heads (config.json's num_attention_heads); null: unknown, not rewritten.</param>
+    /// <param name="numHeads">
+    /// The query heads (config.json's num_attention_heads); null: unknown. The query projection's weight, when the rewrite finds
+    /// it, gives the count too: a disagreement is refused, and without the configuration the weight's count is used.
+    /// </param>
     /// <param name="cacheType">
     /// The KV element type the provider's GroupQueryAttention kernel runs (float on the CPU; float16 on CUDA, whose kernel has no
     /// float32 version); a cache of another type is not rewritten.
@@ -63,12 +66,7 @@ internal static class AttentionFusion
             return FusionResult.Unchanged($"the file is not an ONNX model protobuf ({ex.Message})");
         }
 
-        if (numHeads is not > 0)
-        {
-            return FusionResult.Unchanged("num_attention_heads is not in config.json");
-        }
-
-        var rewriter = new Rewriter(proto, numHeads.Value, cacheType);
+        var rewriter = new Rewriter(proto, numHeads is > 0 ? numHeads : null, cacheType);
         var reason = rewriter.Run();
         return reason is null ? new FusionResult(proto.ToByteArray(), rewriter.Layers, null) : FusionResult.Unchanged(reason);
     }
@@ -78,7 +76,7 @@ internal static class AttentionFusion
     {
         private readonly ModelProto _model;
         private readonly GraphProto _graph;
-        private readonly int _numHeads;
+        private readonly int? _numHeads;
         private readonly TensorProto.Types.DataType _cacheType;
         private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
@@ -89,7 +87,7 @@ internal static class AttentionFusion
         private int _counter;
         private long _headDim;
 
-        public Rewriter(ModelProto model, int numHeads, TensorProto.Types.DataType cacheType)
+        public Rewriter(ModelProto model, int? numHeads, TensorProto.Types.DataType cacheType)
         {
             _model = model;
             _graph = model.Graph ?? new GraphProto();
@@ -434,12 +432,41 @@ internal static class AttentionFusion
                 kvHeads = dims[1].DimValue;
             }
 
-            if (kvHeads <= 0 || _numHeads % kvHeads != 0)
+            if (kvHeads <= 0 || _headDim <= 0)
             {
-                return kvHeads <= 0 ? "the KV cache input does not fix its number of heads" : $"{_numHeads} query heads are not a multiple of {kvHeads} KV heads";
+                return "the KV cache input does not fix its number of heads and head size";
             }
 
-            gqa.Attribute.Add(new AttributeProto { Name = "num_heads", Type = AttributeProto.Types.AttributeType.Int, I = _numHeads });
+            // The query heads: from the query projection's weight when it can be found, checked against config.json.
+            long heads;
+            if (ProjectionWidth(query) is { } width)
+            {
+                if (width % _headDim != 0)
+                {
+                    return $"the query projection is {width} wide, not a multiple of the head size {_headDim}";
+                }
+
+                heads = width / _headDim;
+                if (_numHeads is { } configured && configured != heads)
+                {
+                    return $"config.json says {configured} query heads but the query projection has {heads} ({width} wide, head size {_headDim})";
+                }
+            }
+            else if (_numHeads is { } configured)
+            {
+                heads = configured;
+            }
+            else
+            {
+                return "num_attention_heads is not in config.json and no query projection weight was found";
+            }
+
+            if (heads % kvHeads != 0)
+            {
+                return $"{heads} query heads are not a multiple of {kvHeads} KV heads";
+            }
+
+            gqa.Attribute.Add(new AttributeProto { Name = "num_heads", Type = AttributeProto.Types.AttributeType.Int, I = heads });
             gqa.Attribute.Add(new AttributeProto { Name = "kv_num_heads", Type = AttributeProto.Types.AttributeType.Int, I = kvHeads });
             gqa.Attribute.Add(new AttributeProto { Name = "scale", Type = AttributeProto.Types.AttributeType.Float, F = (float)scale });
             gqa.Attribute.Add(new AttributeProto { Name = "do_rotary", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
@@ -478,6 +505,49 @@ internal static class AttentionFusion
         private int ReaderCount(string name) => _consumers.TryGetValue(name, out var list) ? list.Count : 0;
 
         private static string OtherInput(NodeProto node, string input) => node.Input.Count == 2 ? (node.Input[0] == input ? node.Input[1] : node.Input[0]) : string.Empty;
+
+        /// <summary>
+        /// The output width of the projection <paramref name="tensor"/> comes from: the nearest MatMul or Gemm with a two-dimensional
+        /// weight initializer (or MatMulNBits' N) found walking back through at most 32 producers, not past any projection. Null
+        /// when there is none (the caller then relies on the configuration).
+        /// </summary>
+        private long? ProjectionWidth(string tensor)
+        {
+            var queue = new Queue<string>([tensor]);
+            var seen = new HashSet<string>(StringComparer.Ordinal) { tensor };
+            for (var visited = 0; queue.Count > 0 && visited < 32; visited++)
+            {
+                if (!_producers.TryGetValue(queue.Dequeue(), out var node))
+                {
+                    continue;
+                }
+
+                if (node.Domain.Length == 0 && node.OpType is "MatMul" or "Gemm")
+                {
+                    if (node.Input.Count >= 2 && _initializers.TryGetValue(node.Input[1], out var weight) && weight.Dims.Count == 2)
+                    {
+                        return node.OpType == "Gemm" && Int(node, "transB") == 1 ? weight.Dims[0] : weight.Dims[1];
+                    }
+
+                    continue;
+                }
+
+                if (node.Domain == MicrosoftDomain && node.OpType == "MatMulNBits" && Int(node, "N") is { } n)
+                {
+                    return n;
+                }
+
+                foreach (var input in node.Input)
+                {
+                    if (input.Length > 0 && seen.Add(input))
+                    {
+                        queue.Enqueue(input);
+                    }
+                }
+            }
+
+            return null;
+        }
 
         /// <summary>Whether <paramref name="node"/> multiplies <paramref name="input"/> by, or divides it by, a scalar expression (its value is read later).</summary>
         private bool IsScaling(NodeProto node, string input)
