@@ -121,9 +121,18 @@ public sealed class LocalOnnxEngine : IDisposable
         }
 
         AttentionFusion.FusionResult result;
+        var started = _options.TimeProvider.GetTimestamp();
+        var fileBytes = new FileInfo(model.ModelPath).Length;
         if (model.SlidingWindow is { } window && window < model.ContextLength)
         {
             result = AttentionFusion.FusionResult.Unchanged($"the model attends over a sliding window of {window} positions");
+        }
+        else if (fileBytes > _options.MaxFusedModelFileBytes)
+        {
+            // The rewrite holds the file, its parsed graph and the rewritten copy at once: weights inside the graph file make
+            // that several copies of them (an export with external data keeps its weights in model.onnx_data, untouched).
+            result = AttentionFusion.FusionResult.Unchanged(
+                $"the ONNX file is {fileBytes / (1024 * 1024)} MiB with its weights inside; files over {_options.MaxFusedModelFileBytes / (1024 * 1024)} MiB are rewritten only when their weights are external data");
         }
         else
         {
@@ -155,7 +164,8 @@ public sealed class LocalOnnxEngine : IDisposable
         try
         {
             var session = new DecoderSession(fused, _options, result.Model);
-            _logger.LogInformation("Attention of {Model} rewritten into GroupQueryAttention ({Layers} layers, shared KV buffer).", model.ModelPath, result.Layers);
+            _logger.LogInformation("Attention of {Model} rewritten into GroupQueryAttention ({Layers} layers, shared KV buffer) in {Milliseconds:F0} ms.",
+                model.ModelPath, result.Layers, _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
             model = fused;
             return session;
         }

@@ -74,6 +74,9 @@ public sealed class LocalOnnxEngineOptions
     /// </summary>
     public bool FuseAttention { get; set; } = true;
 
+    /// <summary>Gets or sets the largest ONNX file <see cref="FuseAttention"/> rewrites (weights inside the file are copied while it does). Default 1 GiB; tests lower it.</summary>
+    internal long MaxFusedModelFileBytes { get; set; } = 1L << 30;
+
     /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
     internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
 

@@ -342,6 +342,19 @@ public sealed class AttentionFusionTests(ModelFixture models)
     }
 
     [Fact]
+    public void A_graph_file_over_the_size_limit_is_loaded_as_it_is_unless_its_weights_are_external_data()
+    {
+        var limit = new FileInfo(models.External.ModelFile).Length + 1; // the external-data graph file is small
+        Assert.True(new FileInfo(models.Qwen.ModelFile).Length > limit);
+        var logs = new ListLoggerFactory();
+        using var inside = new LocalOnnxEngine(models.Qwen.Directory, new LocalOnnxEngineOptions { MaxFusedModelFileBytes = limit }, logs);
+        Assert.False(inside.AttentionFused);
+        Assert.Contains(logs.Messages, m => m.Contains("with its weights inside; files over 0 MiB are rewritten only when their weights are external data", StringComparison.Ordinal));
+        using var external = new LocalOnnxEngine(models.External.Directory, new LocalOnnxEngineOptions { MaxFusedModelFileBytes = limit });
+        Assert.True(external.AttentionFused);
+    }
+
+    [Fact]
     public void A_sliding_window_switched_off_in_config_is_still_rewritten()
     {
         var dir = CopyOf(models.Qwen, "sliding-off");
