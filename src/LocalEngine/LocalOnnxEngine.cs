@@ -599,7 +599,11 @@ public sealed class LocalOnnxEngine : IDisposable
         }
     }
 
-    /// <summary>Whether a waiting request may share a batched prefill: one sequence, a layout that pads on the left, and no cached prefix covering half its prompt.</summary>
+    /// <summary>
+    /// Whether a waiting request may share a batched prefill: one sequence, a model with an attention mask and position ids
+    /// whose cache can be padded (a growing cache on the left; a shared buffer of a fused export on the right), and no cached
+    /// prefix covering half its prompt.
+    /// </summary>
     private bool CanPrefillTogether(GenerationRequest request) =>
         request.Count == 1 && _session.HasAttentionMask && _session.HasPositionIds && (!Descriptor.PastPresentShareBuffer || Descriptor.AttentionFused) &&
         (!_options.EnablePrefixReuse || 2 * _prefixes.CommonLength(request.Prompt) < request.Prompt.Count);
@@ -619,8 +623,7 @@ public sealed class LocalOnnxEngine : IDisposable
 
     /// <summary>
     /// Prefills several single-sequence requests in one run (prompts padded on the left, or on the right into a shared KV buffer,
-    /// the padding masked out), chooses each
-    /// one's first token and adds the unfinished rows to the batch. A request cancelled during the run, or whose token choice
+    /// the padding masked out), chooses each one's first token and adds the unfinished rows to the batch. A request cancelled during the run, or whose token choice
     /// fails, leaves alone; the run is stopped only when every request in it is cancelled.
     /// </summary>
     private void PrefillTogether(List<GenerationRequest> group, int padded)

@@ -35,6 +35,20 @@ public sealed class ModelFixture : IDisposable
         return dir;
     }
 
+    /// <summary>A copy of <paramref name="model"/>'s folder under a fresh folder (tests edit the copy).</summary>
+    public string CopyOf(TestModel model, string name)
+    {
+        var target = NewDirectory(name);
+        foreach (var file in Directory.GetFiles(model.Directory, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(target, Path.GetRelativePath(model.Directory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+
+        return target;
+    }
+
     public void Dispose()
     {
         try

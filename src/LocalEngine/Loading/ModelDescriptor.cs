@@ -50,7 +50,11 @@ internal sealed record ModelDescriptor
 
     public GenerationDefaults Defaults { get; init; } = new();
 
-    /// <summary>Gets a value indicating whether past and present KV tensors share one [batch, kv_heads, context, head_dim] buffer (genai GroupQueryAttention exports).</summary>
+    /// <summary>
+    /// Gets a value indicating whether past and present KV tensors share one [batch, kv_heads, capacity, head_dim] buffer, the
+    /// capacity growing up to the context length (genai GroupQueryAttention exports, and Optimum exports whose attention the
+    /// engine fused).
+    /// </summary>
     public bool PastPresentShareBuffer { get; init; }
 
     /// <summary>Gets a value indicating whether the engine rewrote the export's attention into GroupQueryAttention at load (<see cref="LocalOnnxEngineOptions.FuseAttention"/>).</summary>

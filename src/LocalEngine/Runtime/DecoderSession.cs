@@ -394,7 +394,6 @@ internal sealed class DecoderSession : IDisposable
     internal void CopyLogits(ReadOnlySpan<byte> raw, int batch, Span<float> last, float[]? all, ReadOnlySpan<int> rightPadding = default)
     {
         var v = VocabSize;
-
         if (LogitsType == TensorElementType.Float)
         {
             var data = MemoryMarshal.Cast<byte, float>(raw);

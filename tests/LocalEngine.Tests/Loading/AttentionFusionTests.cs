@@ -1,5 +1,5 @@
 using Agents.LocalEngine.Loading.Fusion;
-using Agents.LocalEngine.Tests.TestModels.Onnx;
+using Agents.LocalEngine.Loading.Fusion.Onnx;
 using Google.Protobuf;
 
 namespace Agents.LocalEngine.Tests.Loading;
@@ -9,17 +9,23 @@ public sealed class AttentionFusionTests(ModelFixture models)
 {
     private static readonly int[] Prompt = [5, 17, 42, 99, 3, 250, 7];
 
-    private string CopyOf(TestModel model, string name)
-    {
-        var target = models.NewDirectory(name);
-        foreach (var file in Directory.GetFiles(model.Directory, "*", SearchOption.AllDirectories))
-        {
-            var dest = Path.Combine(target, Path.GetRelativePath(model.Directory, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(file, dest);
-        }
+    private string CopyOf(TestModel model, string name) => models.CopyOf(model, name);
 
-        return target;
+    /// <summary>Greedy <paramref name="tokens"/> after <see cref="Prompt"/> are the float64 reference's, end-of-sequence excluded.</summary>
+    private static void AssertReferenceTokens(TestModel model, LocalOnnxEngine engine, IReadOnlyList<int> tokens)
+    {
+        var seq = Prompt.ToList();
+        foreach (var token in tokens)
+        {
+            var last = ReferenceLlama.Forward(model.Weights, seq)[^1];
+            foreach (var id in engine.EndOfSequenceTokenIds)
+            {
+                last[id] = float.NegativeInfinity;
+            }
+
+            Assert.Equal(Runtime.DecoderSessionTests.ArgMax(last), token);
+            seq.Add(token);
+        }
     }
 
     private static ModelProto Graph(TestModel model) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(model.ModelFile));
@@ -92,18 +98,7 @@ public sealed class AttentionFusionTests(ModelFixture models)
         var settings = new LocalGenerationSettings { MaxTokens = 30, MinTokens = 30, DoSample = false };
         var tokens = (await fused.GenerateAsync(Prompt, settings)).TokenIds;
         Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, tokens);
-        var seq = Prompt.ToList();
-        foreach (var token in tokens)
-        {
-            var last = ReferenceLlama.Forward(model.Weights, seq)[^1];
-            foreach (var id in fused.EndOfSequenceTokenIds)
-            {
-                last[id] = float.NegativeInfinity;
-            }
-
-            Assert.Equal(Runtime.DecoderSessionTests.ArgMax(last), token);
-            seq.Add(token);
-        }
+        AssertReferenceTokens(model, fused, tokens);
     }
 
     [Theory]
@@ -121,18 +116,7 @@ public sealed class AttentionFusionTests(ModelFixture models)
         Assert.Equal(kvHeads, node.Attribute.Single(a => a.Name == "kv_num_heads").I);
 
         var tokens = (await fused.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false })).TokenIds;
-        var seq = Prompt.ToList();
-        foreach (var token in tokens)
-        {
-            var last = ReferenceLlama.Forward(model.Weights, seq)[^1];
-            foreach (var id in fused.EndOfSequenceTokenIds)
-            {
-                last[id] = float.NegativeInfinity;
-            }
-
-            Assert.Equal(Runtime.DecoderSessionTests.ArgMax(last), token);
-            seq.Add(token);
-        }
+        AssertReferenceTokens(model, fused, tokens);
     }
 
     [Theory]
@@ -303,7 +287,7 @@ public sealed class AttentionFusionTests(ModelFixture models)
     [Fact]
     public void A_cuda_engine_only_rewrites_float16_caches()
     {
-        var result = AttentionFusion.Fuse(File.ReadAllBytes(models.Qwen.ModelFile), 4, Agents.LocalEngine.Loading.Fusion.Onnx.TensorProto.Types.DataType.Float16);
+        var result = AttentionFusion.Fuse(File.ReadAllBytes(models.Qwen.ModelFile), 4, TensorProto.Types.DataType.Float16);
         Assert.Contains("the KV cache is Float; this provider's GroupQueryAttention is rewritten for Float16", result.Reason, StringComparison.Ordinal);
     }
 

@@ -5,18 +5,7 @@ namespace Agents.LocalEngine.Tests.Loading;
 [Collection(ModelCollection.Name)]
 public sealed class ModelLoadingTests(ModelFixture models)
 {
-    private string CopyOf(TestModel model, string name)
-    {
-        var target = models.NewDirectory(name);
-        foreach (var file in Directory.GetFiles(model.Directory, "*", SearchOption.AllDirectories))
-        {
-            var dest = Path.Combine(target, Path.GetRelativePath(model.Directory, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(file, dest);
-        }
-
-        return target;
-    }
+    private string CopyOf(TestModel model, string name) => models.CopyOf(model, name);
 
     [Fact]
     public void All_three_layouts_load_with_their_context_length_and_chat_format()

@@ -1,4 +1,4 @@
-using Agents.LocalEngine.Tests.TestModels.Onnx;
+using Agents.LocalEngine.Loading.Fusion.Onnx;
 using Google.Protobuf;
 
 namespace Agents.LocalEngine.Tests.TestModels;
