@@ -224,14 +224,63 @@ public sealed class AttentionFusionTests(ModelFixture models)
     }
 
     [Fact]
-    public void A_past_tensor_read_by_anything_but_its_concat_is_left_as_exported()
+    public async Task A_length_taken_from_the_past_for_the_mask_goes_with_the_mask_and_the_model_is_rewritten()
     {
+        // As HF exports take the past length (Shape of layer 0's past key) to build the causal mask: here it is added to
+        // layer 0's mask times 0. The rewrite drops the mask, so nothing reads the past but GroupQueryAttention.
+        var model = Graph(models.Qwen);
+        var scoresAdd = model.Graph.Node.First(n => n.OpType == "Add" && model.Graph.Node.Any(m => m.OpType == "Softmax" && m.Input[0] == n.Output[0]));
+        var zero = new TensorProto { Name = "past_length_zero", DataType = (int)TensorProto.Types.DataType.Float };
+        zero.FloatData.Add(0f);
+        model.Graph.Initializer.Add(zero);
+        var maskPlusLength = new NodeProto { OpType = "Add", Name = "mask_plus_length", Domain = string.Empty };
+        maskPlusLength.Input.AddRange([scoresAdd.Input[1], "past_length_times_zero"]);
+        maskPlusLength.Output.Add("mask_with_length");
+        var times = new NodeProto { OpType = "Mul", Name = "length_times_zero", Domain = string.Empty };
+        times.Input.AddRange(["past_length_float", "past_length_zero"]);
+        times.Output.Add("past_length_times_zero");
+        var axis = new TensorProto { Name = "past_length_axis", DataType = (int)TensorProto.Types.DataType.Int64 };
+        axis.Int64Data.Add(2);
+        model.Graph.Initializer.Add(axis);
+        var gather = new NodeProto { OpType = "Gather", Name = "past_length_gather", Domain = string.Empty };
+        gather.Input.AddRange(["past_length_dims", "past_length_axis"]);
+        gather.Output.Add("past_length");
+        var cast = new NodeProto { OpType = "Cast", Name = "length_cast", Domain = string.Empty };
+        cast.Input.Add("past_length");
+        cast.Output.Add("past_length_float");
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)TensorProto.Types.DataType.Float });
+        var shape = new NodeProto { OpType = "Shape", Name = "past_length_shape", Domain = string.Empty };
+        shape.Input.Add("past_key_values.0.key");
+        shape.Output.Add("past_length_dims");
+        var at = model.Graph.Node.IndexOf(scoresAdd);
+        model.Graph.Node.Insert(at, maskPlusLength);
+        model.Graph.Node.Insert(at, times);
+        model.Graph.Node.Insert(at, cast);
+        model.Graph.Node.Insert(at, gather);
+        model.Graph.Node.Insert(at, shape);
+        scoresAdd.Input[1] = "mask_with_length";
+
+        Assert.Null(Refusal(model));
+        var dir = CopyOf(models.Qwen, "past-length");
+        File.WriteAllBytes(Path.Combine(dir, "onnx", "model.onnx"), model.ToByteArray());
+        using var fused = new LocalOnnxEngine(dir);
+        using var plain = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { FuseAttention = false });
+        Assert.True(fused.AttentionFused);
+        var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false };
+        Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, (await fused.GenerateAsync(Prompt, settings)).TokenIds);
+    }
+
+    [Fact]
+    public void A_past_tensor_still_read_after_the_rewrite_is_left_as_exported()
+    {
+        // Its length would be the shared buffer's capacity, not the positions held.
         var model = Graph(models.Qwen);
         var shape = new NodeProto { OpType = "Shape", Name = "past_length", Domain = string.Empty };
         shape.Input.Add("past_key_values.1.key");
         shape.Output.Add("past_length_out");
         model.Graph.Node.Add(shape);
-        Assert.Equal("layer 1: 'past_key_values.1.key' is read by 2 nodes (a cast or a length taken from it)", Refusal(model));
+        model.Graph.Output.Add(new ValueInfoProto { Name = "past_length_out" });
+        Assert.Equal("'past_key_values.1.key' is still read by Shape 'past_length' (its length would be the shared buffer's, not the cached positions')", Refusal(model));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal static class AttentionFusion
     private const string MicrosoftDomain = "com.microsoft";
 
     /// <summary>Ops that only move or repeat a KV tensor on its way to a MatMul (repeat_kv, the key's transpose).</summary>
-    private static readonly HashSet<string> LayoutOps = new(StringComparer.Ordinal) { "Unsqueeze", "Expand", "Reshape", "Transpose", "Tile", "Squeeze" };
+    private static readonly HashSet<string> LayoutOps = new(StringComparer.Ordinal) { "Unsqueeze", "Expand", "Reshape", "Transpose", "Tile", "Squeeze", "Identity" };
 
     /// <summary>The result of <see cref="Fuse"/>.</summary>
     /// <param name="Model">The rewritten model, or null when it was left as it is.</param>
@@ -358,7 +358,7 @@ internal static class AttentionFusion
                     masks++;
                     current = next.Output[0];
                 }
-                else if (next.OpType == "Cast" && Int(next, "to") == (long)TensorProto.Types.DataType.Float)
+                else if ((next.OpType == "Cast" && Int(next, "to") == (long)TensorProto.Types.DataType.Float) || next.OpType == "Identity")
                 {
                     current = next.Output[0];
                 }
@@ -370,9 +370,10 @@ internal static class AttentionFusion
 
             // Probabilities times V (repeated), then back to [batch, seq, heads × head_dim].
             var probs = softmax.Output[0];
-            while (SoleConsumer(probs) is { OpType: "Cast" } cast && Int(cast, "to") == (long)TensorProto.Types.DataType.Float)
+            // Softmax in float32 cast back, and dropout (Identity in an inference export).
+            while (SoleConsumer(probs) is { } after && ((after.OpType == "Cast" && Int(after, "to") == (long)TensorProto.Types.DataType.Float) || after.OpType == "Identity"))
             {
-                probs = cast.Output[0];
+                probs = after.Output[0];
             }
 
             var weighted = SoleConsumer(probs);
@@ -491,11 +492,8 @@ internal static class AttentionFusion
                 return (null!, string.Empty, $"'{present}' is not Concat('{past}', new) over the positions axis");
             }
 
-            if (Consumers(past).Count != 1)
-            {
-                return (null!, string.Empty, $"'{past}' is read by {Consumers(past).Count} nodes (a cast or a length taken from it)");
-            }
-
+            // Other readers of the past (a length taken from it for the causal mask) are checked once the rewrite is done: they
+            // may only feed what the rewrite removes.
             return (concat, concat.Input[1], null);
         }
 
