@@ -160,12 +160,13 @@ public sealed class LocalOnnxEngine : IDisposable
             return new DecoderSession(model, _options);
         }
 
+        var rewriting = _options.TimeProvider.GetElapsedTime(started);
         var fused = model with { PastPresentShareBuffer = true, AttentionFused = true };
         try
         {
             var session = new DecoderSession(fused, _options, result.Model);
             _logger.LogInformation("Attention of {Model} rewritten into GroupQueryAttention ({Layers} layers, shared KV buffer) in {Milliseconds:F0} ms.",
-                model.ModelPath, result.Layers, _options.TimeProvider.GetElapsedTime(started).TotalMilliseconds);
+                model.ModelPath, result.Layers, rewriting.TotalMilliseconds);
             model = fused;
             return session;
         }
