@@ -151,7 +151,7 @@ public sealed class LocalOnnxEngine : IDisposable
             }
 
             var cacheType = _options.ExecutionProvider == LocalExecutionProvider.Cuda ? Loading.Fusion.Onnx.TensorProto.Types.DataType.Float16 : Loading.Fusion.Onnx.TensorProto.Types.DataType.Float;
-            result = AttentionFusion.Fuse(bytes, model.NumHeads, cacheType);
+            result = AttentionFusion.Fuse(bytes, model.NumHeads, cacheType, Path.GetDirectoryName(model.ModelPath), model.ContextLength, _options.FuseRotaryAnyHeadSize);
         }
 
         if (result.Model is null)
@@ -162,16 +162,28 @@ public sealed class LocalOnnxEngine : IDisposable
 
         var rewriting = _options.TimeProvider.GetElapsedTime(started);
         var fused = model with { PastPresentShareBuffer = true, AttentionFused = true };
+        DecoderSession? session = null;
         try
         {
-            var session = new DecoderSession(fused, _options, result.Model);
-            _logger.LogInformation("Attention of {Model} rewritten into GroupQueryAttention ({Layers} layers, shared KV buffer) in {Milliseconds:F0} ms.",
-                model.ModelPath, result.Layers, rewriting.TotalMilliseconds);
+            session = new DecoderSession(fused, _options, result.Model);
+
+            // Some of ONNX Runtime's kernel constraints are checked only when a kernel runs: run a two-token prompt and one step.
+            using (var cache = session.CreateCache(1))
+            using (var runOptions = new RunOptions())
+            {
+                var logits = new float[2 * session.VocabSize];
+                session.Forward([0, 0], 2, cache, runOptions, logits);
+                session.Forward([0], 1, cache, runOptions, logits);
+            }
+
+            _logger.LogInformation("Attention of {Model} rewritten into GroupQueryAttention ({Layers} layers, {RotaryLayers} with the rotary embedding inside, shared KV buffer) in {Milliseconds:F0} ms.",
+                model.ModelPath, result.Layers, result.RotaryLayers, rewriting.TotalMilliseconds);
             model = fused;
             return session;
         }
-        catch (LocalModelLoadException ex)
+        catch (Exception ex) when (ex is LocalModelLoadException or OnnxRuntimeException)
         {
+            session?.Dispose();
             _logger.LogWarning(ex, "ONNX Runtime refused the fused attention of {Model}; loading the export as it is.", model.ModelPath);
             return new DecoderSession(model, _options);
         }

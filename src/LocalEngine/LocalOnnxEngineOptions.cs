@@ -77,6 +77,9 @@ public sealed class LocalOnnxEngineOptions
     /// <summary>Gets or sets the largest ONNX file <see cref="FuseAttention"/> rewrites (weights inside the file are copied while it does). Default 1 GiB; tests lower it.</summary>
     internal long MaxFusedModelFileBytes { get; set; } = 1L << 30;
 
+    /// <summary>Gets or sets a value indicating whether the rotary embedding is moved into the fused kernel whatever the head size (tests: a fused graph that ONNX Runtime refuses when it first runs).</summary>
+    internal bool FuseRotaryAnyHeadSize { get; set; }
+
     /// <summary>Gets extra ONNX Runtime session configuration entries, applied last (benchmarks try settings with it).</summary>
     internal Dictionary<string, string> SessionConfigEntries { get; } = new(StringComparer.Ordinal);
 

@@ -64,6 +64,90 @@ public sealed class AttentionFusionTests(ModelFixture models)
         Assert.True(result.Model!.Length < File.ReadAllBytes(models.Qwen.ModelFile).Length);
     }
 
+    [Fact]
+    public void The_rotary_embedding_moves_into_the_kernel_with_the_tables_the_export_computes()
+    {
+        var model = models.Qwen;
+        var spec = model.Weights.Spec;
+        var result = AttentionFusion.Fuse(File.ReadAllBytes(model.ModelFile), 4, folder: Path.GetDirectoryName(model.ModelFile), contextLength: spec.MaxPositions);
+        Assert.Null(result.Reason);
+        Assert.Equal(spec.Layers, result.RotaryLayers);
+        var fused = ModelProto.Parser.ParseFrom(result.Model);
+        Assert.All(fused.Graph.Node.Where(n => n.OpType == "GroupQueryAttention"), n =>
+        {
+            Assert.Equal(1, n.Attribute.Single(a => a.Name == "do_rotary").I);
+            Assert.Equal(0, n.Attribute.Single(a => a.Name == "rotary_interleaved").I);
+            Assert.Equal(["fused_rotary_cos", "fused_rotary_sin"], n.Input.Skip(7));
+        });
+
+        // The export's rotary ops and tables are gone; the kernel's tables hold cos/sin(position × inverse frequency).
+        Assert.DoesNotContain(fused.Graph.Initializer, t => t.Name is "rope_cos" or "rope_sin");
+        Assert.DoesNotContain(fused.Graph.Node, n => n.OpType == "Concat");
+        var cos = fused.Graph.Initializer.Single(t => t.Name == "fused_rotary_cos");
+        var sin = fused.Graph.Initializer.Single(t => t.Name == "fused_rotary_sin");
+        int half = spec.HeadDim / 2;
+        Assert.Equal([spec.MaxPositions, half], cos.Dims);
+        var cosValues = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cos.RawData.Span).ToArray();
+        var sinValues = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(sin.RawData.Span).ToArray();
+        foreach (var p in new[] { 0, 1, 37, spec.MaxPositions - 1 })
+        {
+            for (var i = 0; i < half; i++)
+            {
+                var angle = p / Math.Pow(spec.RopeTheta, 2.0 * i / spec.HeadDim);
+                Assert.True(Math.Abs(Math.Cos(angle) - cosValues[(p * half) + i]) < 1e-5, $"cos at position {p}, pair {i}");
+                Assert.True(Math.Abs(Math.Sin(angle) - sinValues[(p * half) + i]) < 1e-5, $"sin at position {p}, pair {i}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_rotary_subgraph_that_is_not_the_kernel_rotation_stays_as_exported_in_its_layer()
+    {
+        // Layer 0's rotated query gets a constant added: no longer a rotation, so that layer keeps its rotary ops.
+        var graph = Graph(models.Qwen);
+        var firstRotary = graph.Graph.Node.First(n => n.OpType == "Concat" && n.Attribute.Any(a => a.Name == "axis" && a.I == 3));
+        var bias = new TensorProto { Name = "rotary_bias", DataType = (int)TensorProto.Types.DataType.Float };
+        bias.FloatData.Add(0.01f);
+        graph.Graph.Initializer.Add(bias);
+        var add = new NodeProto { OpType = "Add", Name = "rotary_plus_bias", Domain = string.Empty };
+        add.Input.AddRange([firstRotary.Output[0] + "_raw", "rotary_bias"]);
+        add.Output.Add(firstRotary.Output[0]);
+        firstRotary.Output[0] += "_raw";
+        graph.Graph.Node.Insert(graph.Graph.Node.IndexOf(firstRotary) + 1, add);
+        var dir = CopyOf(models.Qwen, "not-a-rotation");
+        File.WriteAllBytes(Path.Combine(dir, "onnx", "model.onnx"), graph.ToByteArray());
+
+        var result = AttentionFusion.Fuse(graph.ToByteArray(), 4, folder: Path.Combine(dir, "onnx"), contextLength: 256);
+        Assert.Null(result.Reason);
+        Assert.Equal(1, result.RotaryLayers);
+        var layer0 = ModelProto.Parser.ParseFrom(result.Model).Graph.Node.Single(n => n.Name == "fused_attention_0");
+        Assert.Equal(0, layer0.Attribute.Single(a => a.Name == "do_rotary").I);
+
+        using var fused = new LocalOnnxEngine(dir);
+        using var plain = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { FuseAttention = false });
+        Assert.True(fused.AttentionFused);
+        var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false };
+        Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, (await fused.GenerateAsync(Prompt, settings)).TokenIds);
+    }
+
+    [Fact]
+    public async Task A_fused_graph_that_onnx_runtime_refuses_at_its_first_run_falls_back_to_the_export()
+    {
+        // Head size 8: CPU GroupQueryAttention rotates only multiples of 16 and says so when it first runs.
+        var spec = new TinyLlamaSpec { Heads = 8, KvHeads = 2, Seed = 7 };
+        var model = TestModelFactory.Create(models.NewDirectory("head-size-8"), spec: spec);
+        var logs = new ListLoggerFactory();
+        using var engine = new LocalOnnxEngine(model.Directory, new LocalOnnxEngineOptions { FuseRotaryAnyHeadSize = true }, logs);
+        Assert.False(engine.AttentionFused);
+        Assert.Contains(logs.Messages, m => m.StartsWith("Warning: ONNX Runtime refused the fused attention", StringComparison.Ordinal));
+        var tokens = (await engine.GenerateAsync(Prompt, new LocalGenerationSettings { MaxTokens = 8, MinTokens = 8, DoSample = false })).TokenIds;
+        AssertReferenceTokens(model, engine, tokens);
+
+        // By default that head size keeps the export's rotary ops and the attention is fused.
+        using var fused = new LocalOnnxEngine(model.Directory);
+        Assert.True(fused.AttentionFused);
+    }
+
     [Theory]
     [InlineData("qwen")]
     [InlineData("external-data")]
@@ -76,7 +160,7 @@ public sealed class AttentionFusionTests(ModelFixture models)
         Assert.True(fused.AttentionFused);
         Assert.True(fused.Descriptor.PastPresentShareBuffer);
         Assert.False(plain.AttentionFused);
-        Assert.Contains(logs.Messages, m => m.Contains("rewritten into GroupQueryAttention (2 layers", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.Contains("rewritten into GroupQueryAttention (2 layers, 2 with the rotary embedding inside", StringComparison.Ordinal));
 
         // The prompt's logits: the same function up to float rounding.
         var a = new float[fused.VocabSize];

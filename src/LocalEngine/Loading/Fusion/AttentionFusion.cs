@@ -38,7 +38,8 @@ internal static class AttentionFusion
     /// <param name="Model">The rewritten model, or null when it was left as it is.</param>
     /// <param name="Layers">How many layers were rewritten.</param>
     /// <param name="Reason">Why the model was left as it is (null when it was rewritten).</param>
-    internal sealed record FusionResult(byte[]? Model, int Layers, string? Reason)
+    /// <param name="RotaryLayers">How many of them compute the rotary embedding inside GroupQueryAttention.</param>
+    internal sealed record FusionResult(byte[]? Model, int Layers, string? Reason, int RotaryLayers = 0)
     {
         public static FusionResult Unchanged(string reason) => new(null, 0, reason);
     }
@@ -53,7 +54,10 @@ internal static class AttentionFusion
     /// The KV element type the provider's GroupQueryAttention kernel runs (float on the CPU; float16 on CUDA, whose kernel has no
     /// float32 version); a cache of another type is not rewritten.
     /// </param>
-    public static FusionResult Fuse(byte[] model, int? numHeads, TensorProto.Types.DataType cacheType = TensorProto.Types.DataType.Float)
+    /// <param name="folder">The model's folder (external data of the tensors the rotary probe reads); null: no rotary probe.</param>
+    /// <param name="contextLength">The positions the rotary tables must cover (the context length); 0: no rotary probe.</param>
+    /// <param name="rotaryAnyHeadSize">Probe the rotary embedding whatever the head size (tests: a graph ONNX Runtime refuses at run).</param>
+    public static FusionResult Fuse(byte[] model, int? numHeads, TensorProto.Types.DataType cacheType = TensorProto.Types.DataType.Float, string? folder = null, int contextLength = 0, bool rotaryAnyHeadSize = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ModelProto proto;
@@ -66,9 +70,9 @@ internal static class AttentionFusion
             return FusionResult.Unchanged($"the file is not an ONNX model protobuf ({ex.Message})");
         }
 
-        var rewriter = new Rewriter(proto, numHeads is > 0 ? numHeads : null, cacheType);
+        var rewriter = new Rewriter(proto, numHeads is > 0 ? numHeads : null, cacheType, folder, contextLength, rotaryAnyHeadSize);
         var reason = rewriter.Run();
-        return reason is null ? new FusionResult(proto.ToByteArray(), rewriter.Layers, null) : FusionResult.Unchanged(reason);
+        return reason is null ? new FusionResult(proto.ToByteArray(), rewriter.Layers, null, rewriter.RotaryLayers) : FusionResult.Unchanged(reason);
     }
 
     /// <summary>One rewrite over one parsed model.</summary>
@@ -78,6 +82,12 @@ internal static class AttentionFusion
         private readonly GraphProto _graph;
         private readonly int? _numHeads;
         private readonly TensorProto.Types.DataType _cacheType;
+        private readonly string? _folder;
+        private readonly int _contextLength;
+        private readonly bool _rotaryAnyHeadSize;
+        private RotaryProbe? _rotary;
+        private string? _cosCache;
+        private string? _sinCache;
         private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
         private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
@@ -87,8 +97,11 @@ internal static class AttentionFusion
         private int _counter;
         private long _headDim;
 
-        public Rewriter(ModelProto model, int? numHeads, TensorProto.Types.DataType cacheType)
+        public Rewriter(ModelProto model, int? numHeads, TensorProto.Types.DataType cacheType, string? folder, int contextLength, bool rotaryAnyHeadSize)
         {
+            _rotaryAnyHeadSize = rotaryAnyHeadSize;
+            _folder = folder;
+            _contextLength = contextLength;
             _model = model;
             _graph = model.Graph ?? new GraphProto();
             _numHeads = numHeads;
@@ -96,6 +109,9 @@ internal static class AttentionFusion
         }
 
         public int Layers { get; private set; }
+
+        /// <summary>Gets how many layers' rotary embedding moved into GroupQueryAttention.</summary>
+        public int RotaryLayers { get; private set; }
 
         /// <summary>Rewrites the graph in place; returns null on success, else why nothing was changed.</summary>
         public string? Run()
@@ -417,9 +433,28 @@ internal static class AttentionFusion
                 scale *= node.OpType == "Mul" ? value : 1.0 / value;
             }
 
+            // The rotary embedding moves into the kernel when the export's own rotary ops, run, prove to be its rotation.
+            var (queryInput, keyInput) = (query, newKey);
+            if (_folder is not null && _contextLength > 0)
+            {
+                _rotary ??= new RotaryProbe(_model, _producers, _initializers, _folder, (int)_headDim, _contextLength, _rotaryAnyHeadSize);
+                if (_rotary.Source(query) is { } querySource && _rotary.Source(newKey) is { } keySource && _rotary.Tables is { } tables)
+                {
+                    (queryInput, keyInput) = (querySource, keySource);
+                    _cosCache ??= Floats("fused_rotary_cos", tables.Cos, _contextLength, _headDim / 2);
+                    _sinCache ??= Floats("fused_rotary_sin", tables.Sin, _contextLength, _headDim / 2);
+                }
+            }
+
+            var rotary = queryInput != query;
             var kvHeads = (long)0;
             var gqa = new NodeProto { OpType = "GroupQueryAttention", Domain = MicrosoftDomain, Name = $"fused_attention_{l}" };
-            gqa.Input.AddRange([ToBsh(query), ToBsh(newKey), ToBsh(newValue), pastKey, pastValue, seqlens, total]);
+            gqa.Input.AddRange([ToBsh(queryInput), ToBsh(keyInput), ToBsh(newValue), pastKey, pastValue, seqlens, total]);
+            if (rotary)
+            {
+                gqa.Input.AddRange([_cosCache!, _sinCache!]);
+            }
+
             gqa.Output.AddRange([merge.Output[0], presentKey, presentValue]);
             var pastInfo = _graph.Input.First(i => i.Name == pastKey);
             var elem = (TensorProto.Types.DataType)(pastInfo.Type?.TensorType?.ElemType ?? 0);
@@ -470,7 +505,13 @@ internal static class AttentionFusion
             gqa.Attribute.Add(new AttributeProto { Name = "num_heads", Type = AttributeProto.Types.AttributeType.Int, I = heads });
             gqa.Attribute.Add(new AttributeProto { Name = "kv_num_heads", Type = AttributeProto.Types.AttributeType.Int, I = kvHeads });
             gqa.Attribute.Add(new AttributeProto { Name = "scale", Type = AttributeProto.Types.AttributeType.Float, F = (float)scale });
-            gqa.Attribute.Add(new AttributeProto { Name = "do_rotary", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+            gqa.Attribute.Add(new AttributeProto { Name = "do_rotary", Type = AttributeProto.Types.AttributeType.Int, I = rotary ? 1 : 0 });
+            if (rotary)
+            {
+                gqa.Attribute.Add(new AttributeProto { Name = "rotary_interleaved", Type = AttributeProto.Types.AttributeType.Int, I = _rotary!.Tables!.Value.Interleaved ? 1 : 0 });
+                RotaryLayers++;
+            }
+
             _added.Add(gqa);
             _removed.Add(concatKey);
             _removed.Add(concatValue);
@@ -707,6 +748,16 @@ internal static class AttentionFusion
                 _initializers[name] = t;
             }
 
+            return name;
+        }
+
+        private string Floats(string name, float[] values, long rows, long columns)
+        {
+            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+            t.Dims.AddRange([rows, columns]);
+            t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            _graph.Initializer.Add(t);
+            _initializers[name] = t;
             return name;
         }
 
