@@ -67,8 +67,9 @@ public sealed class LocalOnnxEngineOptions
     /// Gets or sets a value indicating whether an Optimum export's attention is rewritten at load into ONNX Runtime's fused
     /// GroupQueryAttention kernel with a KV buffer that past and present share (the form onnxruntime-genai's builder exports).
     /// Default true: a decode step then runs one kernel per layer instead of the export's dozen small operators and writes the
-    /// cache in place instead of copying it (docs/benchmarks.md, "Attention fusion"). The rotary embedding and the projections stay as
-    /// exported, so the tokens are the same. A graph that does not match the eager-attention pattern (a merged decoder, a
+    /// cache in place instead of copying it (docs/benchmarks.md, "Attention fusion"). The projections stay as exported; the rotary
+    /// embedding moves into the kernel only where running the export's own rotary ops proves it is the kernel's rotation, so the
+    /// tokens are the same. A graph that does not match the eager-attention pattern (a merged decoder, a
     /// sliding window, a scale that depends on the input, ...) is loaded as it is, and the log says why. Set false to always run the
     /// export unchanged.
     /// </summary>

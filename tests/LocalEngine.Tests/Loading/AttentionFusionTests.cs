@@ -28,6 +28,16 @@ public sealed class AttentionFusionTests(ModelFixture models)
         }
     }
 
+    /// <summary>The model in <paramref name="directory"/> is fused and gives the export's greedy tokens.</summary>
+    private static async Task AssertFusedAsExportedAsync(string directory)
+    {
+        using var fused = new LocalOnnxEngine(directory);
+        using var plain = new LocalOnnxEngine(directory, new LocalOnnxEngineOptions { FuseAttention = false });
+        Assert.True(fused.AttentionFused);
+        var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false };
+        Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, (await fused.GenerateAsync(Prompt, settings)).TokenIds);
+    }
+
     private static ModelProto Graph(TestModel model) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(model.ModelFile));
 
     private static string? Refusal(ModelProto model, int? heads = 4) => AttentionFusion.Fuse(model.ToByteArray(), heads).Reason;
@@ -123,11 +133,7 @@ public sealed class AttentionFusionTests(ModelFixture models)
         var layer0 = ModelProto.Parser.ParseFrom(result.Model).Graph.Node.Single(n => n.Name == "fused_attention_0");
         Assert.Equal(0, layer0.Attribute.Single(a => a.Name == "do_rotary").I);
 
-        using var fused = new LocalOnnxEngine(dir);
-        using var plain = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { FuseAttention = false });
-        Assert.True(fused.AttentionFused);
-        var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false };
-        Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, (await fused.GenerateAsync(Prompt, settings)).TokenIds);
+        await AssertFusedAsExportedAsync(dir);
     }
 
     [Fact]
@@ -347,11 +353,7 @@ public sealed class AttentionFusionTests(ModelFixture models)
         Assert.Null(Refusal(model));
         var dir = CopyOf(models.Qwen, "past-length");
         File.WriteAllBytes(Path.Combine(dir, "onnx", "model.onnx"), model.ToByteArray());
-        using var fused = new LocalOnnxEngine(dir);
-        using var plain = new LocalOnnxEngine(dir, new LocalOnnxEngineOptions { FuseAttention = false });
-        Assert.True(fused.AttentionFused);
-        var settings = new LocalGenerationSettings { MaxTokens = 12, MinTokens = 12, DoSample = false };
-        Assert.Equal((await plain.GenerateAsync(Prompt, settings)).TokenIds, (await fused.GenerateAsync(Prompt, settings)).TokenIds);
+        await AssertFusedAsExportedAsync(dir);
     }
 
     [Fact]

@@ -15,9 +15,10 @@ namespace Agents.LocalEngine.Loading.Fusion;
 /// Per layer it finds the eager-attention pattern: <c>present = Concat(past, k, axis 2)</c> for the key and the value, the
 /// key's path to <c>MatMul(q, Kᵀ)</c> (repeat of the KV heads and one transpose), scale factors on q, Kᵀ or the scores (constants,
 /// or computed from the head size with Shape, as torch exports scaled_dot_product_attention), one additive mask,
-/// Softmax, <c>MatMul(probs, V)</c>, then the transpose and reshape back to [batch, seq, heads × head_dim]. The rotary embedding
-/// and the projections are left as exported: GroupQueryAttention receives the rotated q and k (do_rotary 0), so every rotary
-/// variant the export computes stays exact. The mask subgraph is dropped; GroupQueryAttention applies the causal mask and each
+/// Softmax, <c>MatMul(probs, V)</c>, then the transpose and reshape back to [batch, seq, heads × head_dim]. The projections are
+/// left as exported. GroupQueryAttention receives the rotated q and k (do_rotary 0), so every rotary variant the export computes
+/// stays exact — unless <see cref="RotaryProbe"/> proves, by running the export's rotary ops, that they are the kernel's own
+/// rotation with tables it reads out of them: then the kernel rotates the unrotated q and k (do_rotary 1). The mask subgraph is dropped; GroupQueryAttention applies the causal mask and each
 /// row's length (seqlens_k, from the attention mask), which is what a decoder's mask says unless the model uses a sliding
 /// window (the caller refuses those).
 /// </para>
