@@ -280,7 +280,8 @@ internal static class AttentionFusion
                 return $"no present output for the layer ('{presentKey}')";
             }
 
-            _headDim = _graph.Input.First(i => i.Name == pastKey).Type?.TensorType?.Shape?.Dim is { Count: 4 } cacheDims ? cacheDims[3].DimValue : 0;
+            var pastInfo = _graph.Input.First(i => i.Name == pastKey);
+            _headDim = pastInfo.Type?.TensorType?.Shape?.Dim is { Count: 4 } cacheDims ? cacheDims[3].DimValue : 0;
             var (concatKey, newKey, keyError) = CacheConcat(pastKey, presentKey);
             if (keyError is not null)
             {
@@ -457,7 +458,6 @@ internal static class AttentionFusion
             }
 
             gqa.Output.AddRange([merge.Output[0], presentKey, presentValue]);
-            var pastInfo = _graph.Input.First(i => i.Name == pastKey);
             var elem = (TensorProto.Types.DataType)(pastInfo.Type?.TensorType?.ElemType ?? 0);
             if (elem != _cacheType)
             {
@@ -740,16 +740,17 @@ internal static class AttentionFusion
 
         private string Int64s(string name, params long[] values)
         {
-            if (!_initializers.ContainsKey(name))
-            {
-                var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-                t.Dims.Add(values.Length);
-                t.Int64Data.AddRange(values);
-                _graph.Initializer.Add(t);
-                _initializers[name] = t;
-            }
+            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+            t.Dims.Add(values.Length);
+            t.Int64Data.AddRange(values);
+            return Initializer(t);
+        }
 
-            return name;
+        private string Int64Scalar(string name, long value)
+        {
+            var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+            t.Int64Data.Add(value);
+            return Initializer(t);
         }
 
         private string Floats(string name, float[] values, long rows, long columns)
@@ -757,22 +758,18 @@ internal static class AttentionFusion
             var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
             t.Dims.AddRange([rows, columns]);
             t.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-            _graph.Initializer.Add(t);
-            _initializers[name] = t;
-            return name;
+            return Initializer(t);
         }
 
-        private string Int64Scalar(string name, long value)
+        /// <summary>Adds <paramref name="tensor"/> as an initializer unless one of its name is there (the rewrite's constants are shared by layers).</summary>
+        private string Initializer(TensorProto tensor)
         {
-            if (!_initializers.ContainsKey(name))
+            if (_initializers.TryAdd(tensor.Name, tensor))
             {
-                var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
-                t.Int64Data.Add(value);
-                _graph.Initializer.Add(t);
-                _initializers[name] = t;
+                _graph.Initializer.Add(tensor);
             }
 
-            return name;
+            return tensor.Name;
         }
 
         private static long? Int(NodeProto node, string name) =>

@@ -87,12 +87,14 @@ internal sealed class RotaryProbe
         try
         {
             using var probe = Session(region.Nodes, region.Source, rotated);
-            Tables ??= ReadTables(probe, region.Source, rotated, interleaved: false) is { } plain && Agrees(probe, region.Source, rotated, plain.Cos, plain.Sin, false)
-                ? (plain.Cos, plain.Sin, false)
-                : ReadTables(probe, region.Source, rotated, interleaved: true) is { } pairs && Agrees(probe, region.Source, rotated, pairs.Cos, pairs.Sin, true)
-                    ? (pairs.Cos, pairs.Sin, true)
-                    : null;
-            return Tables is { } tables && Agrees(probe, region.Source, rotated, tables.Cos, tables.Sin, tables.Interleaved) ? region.Source : null;
+            if (Tables is { } known)
+            {
+                // Tables read from an earlier region: this one must rotate by them too.
+                return Agrees(probe, region.Source, rotated, known.Cos, known.Sin, known.Interleaved) ? region.Source : null;
+            }
+
+            Tables = Checked(probe, region.Source, rotated, interleaved: false) ?? Checked(probe, region.Source, rotated, interleaved: true);
+            return Tables is null ? null : region.Source;
         }
         catch (OnnxRuntimeException)
         {
@@ -100,6 +102,12 @@ internal sealed class RotaryProbe
             return null;
         }
     }
+
+    /// <summary>The tables read from this region when random inputs then rotate by them; null otherwise.</summary>
+    private (float[] Cos, float[] Sin, bool Interleaved)? Checked(InferenceSession probe, string source, string rotated, bool interleaved) =>
+        ReadTables(probe, source, rotated, interleaved) is { } tables && Agrees(probe, source, rotated, tables.Cos, tables.Sin, interleaved)
+            ? (tables.Cos, tables.Sin, interleaved)
+            : null;
 
     /// <summary>The nodes between the rotation's source and <paramref name="rotated"/>, or null when they read anything else.</summary>
     private (List<NodeProto> Nodes, string Source)? Region(string rotated)
